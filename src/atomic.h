@@ -1,0 +1,34 @@
+/* Writes that are never seen half-done: a temp file in the destination
+ * directory, written whole, optionally fsync'ed, then renamed into place. */
+#ifndef IMGBATCH_ATOMIC_H
+#define IMGBATCH_ATOMIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* Temp files are named TEMP_PREFIX<pid>-<n>; a leftover one is recognizable. */
+#define ATOMIC_TEMP_PREFIX ".imgbatch-tmp-"
+
+/*
+ * Opens (creating with mode 0777 & ~umask when create is set) the directory
+ * base/rel without following any symlink below base, so a link planted in
+ * the output tree cannot redirect writes outside it.  rel is relative ("" for
+ * base itself).  Returns an O_DIRECTORY fd or -1.
+ */
+int atomic_open_dir(int base_fd, const char *rel, bool create, struct ib_error *err);
+
+/*
+ * Writes data to name inside dir_fd atomically.  name must be a single path
+ * component.  On any failure the temp file is removed and the destination is
+ * untouched.  While the temp file exists its name is registered for
+ * atomic_cleanup_on_signal().
+ */
+int atomic_write(int dir_fd, const char *name, const void *data, size_t len,
+		 bool do_fsync, struct ib_error *err);
+
+/* Async-signal-safe: removes the temp file a write in progress has open. */
+void atomic_cleanup_on_signal(void);
+
+#endif
