@@ -1,0 +1,285 @@
+#include "config.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output.h"
+
+enum {
+	OPT_CROP = 256, OPT_GRAVITY, OPT_NAME, OPT_IN_PLACE, OPT_UPDATE, OPT_FSYNC,
+	OPT_FORMAT, OPT_PROGRESSIVE, OPT_COMPRESSION, OPT_BACKGROUND, OPT_NO_AUTO_ORIENT,
+	OPT_STRIP, OPT_KERNEL, OPT_LINEAR, OPT_MAX_PIXELS, OPT_CHUNK, OPT_FILES_FROM,
+	OPT_FOLLOW, OPT_JSON,
+};
+
+static const struct option long_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "resize", required_argument, NULL, 'r' },
+	{ "crop", no_argument, NULL, OPT_CROP },
+	{ "gravity", required_argument, NULL, OPT_GRAVITY },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "in-place", no_argument, NULL, OPT_IN_PLACE },
+	{ "update", no_argument, NULL, OPT_UPDATE },
+	{ "fsync", no_argument, NULL, OPT_FSYNC },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "quality", required_argument, NULL, 'q' },
+	{ "progressive", no_argument, NULL, OPT_PROGRESSIVE },
+	{ "compression", required_argument, NULL, OPT_COMPRESSION },
+	{ "background", required_argument, NULL, OPT_BACKGROUND },
+	{ "no-auto-orient", no_argument, NULL, OPT_NO_AUTO_ORIENT },
+	{ "strip", no_argument, NULL, OPT_STRIP },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "linear", no_argument, NULL, OPT_LINEAR },
+	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "chunk", required_argument, NULL, OPT_CHUNK },
+	{ "files-from", required_argument, NULL, OPT_FILES_FROM },
+	{ "null", no_argument, NULL, '0' },
+	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
+	{ "quiet", no_argument, NULL, 'Q' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage_text[] =
+"Usage: imgbatch [OPTION]... -o DIR INPUT...\n"
+"       imgbatch [OPTION]... --in-place INPUT...\n"
+"Resize and convert JPEG and PNG files on every core.  INPUTs are files and\n"
+"directories (walked recursively); formats are detected by content.\n"
+"\n"
+"Inputs:\n"
+"      --files-from FILE  also read input paths from FILE ('-' = stdin), one a line\n"
+"  -0, --null             --files-from entries are NUL-separated (find -print0)\n"
+"      --follow-symlinks  descend into symlinked directories (loops are detected)\n"
+"Outputs:\n"
+"  -o, --output DIR       write outputs under DIR, mirroring each input's tree\n"
+"      --name TEMPLATE    output path under DIR (default {dir}/{stem}.{ext});\n"
+"                         fields: {dir} {stem} {ext} {w} {h}\n"
+"      --in-place         write next to the input, replacing it if the name matches\n"
+"      --update           skip inputs whose output exists and is not older\n"
+"      --fsync            fsync each output before renaming it into place\n"
+"Geometry:\n"
+"  -r, --resize GEOM      ImageMagick geometry: W, Wx, xH, WxH (fit), WxH! (exact),\n"
+"                         WxH^ (cover), WxH> (shrink only), WxH< (enlarge only),\n"
+"                         N%%, WxH%%, @AREA\n"
+"      --crop             with WxH^: cut the result to exactly WxH\n"
+"      --gravity G        where --crop cuts: center (default), north, northeast,\n"
+"                         east, southeast, south, southwest, west, northwest\n"
+"      --kernel K         resampling kernel: %s\n"
+"                         (default: Mitchell to shrink, Catmull-Rom to enlarge)\n"
+"      --linear           resample in linear light (gamma-correct)\n"
+"      --no-auto-orient   ignore the EXIF orientation (default: apply it)\n"
+"Encoding:\n"
+"      --format F         jpeg, png or same (default: same as the input)\n"
+"  -q, --quality N        JPEG quality 1-100 (default 85; 4:2:0 chroma below 90,\n"
+"                         4:4:4 from 90)\n"
+"      --progressive      write progressive JPEGs\n"
+"      --compression N    PNG zlib level 0-9 (default 6)\n"
+"      --background C     colour under transparency when writing JPEG:\n"
+"                         white (default), black, #rgb, #rrggbb or R,G,B\n"
+"      --strip            do not carry the ICC profile to the output\n"
+"      --max-pixels N     refuse images over N pixels (default 256000000)\n"
+"Running:\n"
+"  -j, --jobs N           worker processes (default: online CPUs)\n"
+"      --chunk N|auto     files handed to a worker at once (default auto)\n"
+"      --quiet            no progress or summary (failures are still printed)\n"
+"      --json             one JSON object per file on stdout, then a summary\n"
+"  -h, --help             this help\n"
+"  -V, --version          version\n"
+"\n"
+"Exit status: 0 all done or skipped, 1 some files failed, 2 usage or setup\n"
+"error, 130 interrupted.\n";
+
+static void print_usage(FILE *out)
+{
+	fprintf(out, usage_text, resize_kernel_names());
+}
+
+static void set_defaults(struct job *job)
+{
+	memset(job, 0, sizeof *job);
+	job->name_template = OUTPUT_DEFAULT_TEMPLATE;
+	job->gravity = GRAVITY_CENTER;
+	job->quality = 85;
+	job->compression = 6;
+	job->background = (struct rgb8){ 255, 255, 255 };
+	job->auto_orient = true;
+	job->max_pixels = IMAGE_DEFAULT_MAX_PIXELS;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	job->jobs = cpus > 0 ? (unsigned)cpus : 1;
+}
+
+/* Parses a whole decimal number in [min, max]. */
+static int parse_number(const char *text, unsigned long long min, unsigned long long max,
+			unsigned long long *out)
+{
+	if (!text[0] || text[0] == '-' || text[0] == '+')
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int bad_value(FILE *err, const char *option, const char *value, const char *allowed)
+{
+	fprintf(err, "imgbatch: invalid %s '%s': %s\n", option, value, allowed);
+	return -1;
+}
+
+/* Handles one parsed option; -1 after printing an error. */
+static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
+{
+	unsigned long long n;
+	struct ib_error e;
+	switch (opt) {
+	case 'o': job->out_dir = arg; break;
+	case 'r':
+		if (geometry_parse(arg, &job->geometry, &e) < 0)
+			return bad_value(err, "--resize", arg, e.msg);
+		job->has_geometry = true;
+		break;
+	case OPT_CROP: job->crop = true; break;
+	case OPT_GRAVITY:
+		if (gravity_parse(arg, &job->gravity) < 0)
+			return bad_value(err, "--gravity", arg, "use center, north, northeast, east, "
+					 "southeast, south, southwest, west or northwest");
+		break;
+	case OPT_NAME:
+		if (output_template_check(arg, &e) < 0)
+			return bad_value(err, "--name", arg, e.msg);
+		job->name_template = arg;
+		break;
+	case OPT_IN_PLACE: job->in_place = true; break;
+	case OPT_UPDATE: job->update = true; break;
+	case OPT_FSYNC: job->fsync_outputs = true; break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "same") == 0)
+			job->format = FORMAT_UNKNOWN;
+		else if ((job->format = format_from_name(arg)) == FORMAT_UNKNOWN)
+			return bad_value(err, "--format", arg, "use jpeg, png or same");
+		break;
+	case 'q':
+		if (parse_number(arg, 1, 100, &n) < 0)
+			return bad_value(err, "--quality", arg, "must be a whole number from 1 to 100");
+		job->quality = (int)n;
+		break;
+	case OPT_PROGRESSIVE: job->progressive = true; break;
+	case OPT_COMPRESSION:
+		if (parse_number(arg, 0, 9, &n) < 0)
+			return bad_value(err, "--compression", arg, "must be a whole number from 0 to 9");
+		job->compression = (int)n;
+		break;
+	case OPT_BACKGROUND:
+		if (rgb8_parse(arg, &job->background) < 0)
+			return bad_value(err, "--background", arg,
+					 "use white, black, #rgb, #rrggbb or R,G,B");
+		break;
+	case OPT_NO_AUTO_ORIENT: job->auto_orient = false; break;
+	case OPT_STRIP: job->strip = true; break;
+	case OPT_KERNEL:
+		if (resize_kernel_parse(arg, &job->resize.kernel) < 0)
+			return bad_value(err, "--kernel", arg, resize_kernel_names());
+		break;
+	case OPT_LINEAR: job->resize.linear = true; break;
+	case OPT_MAX_PIXELS:
+		if (parse_number(arg, 1, UINT64_MAX, &n) < 0)
+			return bad_value(err, "--max-pixels", arg, "must be a positive whole number");
+		job->max_pixels = n;
+		break;
+	case 'j':
+		if (parse_number(arg, 1, 1024, &n) < 0)
+			return bad_value(err, "--jobs", arg, "must be a whole number from 1 to 1024");
+		job->jobs = (unsigned)n;
+		break;
+	case OPT_CHUNK:
+		if (strcmp(arg, "auto") == 0)
+			job->chunk = 0;
+		else if (parse_number(arg, 1, 4096, &n) < 0)
+			return bad_value(err, "--chunk", arg, "use auto or a whole number from 1 to 4096");
+		else
+			job->chunk = (unsigned)n;
+		break;
+	case OPT_FILES_FROM: job->files_from = arg; break;
+	case '0': job->nul_separated = true; break;
+	case OPT_FOLLOW: job->follow_symlinks = true; break;
+	case 'Q': job->progress = PROGRESS_QUIET; break;
+	case OPT_JSON: job->json = true; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static int validate(struct job *job, FILE *err)
+{
+	if (job->in_place && job->out_dir) {
+		fputs("imgbatch: -o and --in-place exclude each other\n", err);
+		return -1;
+	}
+	if (!job->in_place && !job->out_dir) {
+		fputs("imgbatch: say where outputs go: -o DIR (or --in-place)\n", err);
+		return -1;
+	}
+	if (job->nroots == 0 && !job->files_from) {
+		fputs("imgbatch: no inputs: name files or directories, or use --files-from\n", err);
+		return -1;
+	}
+	if (job->nul_separated && !job->files_from) {
+		fputs("imgbatch: -0 applies to --files-from, which is missing\n", err);
+		return -1;
+	}
+	if (job->crop && !(job->has_geometry && job->geometry.has_width &&
+			   job->geometry.has_height && !(job->geometry.flags & GEOM_PERCENT))) {
+		fputs("imgbatch: --crop needs a -r geometry with both a width and a height "
+		      "in pixels, such as 256x256^\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+enum cli_action cli_parse(int argc, char **argv, struct job *job, FILE *out, FILE *err)
+{
+	set_defaults(job);
+	opterr = 0;
+	optind = 1;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "o:r:q:j:0hV", long_options, NULL)) != -1) {
+		if (opt == 'h') {
+			print_usage(out);
+			return CLI_EXIT_OK;
+		}
+		if (opt == 'V') {
+			fprintf(out, "imgbatch %s\n", PACKAGE_VERSION);
+			return CLI_EXIT_OK;
+		}
+		if (opt == '?' || opt == ':') {
+			if (optopt)
+				fprintf(err, "imgbatch: option -%c %s\n", optopt,
+					strchr("orqj", optopt) ? "needs a value" : "is unknown");
+			else
+				fprintf(err, "imgbatch: unknown option or missing value: %s\n",
+					argv[optind - 1]);
+			fputs("Try 'imgbatch --help'.\n", err);
+			return CLI_USAGE_ERROR;
+		}
+		if (apply_option(opt, optarg, job, err) < 0)
+			return CLI_USAGE_ERROR;
+	}
+	job->roots = argv + optind;
+	job->nroots = (unsigned)(argc - optind);
+	if (validate(job, err) < 0) {
+		fputs("Try 'imgbatch --help'.\n", err);
+		return CLI_USAGE_ERROR;
+	}
+	return CLI_RUN;
+}

@@ -1,0 +1,226 @@
+#include "config.h"
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "codec.h"
+#include "json.h"
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void report_init(struct report *rep, const struct job *job, FILE *out, FILE *err)
+{
+	memset(rep, 0, sizeof *rep);
+	rep->job = job;
+	rep->out = out;
+	rep->err = err;
+	rep->tty = isatty(fileno(err)) && job->progress != PROGRESS_QUIET;
+	rep->start = now_seconds();
+	rep->last_progress = rep->start;
+}
+
+void report_release(struct report *rep)
+{
+	for (size_t i = 0; i < rep->nfailures; i++)
+		free(rep->failures[i]);
+	free(rep->failures);
+	rep->failures = NULL;
+	rep->nfailures = 0;
+}
+
+void report_seen(struct report *rep)
+{
+	rep->seen++;
+}
+
+static const char *status_name(enum result_status status)
+{
+	switch (status) {
+	case RESULT_DONE: return "done";
+	case RESULT_SKIPPED: return "skipped";
+	default: return "failed";
+	}
+}
+
+static const char *format_name(uint8_t format)
+{
+	const struct codec *c = codec_for_format((enum image_format)format);
+	return c ? c->name : NULL;
+}
+
+static void put_path_field(FILE *out, const char *key, const char *path)
+{
+	fprintf(out, ",\"%s\":", key);
+	json_put_string(out, path);
+	if (!json_is_utf8(path)) {
+		fprintf(out, ",\"%s_hex\":", key);
+		json_put_hex(out, path);
+	}
+}
+
+static void write_json_line(FILE *out, const struct outcome *oc)
+{
+	fprintf(out, "{\"type\":\"file\",\"status\":\"%s\"", status_name(oc->status));
+	put_path_field(out, "input", oc->input);
+	if (oc->output)
+		put_path_field(out, "output", oc->output);
+	if (oc->reason && oc->reason[0]) {
+		fputs(",\"reason\":", out);
+		json_put_string(out, oc->reason);
+	}
+	const struct wire_result *r = oc->res;
+	if (r) {
+		const char *in_fmt = format_name(r->in_format), *out_fmt = format_name(r->out_format);
+		if (in_fmt)
+			fprintf(out, ",\"format\":\"%s\"", in_fmt);
+		if (r->in_width)
+			fprintf(out, ",\"width\":%u,\"height\":%u", r->in_width, r->in_height);
+		fprintf(out, ",\"bytes\":%llu", (unsigned long long)r->in_bytes);
+		if (oc->status == RESULT_DONE && out_fmt)
+			fprintf(out, ",\"output_format\":\"%s\",\"output_width\":%u,"
+				"\"output_height\":%u,\"output_bytes\":%llu",
+				out_fmt, r->out_width, r->out_height,
+				(unsigned long long)r->out_bytes);
+		fprintf(out, ",\"ms\":%.3f,\"worker\":%d", (double)r->usec / 1000.0, r->worker_pid);
+	}
+	fputs("}\n", out);
+	fflush(out);
+}
+
+static void clear_bar(struct report *rep)
+{
+	if (rep->bar_shown) {
+		fputs("\r\033[K", rep->err);
+		rep->bar_shown = false;
+	}
+}
+
+static void remember_failure(struct report *rep, const struct outcome *oc)
+{
+	if (rep->nfailures >= REPORT_MAX_LISTED)
+		return;
+	if (rep->nfailures % 64 == 0) {
+		char **f = realloc(rep->failures, (rep->nfailures + 64) * sizeof *f);
+		if (!f)
+			return;
+		rep->failures = f;
+	}
+	size_t len = strlen(oc->input) + strlen(oc->reason) + 3;
+	char *line = malloc(len);
+	if (!line)
+		return;
+	snprintf(line, len, "%s: %s", oc->input, oc->reason);
+	rep->failures[rep->nfailures++] = line;
+}
+
+void report_outcome(struct report *rep, const struct outcome *oc)
+{
+	switch (oc->status) {
+	case RESULT_DONE: rep->done++; break;
+	case RESULT_SKIPPED: rep->skipped++; break;
+	default: rep->failed++; break;
+	}
+	if (oc->res) {
+		rep->in_bytes += oc->res->in_bytes;
+		rep->out_bytes += oc->res->out_bytes;
+	}
+	if (rep->job->json)
+		write_json_line(rep->out, oc);
+	if (oc->status == RESULT_FAILED) {
+		remember_failure(rep, oc);
+		if (!rep->job->json) {
+			clear_bar(rep);
+			fprintf(rep->err, "imgbatch: %s: %s\n", oc->input, oc->reason);
+		}
+	}
+}
+
+static void format_duration(char *buf, size_t cap, double seconds)
+{
+	long s = (long)(seconds + 0.5);
+	if (s >= 3600)
+		snprintf(buf, cap, "%ldh%02ldm", s / 3600, s / 60 % 60);
+	else
+		snprintf(buf, cap, "%ldm%02lds", s / 60, s % 60);
+}
+
+void report_progress(struct report *rep, bool scan_done, bool force)
+{
+	if (rep->job->progress == PROGRESS_QUIET)
+		return;
+	double now = now_seconds();
+	double interval = rep->tty ? 0.2 : 5.0;
+	if (!force && now - rep->last_progress < interval)
+		return;
+	rep->last_progress = now;
+	uint64_t finished = rep->done + rep->skipped + rep->failed;
+	double elapsed = now - rep->start;
+	double rate = elapsed > 0 ? (double)finished / elapsed : 0;
+	char eta[32] = "?";
+	if (scan_done && rate > 0)
+		format_duration(eta, sizeof eta, (double)(rep->seen - finished) / rate);
+	const char *plus = scan_done ? "" : "+";
+	if (rep->tty) {
+		int width = 30;
+		int filled = rep->seen ? (int)((double)finished / (double)rep->seen * width) : 0;
+		fprintf(rep->err, "\r\033[K[%.*s%*s] %llu/%llu%s  %.1f files/s  ETA %s  failed %llu",
+			filled, "##############################", width - filled, "",
+			(unsigned long long)finished, (unsigned long long)rep->seen, plus, rate, eta,
+			(unsigned long long)rep->failed);
+		rep->bar_shown = true;
+	} else {
+		fprintf(rep->err, "imgbatch: %llu/%llu%s files, %.1f files/s, ETA %s, %llu failed\n",
+			(unsigned long long)finished, (unsigned long long)rep->seen, plus, rate, eta,
+			(unsigned long long)rep->failed);
+	}
+	fflush(rep->err);
+}
+
+static void write_json_summary(struct report *rep, double elapsed, bool interrupted)
+{
+	fprintf(rep->out, "{\"type\":\"summary\",\"total\":%llu,\"done\":%llu,\"skipped\":%llu,"
+		"\"failed\":%llu,\"interrupted\":%s,\"seconds\":%.3f,\"input_bytes\":%llu,"
+		"\"output_bytes\":%llu}\n",
+		(unsigned long long)(rep->done + rep->skipped + rep->failed),
+		(unsigned long long)rep->done, (unsigned long long)rep->skipped,
+		(unsigned long long)rep->failed, interrupted ? "true" : "false", elapsed,
+		(unsigned long long)rep->in_bytes, (unsigned long long)rep->out_bytes);
+	fflush(rep->out);
+}
+
+int report_finish(struct report *rep, bool interrupted, bool scan_done)
+{
+	double elapsed = now_seconds() - rep->start;
+	clear_bar(rep);
+	uint64_t total = rep->done + rep->skipped + rep->failed;
+	if (rep->job->json)
+		write_json_summary(rep, elapsed, interrupted);
+	if (rep->job->progress != PROGRESS_QUIET || rep->failed) {
+		fprintf(rep->err, "imgbatch: %llu files: %llu done, %llu skipped, %llu failed "
+			"in %.2f s (%.1f files/s)%s\n",
+			(unsigned long long)total, (unsigned long long)rep->done,
+			(unsigned long long)rep->skipped, (unsigned long long)rep->failed, elapsed,
+			elapsed > 0 ? (double)total / elapsed : 0.0,
+			interrupted ? "; interrupted" : "");
+		if (interrupted && !scan_done)
+			fputs("imgbatch: the scan was interrupted: inputs not yet found are not "
+			      "in this account\n", rep->err);
+		for (size_t i = 0; i < rep->nfailures; i++)
+			fprintf(rep->err, "  failed: %s\n", rep->failures[i]);
+		if (rep->failed > rep->nfailures)
+			fprintf(rep->err, "  ... and %llu more failures (use --json for all)\n",
+				(unsigned long long)(rep->failed - rep->nfailures));
+	}
+	fflush(rep->err);
+	if (interrupted)
+		return 130;
+	return rep->failed ? 1 : 0;
+}

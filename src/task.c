@@ -1,0 +1,345 @@
+#include "config.h"
+#include "task.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "exif.h"
+#include "output.h"
+#include "resize.h"
+
+void task_context_init(struct task_context *ctx, const struct job *job, int out_root_fd)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->job = job;
+	ctx->out_root_fd = out_root_fd;
+	ctx->dir_fd = -1;
+}
+
+void task_context_release(struct task_context *ctx)
+{
+	if (ctx->dir_fd >= 0)
+		close(ctx->dir_fd);
+	free(ctx->file_buf);
+	ctx->dir_fd = -1;
+	ctx->file_buf = NULL;
+	ctx->file_cap = 0;
+}
+
+enum image_format task_output_format(const struct job *job, enum image_format in_format)
+{
+	return job->format != FORMAT_UNKNOWN ? job->format : in_format;
+}
+
+int task_output_name(const struct job *job, const char *rel, enum image_format in_format,
+		     uint32_t w, uint32_t h, char *buf, size_t cap, struct ib_error *err)
+{
+	if (job->in_place) {
+		const char *slash = strrchr(rel, '/');
+		rel = slash ? slash + 1 : rel;
+	}
+	return output_expand(job->name_template, rel, in_format,
+			     task_output_format(job, in_format), w, h, buf, cap, err);
+}
+
+/* Everything one task holds; released in one place. */
+struct task_state {
+	int in_fd;
+	struct stat in_st;
+	size_t in_len;
+	struct decoder dec;
+	bool dec_open;
+	struct image img;
+	struct buffer encoded;
+	char out_name[WIRE_MAX_PATH + 1];
+};
+
+static int read_exactly(int fd, uint8_t *buf, size_t len, size_t *got, struct ib_error *err)
+{
+	*got = 0;
+	while (*got < len) {
+		ssize_t n = read(fd, buf + *got, len - *got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ib_fail_errno(err, errno, "read error");
+		if (n == 0)
+			break;
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
+static int ensure_file_buffer(struct task_context *ctx, size_t len, struct ib_error *err)
+{
+	if (len <= ctx->file_cap)
+		return 0;
+	uint8_t *p = realloc(ctx->file_buf, len);
+	if (!p)
+		return ib_fail(err, "out of memory reading a %zu-byte file", len);
+	ctx->file_buf = p;
+	ctx->file_cap = len;
+	return 0;
+}
+
+/*
+ * Opens the input and reads its first bytes to tell its format; a file that
+ * is no image is skipped without reading the rest.  Returns the codec, or
+ * NULL with res->status set (skipped or failed).
+ */
+static const struct codec *open_and_sniff(struct task_context *ctx, const char *path,
+					  struct task_state *st, struct wire_result *res,
+					  struct ib_error *err)
+{
+	st->in_fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (st->in_fd < 0 || fstat(st->in_fd, &st->in_st) < 0) {
+		ib_fail_errno(err, errno, "cannot open");
+		return NULL;
+	}
+	if (!S_ISREG(st->in_st.st_mode)) {
+		res->status = RESULT_SKIPPED;
+		ib_fail(err, "not a regular file");
+		return NULL;
+	}
+	res->in_bytes = (uint64_t)st->in_st.st_size;
+	if (ensure_file_buffer(ctx, CODEC_SNIFF_BYTES, err) < 0 ||
+	    read_exactly(st->in_fd, ctx->file_buf, CODEC_SNIFF_BYTES, &st->in_len, err) < 0)
+		return NULL;
+	const struct codec *codec = codec_sniff(ctx->file_buf, st->in_len);
+	if (!codec) {
+		res->status = RESULT_SKIPPED;
+		ib_fail(err, "not a JPEG or PNG image");
+	}
+	return codec;
+}
+
+/* Reads the rest of the file after the sniffed bytes.  The file may have
+ * changed size since fstat: read until EOF. */
+static int read_rest(struct task_context *ctx, struct task_state *st, struct ib_error *err)
+{
+	size_t want = (size_t)st->in_st.st_size + 1;  /* +1 to notice growth */
+	for (;;) {
+		if (ensure_file_buffer(ctx, want, err) < 0)
+			return -1;
+		size_t got;
+		if (read_exactly(st->in_fd, ctx->file_buf + st->in_len, want - st->in_len, &got, err) < 0)
+			return -1;
+		st->in_len += got;
+		if (st->in_len < want)
+			return 0;
+		want *= 2;
+	}
+}
+
+/* The size after orientation, and the final size the geometry asks for. */
+struct plan {
+	uint32_t upright_w, upright_h;    /* after EXIF orientation */
+	uint32_t resize_w, resize_h;      /* after -r */
+	uint32_t final_w, final_h;        /* after --crop */
+	int orientation;
+};
+
+static void make_plan(const struct job *job, const struct image_info *info, struct plan *p)
+{
+	p->orientation = job->auto_orient ? info->orientation : 1;
+	bool swap = exif_swaps_axes(p->orientation);
+	p->upright_w = swap ? info->height : info->width;
+	p->upright_h = swap ? info->width : info->height;
+	p->resize_w = p->upright_w;
+	p->resize_h = p->upright_h;
+	if (job->has_geometry)
+		geometry_apply(&job->geometry, p->upright_w, p->upright_h, &p->resize_w, &p->resize_h);
+	p->final_w = p->resize_w;
+	p->final_h = p->resize_h;
+	if (job->crop && job->has_geometry && job->geometry.has_width && job->geometry.has_height &&
+	    !(job->geometry.flags & GEOM_PERCENT)) {
+		uint32_t cw = (uint32_t)job->geometry.width, ch = (uint32_t)job->geometry.height;
+		if (cw < p->final_w)
+			p->final_w = cw;
+		if (ch < p->final_h)
+			p->final_h = ch;
+	}
+}
+
+/* The output directory for out_name, opened once and cached across tasks
+ * (consecutive inputs usually share a directory). */
+static int output_dir_fd(struct task_context *ctx, const char *input_path, const char *out_name,
+			 const char **base, struct ib_error *err)
+{
+	char dir[WIRE_MAX_PATH + 1];
+	const char *src = ctx->job->in_place ? input_path : out_name;
+	const char *slash = strrchr(src, '/');
+	size_t dir_len = slash ? (size_t)(slash - src) : 0;
+	memcpy(dir, src, dir_len);
+	dir[dir_len] = '\0';
+	const char *name_slash = strrchr(out_name, '/');
+	*base = name_slash ? name_slash + 1 : out_name;
+
+	if (ctx->dir_fd >= 0 && strcmp(dir, ctx->dir_rel) == 0)
+		return ctx->dir_fd;
+	if (ctx->dir_fd >= 0)
+		close(ctx->dir_fd);
+	ctx->dir_fd = -1;
+	int fd;
+	if (ctx->job->in_place) {
+		fd = open(dir_len ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return ib_fail_errno(err, errno, "opening the input's directory");
+	} else {
+		fd = atomic_open_dir(ctx->out_root_fd, dir, true, err);
+		if (fd < 0)
+			return -1;
+	}
+	strcpy(ctx->dir_rel, dir);
+	ctx->dir_fd = fd;
+	return fd;
+}
+
+/* With --update: whether an output newer than the input already exists. */
+static bool output_is_current(int dir_fd, const char *base, const struct stat *in_st)
+{
+	struct stat out_st;
+	if (fstatat(dir_fd, base, &out_st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(out_st.st_mode))
+		return false;
+	if (out_st.st_mtim.tv_sec != in_st->st_mtim.tv_sec)
+		return out_st.st_mtim.tv_sec > in_st->st_mtim.tv_sec;
+	return out_st.st_mtim.tv_nsec >= in_st->st_mtim.tv_nsec;
+}
+
+static bool would_overwrite_input(int dir_fd, const char *base, const struct stat *in_st)
+{
+	struct stat out_st;
+	return fstatat(dir_fd, base, &out_st, 0) == 0 && out_st.st_dev == in_st->st_dev &&
+	       out_st.st_ino == in_st->st_ino;
+}
+
+/* Decode, orient, resize, crop: the pixels of the output. */
+static int make_pixels(const struct job *job, struct task_state *st, const struct plan *p,
+		       struct ib_error *err)
+{
+	bool swap = exif_swaps_axes(p->orientation);
+	/* Shrink on load to no less than what the resize needs, in stored axes. */
+	uint32_t min_w = swap ? p->resize_h : p->resize_w;
+	uint32_t min_h = swap ? p->resize_w : p->resize_h;
+	if (st->dec.codec->decode(&st->dec, min_w, min_h, job->max_pixels, &st->img, err) < 0)
+		return -1;
+	if (p->orientation != 1 && exif_apply_orientation(&st->img, p->orientation, err) < 0)
+		return -1;
+	if (st->img.width != p->resize_w || st->img.height != p->resize_h) {
+		struct image resized = { 0 };
+		if (resize_image(&st->img, p->resize_w, p->resize_h, &job->resize, &resized, err) < 0)
+			return -1;
+		image_free(&st->img);
+		st->img = resized;
+	}
+	if (p->final_w != p->resize_w || p->final_h != p->resize_h) {
+		uint32_t x, y;
+		struct image cropped = { 0 };
+		gravity_offset(job->gravity, p->resize_w, p->resize_h, p->final_w, p->final_h, &x, &y);
+		if (image_crop(&st->img, x, y, p->final_w, p->final_h, &cropped, err) < 0)
+			return -1;
+		image_free(&st->img);
+		st->img = cropped;
+	}
+	return 0;
+}
+
+static int encode_output(const struct job *job, struct task_state *st, enum image_format fmt,
+			 struct ib_error *err)
+{
+	const struct codec *out = codec_for_format(fmt);
+	if (fmt == FORMAT_JPEG && image_prepare_for_jpeg(&st->img, job->background, err) < 0)
+		return -1;
+	struct encode_options opts = {
+		.quality = job->quality,
+		.progressive = job->progressive,
+		.compression = job->compression,
+		.icc = job->strip ? NULL : st->dec.info.icc,
+		.icc_len = job->strip ? 0 : st->dec.info.icc_len,
+	};
+	return out->encode(&st->img, &opts, &st->encoded, err);
+}
+
+static int process(struct task_context *ctx, const struct wire_task *task,
+		   struct task_state *st, struct wire_result *res, struct ib_error *err)
+{
+	const struct job *job = ctx->job;
+	const struct codec *codec = open_and_sniff(ctx, task->path, st, res, err);
+	if (!codec)
+		return -1;
+	res->in_format = (uint8_t)codec->format;
+	if (read_rest(ctx, st, err) < 0)
+		return -1;
+	st->dec.codec = codec;
+	if (codec->open(&st->dec, ctx->file_buf, st->in_len, err) < 0)
+		return -1;
+	st->dec_open = true;
+	res->in_width = st->dec.info.width;
+	res->in_height = st->dec.info.height;
+
+	struct plan plan;
+	make_plan(job, &st->dec.info, &plan);
+	enum image_format out_fmt = task_output_format(job, codec->format);
+	res->out_format = (uint8_t)out_fmt;
+	if (task_output_name(job, task->path + task->rel_off, codec->format, plan.final_w,
+			     plan.final_h, st->out_name, sizeof st->out_name, err) < 0)
+		return -1;
+	const char *base;
+	int dir_fd = output_dir_fd(ctx, task->path, st->out_name, &base, err);
+	if (dir_fd < 0)
+		return -1;
+	if (job->update && output_is_current(dir_fd, base, &st->in_st)) {
+		res->status = RESULT_SKIPPED;
+		return ib_fail(err, "up to date");
+	}
+	if (!job->in_place && would_overwrite_input(dir_fd, base, &st->in_st))
+		return ib_fail(err, "output %s is the input itself; refusing to overwrite it "
+			       "(use --in-place to mean it)", st->out_name);
+	if (make_pixels(job, st, &plan, err) < 0 || encode_output(job, st, out_fmt, err) < 0)
+		return -1;
+	if (atomic_write(dir_fd, base, st->encoded.data, st->encoded.len, job->fsync_outputs, err) < 0)
+		return -1;
+	res->out_width = st->img.width;
+	res->out_height = st->img.height;
+	res->out_bytes = st->encoded.len;
+	return 0;
+}
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void task_run(struct task_context *ctx, const struct wire_task *task, struct wire_result *res)
+{
+	uint64_t start = now_usec();
+	struct task_state st = { .in_fd = -1 };
+	struct ib_error err = { { 0 } };
+	memset(res, 0, sizeof *res);
+	res->task_id = task->id;
+	res->worker_pid = (int32_t)getpid();
+
+	if (process(ctx, task, &st, res, &err) == 0) {
+		res->status = RESULT_DONE;
+	} else {
+		if (res->status != RESULT_SKIPPED)
+			res->status = RESULT_FAILED;
+		memcpy(res->reason, err.msg, sizeof res->reason);
+		res->reason[sizeof res->reason - 1] = '\0';
+	}
+	if (st.dec_open)
+		st.dec.codec->close(&st.dec);
+	image_free(&st.img);
+	buffer_free(&st.encoded);
+	if (st.in_fd >= 0)
+		close(st.in_fd);
+	res->usec = now_usec() - start;
+}

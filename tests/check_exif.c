@@ -1,0 +1,437 @@
+#include "config.h"
+
+#include <check.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exif.h"
+#include "image.h"
+
+/* ---- exif_orientation ---------------------------------------------------- */
+
+/*
+ * A TIFF block: header, IFD0 at offset 8 with an unrelated Make entry and then
+ * the orientation entry (tag, type, count, value), next-IFD offset 0.
+ */
+#define TIFF_LEN (8 + 2 + 2 * 12 + 4)
+
+struct writer {
+	uint8_t *p;
+	bool be;
+};
+
+static void put16(struct writer *w, uint16_t v)
+{
+	w->p[0] = (uint8_t)(w->be ? v >> 8 : v);
+	w->p[1] = (uint8_t)(w->be ? v : v >> 8);
+	w->p += 2;
+}
+
+static void put32(struct writer *w, uint32_t v)
+{
+	put16(w, (uint16_t)(w->be ? v >> 16 : v));
+	put16(w, (uint16_t)(w->be ? v : v >> 16));
+}
+
+static void build_tiff(uint8_t buf[TIFF_LEN], bool be, uint16_t tag,
+		       uint16_t type, uint32_t count, uint16_t value)
+{
+	struct writer w = { buf, be };
+	memcpy(w.p, be ? "MM" : "II", 2);
+	w.p += 2;
+	put16(&w, 42);
+	put32(&w, 8);
+	put16(&w, 2);
+	put16(&w, 0x010F);      /* Make, ASCII[4] "Foo\0" inline */
+	put16(&w, 2);
+	put32(&w, 4);
+	memcpy(w.p, "Foo", 4);
+	w.p += 4;
+	put16(&w, tag);
+	put16(&w, type);
+	put32(&w, count);
+	put16(&w, value);       /* SHORT: left-justified in the value field */
+	put16(&w, 0);
+	put32(&w, 0);
+}
+
+START_TEST(test_orientation_every_value_both_orders)
+{
+	uint8_t buf[TIFF_LEN];
+	for (int be = 0; be <= 1; be++) {
+		for (uint16_t v = 1; v <= 8; v++) {
+			build_tiff(buf, be, 0x0112, 3, 1, v);
+			ck_assert_int_eq(exif_orientation(buf, sizeof buf), v);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_orientation_hand_written_blocks)
+{
+	/* Written out by hand: MM, IFD0 at 8, one entry 0112 SHORT x1 = 6. */
+	static const uint8_t mm[] = {
+		'M', 'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08,
+		0x00, 0x01,
+		0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00,
+	};
+	static const uint8_t ii[] = {
+		'I', 'I', 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00,
+		0x01, 0x00,
+		0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00,
+	};
+	ck_assert_int_eq(exif_orientation(mm, sizeof mm), 6);
+	ck_assert_int_eq(exif_orientation(ii, sizeof ii), 8);
+	/* The IFD need not follow the header directly. */
+	uint8_t gap[sizeof mm + 4] = { 0 };
+	memcpy(gap, mm, 8);
+	gap[7] = 12;
+	memcpy(gap + 12, mm + 8, sizeof mm - 8);
+	ck_assert_int_eq(exif_orientation(gap, sizeof gap), 6);
+}
+END_TEST
+
+START_TEST(test_orientation_missing_tag)
+{
+	uint8_t buf[TIFF_LEN];
+	build_tiff(buf, false, 0x0110, 3, 1, 6);        /* Model, not Orientation */
+	ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+	ck_assert_int_eq(exif_orientation(NULL, 0), 1);
+}
+END_TEST
+
+START_TEST(test_orientation_truncated)
+{
+	uint8_t buf[TIFF_LEN];
+	build_tiff(buf, true, 0x0112, 3, 1, 6);
+	ck_assert_int_eq(exif_orientation(buf, 7), 1);         /* header */
+	ck_assert_int_eq(exif_orientation(buf, 9), 1);         /* entry count */
+	ck_assert_int_eq(exif_orientation(buf, 8 + 2 + 12), 1); /* second entry */
+	ck_assert_int_eq(exif_orientation(buf, 8 + 2 + 24 - 1), 1);
+	/* The next-IFD offset is not needed to read IFD0's entries. */
+	ck_assert_int_eq(exif_orientation(buf, 8 + 2 + 24), 6);
+}
+END_TEST
+
+START_TEST(test_orientation_bad_header)
+{
+	uint8_t buf[TIFF_LEN];
+	build_tiff(buf, false, 0x0112, 3, 1, 6);
+	buf[2] = 43;                                            /* magic */
+	ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+	build_tiff(buf, false, 0x0112, 3, 1, 6);
+	memcpy(buf, "IM", 2);                                   /* byte order */
+	ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+	build_tiff(buf, true, 0x0112, 3, 1, 6);
+	buf[0] = 'I';                                           /* mixed order */
+	ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+}
+END_TEST
+
+START_TEST(test_orientation_ifd_offset_out_of_range)
+{
+	uint8_t buf[TIFF_LEN];
+	static const uint32_t offsets[] = {
+		TIFF_LEN, TIFF_LEN - 1, 0xFFFFFFFF, 0xFFFFFFFE, 0, 4,
+	};
+	for (size_t i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
+		build_tiff(buf, true, 0x0112, 3, 1, 6);
+		struct writer w = { buf + 4, true };
+		put32(&w, offsets[i]);
+		ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+	}
+}
+END_TEST
+
+START_TEST(test_orientation_entry_count_overflow)
+{
+	uint8_t buf[TIFF_LEN];
+	static const uint16_t counts[] = { 3, 100, 0xFFFF };
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		build_tiff(buf, false, 0x0112, 3, 1, 6);
+		struct writer w = { buf + 8, false };
+		put16(&w, counts[i]);
+		ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+	}
+	/* Count 0: a valid, empty IFD. */
+	build_tiff(buf, false, 0x0112, 3, 1, 6);
+	buf[8] = 0;
+	ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+}
+END_TEST
+
+START_TEST(test_orientation_wrong_type_or_count)
+{
+	uint8_t buf[TIFF_LEN];
+	build_tiff(buf, true, 0x0112, 4, 1, 6);                 /* LONG */
+	ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+	build_tiff(buf, false, 0x0112, 1, 1, 6);                /* BYTE */
+	ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+	build_tiff(buf, true, 0x0112, 3, 2, 6);                 /* two SHORTs */
+	ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+	build_tiff(buf, false, 0x0112, 3, 0, 6);
+	ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+}
+END_TEST
+
+START_TEST(test_orientation_out_of_range_value)
+{
+	uint8_t buf[TIFF_LEN];
+	static const uint16_t values[] = { 0, 9, 0x0100, 0xFFFF };
+	for (int be = 0; be <= 1; be++) {
+		for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+			build_tiff(buf, be, 0x0112, 3, 1, values[i]);
+			ck_assert_int_eq(exif_orientation(buf, sizeof buf), 1);
+		}
+	}
+}
+END_TEST
+
+/* ---- exif_apply_orientation ---------------------------------------------- */
+
+/*
+ * The 3x2 source holds pixel ids
+ *     1 2 3
+ *     4 5 6
+ * and expected[o] lists the ids of the result, row-major.
+ */
+static const struct {
+	uint32_t w, h;
+	uint8_t ids[6];
+} expected[9] = {
+	[1] = { 3, 2, { 1, 2, 3, 4, 5, 6 } },
+	[2] = { 3, 2, { 3, 2, 1, 6, 5, 4 } },
+	[3] = { 3, 2, { 6, 5, 4, 3, 2, 1 } },
+	[4] = { 3, 2, { 4, 5, 6, 1, 2, 3 } },
+	[5] = { 2, 3, { 1, 4, 2, 5, 3, 6 } },
+	[6] = { 2, 3, { 4, 1, 5, 2, 6, 3 } },
+	[7] = { 2, 3, { 6, 3, 5, 2, 4, 1 } },
+	[8] = { 2, 3, { 3, 6, 2, 5, 1, 4 } },
+};
+
+/* Sample c of pixel id: distinct across pixels and channels, and > 255. */
+static unsigned sample_value(unsigned id, unsigned c, uint32_t depth)
+{
+	return depth == 16 ? id * 4096 + c * 16 + 7 : id * 16 + c;
+}
+
+static unsigned get_sample(const struct image *img, uint32_t x, uint32_t y, uint32_t c)
+{
+	const uint8_t *row = image_row(img, y);
+	if (img->depth == 16) {
+		uint16_t v;
+		memcpy(&v, row + ((size_t)x * img->channels + c) * 2, 2);
+		return v;
+	}
+	return row[(size_t)x * img->channels + c];
+}
+
+/* Builds the 3x2 source by hand with a padded stride. */
+static void make_source(struct image *img, uint32_t channels, uint32_t depth)
+{
+	img->width = 3;
+	img->height = 2;
+	img->channels = channels;
+	img->depth = depth;
+	img->stride = 3 * channels * depth / 8 + 5;
+	img->pixels = calloc(2, img->stride);
+	ck_assert_ptr_nonnull(img->pixels);
+	for (uint32_t y = 0; y < 2; y++) {
+		for (uint32_t x = 0; x < 3; x++) {
+			for (uint32_t c = 0; c < channels; c++) {
+				unsigned v = sample_value(y * 3 + x + 1, c, depth);
+				uint8_t *p = image_row(img, y) + (x * channels + c) * depth / 8;
+				if (depth == 16) {
+					uint16_t s = (uint16_t)v;
+					memcpy(p, &s, 2);
+				} else {
+					*p = (uint8_t)v;
+				}
+			}
+		}
+	}
+}
+
+static void check_orientation(uint32_t channels, uint32_t depth, int o)
+{
+	struct image img;
+	struct ib_error err = { "" };
+	make_source(&img, channels, depth);
+	ck_assert_int_eq(exif_apply_orientation(&img, o, &err), 0);
+	ck_assert_uint_eq(img.width, expected[o].w);
+	ck_assert_uint_eq(img.height, expected[o].h);
+	ck_assert_uint_eq(img.channels, channels);
+	ck_assert_uint_eq(img.depth, depth);
+	for (uint32_t y = 0; y < img.height; y++)
+		for (uint32_t x = 0; x < img.width; x++)
+			for (uint32_t c = 0; c < channels; c++)
+				ck_assert_uint_eq(get_sample(&img, x, y, c),
+						  sample_value(expected[o].ids[y * img.width + x], c, depth));
+	image_free(&img);
+}
+
+START_TEST(test_apply_gray8)
+{
+	check_orientation(1, 8, _i);
+}
+END_TEST
+
+START_TEST(test_apply_gray_alpha8)
+{
+	check_orientation(2, 8, _i);
+}
+END_TEST
+
+START_TEST(test_apply_rgb8)
+{
+	check_orientation(3, 8, _i);
+}
+END_TEST
+
+START_TEST(test_apply_rgba8)
+{
+	check_orientation(4, 8, _i);
+}
+END_TEST
+
+START_TEST(test_apply_gray16)
+{
+	check_orientation(1, 16, _i);
+}
+END_TEST
+
+START_TEST(test_apply_gray_alpha16)
+{
+	check_orientation(2, 16, _i);
+}
+END_TEST
+
+START_TEST(test_apply_rgb16)
+{
+	check_orientation(3, 16, _i);
+}
+END_TEST
+
+START_TEST(test_apply_rgba16)
+{
+	check_orientation(4, 16, _i);
+}
+END_TEST
+
+START_TEST(test_apply_identity_keeps_pixels)
+{
+	struct image img;
+	struct ib_error err = { "" };
+	make_source(&img, 3, 8);
+	uint8_t *pixels = img.pixels;
+	ck_assert_int_eq(exif_apply_orientation(&img, 1, &err), 0);
+	ck_assert_ptr_eq(img.pixels, pixels);
+	ck_assert_uint_eq(img.width, 3);
+	image_free(&img);
+}
+END_TEST
+
+START_TEST(test_apply_invalid_orientation)
+{
+	static const int bad[] = { 0, 9, -1 };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct image img;
+		struct ib_error err = { "" };
+		make_source(&img, 1, 8);
+		uint8_t *pixels = img.pixels;
+		ck_assert_int_eq(exif_apply_orientation(&img, bad[i], &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.msg, "orientation"));
+		ck_assert_ptr_eq(img.pixels, pixels);
+		ck_assert_uint_eq(img.width, 3);
+		image_free(&img);
+	}
+}
+END_TEST
+
+/* A 1-pixel-wide column and a larger image (rotating back and forth). */
+START_TEST(test_apply_round_trip_large)
+{
+	struct image img, orig;
+	struct ib_error err = { "" };
+	ck_assert_int_eq(image_alloc(&img, 37, 23, 3, 8, 0, &err), 0);
+	ck_assert_int_eq(image_alloc(&orig, 37, 23, 3, 8, 0, &err), 0);
+	for (uint32_t y = 0; y < 23; y++)
+		for (uint32_t x = 0; x < 37 * 3; x++)
+			image_row(&img, y)[x] = image_row(&orig, y)[x] = (uint8_t)(x * 7 + y * 13);
+	/* 6 then 8 is the identity; so are 5,5 and 7,7 and 3,3 and 2,2 and 4,4. */
+	static const int pairs[][2] = { { 6, 8 }, { 8, 6 }, { 5, 5 }, { 7, 7 },
+					{ 3, 3 }, { 2, 2 }, { 4, 4 } };
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		ck_assert_int_eq(exif_apply_orientation(&img, pairs[i][0], &err), 0);
+		ck_assert_uint_eq(img.width, exif_swaps_axes(pairs[i][0]) ? 23 : 37);
+		ck_assert_int_eq(exif_apply_orientation(&img, pairs[i][1], &err), 0);
+		ck_assert_uint_eq(img.width, 37);
+		ck_assert_uint_eq(img.height, 23);
+		for (uint32_t y = 0; y < 23; y++)
+			ck_assert_mem_eq(image_row(&img, y), image_row(&orig, y), 37 * 3);
+	}
+	image_free(&img);
+	image_free(&orig);
+
+	ck_assert_int_eq(image_alloc(&img, 1, 4, 1, 8, 0, &err), 0);
+	for (uint32_t y = 0; y < 4; y++)
+		image_row(&img, y)[0] = (uint8_t)(y + 1);
+	ck_assert_int_eq(exif_apply_orientation(&img, 6, &err), 0);
+	ck_assert_uint_eq(img.width, 4);
+	ck_assert_uint_eq(img.height, 1);
+	ck_assert_mem_eq(image_row(&img, 0), "\x04\x03\x02\x01", 4);
+	image_free(&img);
+}
+END_TEST
+
+START_TEST(test_swaps_axes)
+{
+	static const int swaps[10] = { 0, 0, 0, 0, 0, 1, 1, 1, 1, 0 };
+	for (int o = 0; o <= 9; o++)
+		ck_assert_int_eq(exif_swaps_axes(o), swaps[o]);
+}
+END_TEST
+
+static Suite *exif_suite(void)
+{
+	Suite *s = suite_create("exif");
+	TCase *tc = tcase_create("orientation");
+	tcase_add_test(tc, test_orientation_every_value_both_orders);
+	tcase_add_test(tc, test_orientation_hand_written_blocks);
+	tcase_add_test(tc, test_orientation_missing_tag);
+	tcase_add_test(tc, test_orientation_truncated);
+	tcase_add_test(tc, test_orientation_bad_header);
+	tcase_add_test(tc, test_orientation_ifd_offset_out_of_range);
+	tcase_add_test(tc, test_orientation_entry_count_overflow);
+	tcase_add_test(tc, test_orientation_wrong_type_or_count);
+	tcase_add_test(tc, test_orientation_out_of_range_value);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("apply");
+	tcase_add_loop_test(tc, test_apply_gray8, 1, 9);
+	tcase_add_loop_test(tc, test_apply_gray_alpha8, 1, 9);
+	tcase_add_loop_test(tc, test_apply_rgb8, 1, 9);
+	tcase_add_loop_test(tc, test_apply_rgba8, 1, 9);
+	tcase_add_loop_test(tc, test_apply_gray16, 1, 9);
+	tcase_add_loop_test(tc, test_apply_gray_alpha16, 1, 9);
+	tcase_add_loop_test(tc, test_apply_rgb16, 1, 9);
+	tcase_add_loop_test(tc, test_apply_rgba16, 1, 9);
+	tcase_add_test(tc, test_apply_identity_keeps_pixels);
+	tcase_add_test(tc, test_apply_invalid_orientation);
+	tcase_add_test(tc, test_apply_round_trip_large);
+	tcase_add_test(tc, test_swaps_axes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(exif_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

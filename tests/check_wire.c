@@ -1,0 +1,237 @@
+/* Message framing: chunks and results across pipes, with short reads, EOF,
+ * EINTR and malformed payloads. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "wire.h"
+
+static void make_pipe(int fds[2])
+{
+	ck_assert_int_eq(pipe(fds), 0);
+}
+
+START_TEST(test_chunk_round_trip)
+{
+	static struct wire_chunk out, in;
+	int fds[2];
+	make_pipe(fds);
+	wire_chunk_init(&out);
+	ck_assert_int_eq(wire_chunk_add(&out, 7, "dir/a b.jpg", 4), 0);
+	ck_assert_int_eq(wire_chunk_add(&out, 8, "-leading\n\xff.png", 0), 0);
+	ck_assert_int_eq(wire_chunk_send(fds[1], &out), 0);
+	struct ib_error err;
+	ck_assert_int_eq(wire_chunk_receive(fds[0], &in, &err), 1);
+	ck_assert_uint_eq(in.header.count, 2);
+	char path[WIRE_MAX_PATH + 1];
+	struct wire_task t;
+	size_t off = 0;
+	ck_assert_int_eq(wire_chunk_next(&in, &off, path, &t, &err), 1);
+	ck_assert_uint_eq(t.id, 7);
+	ck_assert_str_eq(t.path, "dir/a b.jpg");
+	ck_assert_uint_eq(t.rel_off, 4);
+	ck_assert_int_eq(wire_chunk_next(&in, &off, path, &t, &err), 1);
+	ck_assert_uint_eq(t.id, 8);
+	ck_assert_str_eq(t.path, "-leading\n\xff.png");
+	ck_assert_int_eq(wire_chunk_next(&in, &off, path, &t, &err), 0);
+	close(fds[1]);
+	ck_assert_int_eq(wire_chunk_receive(fds[0], &in, &err), 0);  /* clean EOF */
+	close(fds[0]);
+}
+END_TEST
+
+START_TEST(test_chunk_refuses_what_does_not_fit)
+{
+	static struct wire_chunk c;
+	wire_chunk_init(&c);
+	char *long_path = malloc(WIRE_MAX_PATH + 2);
+	memset(long_path, 'a', WIRE_MAX_PATH + 1);
+	long_path[WIRE_MAX_PATH + 1] = '\0';
+	ck_assert_int_eq(wire_chunk_add(&c, 1, long_path, 0), -1);
+	long_path[WIRE_MAX_PATH] = '\0';
+	ck_assert_int_eq(wire_chunk_add(&c, 1, "abc", 4), -1);  /* rel_off past end */
+	int added = 0;
+	while (wire_chunk_add(&c, 1, long_path, 0) == 0)
+		added++;
+	ck_assert_int_eq(added, WIRE_CHUNK_MAX_BYTES / (WIRE_MAX_PATH + 16));
+	ck_assert_uint_eq(c.header.count, (unsigned)added);
+	free(long_path);
+}
+END_TEST
+
+START_TEST(test_chunk_receive_rejects_bad_headers)
+{
+	static struct wire_chunk c;
+	struct ib_error err;
+	int fds[2];
+	make_pipe(fds);
+	struct wire_chunk_header h = { .magic = 0xdeadbeef, .count = 1, .payload_len = 0 };
+	ck_assert_int_eq(wire_write_all(fds[1], &h, sizeof h), 0);
+	ck_assert_int_eq(wire_chunk_receive(fds[0], &c, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "magic"));
+
+	h.magic = WIRE_CHUNK_MAGIC;
+	h.payload_len = WIRE_CHUNK_MAX_BYTES + 1;
+	ck_assert_int_eq(wire_write_all(fds[1], &h, sizeof h), 0);
+	ck_assert_int_eq(wire_chunk_receive(fds[0], &c, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "exceeds"));
+
+	/* Header promising 100 bytes, then EOF after 10. */
+	h.payload_len = 100;
+	ck_assert_int_eq(wire_write_all(fds[1], &h, sizeof h), 0);
+	ck_assert_int_eq(wire_write_all(fds[1], "0123456789", 10), 0);
+	close(fds[1]);
+	ck_assert_int_eq(wire_chunk_receive(fds[0], &c, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cut short"));
+	close(fds[0]);
+}
+END_TEST
+
+START_TEST(test_chunk_next_rejects_malformed_payloads)
+{
+	static struct wire_chunk c;
+	char path[WIRE_MAX_PATH + 1];
+	struct wire_task t;
+	struct ib_error err;
+	size_t off = 0;
+	wire_chunk_init(&c);
+	struct wire_task_header th = { .id = 1, .path_len = 50, .rel_off = 0 };
+	memcpy(c.payload, &th, sizeof th);
+	memcpy(c.payload + sizeof th, "short", 5);
+	c.payload_len = sizeof th + 5;
+	ck_assert_int_eq(wire_chunk_next(&c, &off, path, &t, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "out of range"));
+
+	th.path_len = 5;
+	th.rel_off = 6;
+	memcpy(c.payload, &th, sizeof th);
+	off = 0;
+	ck_assert_int_eq(wire_chunk_next(&c, &off, path, &t, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "beyond"));
+
+	th.rel_off = 0;
+	memcpy(c.payload, &th, sizeof th);
+	memcpy(c.payload + sizeof th, "ab\0cd", 5);
+	off = 0;
+	ck_assert_int_eq(wire_chunk_next(&c, &off, path, &t, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "NUL"));
+
+	c.payload_len = sizeof th - 1;
+	off = 0;
+	ck_assert_int_eq(wire_chunk_next(&c, &off, path, &t, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "truncated"));
+}
+END_TEST
+
+START_TEST(test_read_all_eof_mid_message)
+{
+	int fds[2];
+	make_pipe(fds);
+	char buf[16];
+	ck_assert_int_eq(wire_write_all(fds[1], "abc", 3), 0);
+	close(fds[1]);
+	errno = 0;
+	ck_assert_int_eq(wire_read_all(fds[0], buf, sizeof buf), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	close(fds[0]);
+}
+END_TEST
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A writer that trickles bytes with pauses, while SIGALRM interrupts the
+ * reader's read() without SA_RESTART: the reader must still get it whole. */
+START_TEST(test_read_all_survives_short_reads_and_eintr)
+{
+	int fds[2];
+	make_pipe(fds);
+	struct sigaction sa = { .sa_handler = on_alarm };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		const char msg[] = "0123456789abcdef";
+		for (size_t i = 0; i < sizeof msg; i += 4) {
+			usleep(30000);
+			wire_write_all(fds[1], msg + i, sizeof msg - i < 4 ? sizeof msg - i : 4);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	struct itimerval it = { .it_interval = { 0, 5000 }, .it_value = { 0, 5000 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+	char buf[17];
+	int r = wire_read_all(fds[0], buf, sizeof buf);
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
+	ck_assert_int_eq(r, 1);
+	ck_assert_str_eq(buf, "0123456789abcdef");
+	waitpid(pid, NULL, 0);
+	close(fds[0]);
+}
+END_TEST
+
+START_TEST(test_result_reader_reassembles_short_reads)
+{
+	int fds[2];
+	make_pipe(fds);
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	struct wire_result a = { .task_id = 1, .status = RESULT_DONE }, b = { .task_id = 2 };
+	strcpy(b.reason, "PNG: CRC error");
+	b.status = RESULT_FAILED;
+	const uint8_t *pa = (const uint8_t *)&a;
+	static struct wire_result_reader reader;
+	struct wire_result got;
+	/* Half of a, then the rest of a and all of b. */
+	ck_assert_int_eq(wire_write_all(fds[1], pa, sizeof a / 2), 0);
+	ck_assert_int_gt(wire_result_fill(&reader, fds[0]), 0);
+	ck_assert_int_eq(wire_result_next(&reader, &got), 0);
+	ck_assert_int_eq(wire_write_all(fds[1], pa + sizeof a / 2, sizeof a - sizeof a / 2), 0);
+	ck_assert_int_eq(wire_write_all(fds[1], &b, sizeof b), 0);
+	ck_assert_int_gt(wire_result_fill(&reader, fds[0]), 0);
+	ck_assert_int_eq(wire_result_next(&reader, &got), 1);
+	ck_assert_uint_eq(got.task_id, 1);
+	ck_assert_int_eq(wire_result_next(&reader, &got), 1);
+	ck_assert_uint_eq(got.task_id, 2);
+	ck_assert_str_eq(got.reason, "PNG: CRC error");
+	ck_assert_int_eq(wire_result_next(&reader, &got), 0);
+	errno = 0;
+	ck_assert_int_eq(wire_result_fill(&reader, fds[0]), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	close(fds[1]);
+	ck_assert_int_eq(wire_result_fill(&reader, fds[0]), 0);  /* EOF */
+	close(fds[0]);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("wire");
+	TCase *tc = tcase_create("framing");
+	tcase_add_test(tc, test_chunk_round_trip);
+	tcase_add_test(tc, test_chunk_refuses_what_does_not_fit);
+	tcase_add_test(tc, test_chunk_receive_rejects_bad_headers);
+	tcase_add_test(tc, test_chunk_next_rejects_malformed_payloads);
+	tcase_add_test(tc, test_read_all_eof_mid_message);
+	tcase_add_test(tc, test_read_all_survives_short_reads_and_eintr);
+	tcase_add_test(tc, test_result_reader_reassembles_short_reads);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

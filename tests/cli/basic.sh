@@ -1,0 +1,48 @@
+#!/bin/sh
+# The main job on the generated samples: every input accounted for, outputs
+# at the sizes ImageMagick's geometry gives, corrupt files failing with a
+# reason and no output, non-images skipped.
+. "$(dirname "$0")/lib.sh"
+
+make_fixtures "$WORK/in"
+run_imgbatch 1 -o "$WORK/out" -r 200x200 --json -j2 "$WORK/in"
+
+total=$(ls "$WORK/in" | wc -l)
+assert_eq "$(json_summary total)" "$total" "every input in the account"
+assert_eq "$(json_summary failed)" 2 "failed count (corrupt.jpg, corrupt.png)"
+assert_eq "$(json_summary skipped)" 1 "skipped count (not-an-image.txt)"
+assert_eq "$(json_summary done)" $((total - 3)) "done count"
+assert_eq "$(grep -c '"type":"file"' "$WORK/out.txt")" "$total" "one JSON line per input"
+
+grep '"input":"[^"]*corrupt.jpg"' "$WORK/out.txt" | grep -q '"status":"failed","input":".*","reason":"JPEG' ||
+	{ grep corrupt.jpg "$WORK/out.txt" >&2; fail "corrupt.jpg: no JPEG reason"; }
+grep corrupt.png "$WORK/out.txt" | grep -q '"reason":"PNG' || fail "corrupt.png: no PNG reason"
+grep not-an-image "$WORK/out.txt" | grep -q '"status":"skipped".*"reason":"not a JPEG or PNG image"' ||
+	fail "not-an-image.txt not skipped with a reason"
+[ ! -e "$WORK/out/corrupt.jpg" ] && [ ! -e "$WORK/out/corrupt.png" ] || fail "output written for a corrupt input"
+[ ! -e "$WORK/out/not-an-image.txt" ] || fail "output written for a non-image"
+assert_contains "$WORK/err.txt" "corrupt.jpg: JPEG"
+no_temp_files "$WORK/out"
+
+# Sizes: 1024x768 photo fits 200x200 as 200x150; 512x512 zone plate 200x200;
+# orientation-6 is stored 200x300 but upright 300x200 -> 200x133.
+assert_eq "$(image_size "$WORK/out/photo.jpg")" "200 150" "photo.jpg size"
+assert_eq "$(image_size "$WORK/out/zoneplate.png")" "200 200" "zoneplate.png size"
+assert_eq "$(image_size "$WORK/out/orientation-6.jpg")" "200 133" "orientation-6.jpg size"
+# Formats and layouts are kept: 16-bit stays 16-bit, RGBA keeps alpha.
+assert_eq "$("$DECODE" info "$WORK/out/gray16.png" | cut -d' ' -f3,4)" "1 16" "gray16 layout"
+assert_eq "$("$DECODE" info "$WORK/out/rgba-soft.png" | cut -d' ' -f3,4)" "4 8" "rgba layout"
+
+# Pixels: against ImageMagick as an independent oracle (different kernels,
+# so close rather than equal), when it is installed.
+if command -v convert >/dev/null 2>&1; then
+	for f in photo.jpg zoneplate.png text-edges.png photo-cmyk.jpg; do
+		convert "$WORK/in/$f" -resize 200x200 "$WORK/ref-$f.png"
+		psnr=$("$DECODE" diff "$WORK/out/$f" "$WORK/ref-$f.png" | cut -d' ' -f2)
+		awk -v p="$psnr" 'BEGIN { exit !(p >= 25) }' || fail "$f: PSNR $psnr dB < 25 against ImageMagick"
+		note "$f: PSNR $psnr dB against convert -resize 200x200"
+	done
+else
+	note "SKIP pixel oracle: ImageMagick (convert) is not installed"
+fi
+note "ok ($total inputs)"

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Where outputs go: mirrored trees, --name templates, odd file names,
+# --files-from (newline and NUL), never outside -o, never over an input,
+# --in-place only when asked, collisions refused.
+. "$(dirname "$0")/lib.sh"
+
+make_fixtures "$WORK/s"
+mkdir -p "$WORK/in/a/b" "$WORK/in/odd"
+cp "$WORK/s/photo.jpg" "$WORK/in/a/b/deep.jpg"
+cp "$WORK/s/palette.png" "$WORK/in/top.png"
+cp "$WORK/s/photo.jpg" "$WORK/in/odd/-dash name.jpg"
+cp "$WORK/s/photo.jpg" "$WORK/in/odd/new
+line.jpg"
+cp "$WORK/s/photo.jpg" "$WORK/in/odd/$(printf 'bad\377byte.jpg')"
+cp "$WORK/s/photo.jpg" "$WORK/in/odd/noext"
+
+run_imgbatch 0 -o "$WORK/out" -r 64x64 --json "$WORK/in"
+for f in a/b/deep.jpg top.png "odd/-dash name.jpg" "odd/new
+line.jpg" "odd/$(printf 'bad\377byte.jpg')" odd/noext.jpg; do
+	[ -f "$WORK/out/$f" ] || fail "missing output $f"
+done
+grep -q '"input_hex":"' "$WORK/out.txt" || fail "non-UTF-8 name without input_hex in JSON"
+grep -q 'new\\nline.jpg' "$WORK/out.txt" || fail "newline not escaped in JSON"
+
+# Templates with sizes and format conversion.
+run_imgbatch 0 -o "$WORK/t" -r 64x64 --format png --name 'thumbs/{dir}/{stem}-{w}x{h}.{ext}' "$WORK/in/a"
+[ -f "$WORK/t/thumbs/b/deep-64x48.png" ] || { find "$WORK/t" >&2; fail "template output missing"; }
+
+# --files-from, newline and NUL separated: whole paths are mirrored.
+(cd "$WORK" && printf 'in/top.png\nin/a/b/deep.jpg\n' >list.txt && printf 'in/top.png\0' >list0)
+(cd "$WORK" && "$IMGBATCH" -o ff --files-from list.txt -r 32x32 -q 80 --quiet) || fail "--files-from failed"
+[ -f "$WORK/ff/in/top.png" ] && [ -f "$WORK/ff/in/a/b/deep.jpg" ] || fail "--files-from outputs missing"
+(cd "$WORK" && printf 'in/top.png\0' | "$IMGBATCH" -o ff0 --files-from - -0 --quiet) || fail "-0 failed"
+[ -f "$WORK/ff0/in/top.png" ] || fail "NUL-separated stdin input missing"
+
+# A symlink planted in the output tree is not followed.
+mkdir -p "$WORK/outside" "$WORK/o2"
+ln -s "$WORK/outside" "$WORK/o2/a"
+run_imgbatch 1 -o "$WORK/o2" "$WORK/in"
+assert_contains "$WORK/err.txt" "symlink"
+[ -z "$(ls "$WORK/outside")" ] || fail "wrote through a symlink outside -o"
+
+# Output into the input tree: never the input itself without --in-place.
+mkdir "$WORK/same"
+cp "$WORK/s/photo.jpg" "$WORK/same/x.jpg"
+before=$(cksum <"$WORK/same/x.jpg")
+run_imgbatch 1 -o "$WORK/same" -r 10x10 "$WORK/same"
+assert_contains "$WORK/err.txt" "refusing to overwrite"
+assert_eq "$(cksum <"$WORK/same/x.jpg")" "$before" "input untouched"
+run_imgbatch 0 --in-place -r 10x10 "$WORK/same"
+assert_eq "$(image_size "$WORK/same/x.jpg")" "10 8" "--in-place rewrote the input"
+no_temp_files "$WORK/same"
+
+# Two inputs that would write one output: the second fails, the first wins.
+mkdir "$WORK/col"
+cp "$WORK/s/photo.jpg" "$WORK/col/x.jpg"
+cp "$WORK/s/palette.png" "$WORK/col/x.png"
+run_imgbatch 1 -o "$WORK/colout" --format jpeg --json "$WORK/col"
+assert_eq "$(json_summary failed)" 1 "collision fails one input"
+assert_contains "$WORK/out.txt" "already writes the same output"
+
+# Missing inputs and unreadable trees are failures with reasons, not stops.
+run_imgbatch 1 -o "$WORK/m" "$WORK/in/top.png" "$WORK/nope.jpg"
+assert_contains "$WORK/err.txt" "nope.jpg: cannot open input: No such file or directory"
+[ -f "$WORK/m/top.png" ] || fail "a missing input stopped the batch"
+
+# Symlinked directories are skipped unless asked; loops cannot happen.
+mkdir "$WORK/ln"
+cp "$WORK/s/palette.png" "$WORK/ln/p.png"
+ln -s "$WORK/ln" "$WORK/ln/loop"
+run_imgbatch 0 -o "$WORK/lo" --json "$WORK/ln"
+assert_eq "$(json_summary skipped)" 1 "symlinked dir skipped"
+run_imgbatch 0 -o "$WORK/lo2" --follow-symlinks --json "$WORK/ln"
+assert_eq "$(json_summary done)" 1 "loop followed once"
+assert_contains "$WORK/out.txt" "directory loop"
+note "ok"
