@@ -51,6 +51,9 @@ struct buffer {
 	size_t len, cap;
 };
 
+/* Appends len bytes, growing the buffer; on failure buf is unchanged. */
+int buffer_append(struct buffer *buf, const void *data, size_t len,
+		  struct ib_error *err);
 void buffer_free(struct buffer *buf);
 
 struct codec {

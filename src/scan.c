@@ -242,8 +242,9 @@ static int start_root(struct scan *scan, struct scan_item *item, const char *roo
 	}
 	if (!S_ISDIR(st.st_mode))
 		return emit(scan, item, SCAN_SKIP, 0, "not a regular file");
-	if (is_excluded(scan, &st))
-		return 0;
+	/* An input root that is the output directory itself is still scanned:
+	 * a --name template may write beside the inputs, and outputs that would
+	 * replace an input are refused file by file. */
 	int e = push_dir(scan, &st);
 	if (e)
 		return emit_errno(scan, item, e, "cannot read directory");

@@ -30,8 +30,8 @@ struct scan;
 
 /*
  * Starts a scan of job's inputs.  exclude_dev/exclude_ino name a directory
- * never to descend into (the output directory, when it lies inside an input
- * tree); pass 0/0 for none.
+ * never to descend into (the output directory, when it lies strictly inside an
+ * input tree); pass 0/0 for none.
  */
 struct scan *scan_open(const struct job *job, dev_t exclude_dev, ino_t exclude_ino,
 		       struct ib_error *err);

@@ -6,7 +6,7 @@ set -eu
 top_builddir=${top_builddir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_srcdir=${top_srcdir:-$top_builddir}
 IMGBATCH=$top_builddir/imgbatch
-GEN=$top_builddir/samples/gen-samples
+GEN=$top_builddir/tools/gen-samples
 DECODE=$top_builddir/tests/decode-image
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/imgbatch-test.XXXXXX")

@@ -1,0 +1,67 @@
+#!/bin/sh
+# First side-by-side figure: 256x256 JPEG thumbnails of large photo-like JPEGs,
+# imgbatch against vipsthumbnail (one process per core under GNU parallel) and
+# the codec floor (djpeg -scale 1/8 | cjpeg under xargs -P), alternating runs,
+# medians and ratios.  Usage: bench/thumbnail-vs-vips.sh [ROUNDS] [FILES]
+# Needs: libvips-tools parallel libjpeg-turbo-progs imagemagick (apt-get).
+set -eu
+cd "$(dirname "$0")/.."
+rounds=${1:-5}
+nfiles=${2:-16}
+cores=$(nproc)
+work=${BENCH_DIR:-bench/work}
+corpus=$work/corpus-$nfiles
+mkdir -p "$corpus"
+
+# Corpus: 4000x3000 (12 MP) photo-like JPEGs at q92 with sensor-like noise,
+# made from the generated photo sample (each with different noise).
+if [ "$(ls "$corpus" | wc -l)" -lt "$nfiles" ]; then
+	samples/gen-samples "$work/samples" >/dev/null
+	i=0
+	while [ $i -lt "$nfiles" ]; do
+		convert "$work/samples/photo.jpg" -resize 4000x3000! -seed $i \
+			-attenuate 0.6 +noise Gaussian -quality 92 "$corpus/img$i.jpg"
+		i=$((i + 1))
+	done
+fi
+
+now() { date +%s.%N; }
+run_imgbatch() {
+	rm -rf "$work/o1"
+	./imgbatch -o "$work/o1" -r 256x256 -q 85 --quiet "$corpus"
+}
+run_vips() {
+	rm -rf "$work/o2"; mkdir -p "$work/o2"
+	ls "$corpus"/*.jpg | parallel -j "$cores" vipsthumbnail --size 256x256 \
+		-o "$work/o2/%s.jpg[Q=85,optimize_coding]" {}
+}
+run_floor() {
+	rm -rf "$work/o3"; mkdir -p "$work/o3"
+	ls "$corpus"/*.jpg | xargs -P "$cores" -I{} sh -c \
+		'djpeg -scale 1/8 "$1" | cjpeg -quality 85 -optimize > "$2/$(basename "$1")"' _ {} "$work/o3"
+}
+
+: >"$work/times"
+r=0
+while [ $r -lt "$rounds" ]; do
+	for tool in imgbatch vips floor; do
+		t0=$(now); "run_$tool"; t1=$(now)
+		echo "$tool $(echo "$t1 - $t0" | bc -l)" >>"$work/times"
+	done
+	r=$((r + 1))
+done
+
+median() {
+	grep "^$1 " "$work/times" | cut -d' ' -f2 | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+m_ib=$(median imgbatch); m_v=$(median vips); m_f=$(median floor)
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+echo "## 256x256 thumbnails of $nfiles 4000x3000 JPEGs, $cores cores ($cpu), median of $rounds"
+echo
+echo "| tool | median s | files/s | ratio to floor | ratio to imgbatch |"
+echo "|---|---|---|---|---|"
+for t in "imgbatch:$m_ib" "vipsthumbnail (parallel):$m_v" "djpeg 1/8 + cjpeg (floor):$m_f"; do
+	name=${t%%:*}; m=${t##*:}
+	awk -v n="$name" -v m="$m" -v f="$m_f" -v i="$m_ib" -v c="$nfiles" \
+		'BEGIN { printf "| %s | %.3f | %.1f | %.2fx | %.2fx |\n", n, m, c / m, m / f, m / i }'
+done
