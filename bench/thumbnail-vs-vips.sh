@@ -9,14 +9,14 @@ cd "$(dirname "$0")/.."
 rounds=${1:-5}
 nfiles=${2:-16}
 cores=$(nproc)
-work=${BENCH_DIR:-bench/work}
+work=$(realpath -m "${BENCH_DIR:-bench/work}")
 corpus=$work/corpus-$nfiles
 mkdir -p "$corpus"
 
 # Corpus: 4000x3000 (12 MP) photo-like JPEGs at q92 with sensor-like noise,
 # made from the generated photo sample (each with different noise).
 if [ "$(ls "$corpus" | wc -l)" -lt "$nfiles" ]; then
-	samples/gen-samples "$work/samples" >/dev/null
+	tools/gen-samples "$work/samples" >/dev/null
 	i=0
 	while [ $i -lt "$nfiles" ]; do
 		convert "$work/samples/photo.jpg" -resize 4000x3000! -seed $i \
