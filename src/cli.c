@@ -14,12 +14,14 @@ enum {
 	OPT_CROP = 256, OPT_GRAVITY, OPT_NAME, OPT_IN_PLACE, OPT_UPDATE, OPT_FSYNC,
 	OPT_FORMAT, OPT_PROGRESSIVE, OPT_COMPRESSION, OPT_BACKGROUND, OPT_NO_AUTO_ORIENT,
 	OPT_STRIP, OPT_KERNEL, OPT_LINEAR, OPT_MAX_PIXELS, OPT_CHUNK, OPT_FILES_FROM,
-	OPT_FOLLOW, OPT_JSON,
+	OPT_FOLLOW, OPT_JSON, OPT_LIST_FILTERS,
 };
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "resize", required_argument, NULL, 'r' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "list-filters", no_argument, NULL, OPT_LIST_FILTERS },
 	{ "crop", no_argument, NULL, OPT_CROP },
 	{ "gravity", required_argument, NULL, OPT_GRAVITY },
 	{ "name", required_argument, NULL, OPT_NAME },
@@ -76,6 +78,11 @@ static const char usage_text[] =
 "                         (default: Mitchell to shrink, Catmull-Rom to enlarge)\n"
 "      --linear           resample in linear light (gamma-correct)\n"
 "      --no-auto-orient   ignore the EXIF orientation (default: apply it)\n"
+"Filters:\n"
+"  -f, --filter CHAIN     filters, comma-separated: NAME or NAME=ARGS, e.g.\n"
+"                         'grayscale,level=5%%,95%%,blur=2'; -r and -f steps run\n"
+"                         in command-line order\n"
+"      --list-filters     every filter with its parameters and defaults\n"
 "Encoding:\n"
 "      --format F         jpeg, png or same (default: same as the input)\n"
 "  -q, --quality N        JPEG quality 1-100 (default 85; 4:2:0 chroma below 90,\n"
@@ -137,6 +144,53 @@ static int bad_value(FILE *err, const char *option, const char *value, const cha
 	return -1;
 }
 
+static struct step *new_step(struct job *job, struct ib_error *err)
+{
+	if (job->nsteps == JOB_MAX_STEPS) {
+		ib_fail(err, "at most %d -r and -f steps", JOB_MAX_STEPS);
+		return NULL;
+	}
+	return &job->steps[job->nsteps++];
+}
+
+static int add_resize_step(struct job *job, const char *arg, struct ib_error *err)
+{
+	struct geometry g;
+	struct step *s;
+
+	if (geometry_parse(arg, &g, err) < 0 || !(s = new_step(job, err)))
+		return -1;
+	s->kind = STEP_RESIZE;
+	s->geometry = g;
+	return 0;
+}
+
+static int add_filter_step(const struct filter *f, const char *args, void *ctx,
+			   struct ib_error *err)
+{
+	struct job *job = ctx;
+	struct filter_params params;
+	struct step *s;
+
+	if (f->parse(args, &params, err) < 0 || !(s = new_step(job, err)))
+		return -1;
+	s->kind = STEP_FILTER;
+	s->filter = f;
+	s->params = params;
+	return 0;
+}
+
+/* --list-filters: the registry as a table. */
+static void list_filters(FILE *out)
+{
+	for (const struct filter *const *f = filter_registry; *f; f++) {
+		fprintf(out, "%s%s%s\n    %s\n", (*f)->name, *(*f)->usage ? "=" : "",
+			(*f)->usage, (*f)->summary);
+		if (*(*f)->defaults)
+			fprintf(out, "    default: %s\n", (*f)->defaults);
+	}
+}
+
 /* Handles one parsed option; -1 after printing an error. */
 static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
 {
@@ -145,9 +199,12 @@ static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
 	switch (opt) {
 	case 'o': job->out_dir = arg; break;
 	case 'r':
-		if (geometry_parse(arg, &job->geometry, &e) < 0)
+		if (add_resize_step(job, arg, &e) < 0)
 			return bad_value(err, "--resize", arg, e.msg);
-		job->has_geometry = true;
+		break;
+	case 'f':
+		if (filter_spec_parse(arg, add_filter_step, job, &e) < 0)
+			return bad_value(err, "--filter", arg, e.msg);
 		break;
 	case OPT_CROP: job->crop = true; break;
 	case OPT_GRAVITY:
@@ -220,6 +277,18 @@ static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
 	return 0;
 }
 
+/* Whether some -r step names both sides in pixels (what --crop cuts to). */
+static bool has_pixel_box_resize(const struct job *job)
+{
+	for (unsigned i = 0; i < job->nsteps; i++) {
+		const struct geometry *g = &job->steps[i].geometry;
+		if (job->steps[i].kind == STEP_RESIZE && g->has_width && g->has_height &&
+		    !(g->flags & GEOM_PERCENT))
+			return true;
+	}
+	return false;
+}
+
 static int validate(struct job *job, FILE *err)
 {
 	if (job->in_place && job->out_dir) {
@@ -238,8 +307,7 @@ static int validate(struct job *job, FILE *err)
 		fputs("imgbatch: -0 applies to --files-from, which is missing\n", err);
 		return -1;
 	}
-	if (job->crop && !(job->has_geometry && job->geometry.has_width &&
-			   job->geometry.has_height && !(job->geometry.flags & GEOM_PERCENT))) {
+	if (job->crop && !has_pixel_box_resize(job)) {
 		fputs("imgbatch: --crop needs a -r geometry with both a width and a height "
 		      "in pixels, such as 256x256^\n", err);
 		return -1;
@@ -253,9 +321,13 @@ enum cli_action cli_parse(int argc, char **argv, struct job *job, FILE *out, FIL
 	opterr = 0;
 	optind = 1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "o:r:q:j:0hV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:r:f:q:j:0hV", long_options, NULL)) != -1) {
 		if (opt == 'h') {
 			print_usage(out);
+			return CLI_EXIT_OK;
+		}
+		if (opt == OPT_LIST_FILTERS) {
+			list_filters(out);
 			return CLI_EXIT_OK;
 		}
 		if (opt == 'V') {
@@ -265,7 +337,7 @@ enum cli_action cli_parse(int argc, char **argv, struct job *job, FILE *out, FIL
 		if (opt == '?' || opt == ':') {
 			if (optopt)
 				fprintf(err, "imgbatch: option -%c %s\n", optopt,
-					strchr("orqj", optopt) ? "needs a value" : "is unknown");
+					strchr("orfqj", optopt) ? "needs a value" : "is unknown");
 			else
 				fprintf(err, "imgbatch: unknown option or missing value: %s\n",
 					argv[optind - 1]);

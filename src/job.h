@@ -7,9 +7,25 @@
 #include <stdint.h>
 
 #include "codec.h"
+#include "filter.h"
 #include "geometry.h"
 #include "image.h"
 #include "resize.h"
+
+/* One step of the pixel pipeline: -r and -f, in command-line order. */
+enum step_kind {
+	STEP_RESIZE,
+	STEP_FILTER,
+};
+
+struct step {
+	enum step_kind kind;
+	struct geometry geometry;        /* STEP_RESIZE */
+	const struct filter *filter;     /* STEP_FILTER */
+	struct filter_params params;     /* STEP_FILTER, parsed by the master */
+};
+
+#define JOB_MAX_STEPS 32
 
 enum progress_mode {
 	PROGRESS_AUTO = 0,  /* bar on a TTY, periodic lines otherwise */
@@ -32,9 +48,9 @@ struct job {
 	bool fsync_outputs;         /* --fsync */
 
 	/* pixels */
-	bool has_geometry;
-	struct geometry geometry;   /* -r */
-	bool crop;                  /* --crop: cut a ^ result to exactly WxH */
+	struct step steps[JOB_MAX_STEPS];
+	unsigned nsteps;
+	bool crop;                  /* --crop: cut each WxH^ result to exactly WxH */
 	enum gravity gravity;
 	struct resize_options resize;
 	enum image_format format;   /* FORMAT_UNKNOWN = same as input */

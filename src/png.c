@@ -76,8 +76,9 @@ struct decoder_state {
 
 /*
  * The PNG signature, or a damaged signature followed by an IHDR chunk: a
- * file mangled by a text-mode transfer is still a PNG, which must fail with
- * libpng's reason rather than be skipped as "not an image".
+ * file whose signature was mangled in place (e.g. its high bit cleared by a
+ * 7-bit transfer) is still a PNG, which must fail with libpng's reason rather
+ * than be skipped as "not an image".
  */
 static bool sniff_png(const uint8_t *data, size_t len)
 {
@@ -102,12 +103,18 @@ static void read_data(png_structp png, png_bytep out, size_t len)
 }
 
 /*
- * Per-side limits: the format's own (2^31 - 1), since the area is what
+ * Per-side limits: the format's own (2^31 - 1) instead of libpng's default of
+ * one million, which would refuse wide images.  Reading, the area is what
  * --max-pixels limits, in decode, before libpng allocates its row buffers.
  */
-static void set_limits(png_structp png)
+static void set_side_limits(png_structp png)
 {
 	png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+}
+
+static void set_limits(png_structp png)
+{
+	set_side_limits(png);
 	png_set_chunk_malloc_max(png, CHUNK_MALLOC_MAX);
 	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, ignored_chunks,
 				    IGNORED_CHUNK_COUNT);
@@ -298,13 +305,17 @@ static int color_type(uint32_t channels)
  * libpng checks the profile against the image (it must be a valid RGB
  * profile for colour, GRAY for gray) and leaves out, with a warning, one
  * that does not fit, e.g. the CMYK profile of a CMYK JPEG whose pixels
- * were converted to RGB: it would describe the image wrongly.
+ * were converted to RGB: it would describe the image wrongly.  Writing,
+ * libpng treats such a profile as an application error that aborts the
+ * whole encode unless benign errors are allowed.
  */
 static void set_icc(png_structp png, png_infop info, const struct encode_options *opts)
 {
-	if (opts->icc && opts->icc_len)
+	if (opts->icc && opts->icc_len) {
+		png_set_benign_errors(png, 1);
 		png_set_iCCP(png, info, "ICC profile", PNG_COMPRESSION_TYPE_BASE,
 			     opts->icc, (png_uint_32)opts->icc_len);
+	}
 }
 
 /*
@@ -330,6 +341,7 @@ static int compress_image(struct encoder_state *st, const struct image *img,
 	if (!st->info)
 		png_error(png, "out of memory");
 	png_set_write_fn(png, out, write_data, flush_data);
+	set_side_limits(png);
 	png_set_IHDR(png, st->info, img->width, img->height, (int)img->depth,
 		     color_type(img->channels), PNG_INTERLACE_NONE,
 		     PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);

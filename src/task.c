@@ -10,9 +10,8 @@
 #include <unistd.h>
 
 #include "atomic.h"
-#include "exif.h"
 #include "output.h"
-#include "resize.h"
+#include "pipeline.h"
 
 void task_context_init(struct task_context *ctx, const struct job *job, int out_root_fd)
 {
@@ -137,36 +136,6 @@ static int read_rest(struct task_context *ctx, struct task_state *st, struct ib_
 	}
 }
 
-/* The size after orientation, and the final size the geometry asks for. */
-struct plan {
-	uint32_t upright_w, upright_h;    /* after EXIF orientation */
-	uint32_t resize_w, resize_h;      /* after -r */
-	uint32_t final_w, final_h;        /* after --crop */
-	int orientation;
-};
-
-static void make_plan(const struct job *job, const struct image_info *info, struct plan *p)
-{
-	p->orientation = job->auto_orient ? info->orientation : 1;
-	bool swap = exif_swaps_axes(p->orientation);
-	p->upright_w = swap ? info->height : info->width;
-	p->upright_h = swap ? info->width : info->height;
-	p->resize_w = p->upright_w;
-	p->resize_h = p->upright_h;
-	if (job->has_geometry)
-		geometry_apply(&job->geometry, p->upright_w, p->upright_h, &p->resize_w, &p->resize_h);
-	p->final_w = p->resize_w;
-	p->final_h = p->resize_h;
-	if (job->crop && job->has_geometry && job->geometry.has_width && job->geometry.has_height &&
-	    !(job->geometry.flags & GEOM_PERCENT)) {
-		uint32_t cw = (uint32_t)job->geometry.width, ch = (uint32_t)job->geometry.height;
-		if (cw < p->final_w)
-			p->final_w = cw;
-		if (ch < p->final_h)
-			p->final_h = ch;
-	}
-}
-
 /* The output directory for out_name, opened once and cached across tasks
  * (consecutive inputs usually share a directory). */
 static int output_dir_fd(struct task_context *ctx, const char *input_path, const char *out_name,
@@ -219,37 +188,6 @@ static bool would_overwrite_input(int dir_fd, const char *base, const struct sta
 	       out_st.st_ino == in_st->st_ino;
 }
 
-/* Decode, orient, resize, crop: the pixels of the output. */
-static int make_pixels(const struct job *job, struct task_state *st, const struct plan *p,
-		       struct ib_error *err)
-{
-	bool swap = exif_swaps_axes(p->orientation);
-	/* Shrink on load to no less than what the resize needs, in stored axes. */
-	uint32_t min_w = swap ? p->resize_h : p->resize_w;
-	uint32_t min_h = swap ? p->resize_w : p->resize_h;
-	if (st->dec.codec->decode(&st->dec, min_w, min_h, job->max_pixels, &st->img, err) < 0)
-		return -1;
-	if (p->orientation != 1 && exif_apply_orientation(&st->img, p->orientation, err) < 0)
-		return -1;
-	if (st->img.width != p->resize_w || st->img.height != p->resize_h) {
-		struct image resized = { 0 };
-		if (resize_image(&st->img, p->resize_w, p->resize_h, &job->resize, &resized, err) < 0)
-			return -1;
-		image_free(&st->img);
-		st->img = resized;
-	}
-	if (p->final_w != p->resize_w || p->final_h != p->resize_h) {
-		uint32_t x, y;
-		struct image cropped = { 0 };
-		gravity_offset(job->gravity, p->resize_w, p->resize_h, p->final_w, p->final_h, &x, &y);
-		if (image_crop(&st->img, x, y, p->final_w, p->final_h, &cropped, err) < 0)
-			return -1;
-		image_free(&st->img);
-		st->img = cropped;
-	}
-	return 0;
-}
-
 static int encode_output(const struct job *job, struct task_state *st, enum image_format fmt,
 			 struct ib_error *err)
 {
@@ -284,7 +222,7 @@ static int process(struct task_context *ctx, const struct wire_task *task,
 	res->in_height = st->dec.info.height;
 
 	struct plan plan;
-	make_plan(job, &st->dec.info, &plan);
+	pipeline_plan(job, &st->dec.info, &plan);
 	enum image_format out_fmt = task_output_format(job, codec->format);
 	res->out_format = (uint8_t)out_fmt;
 	if (task_output_name(job, task->path + task->rel_off, codec->format, plan.final_w,
@@ -301,7 +239,7 @@ static int process(struct task_context *ctx, const struct wire_task *task,
 	if (!job->in_place && would_overwrite_input(dir_fd, base, &st->in_st))
 		return ib_fail(err, "output %s is the input itself; refusing to overwrite it "
 			       "(use --in-place to mean it)", st->out_name);
-	if (make_pixels(job, st, &plan, err) < 0 || encode_output(job, st, out_fmt, err) < 0)
+	if (pipeline_run(job, &plan, &st->dec, &st->img, err) < 0 || encode_output(job, st, out_fmt, err) < 0)
 		return -1;
 	if (atomic_write(dir_fd, base, st->encoded.data, st->encoded.len, job->fsync_outputs, err) < 0)
 		return -1;

@@ -1,0 +1,40 @@
+/*
+ * The pixel pipeline of one file: the sizes every step will produce (planned
+ * from the header alone, before decoding, so output names with {w}/{h} and
+ * --update need no pixels), then decode with shrink-on-load, orientation and
+ * the -r/-f steps in command-line order.
+ */
+#ifndef IMGBATCH_PIPELINE_H
+#define IMGBATCH_PIPELINE_H
+
+#include <stdint.h>
+
+#include "codec.h"
+#include "error.h"
+#include "image.h"
+#include "job.h"
+
+struct step_plan {
+	uint32_t resize_w, resize_h;   /* STEP_RESIZE: the resampled size */
+	uint32_t out_w, out_h;         /* after the step (and --crop) */
+};
+
+struct plan {
+	int orientation;               /* EXIF orientation to apply, 1 = none */
+	uint32_t upright_w, upright_h; /* after orientation */
+	uint32_t load_w, load_h;       /* shrink-on-load floor, upright axes; 0 = full */
+	uint32_t final_w, final_h;
+	struct step_plan steps[JOB_MAX_STEPS];
+};
+
+/* Plans the job's steps for an image whose header says info. */
+void pipeline_plan(const struct job *job, const struct image_info *info, struct plan *p);
+
+/*
+ * Decodes from the opened decoder into *img and runs the planned steps.
+ * On failure *img is freed.
+ */
+int pipeline_run(const struct job *job, const struct plan *p, struct decoder *dec,
+		 struct image *img, struct ib_error *err);
+
+#endif
