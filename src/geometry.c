@@ -1,24 +1,66 @@
 #include "config.h"
 #include "geometry.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
-/* Reads an unsigned decimal number ("800", "50.5"); NULL when there is none. */
-static const char *parse_number(const char *s, double *value)
+/*
+ * The sizes follow ImageMagick 6 (`convert -resize`), checked against
+ * 6.9.11 by tests/check_geometry.c.  Deliberate differences, where
+ * ImageMagick's answer is an error or ignores what was asked for:
+ *  - no side is ever below 1 pixel (IM fails with "negative or zero image
+ *    size", e.g. for 1% of a 1x1000 image or @1 of 640x480);
+ *  - '>' and '<' also hold for N% and @AREA (IM ignores both after a
+ *    percentage, so "200%>" enlarges, and '<' after an area);
+ *  - "W^" always means "Wx^": IM leaves the image alone when W happens to
+ *    equal its width ("640^" on 640x100 gives 640x100, "639^" 4090x639).
+ * The parser is also stricter: IM reads "0x10", "1e2x" or "10x10%!" too.
+ */
+
+/* Upper bounds that keep every product far from overflowing a double's
+ * integer range. */
+#define SIDE_LIMIT 1e7
+#define AREA_LIMIT 1e14
+
+/* Reads a plain decimal number ("800", "33.3"), returning its length, 0 when
+ * there is none.  strtod alone would also take hex ("0x10" must read as a
+ * zero width), exponents and "inf", so it only sees the digits and dots. */
+static size_t parse_number(const char *s, double *value)
 {
+	char digits[32];
+	size_t n = strspn(s, "0123456789.");
 	char *end;
 
-	if (!isdigit((unsigned char)*s) && *s != '.')
-		return NULL;
-	*value = strtod(s, &end);
-	return end == s ? NULL : end;
+	if (n >= sizeof digits) {
+		/* that many digits are out of range or absurd anyway */
+		*value = HUGE_VAL;
+		return n;
+	}
+	memcpy(digits, s, n);
+	digits[n] = '\0';
+	*value = strtod(digits, &end);
+	return (size_t)(end - digits);
 }
 
-static int parse_flags(const char *s, unsigned *flags, struct ib_error *err,
-		       const char *text)
+/* The size part: "W", "WxH", "Wx" or "xH"; returns the rest of the text. */
+static const char *parse_size(const char *s, struct geometry *g)
+{
+	size_t n = parse_number(s, &g->width);
+
+	g->has_width = n > 0;
+	s += n;
+	if (*s == 'x' || *s == 'X') {
+		n = parse_number(s + 1, &g->height);
+		g->has_height = n > 0;
+		s += 1 + n;
+	}
+	return s;
+}
+
+static int parse_flags(const char *s, const char *text, unsigned *flags,
+		       struct ib_error *err)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -31,43 +73,48 @@ static int parse_flags(const char *s, unsigned *flags, struct ib_error *err,
 			return ib_fail(err, "geometry '%s': unexpected '%c'", text, *s);
 		}
 	}
-	if ((*flags & GEOM_SHRINK_ONLY) && (*flags & GEOM_ENLARGE_ONLY))
-		return ib_fail(err, "geometry '%s': '>' and '<' exclude each other", text);
 	return 0;
 }
 
-/* The size part: "W", "WxH", "Wx" or "xH"; returns the rest of the text. */
-static const char *parse_size(const char *s, struct geometry *g)
+static int check_flags(unsigned flags, const char *text, struct ib_error *err)
 {
-	const char *next = parse_number(s, &g->width);
-
-	if (next) {
-		g->has_width = true;
-		s = next;
-	}
-	if (*s == 'x' || *s == 'X') {
-		next = parse_number(s + 1, &g->height);
-		if (next) {
-			g->has_height = true;
-			s = next;
-		} else {
-			s++;
-		}
-	}
-	return s;
+	if ((flags & GEOM_SHRINK_ONLY) && (flags & GEOM_ENLARGE_ONLY))
+		return ib_fail(err, "geometry '%s': '>' and '<' exclude each other", text);
+	if ((flags & GEOM_EXACT) && (flags & GEOM_COVER))
+		return ib_fail(err, "geometry '%s': '!' and '^' exclude each other", text);
+	if ((flags & GEOM_AREA) && (flags & (GEOM_PERCENT | GEOM_EXACT | GEOM_COVER)))
+		return ib_fail(err, "geometry '%s': @AREA takes only '>' or '<'", text);
+	if ((flags & GEOM_PERCENT) && (flags & (GEOM_EXACT | GEOM_COVER)))
+		return ib_fail(err, "geometry '%s': '%%' does not combine with '!' or '^'", text);
+	return 0;
 }
 
-static int check_size(const struct geometry *g, const char *text, struct ib_error *err)
+static bool side_in_range(bool present, double side)
+{
+	return !present || (side >= 1 && side < SIDE_LIMIT);
+}
+
+static int check_sizes(const struct geometry *g, const char *text, struct ib_error *err)
 {
 	if (!g->has_width && !g->has_height)
-		return ib_fail(err, "geometry '%s': expected WxH, W, xH, N%% or @AREA", text);
-	if ((g->has_width && !(g->width > 0 && g->width < 1e7)) ||
-	    (g->has_height && !(g->height > 0 && g->height < 1e7)))
-		return ib_fail(err, "geometry '%s': sizes must be > 0 and < 10000000", text);
-	if ((g->flags & GEOM_AREA) && (g->has_height || (g->flags & ~GEOM_AREA)))
-		return ib_fail(err, "geometry '%s': an area is written @PIXELS alone", text);
-	if ((g->flags & GEOM_PERCENT) && (g->flags & (GEOM_EXACT | GEOM_COVER)))
-		return ib_fail(err, "geometry '%s': '%%' does not combine with '!' or '^'", text);
+		return ib_fail(err, "geometry '%s': expected WxH, W, xH, N%%, WxH%% or @AREA", text);
+	if (g->flags & GEOM_AREA) {
+		if (strpbrk(text, "xX"))
+			return ib_fail(err, "geometry '%s': an area is one number, @PIXELS", text);
+		if (!(g->width >= 1 && g->width < AREA_LIMIT))
+			return ib_fail(err, "geometry '%s': the area must be >= 1 and < 1e14 pixels",
+				       text);
+		return 0;
+	}
+	if (g->flags & GEOM_PERCENT) {
+		if ((g->has_width && !(g->width > 0 && g->width < SIDE_LIMIT)) ||
+		    (g->has_height && !(g->height > 0 && g->height < SIDE_LIMIT)))
+			return ib_fail(err, "geometry '%s': percentages must be > 0 and < 10000000",
+				       text);
+		return 0;
+	}
+	if (!side_in_range(g->has_width, g->width) || !side_in_range(g->has_height, g->height))
+		return ib_fail(err, "geometry '%s': sizes must be >= 1 and < 10000000", text);
 	return 0;
 }
 
@@ -81,93 +128,106 @@ int geometry_parse(const char *text, struct geometry *geom, struct ib_error *err
 		s++;
 	}
 	s = parse_size(s, &g);
-	if (parse_flags(s, &g.flags, err, text) || check_size(&g, text, err))
+	if (parse_flags(s, text, &g.flags, err) || check_flags(g.flags, text, err))
+		return -1;
+	/* IM rounds pixel sizes as it reads them: "100.6x" is "101x".  Only
+	 * percentages and areas keep their fractions. */
+	if (!(g.flags & (GEOM_AREA | GEOM_PERCENT))) {
+		g.width = floor(g.width + 0.5);
+		g.height = floor(g.height + 0.5);
+	}
+	if (check_sizes(&g, text, err))
 		return -1;
 	*geom = g;
 	return 0;
 }
 
-static uint32_t round_side(double v)
+/* The largest size of the same aspect whose area does not pass the limit,
+ * or the smallest that reaches it: IM's @AREA both shrinks and enlarges. */
+static void area_size(double area, uint32_t in_w, uint32_t in_h, double *w, double *h)
 {
-	double r = floor(v + 0.5);
+	/* IM's nudge, so that an exact fit does not truncate one pixel short */
+	double root = sqrt(area + 1e-6);
+	double diagonal = sqrt((double)in_w * in_h);
 
-	if (r < 1)
-		return 1;
-	return r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
+	*w = floor(in_w * root / diagonal);
+	*h = floor(in_h * root / diagonal);
 }
 
-/* The largest size of the same aspect whose area does not pass the limit. */
-static void apply_area(double area, uint32_t in_w, uint32_t in_h,
-		       uint32_t *out_w, uint32_t *out_h)
+/* "x50%" keeps the width, "50%" and "50x%" scale both sides. */
+static void percent_size(const struct geometry *g, uint32_t in_w, uint32_t in_h,
+			 double *w, double *h)
 {
-	double scale = sqrt(area / ((double)in_w * in_h));
-	double w = floor(in_w * scale), h = floor(in_h * scale);
-
-	*out_w = w < 1 ? 1 : (uint32_t)w;
-	*out_h = h < 1 ? 1 : (uint32_t)h;
-}
-
-static void apply_percent(const struct geometry *g, uint32_t in_w, uint32_t in_h,
-			  uint32_t *out_w, uint32_t *out_h)
-{
-	double px = g->has_width ? g->width : g->height;
+	double px = g->has_width ? g->width : 100.0;
 	double py = g->has_height ? g->height : px;
 
-	*out_w = round_side(in_w * px / 100.0);
-	*out_h = round_side(in_h * py / 100.0);
+	*w = floor(in_w * px / 100.0 + 0.5);
+	*h = floor(in_h * py / 100.0 + 0.5);
 }
 
-/* One scale for both axes: fit inside the box, or cover it with '^'. */
-static void apply_box(const struct geometry *g, uint32_t in_w, uint32_t in_h,
-		      uint32_t *out_w, uint32_t *out_h)
+/* "100x!" keeps the height, "x100!" the width. */
+static void exact_size(const struct geometry *g, uint32_t in_w, uint32_t in_h,
+		       double *w, double *h)
 {
-	double sx = g->width / in_w, sy = g->height / in_h, scale;
+	*w = g->has_width ? g->width : in_w;
+	*h = g->has_height ? g->height : in_h;
+}
 
-	if (!g->has_height)
+/* One scale for both sides: fit inside the box, or cover it with '^'.  When
+ * fitting, a missing side is unbounded; when covering, the one side given
+ * makes a square ("100x^" is "100x100^", as in IM). */
+static void box_size(const struct geometry *g, uint32_t in_w, uint32_t in_h,
+		     double *w, double *h)
+{
+	double box_w = g->has_width ? g->width : g->height;
+	double box_h = g->has_height ? g->height : g->width;
+	double sx = box_w / in_w, sy = box_h / in_h, scale;
+
+	if (g->flags & GEOM_COVER)
+		scale = fmax(sx, sy);
+	else if (!g->has_height)
 		scale = sx;
 	else if (!g->has_width)
 		scale = sy;
-	else if (g->flags & GEOM_COVER)
-		scale = sx > sy ? sx : sy;
 	else
-		scale = sx < sy ? sx : sy;
-	*out_w = round_side(in_w * scale);
-	*out_h = round_side(in_h * scale);
+		scale = fmin(sx, sy);
+	*w = floor(scale * in_w + 0.5);
+	*h = floor(scale * in_h + 0.5);
 }
 
-static void apply_exact(const struct geometry *g, uint32_t in_w, uint32_t in_h,
-			uint32_t *out_w, uint32_t *out_h)
+static uint32_t to_side(double v)
 {
-	*out_w = g->has_width ? round_side(g->width) : in_w;
-	*out_h = g->has_height ? round_side(g->height) : in_h;
+	/* !(v >= 1) also catches the NaN that a 0-pixel input side gives */
+	if (!(v >= 1))
+		return 1;
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
 void geometry_apply(const struct geometry *geom, uint32_t in_w, uint32_t in_h,
 		    uint32_t *out_w, uint32_t *out_h)
 {
-	uint32_t w, h;
+	double w, h;
 
 	if (geom->flags & GEOM_AREA)
-		apply_area(geom->width, in_w, in_h, &w, &h);
+		area_size(geom->width, in_w, in_h, &w, &h);
 	else if (geom->flags & GEOM_PERCENT)
-		apply_percent(geom, in_w, in_h, &w, &h);
+		percent_size(geom, in_w, in_h, &w, &h);
 	else if (geom->flags & GEOM_EXACT)
-		apply_exact(geom, in_w, in_h, &w, &h);
+		exact_size(geom, in_w, in_h, &w, &h);
 	else
-		apply_box(geom, in_w, in_h, &w, &h);
+		box_size(geom, in_w, in_h, &w, &h);
 
-	bool enlarges = w > in_w || h > in_h;
-	bool shrinks = w < in_w || h < in_h;
-	/* @AREA only ever shrinks, as in ImageMagick */
-	bool area_enlarges = (geom->flags & GEOM_AREA) && (uint64_t)in_w * in_h <= geom->width;
-
-	if (((geom->flags & GEOM_SHRINK_ONLY) && enlarges) ||
-	    ((geom->flags & GEOM_ENLARGE_ONLY) && shrinks) || area_enlarges) {
-		w = in_w;
-		h = in_h;
+	/* Each side on its own, as IM does: "800x400!>" on 640x480 is 640x400. */
+	if (geom->flags & GEOM_SHRINK_ONLY) {
+		w = fmin(w, in_w);
+		h = fmin(h, in_h);
 	}
-	*out_w = w;
-	*out_h = h;
+	if (geom->flags & GEOM_ENLARGE_ONLY) {
+		w = fmax(w, in_w);
+		h = fmax(h, in_h);
+	}
+	*out_w = to_side(w);
+	*out_h = to_side(h);
 }
 
 static const char *const gravity_names[] = {
@@ -193,26 +253,35 @@ int gravity_parse(const char *text, enum gravity *gravity)
 	return -1;
 }
 
-/* 0 for the low edge, 1 for the middle, 2 for the high edge of one axis. */
-static uint32_t place(int where, uint32_t room)
+enum edge { LOW_EDGE, MIDDLE, HIGH_EDGE };
+
+/* Where a crop_side window starts along one img_side axis.  IM centres with
+ * img/2 - crop/2, which is one more than (img - crop)/2 when both are odd. */
+static uint32_t place(enum edge edge, uint32_t img_side, uint32_t crop_side)
 {
-	return where == 0 ? 0 : where == 1 ? room / 2 : room;
+	if (edge == LOW_EDGE || crop_side >= img_side)
+		return 0;
+	return edge == MIDDLE ? img_side / 2 - crop_side / 2 : img_side - crop_side;
 }
 
 void gravity_offset(enum gravity gravity, uint32_t img_w, uint32_t img_h,
 		    uint32_t crop_w, uint32_t crop_h, uint32_t *x, uint32_t *y)
 {
-	static const int column[] = {
-		[GRAVITY_CENTER] = 1, [GRAVITY_NORTHWEST] = 0, [GRAVITY_NORTH] = 1,
-		[GRAVITY_NORTHEAST] = 2, [GRAVITY_WEST] = 0, [GRAVITY_EAST] = 2,
-		[GRAVITY_SOUTHWEST] = 0, [GRAVITY_SOUTH] = 1, [GRAVITY_SOUTHEAST] = 2,
+	static const enum edge column[] = {
+		[GRAVITY_CENTER] = MIDDLE, [GRAVITY_NORTHWEST] = LOW_EDGE,
+		[GRAVITY_NORTH] = MIDDLE, [GRAVITY_NORTHEAST] = HIGH_EDGE,
+		[GRAVITY_WEST] = LOW_EDGE, [GRAVITY_EAST] = HIGH_EDGE,
+		[GRAVITY_SOUTHWEST] = LOW_EDGE, [GRAVITY_SOUTH] = MIDDLE,
+		[GRAVITY_SOUTHEAST] = HIGH_EDGE,
 	};
-	static const int row[] = {
-		[GRAVITY_CENTER] = 1, [GRAVITY_NORTHWEST] = 0, [GRAVITY_NORTH] = 0,
-		[GRAVITY_NORTHEAST] = 0, [GRAVITY_WEST] = 1, [GRAVITY_EAST] = 1,
-		[GRAVITY_SOUTHWEST] = 2, [GRAVITY_SOUTH] = 2, [GRAVITY_SOUTHEAST] = 2,
+	static const enum edge row[] = {
+		[GRAVITY_CENTER] = MIDDLE, [GRAVITY_NORTHWEST] = LOW_EDGE,
+		[GRAVITY_NORTH] = LOW_EDGE, [GRAVITY_NORTHEAST] = LOW_EDGE,
+		[GRAVITY_WEST] = MIDDLE, [GRAVITY_EAST] = MIDDLE,
+		[GRAVITY_SOUTHWEST] = HIGH_EDGE, [GRAVITY_SOUTH] = HIGH_EDGE,
+		[GRAVITY_SOUTHEAST] = HIGH_EDGE,
 	};
 
-	*x = place(column[gravity], img_w > crop_w ? img_w - crop_w : 0);
-	*y = place(row[gravity], img_h > crop_h ? img_h - crop_h : 0);
+	*x = place(column[gravity], img_w, crop_w);
+	*y = place(row[gravity], img_h, crop_h);
 }

@@ -18,7 +18,7 @@ enum geometry_flag {
 };
 
 struct geometry {
-	double width, height;       /* as written; 0 when absent */
+	double width, height;       /* pixel sizes rounded as ImageMagick reads them; % and @ keep fractions; 0 when absent */
 	bool has_width, has_height;
 	unsigned flags;
 };
