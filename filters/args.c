@@ -27,27 +27,54 @@ bool arg_accept(struct arg_scan *s, char c)
 	return true;
 }
 
-/* strtod without hex, inf or nan: only [+-]digits[.digits][e[+-]digits]. */
-static bool starts_decimal(const char *p)
+static size_t count_digits(const char *p)
 {
-	if (*p == '+' || *p == '-')
-		p++;
-	if (*p == '.')
-		p++;
-	return isdigit((unsigned char)*p);
+	size_t n = 0;
+
+	while (isdigit((unsigned char)p[n]))
+		n++;
+	return n;
+}
+
+/* Length of the decimal number at p: [+-]digits[.digits][e[+-]digits], at
+ * least one digit; 0 when there is none.  Unlike strtod it never reads hex
+ * ("0x5" is the number 0 followed by "x5"), inf or nan. */
+static size_t decimal_length(const char *p)
+{
+	size_t n = (*p == '+' || *p == '-') ? 1 : 0;
+	size_t digits = count_digits(p + n);
+
+	n += digits;
+	if (p[n] == '.') {
+		size_t fraction = count_digits(p + n + 1);
+		digits += fraction;
+		n += 1 + fraction;
+	}
+	if (!digits)
+		return 0;
+	if (p[n] == 'e' || p[n] == 'E') {
+		size_t sign = (p[n + 1] == '+' || p[n + 1] == '-') ? 1 : 0;
+		size_t exponent = count_digits(p + n + 1 + sign);
+		if (exponent)
+			n += 1 + sign + exponent;
+	}
+	return n;
 }
 
 int arg_number(struct arg_scan *s, const char *param, double *out)
 {
-	char *end;
+	char text[64];
+	size_t len = decimal_length(s->p);
 	double v;
 
-	if (!starts_decimal(s->p))
+	if (!len || len >= sizeof text)
 		goto bad;
-	v = strtod(s->p, &end);
+	memcpy(text, s->p, len);
+	text[len] = '\0';
+	v = strtod(text, NULL);
 	if (!isfinite(v))
 		goto bad;
-	s->p = end;
+	s->p += len;
 	*out = v;
 	return 0;
 bad:

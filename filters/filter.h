@@ -13,6 +13,7 @@
 #define IMGBATCH_FILTER_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -59,6 +60,10 @@ extern const struct filter *const filter_registry[];
 const struct filter *filter_find(const char *name);
 /* Same, for the first len bytes of name. */
 const struct filter *filter_find_prefix(const char *name, size_t len);
+
+/* Prints every filter for --list-filters in format "plain" (or NULL), "man"
+ * (roff for the man page) or "markdown" (README); -1 for another format. */
+int filter_list(FILE *out, const char *format);
 
 /*
  * Splits a -f chain ("grayscale,level=5%,95%,blur=2") into steps and calls

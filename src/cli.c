@@ -21,7 +21,7 @@ static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "resize", required_argument, NULL, 'r' },
 	{ "filter", required_argument, NULL, 'f' },
-	{ "list-filters", no_argument, NULL, OPT_LIST_FILTERS },
+	{ "list-filters", optional_argument, NULL, OPT_LIST_FILTERS },
 	{ "crop", no_argument, NULL, OPT_CROP },
 	{ "gravity", required_argument, NULL, OPT_GRAVITY },
 	{ "name", required_argument, NULL, OPT_NAME },
@@ -82,7 +82,8 @@ static const char usage_text[] =
 "  -f, --filter CHAIN     filters, comma-separated: NAME or NAME=ARGS, e.g.\n"
 "                         'grayscale,level=5%%,95%%,blur=2'; -r and -f steps run\n"
 "                         in command-line order\n"
-"      --list-filters     every filter with its parameters and defaults\n"
+"      --list-filters[=F] every filter with its parameters and defaults;\n"
+"                         F: plain (default), man or markdown\n"
 "Encoding:\n"
 "      --format F         jpeg, png or same (default: same as the input)\n"
 "  -q, --quality N        JPEG quality 1-100 (default 85; 4:2:0 chroma below 90,\n"
@@ -178,17 +179,6 @@ static int add_filter_step(const struct filter *f, const char *args, void *ctx,
 	s->filter = f;
 	s->params = params;
 	return 0;
-}
-
-/* --list-filters: the registry as a table. */
-static void list_filters(FILE *out)
-{
-	for (const struct filter *const *f = filter_registry; *f; f++) {
-		fprintf(out, "%s%s%s\n    %s\n", (*f)->name, *(*f)->usage ? "=" : "",
-			(*f)->usage, (*f)->summary);
-		if (*(*f)->defaults)
-			fprintf(out, "    default: %s\n", (*f)->defaults);
-	}
 }
 
 /* Handles one parsed option; -1 after printing an error. */
@@ -327,8 +317,11 @@ enum cli_action cli_parse(int argc, char **argv, struct job *job, FILE *out, FIL
 			return CLI_EXIT_OK;
 		}
 		if (opt == OPT_LIST_FILTERS) {
-			list_filters(out);
-			return CLI_EXIT_OK;
+			if (filter_list(out, optarg) == 0)
+				return CLI_EXIT_OK;
+			fprintf(err, "imgbatch: invalid --list-filters '%s': use plain, man or markdown\n",
+				optarg);
+			return CLI_USAGE_ERROR;
 		}
 		if (opt == 'V') {
 			fprintf(out, "imgbatch %s\n", PACKAGE_VERSION);
