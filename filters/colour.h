@@ -52,16 +52,4 @@ int arg_geom_size(struct arg_scan *s, uint32_t *width, uint32_t *height);
  * next ':' or the end. */
 int arg_geom_gravity(struct arg_scan *s, enum gravity *gravity);
 
-/*
- * The top-left corner, in outer's coordinates, of an inner_w x inner_h box
- * that ImageMagick's -gravity G places in an outer_w x outer_h one, moved by
- * the offset (dx, dy) away from the gravity's edge (towards the inside).  The
- * middle of an axis is outer / 2 - inner / 2, each half rounded down, as
- * ImageMagick computes it (e.g. 1 of 4 lands at 2, not at 1).  The box may be
- * larger than outer: the result is then negative.
- */
-void geom_gravity_place(enum gravity gravity, uint32_t outer_w, uint32_t outer_h,
-			uint32_t inner_w, uint32_t inner_h, int64_t dx, int64_t dy,
-			int64_t *x, int64_t *y);
-
 #endif

@@ -66,7 +66,7 @@ static struct window crop_window(const struct crop_params *p, uint32_t in_w, uin
 {
 	struct window w;
 
-	geom_gravity_place(p->gravity, in_w, in_h, p->width, p->height, p->x, p->y, &w.x, &w.y);
+	gravity_place(p->gravity, in_w, in_h, p->width, p->height, p->x, p->y, &w.x, &w.y);
 	w.x0 = max64(w.x, 0);
 	w.y0 = max64(w.y, 0);
 	w.x1 = min64(w.x + p->width, in_w);

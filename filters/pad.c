@@ -123,7 +123,7 @@ static int pad_apply(const struct filter_params *params, struct image *img,
 	if (image_alloc(&out, p->width, p->height, channels, img->depth, 0, err) < 0)
 		return -1;
 	fill_image(&out, &p->colour);
-	geom_gravity_place(p->gravity, img->width, img->height, p->width, p->height, 0, 0, &x, &y);
+	gravity_place(p->gravity, img->width, img->height, p->width, p->height, 0, 0, &x, &y);
 	paste(img, &out, -x, -y, !p->colour.transparent && image_has_alpha(img));
 	image_free(img);
 	*img = out;

@@ -255,33 +255,47 @@ int gravity_parse(const char *text, enum gravity *gravity)
 
 enum edge { LOW_EDGE, MIDDLE, HIGH_EDGE };
 
-/* Where a crop_side window starts along one img_side axis.  IM centres with
- * img/2 - crop/2, which is one more than (img - crop)/2 when both are odd. */
-static uint32_t place(enum edge edge, uint32_t img_side, uint32_t crop_side)
+static const enum edge gravity_column[] = {
+	[GRAVITY_CENTER] = MIDDLE, [GRAVITY_NORTHWEST] = LOW_EDGE,
+	[GRAVITY_NORTH] = MIDDLE, [GRAVITY_NORTHEAST] = HIGH_EDGE,
+	[GRAVITY_WEST] = LOW_EDGE, [GRAVITY_EAST] = HIGH_EDGE,
+	[GRAVITY_SOUTHWEST] = LOW_EDGE, [GRAVITY_SOUTH] = MIDDLE,
+	[GRAVITY_SOUTHEAST] = HIGH_EDGE,
+};
+
+static const enum edge gravity_row[] = {
+	[GRAVITY_CENTER] = MIDDLE, [GRAVITY_NORTHWEST] = LOW_EDGE,
+	[GRAVITY_NORTH] = LOW_EDGE, [GRAVITY_NORTHEAST] = LOW_EDGE,
+	[GRAVITY_WEST] = MIDDLE, [GRAVITY_EAST] = MIDDLE,
+	[GRAVITY_SOUTHWEST] = HIGH_EDGE, [GRAVITY_SOUTH] = HIGH_EDGE,
+	[GRAVITY_SOUTHEAST] = HIGH_EDGE,
+};
+
+/* ImageMagick centres with outer/2 - inner/2 (each half rounded down), one
+ * more than (outer - inner)/2 when both are odd. */
+static int64_t place_on_axis(enum edge edge, uint32_t outer, uint32_t inner, int64_t offset)
 {
-	if (edge == LOW_EDGE || crop_side >= img_side)
-		return 0;
-	return edge == MIDDLE ? img_side / 2 - crop_side / 2 : img_side - crop_side;
+	if (edge == LOW_EDGE)
+		return offset;
+	if (edge == MIDDLE)
+		return (int64_t)(outer / 2) - (int64_t)(inner / 2) + offset;
+	return (int64_t)outer - inner - offset;
+}
+
+void gravity_place(enum gravity gravity, uint32_t outer_w, uint32_t outer_h,
+		   uint32_t inner_w, uint32_t inner_h, int64_t dx, int64_t dy,
+		   int64_t *x, int64_t *y)
+{
+	*x = place_on_axis(gravity_column[gravity], outer_w, inner_w, dx);
+	*y = place_on_axis(gravity_row[gravity], outer_h, inner_h, dy);
 }
 
 void gravity_offset(enum gravity gravity, uint32_t img_w, uint32_t img_h,
 		    uint32_t crop_w, uint32_t crop_h, uint32_t *x, uint32_t *y)
 {
-	static const enum edge column[] = {
-		[GRAVITY_CENTER] = MIDDLE, [GRAVITY_NORTHWEST] = LOW_EDGE,
-		[GRAVITY_NORTH] = MIDDLE, [GRAVITY_NORTHEAST] = HIGH_EDGE,
-		[GRAVITY_WEST] = LOW_EDGE, [GRAVITY_EAST] = HIGH_EDGE,
-		[GRAVITY_SOUTHWEST] = LOW_EDGE, [GRAVITY_SOUTH] = MIDDLE,
-		[GRAVITY_SOUTHEAST] = HIGH_EDGE,
-	};
-	static const enum edge row[] = {
-		[GRAVITY_CENTER] = MIDDLE, [GRAVITY_NORTHWEST] = LOW_EDGE,
-		[GRAVITY_NORTH] = LOW_EDGE, [GRAVITY_NORTHEAST] = LOW_EDGE,
-		[GRAVITY_WEST] = MIDDLE, [GRAVITY_EAST] = MIDDLE,
-		[GRAVITY_SOUTHWEST] = HIGH_EDGE, [GRAVITY_SOUTH] = HIGH_EDGE,
-		[GRAVITY_SOUTHEAST] = HIGH_EDGE,
-	};
+	int64_t sx, sy;
 
-	*x = place(column[gravity], img_w, crop_w);
-	*y = place(row[gravity], img_h, crop_h);
+	gravity_place(gravity, img_w, img_h, crop_w, crop_h, 0, 0, &sx, &sy);
+	*x = sx > 0 ? (uint32_t)sx : 0;
+	*y = sy > 0 ? (uint32_t)sy : 0;
 }

@@ -42,6 +42,17 @@ enum gravity {
 /* Parses ImageMagick gravity names (case-insensitive): Center, North, ... */
 int gravity_parse(const char *text, enum gravity *gravity);
 
+/*
+ * The top-left corner, in outer's coordinates, of an inner_w x inner_h box
+ * that ImageMagick's -gravity G places in an outer_w x outer_h one, moved by
+ * (dx, dy) away from the gravity's edge (towards the inside).  The middle of
+ * an axis is outer/2 - inner/2, each half rounded down, as ImageMagick
+ * computes it (1 of 4 lands at 2).  Negative when the box is larger.
+ */
+void gravity_place(enum gravity gravity, uint32_t outer_w, uint32_t outer_h,
+		   uint32_t inner_w, uint32_t inner_h, int64_t dx, int64_t dy,
+		   int64_t *x, int64_t *y);
+
 /* Top-left corner of a crop_w x crop_h window placed by gravity inside an
  * img_w x img_h image (crop no larger than the image), as ImageMagick's
  * -gravity G -crop WxH+0+0 places it. */

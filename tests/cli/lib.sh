@@ -9,6 +9,12 @@ IMGBATCH=$top_builddir/imgbatch
 GEN=$top_builddir/tools/gen-samples
 DECODE=$top_builddir/tests/decode-image
 
+# ImageMagick, the oracle of several tests.  Debian's own binary is called
+# directly when present: a wrapper earlier in PATH can cost a second a call.
+if [ -x /usr/bin/convert ]; then
+	convert() { /usr/bin/convert "$@"; }
+fi
+
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/imgbatch-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
