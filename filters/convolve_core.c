@@ -337,9 +337,10 @@ static uint32_t clamp_index(int64_t i, uint32_t n)
 }
 
 /*
- * The sums are kept in doubles: a float times a float is exact in a double,
- * and so are the few sums of a small kernel, so that kernels summing to 0
- * give exactly 0 on flat areas.
+ * The sums are kept in doubles, where a float times a float is exact: on a
+ * flat area, the products of a kernel whose weights cancel (Sobel, emboss)
+ * then cancel exactly too, instead of leaving a rounding error that can move
+ * the result by a level.
  */
 int conv_2d(const struct fimage *in, const float *k, uint32_t kw, uint32_t kh,
 	    struct fimage *out, struct ib_error *err)

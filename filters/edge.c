@@ -27,7 +27,8 @@ static int edge_parse(const char *args, struct filter_params *params, struct ib_
 	if (arg_at_end(&s))
 		return 0;
 	if (conv_number(&s, "scale", &p->scale) < 0 ||
-	    arg_check(&s, p->scale > 0, "scale", "> 0", p->scale) < 0)
+	    arg_check(&s, p->scale > 0, "scale", "> 0", p->scale) < 0 ||
+	    arg_check(&s, p->scale <= 1000, "scale", "<= 1000", p->scale) < 0)
 		return -1;
 	return arg_end(&s);
 }
@@ -66,7 +67,7 @@ const struct filter filter_edge = {
 	.name = "edge",
 	.usage = "[SCALE]",
 	.summary = "Edge detection: each colour becomes its Sobel gradient magnitude, times "
-		   "SCALE.",
+		   "SCALE (0 < SCALE <= 1000).",
 	.defaults = "scale 1",
 	.formula = "v' = SCALE sqrt(Gx^2 + Gy^2), Gx and Gy the 3x3 Sobel responses "
 		   "(rows -1 0 1 / -2 0 2 / -1 0 1 and its transpose), clamped to 0..1.  On "

@@ -27,7 +27,8 @@ static int emboss_parse(const char *args, struct filter_params *params, struct i
 	if (arg_at_end(&s))
 		return 0;
 	if (conv_number(&s, "strength", &p->strength) < 0 ||
-	    arg_check(&s, p->strength > 0, "strength", "> 0", p->strength) < 0)
+	    arg_check(&s, p->strength > 0, "strength", "> 0", p->strength) < 0 ||
+	    arg_check(&s, p->strength <= 1000, "strength", "<= 1000", p->strength) < 0)
 		return -1;
 	return arg_end(&s);
 }
@@ -67,8 +68,8 @@ static int emboss_apply(const struct filter_params *params, struct image *img,
 const struct filter filter_emboss = {
 	.name = "emboss",
 	.usage = "[STRENGTH]",
-	.summary = "Grey relief lit from the top left; STRENGTH scales the relief (1 uses the "
-		   "full range without clipping).",
+	.summary = "Grey relief lit from the top left; STRENGTH (0 < STRENGTH <= 1000) scales "
+		   "the relief, 1 uses the full range without clipping.",
 	.defaults = "strength 1",
 	.formula = "v' = 1/2 + STRENGTH (v(x+1,y) + v(x,y+1) + v(x+1,y+1) - v(x-1,y) - v(x,y-1) "
 		   "- v(x-1,y-1)) / 6 per colour channel, clamped to 0..1.  On gamma-encoded "

@@ -36,7 +36,8 @@ static int unsharp_parse(const char *args, struct filter_params *params, struct 
 		return -1;
 	if (arg_accept(&s, '+')) {
 		if (conv_number(&s, "amount", &p->amount) < 0 ||
-		    arg_check(&s, p->amount >= 0, "amount", ">= 0", p->amount) < 0)
+		    arg_check(&s, p->amount >= 0 && p->amount <= 1000, "amount",
+			      "between 0 and 1000", p->amount) < 0)
 			return -1;
 		if (arg_accept(&s, '+') &&
 		    (conv_number(&s, "threshold", &p->threshold) < 0 ||
@@ -80,8 +81,9 @@ static int unsharp_apply(const struct filter_params *params, struct image *img,
 const struct filter filter_unsharp = {
 	.name = "unsharp",
 	.usage = "[RADIUS][xSIGMA][+AMOUNT[+THRESHOLD]]",
-	.summary = "Unsharp mask, as ImageMagick's -unsharp: adds AMOUNT times the difference "
-		   "from a Gaussian blur of SIGMA, cut at RADIUS pixels (0 = automatic).",
+	.summary = "Unsharp mask, as ImageMagick's -unsharp: adds AMOUNT (0 to 1000) times the "
+		   "difference from a Gaussian blur of SIGMA, cut at RADIUS pixels (0 = "
+		   "automatic), where it reaches THRESHOLD (0 to 1, a fraction of the range).",
 	.defaults = "0x1+1+0.05",
 	.formula = "v' = v + AMOUNT (v - B(v)) where |2 (v - B(v))| >= THRESHOLD, else v; B is "
 		   "blur=SIGMA, or its exact kernel cut at |i| <= ceil(RADIUS) when RADIUS > 0.  "
