@@ -5,10 +5,13 @@
 set -e
 cd "$(dirname "$0")"
 
-# Build: compiler, autotools, codecs, stb, Check.  Tests: ImageMagick is the
-# independent oracle some end-to-end tests compare pixels with.
+# Build: compiler, autotools, codecs, stb, libmd (MD5 for thumbnail names),
+# Little CMS 2 (ICC profiles to sRGB), Check.  Tests: ImageMagick is the
+# independent oracle some end-to-end tests compare pixels with; python3-gi
+# and GNOME's thumbnail factory check that the cache we write is accepted.
 packages="build-essential autoconf automake libtool pkgconf libpng-dev
-libjpeg62-turbo-dev libstb-dev check imagemagick"
+libjpeg62-turbo-dev libstb-dev libmd-dev liblcms2-dev check imagemagick
+python3-gi gir1.2-gnomedesktop-3.0"
 
 missing=""
 for p in $packages; do

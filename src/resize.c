@@ -9,20 +9,16 @@
 struct kernel_desc {
 	const char *name;
 	enum resize_kernel kernel;
-	stbir_filter filter;
+	stbir_filter shrink, enlarge;   /* for an axis that shrinks, grows */
 };
 
-/*
- * STBIR_FILTER_DEFAULT makes stb choose per axis: Mitchell on an axis that
- * shrinks, Catmull-Rom on one that grows (or keeps its size).
- */
 static const struct kernel_desc kernels[] = {
-	{ "default", KERNEL_DEFAULT, STBIR_FILTER_DEFAULT },
-	{ "box", KERNEL_BOX, STBIR_FILTER_BOX },
-	{ "triangle", KERNEL_TRIANGLE, STBIR_FILTER_TRIANGLE },
-	{ "cubic-bspline", KERNEL_CUBICBSPLINE, STBIR_FILTER_CUBICBSPLINE },
-	{ "catmull-rom", KERNEL_CATMULLROM, STBIR_FILTER_CATMULLROM },
-	{ "mitchell", KERNEL_MITCHELL, STBIR_FILTER_MITCHELL },
+	{ "default", KERNEL_DEFAULT, STBIR_FILTER_MITCHELL, STBIR_FILTER_CATMULLROM },
+	{ "box", KERNEL_BOX, STBIR_FILTER_BOX, STBIR_FILTER_BOX },
+	{ "triangle", KERNEL_TRIANGLE, STBIR_FILTER_TRIANGLE, STBIR_FILTER_TRIANGLE },
+	{ "cubic-bspline", KERNEL_CUBICBSPLINE, STBIR_FILTER_CUBICBSPLINE, STBIR_FILTER_CUBICBSPLINE },
+	{ "catmull-rom", KERNEL_CATMULLROM, STBIR_FILTER_CATMULLROM, STBIR_FILTER_CATMULLROM },
+	{ "mitchell", KERNEL_MITCHELL, STBIR_FILTER_MITCHELL, STBIR_FILTER_MITCHELL },
 };
 
 #define N_KERNELS (sizeof kernels / sizeof kernels[0])
@@ -111,30 +107,41 @@ static int copy_image(const struct image *src, struct image *out,
 	return 0;
 }
 
+/*
+ * The stb filter for one axis.  An axis that keeps its size is not filtered:
+ * box is the identity at 1:1, where B-spline or Mitchell would blur it, and
+ * stb would pick Mitchell for it under STBIR_FILTER_DEFAULT.
+ */
+static stbir_filter axis_filter(const struct kernel_desc *kernel, uint32_t in,
+				uint32_t out)
+{
+	if (out == in)
+		return STBIR_FILTER_BOX;
+	return out < in ? kernel->shrink : kernel->enlarge;
+}
+
 /* Returns stb's result: 0 when it could not allocate its working memory. */
 static int run_stb(const struct image *src, struct image *dst,
-		   stbir_filter filter, bool linear)
+		   const struct kernel_desc *kernel, bool linear)
 {
 	/* stb weights the colours by alpha (premultiplies) when told which
 	 * channel is alpha and STBIR_FLAG_ALPHA_PREMULTIPLIED is not set */
 	int alpha = image_has_alpha(src) ? (int)src->channels - 1 : STBIR_ALPHA_CHANNEL_NONE;
 	/* stb's SRGB colour space decodes to linear light before filtering */
 	stbir_colorspace space = linear ? STBIR_COLORSPACE_SRGB : STBIR_COLORSPACE_LINEAR;
+	stbir_datatype type = src->depth == 16 ? STBIR_TYPE_UINT16 : STBIR_TYPE_UINT8;
 
-	if (src->depth == 16)
-		return stbir_resize_uint16_generic(
-			(const uint16_t *)src->pixels, (int)src->width, (int)src->height,
-			(int)src->stride, (uint16_t *)dst->pixels, (int)dst->width,
-			(int)dst->height, (int)dst->stride, (int)src->channels, alpha, 0,
-			STBIR_EDGE_CLAMP, filter, space, NULL);
-	return stbir_resize_uint8_generic(
-		src->pixels, (int)src->width, (int)src->height, (int)src->stride,
-		dst->pixels, (int)dst->width, (int)dst->height, (int)dst->stride,
-		(int)src->channels, alpha, 0, STBIR_EDGE_CLAMP, filter, space, NULL);
+	return stbir_resize(src->pixels, (int)src->width, (int)src->height,
+			    (int)src->stride, dst->pixels, (int)dst->width,
+			    (int)dst->height, (int)dst->stride, type,
+			    (int)src->channels, alpha, 0,
+			    STBIR_EDGE_CLAMP, STBIR_EDGE_CLAMP,
+			    axis_filter(kernel, src->width, dst->width),
+			    axis_filter(kernel, src->height, dst->height), space, NULL);
 }
 
 static int resample(const struct image *src, uint32_t w, uint32_t h,
-		    stbir_filter filter, bool linear, struct image *out,
+		    const struct kernel_desc *kernel, bool linear, struct image *out,
 		    struct ib_error *err)
 {
 	size_t out_stride;
@@ -146,7 +153,7 @@ static int resample(const struct image *src, uint32_t w, uint32_t h,
 			       src->width, src->height, w, h);
 	if (image_alloc(out, w, h, src->channels, src->depth, 0, err))
 		return -1;
-	if (!run_stb(src, out, filter, linear)) {
+	if (!run_stb(src, out, kernel, linear)) {
 		image_free(out);
 		return ib_fail(err, "resize %ux%u to %ux%u: out of memory",
 			       src->width, src->height, w, h);
@@ -172,7 +179,7 @@ int resize_image(const struct image *src, uint32_t w, uint32_t h,
 	if (w == src->width && h == src->height) {
 		if (copy_image(src, &out, err))
 			return -1;
-	} else if (resample(src, w, h, kernel->filter, opts->linear, &out, err)) {
+	} else if (resample(src, w, h, kernel, opts->linear, &out, err)) {
 		return -1;
 	}
 	/* dst is only written on success */

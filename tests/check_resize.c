@@ -1,0 +1,849 @@
+/* Resizing: kernel names, exact copies, box averages, alpha, sRGB, refusals. */
+#include "config.h"
+
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "resize.h"
+
+static const enum resize_kernel all_kernels[] = {
+	KERNEL_DEFAULT, KERNEL_BOX, KERNEL_TRIANGLE,
+	KERNEL_CUBICBSPLINE, KERNEL_CATMULLROM, KERNEL_MITCHELL,
+};
+
+#define N_KERNELS (sizeof all_kernels / sizeof all_kernels[0])
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static void new_image(struct image *img, uint32_t w, uint32_t h, uint32_t channels,
+		      uint32_t depth)
+{
+	struct ib_error err = { "" };
+
+	ck_assert_msg(image_alloc(img, w, h, channels, depth, 0, &err) == 0, "%s", err.msg);
+}
+
+static uint32_t get_sample(const struct image *img, uint32_t x, uint32_t y, uint32_t c)
+{
+	const uint8_t *p = image_row(img, y) + x * image_bytes_per_pixel(img);
+
+	if (img->depth == 16) {
+		uint16_t v;
+		memcpy(&v, p + 2 * c, sizeof v);
+		return v;
+	}
+	return p[c];
+}
+
+static void set_sample(struct image *img, uint32_t x, uint32_t y, uint32_t c, uint32_t v)
+{
+	uint8_t *p = image_row(img, y) + x * image_bytes_per_pixel(img);
+
+	if (img->depth == 16) {
+		uint16_t v16 = (uint16_t)v;
+		memcpy(p + 2 * c, &v16, sizeof v16);
+	} else {
+		p[c] = (uint8_t)v;
+	}
+}
+
+/* Every pixel gets the samples in colour[0 .. channels - 1]. */
+static void fill(struct image *img, const uint32_t *colour)
+{
+	for (uint32_t y = 0; y < img->height; y++)
+		for (uint32_t x = 0; x < img->width; x++)
+			for (uint32_t c = 0; c < img->channels; c++)
+				set_sample(img, x, y, c, colour[c]);
+}
+
+/* A gray image whose samples are given row by row. */
+static void gray_image(struct image *img, uint32_t w, uint32_t h, uint32_t depth,
+		       const uint32_t *samples)
+{
+	new_image(img, w, h, 1, depth);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++)
+			set_sample(img, x, y, 0, samples[y * w + x]);
+}
+
+static void resize_ok(const struct image *src, uint32_t w, uint32_t h,
+		      enum resize_kernel kernel, bool linear, struct image *dst)
+{
+	struct resize_options opts = { .kernel = kernel, .linear = linear };
+	struct ib_error err = { "" };
+
+	ck_assert_msg(resize_image(src, w, h, &opts, dst, &err) == 0,
+		      "%ux%u -> %ux%u kernel %d: %s", src->width, src->height, w, h,
+		      (int)kernel, err.msg);
+	ck_assert_uint_eq(dst->width, w);
+	ck_assert_uint_eq(dst->height, h);
+	ck_assert_uint_eq(dst->channels, src->channels);
+	ck_assert_uint_eq(dst->depth, src->depth);
+	ck_assert_ptr_nonnull(dst->pixels);
+	ck_assert_ptr_ne(dst->pixels, src->pixels);
+}
+
+static void expect_gray(const struct image *img, const uint32_t *samples)
+{
+	for (uint32_t y = 0; y < img->height; y++)
+		for (uint32_t x = 0; x < img->width; x++)
+			ck_assert_msg(get_sample(img, x, y, 0) == samples[y * img->width + x],
+				      "(%u,%u): %u, expected %u", x, y,
+				      get_sample(img, x, y, 0), samples[y * img->width + x]);
+}
+
+static void expect_near(uint32_t got, uint32_t expected, uint32_t tolerance,
+			const char *what)
+{
+	ck_assert_msg(got + tolerance >= expected && got <= expected + tolerance,
+		      "%s: %u, expected %u +- %u", what, got, expected, tolerance);
+}
+
+/* Marks dst so that a refusal can be seen to leave it alone. */
+static const struct image poison = {
+	.width = 77, .height = 88, .channels = 3, .depth = 8, .stride = 231,
+	.pixels = (uint8_t *)&poison,
+};
+
+static void expect_refused(const struct image *src, uint32_t w, uint32_t h,
+			   enum resize_kernel kernel, const char *reason)
+{
+	struct resize_options opts = { .kernel = kernel };
+	struct ib_error err = { "" };
+	struct image dst = poison;
+
+	ck_assert_int_eq(resize_image(src, w, h, &opts, &dst, &err), -1);
+	ck_assert_str_eq(err.msg, reason);
+	ck_assert_mem_eq(&dst, &poison, sizeof dst);
+}
+
+/* ---- kernel names --------------------------------------------------------------- */
+
+START_TEST(test_kernel_parse)
+{
+	static const struct {
+		const char *name;
+		enum resize_kernel kernel;
+	} names[] = {
+		{ "default", KERNEL_DEFAULT },
+		{ "box", KERNEL_BOX },
+		{ "triangle", KERNEL_TRIANGLE },
+		{ "cubic-bspline", KERNEL_CUBICBSPLINE },
+		{ "catmull-rom", KERNEL_CATMULLROM },
+		{ "mitchell", KERNEL_MITCHELL },
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		enum resize_kernel k = KERNEL_BOX;
+		if (names[i].kernel == KERNEL_BOX)
+			k = KERNEL_DEFAULT;
+		ck_assert_int_eq(resize_kernel_parse(names[i].name, &k), 0);
+		ck_assert_int_eq(k, names[i].kernel);
+	}
+	ck_assert_str_eq(resize_kernel_names(),
+			 "default box triangle cubic-bspline catmull-rom mitchell");
+}
+END_TEST
+
+START_TEST(test_kernel_parse_rejects)
+{
+	static const char *const bad[] = {
+		"lanczos", "", "Box", "box ", " box", "catmullrom", "cubic", "mitchel",
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		enum resize_kernel k = KERNEL_TRIANGLE;
+		ck_assert_msg(resize_kernel_parse(bad[i], &k) == -1, "\"%s\" accepted", bad[i]);
+		ck_assert_int_eq(k, KERNEL_TRIANGLE);
+	}
+}
+END_TEST
+
+/* ---- exactness -------------------------------------------------------------------- */
+
+/* Same size: a byte-exact copy for every kernel, also from a padded stride. */
+START_TEST(test_same_size_is_copy)
+{
+	struct image src, dst;
+
+	new_image(&src, 5, 3, 4, 16);
+	for (uint32_t y = 0; y < 3; y++)
+		for (uint32_t x = 0; x < 5; x++)
+			for (uint32_t c = 0; c < 4; c++)
+				set_sample(&src, x, y, c, 4099 * (x + 5 * y) + 977 * c);
+	for (size_t k = 0; k < N_KERNELS; k++) {
+		for (int linear = 0; linear <= 1; linear++) {
+			resize_ok(&src, 5, 3, all_kernels[k], linear, &dst);
+			ck_assert_uint_eq(dst.stride, 40);
+			ck_assert_mem_eq(dst.pixels, src.pixels, 5 * 3 * 8);
+			image_free(&dst);
+		}
+	}
+	image_free(&src);
+}
+END_TEST
+
+START_TEST(test_same_size_padded_stride)
+{
+	static const uint8_t rows[2][4] = { { 1, 2, 3, 4 }, { 5, 6, 7, 8 } };
+	struct image src, dst;
+
+	new_image(&src, 2, 2, 2, 8);
+	/* 2 bytes of padding per row, which must not be copied */
+	src.stride = 6;
+	src.pixels = realloc(src.pixels, 12);
+	ck_assert_ptr_nonnull(src.pixels);
+	memset(src.pixels, 0xEE, 12);
+	memcpy(src.pixels, rows[0], 4);
+	memcpy(src.pixels + 6, rows[1], 4);
+	resize_ok(&src, 2, 2, KERNEL_DEFAULT, false, &dst);
+	ck_assert_uint_eq(dst.stride, 4);
+	ck_assert_mem_eq(dst.pixels, rows, sizeof rows);
+	image_free(&dst);
+
+	/* and a real resize reads the rows at that stride: 2x2 -> 1x1 box */
+	resize_ok(&src, 1, 1, KERNEL_BOX, false, &dst);
+	/* gray (1*2 + 3*4 + 5*6 + 7*8) / (2 + 4 + 6 + 8) = 100/20, alpha 20/4 */
+	ck_assert_uint_eq(get_sample(&dst, 0, 0, 0), 5);
+	ck_assert_uint_eq(get_sample(&dst, 0, 0, 1), 5);
+	image_free(&dst);
+	image_free(&src);
+}
+END_TEST
+
+static const uint32_t constant8[4] = { 37, 200, 99, 180 };
+static const uint32_t constant16[4] = { 1234, 60001, 32768, 40000 };
+
+/* A flat colour stays exactly that colour: the weights sum to 1. */
+static void expect_constant_kept(uint32_t channels, uint32_t depth, uint32_t in_w,
+				 uint32_t in_h, uint32_t w, uint32_t h, bool linear)
+{
+	const uint32_t *colour = depth == 16 ? constant16 : constant8;
+	struct image src, dst;
+
+	new_image(&src, in_w, in_h, channels, depth);
+	fill(&src, colour);
+	for (size_t k = 0; k < N_KERNELS; k++) {
+		resize_ok(&src, w, h, all_kernels[k], linear, &dst);
+		for (uint32_t y = 0; y < h; y++)
+			for (uint32_t x = 0; x < w; x++)
+				for (uint32_t c = 0; c < channels; c++)
+					ck_assert_msg(get_sample(&dst, x, y, c) == colour[c],
+						      "%u ch %u bit %ux%u -> %ux%u kernel %d linear %d (%u,%u) c%u: %u",
+						      channels, depth, in_w, in_h, w, h,
+						      (int)all_kernels[k], linear, x, y, c,
+						      get_sample(&dst, x, y, c));
+		image_free(&dst);
+	}
+	image_free(&src);
+}
+
+START_TEST(test_constant_colour_kept)
+{
+	static const uint32_t sizes[][4] = {
+		{ 13, 11, 5, 4 },     /* shrink */
+		{ 5, 4, 13, 11 },     /* enlarge */
+		{ 13, 4, 5, 11 },     /* shrink one axis, enlarge the other */
+		{ 9, 9, 9, 2 },       /* one axis kept */
+		{ 1, 1, 3, 2 },       /* from a single pixel */
+		{ 6, 7, 1, 1 },       /* to a single pixel */
+	};
+
+	for (uint32_t channels = 1; channels <= 4; channels++)
+		for (uint32_t depth = 8; depth <= 16; depth += 8)
+			for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+				for (int linear = 0; linear <= 1; linear++)
+					expect_constant_kept(channels, depth, sizes[s][0],
+							     sizes[s][1], sizes[s][2],
+							     sizes[s][3], linear);
+}
+END_TEST
+
+/* ---- box -------------------------------------------------------------------------- */
+
+START_TEST(test_box_shrink_averages)
+{
+	static const uint32_t in[] = {
+		0, 4, 8, 12,
+		16, 20, 24, 28,
+		32, 36, 40, 44,
+		48, 52, 56, 61,
+	};
+	static const uint32_t half[] = { 10, 18, 42, 50 };  /* (61 + ...) / 4 = 50.25 */
+	static const uint32_t quarter[] = { 30 };           /* 481 / 16 = 30.06 */
+	struct image src, dst;
+
+	gray_image(&src, 4, 4, 8, in);
+	resize_ok(&src, 2, 2, KERNEL_BOX, false, &dst);
+	expect_gray(&dst, half);
+	image_free(&dst);
+	resize_ok(&src, 1, 1, KERNEL_BOX, false, &dst);
+	expect_gray(&dst, quarter);
+	image_free(&dst);
+	image_free(&src);
+}
+END_TEST
+
+START_TEST(test_box_shrink_rgb16)
+{
+	struct image src, dst;
+
+	/* 2x2 -> 1x1: the mean of four RGB pixels, at 16 bits */
+	new_image(&src, 2, 2, 3, 16);
+	for (uint32_t y = 0; y < 2; y++)
+		for (uint32_t x = 0; x < 2; x++) {
+			set_sample(&src, x, y, 0, 1000 + 100 * x + 200 * y);  /* mean 1150 */
+			set_sample(&src, x, y, 1, x == y ? 65535 : 0);       /* 32767.5 */
+			set_sample(&src, x, y, 2, 40000 + x + y);            /* 40001 */
+		}
+	resize_ok(&src, 1, 1, KERNEL_BOX, false, &dst);
+	ck_assert_uint_eq(get_sample(&dst, 0, 0, 0), 1150);
+	ck_assert_uint_eq(get_sample(&dst, 0, 0, 1), 32768);   /* rounds half up */
+	ck_assert_uint_eq(get_sample(&dst, 0, 0, 2), 40001);
+	image_free(&dst);
+	image_free(&src);
+}
+END_TEST
+
+/* Enlarging with box is nearest neighbour; with triangle, linear interpolation
+ * between the pixel centres, clamped at the edges. */
+START_TEST(test_enlarge_box_and_triangle)
+{
+	static const uint32_t in[] = { 10, 50 };
+	static const uint32_t box[] = { 10, 10, 50, 50 };
+	static const uint32_t triangle[] = { 10, 20, 40, 50 };
+	struct image src, dst;
+
+	gray_image(&src, 2, 1, 8, in);
+	resize_ok(&src, 4, 1, KERNEL_BOX, false, &dst);
+	expect_gray(&dst, box);
+	image_free(&dst);
+	resize_ok(&src, 4, 1, KERNEL_TRIANGLE, false, &dst);
+	expect_gray(&dst, triangle);
+	image_free(&dst);
+	image_free(&src);
+}
+END_TEST
+
+/* ---- per-axis filters ---------------------------------------------------------------- */
+
+/* Only the width changes: the rows' values must come through unfiltered. */
+START_TEST(test_kept_height_is_not_filtered)
+{
+	static const uint32_t rows[3] = { 0, 255, 60 };
+	struct image src, dst;
+
+	new_image(&src, 4, 3, 1, 8);
+	for (uint32_t y = 0; y < 3; y++)
+		for (uint32_t x = 0; x < 4; x++)
+			set_sample(&src, x, y, 0, rows[y]);
+	for (size_t k = 0; k < N_KERNELS; k++) {
+		for (uint32_t w = 2; w <= 8; w += 6) {
+			resize_ok(&src, w, 3, all_kernels[k], false, &dst);
+			for (uint32_t y = 0; y < 3; y++)
+				for (uint32_t x = 0; x < w; x++)
+					ck_assert_msg(get_sample(&dst, x, y, 0) == rows[y],
+						      "kernel %d width %u (%u,%u): %u",
+						      (int)all_kernels[k], w, x, y,
+						      get_sample(&dst, x, y, 0));
+			image_free(&dst);
+		}
+	}
+	image_free(&src);
+}
+END_TEST
+
+/* Only the height changes: the columns' values come through unfiltered. */
+START_TEST(test_kept_width_is_not_filtered)
+{
+	static const uint32_t columns[3] = { 65535, 0, 12345 };
+	struct image src, dst;
+
+	new_image(&src, 3, 4, 1, 16);
+	for (uint32_t y = 0; y < 4; y++)
+		for (uint32_t x = 0; x < 3; x++)
+			set_sample(&src, x, y, 0, columns[x]);
+	for (size_t k = 0; k < N_KERNELS; k++) {
+		for (uint32_t h = 2; h <= 8; h += 6) {
+			resize_ok(&src, 3, h, all_kernels[k], false, &dst);
+			for (uint32_t y = 0; y < h; y++)
+				for (uint32_t x = 0; x < 3; x++)
+					ck_assert_msg(get_sample(&dst, x, y, 0) == columns[x],
+						      "kernel %d height %u (%u,%u): %u",
+						      (int)all_kernels[k], h, x, y,
+						      get_sample(&dst, x, y, 0));
+			image_free(&dst);
+		}
+	}
+	image_free(&src);
+}
+END_TEST
+
+static void expect_same_pixels(const struct image *a, const struct image *b)
+{
+	ck_assert_uint_eq(a->width, b->width);
+	ck_assert_uint_eq(a->height, b->height);
+	ck_assert_uint_eq(a->stride, b->stride);
+	ck_assert_mem_eq(a->pixels, b->pixels, a->stride * a->height);
+}
+
+/* default = Mitchell on an axis that shrinks, Catmull-Rom on one that grows */
+START_TEST(test_default_kernel_choice)
+{
+	struct image src, def, named;
+
+	new_image(&src, 9, 7, 3, 8);
+	for (uint32_t y = 0; y < 7; y++)
+		for (uint32_t x = 0; x < 9; x++)
+			for (uint32_t c = 0; c < 3; c++)
+				set_sample(&src, x, y, c, (x * 53 + y * 91 + c * 17) % 256);
+
+	resize_ok(&src, 4, 3, KERNEL_DEFAULT, false, &def);
+	resize_ok(&src, 4, 3, KERNEL_MITCHELL, false, &named);
+	expect_same_pixels(&def, &named);
+	image_free(&def);
+	image_free(&named);
+
+	resize_ok(&src, 20, 15, KERNEL_DEFAULT, false, &def);
+	resize_ok(&src, 20, 15, KERNEL_CATMULLROM, false, &named);
+	expect_same_pixels(&def, &named);
+	image_free(&def);
+	image_free(&named);
+
+	/* and the two kernels do differ on this image */
+	resize_ok(&src, 4, 3, KERNEL_CATMULLROM, false, &def);
+	resize_ok(&src, 4, 3, KERNEL_MITCHELL, false, &named);
+	ck_assert_int_ne(memcmp(def.pixels, named.pixels, def.stride * def.height), 0);
+	image_free(&def);
+	image_free(&named);
+	image_free(&src);
+}
+END_TEST
+
+/* ---- alpha ------------------------------------------------------------------------- */
+
+/*
+ * Opaque red next to fully transparent green, 2x1 -> 1x1 box.  Premultiplied,
+ * the mean is (0.5, 0, 0, 0.5); divided by its alpha it is pure red at half
+ * alpha: 0.5 * 255 + 0.5 = 128 (stb rounds half up).
+ */
+START_TEST(test_alpha_no_colour_bleed)
+{
+	static const uint32_t depths[] = { 8, 16 };
+
+	for (size_t d = 0; d < 2; d++) {
+		uint32_t max = depths[d] == 16 ? 65535 : 255;
+		for (int linear = 0; linear <= 1; linear++) {
+			struct image src, dst;
+			new_image(&src, 2, 1, 4, depths[d]);
+			const uint32_t red[4] = { max, 0, 0, max };
+			const uint32_t green[4] = { 0, max, 0, 0 };
+			for (uint32_t c = 0; c < 4; c++) {
+				set_sample(&src, 0, 0, c, red[c]);
+				set_sample(&src, 1, 0, c, green[c]);
+			}
+			resize_ok(&src, 1, 1, KERNEL_BOX, linear, &dst);
+			ck_assert_uint_eq(get_sample(&dst, 0, 0, 0), max);
+			ck_assert_uint_eq(get_sample(&dst, 0, 0, 1), 0);
+			ck_assert_uint_eq(get_sample(&dst, 0, 0, 2), 0);
+			ck_assert_uint_eq(get_sample(&dst, 0, 0, 3), (max + 1) / 2);
+			image_free(&dst);
+			image_free(&src);
+		}
+	}
+}
+END_TEST
+
+/* Gray + alpha: white at alpha 200 and black at alpha 0 stay white, alpha 100. */
+START_TEST(test_alpha_gray)
+{
+	static const uint8_t in[] = { 255, 200, 0, 0 };
+	struct image src, dst;
+
+	new_image(&src, 2, 1, 2, 8);
+	memcpy(src.pixels, in, sizeof in);
+	resize_ok(&src, 1, 1, KERNEL_BOX, false, &dst);
+	ck_assert_uint_eq(get_sample(&dst, 0, 0, 0), 255);
+	ck_assert_uint_eq(get_sample(&dst, 0, 0, 1), 100);
+	image_free(&dst);
+	image_free(&src);
+}
+END_TEST
+
+/* ---- 16-bit precision ------------------------------------------------------------- */
+
+/*
+ * 30000 + 3i shrunk 2:1 with box: (30000 + 6j) + (30003 + 6j) / 2 =
+ * 30001.5 + 6j, which an 8-bit path could not come near.
+ */
+START_TEST(test_16_bit_gradient_box)
+{
+	struct image src, dst;
+
+	new_image(&src, 256, 1, 1, 16);
+	for (uint32_t x = 0; x < 256; x++)
+		set_sample(&src, x, 0, 0, 30000 + 3 * x);
+	resize_ok(&src, 128, 1, KERNEL_BOX, false, &dst);
+	for (uint32_t x = 0; x < 128; x++) {
+		uint32_t v = get_sample(&dst, x, 0, 0);
+		ck_assert_msg(v == 30001 + 6 * x || v == 30002 + 6 * x, "x %u: %u", x, v);
+		if (x)
+			ck_assert_uint_gt(v, get_sample(&dst, x - 1, 0, 0));
+	}
+	image_free(&dst);
+	image_free(&src);
+}
+END_TEST
+
+/*
+ * Mitchell (B = C = 1/3, so B + 2C = 1) reproduces straight lines: on the
+ * ramp 1000 + 60x, output pixel j of a 2:1 shrink, centred on input 2j + 0.5,
+ * is 1030 + 120j.  The edges, where clamping bends the ramp, are skipped.
+ */
+START_TEST(test_16_bit_gradient_mitchell)
+{
+	struct image src, dst;
+
+	new_image(&src, 1024, 1, 1, 16);
+	for (uint32_t x = 0; x < 1024; x++)
+		set_sample(&src, x, 0, 0, 1000 + 60 * x);
+	resize_ok(&src, 512, 1, KERNEL_MITCHELL, false, &dst);
+	for (uint32_t x = 0; x < 512; x++) {
+		uint32_t v = get_sample(&dst, x, 0, 0);
+		if (x >= 2 && x < 510) {
+			char what[32];
+			snprintf(what, sizeof what, "x %u", x);
+			expect_near(v, 1030 + 120 * x, 1, what);
+		}
+		if (x)
+			ck_assert_uint_gt(v, get_sample(&dst, x - 1, 0, 0));
+	}
+	image_free(&dst);
+	image_free(&src);
+}
+END_TEST
+
+/* ---- ratios that strain stb v0.97 ----------------------------------------------------- */
+
+static const uint32_t ratios[][2] = {
+	{ 7, 5 }, { 1000, 999 }, { 3, 2 }, { 100, 7 }, { 5, 7 }, { 2, 3 }, { 999, 1000 },
+};
+
+/* A 1-D image along x (vertical false) or y. */
+static void line_image(struct image *img, uint32_t n, bool vertical)
+{
+	new_image(img, vertical ? 1 : n, vertical ? n : 1, 1, 8);
+}
+
+static uint32_t line_sample(const struct image *img, uint32_t i, bool vertical)
+{
+	return vertical ? get_sample(img, 0, i, 0) : get_sample(img, i, 0, 0);
+}
+
+/* Kernels with negative lobes, which overshoot where the ramp meets the
+ * clamped edge. */
+static bool kernel_rings(enum resize_kernel kernel)
+{
+	return kernel == KERNEL_DEFAULT || kernel == KERNEL_CATMULLROM ||
+	       kernel == KERNEL_MITCHELL;
+}
+
+/*
+ * The ramp 40 .. 220 is symmetric: v(n - 1 - i) = 260 - v(i).  So is every
+ * kernel, so out(m - 1 - j) + out(j) = 260 up to the rounding of each.  A
+ * positive kernel stays within 40 .. 220; the negative lobes (Catmull-Rom's,
+ * the deepest, reaches -0.074) may overshoot by a fraction of the ramp's step
+ * per input pixel, bounded here by a sixth of it.
+ */
+static void expect_ramp_sane(enum resize_kernel kernel, uint32_t n, uint32_t m,
+			     bool vertical)
+{
+	uint32_t slack = kernel_rings(kernel) ? 180 / (n - 1) / 6 : 0;
+	struct image src, dst;
+
+	line_image(&src, n, vertical);
+	for (uint32_t i = 0; i < n; i++)
+		set_sample(&src, vertical ? 0 : i, vertical ? i : 0, 0,
+			   40 + (180 * i + (n - 1) / 2) / (n - 1));
+	resize_ok(&src, vertical ? 1 : m, vertical ? m : 1, kernel, false, &dst);
+	for (uint32_t j = 0; j < m; j++) {
+		uint32_t v = line_sample(&dst, j, vertical);
+		uint32_t mirror = line_sample(&dst, m - 1 - j, vertical);
+		ck_assert_msg(v + slack >= 40 && v <= 220 + slack,
+			      "kernel %d %u -> %u: [%u] = %u", (int)kernel, n, m, j, v);
+		ck_assert_msg(v + mirror >= 259 && v + mirror <= 261,
+			      "kernel %d %u -> %u: [%u] + [%u] = %u", (int)kernel, n, m, j,
+			      m - 1 - j, v + mirror);
+		if (j)
+			ck_assert_msg(v >= line_sample(&dst, j - 1, vertical),
+				      "kernel %d %u -> %u: not monotonic at %u", (int)kernel,
+				      n, m, j);
+	}
+	image_free(&dst);
+	image_free(&src);
+}
+
+static void expect_flat_line_kept(enum resize_kernel kernel, uint32_t n, uint32_t m,
+				  bool vertical)
+{
+	struct image src, dst;
+
+	line_image(&src, n, vertical);
+	memset(src.pixels, 100, n);
+	resize_ok(&src, vertical ? 1 : m, vertical ? m : 1, kernel, false, &dst);
+	for (uint32_t j = 0; j < m; j++)
+		ck_assert_msg(line_sample(&dst, j, vertical) == 100, "kernel %d %u -> %u: [%u] = %u",
+			      (int)kernel, n, m, j, line_sample(&dst, j, vertical));
+	image_free(&dst);
+	image_free(&src);
+}
+
+/* libstb aborts on triangle 7 -> 5 (weights sum to 1.12 before normalising). */
+START_TEST(test_awkward_ratios)
+{
+	for (size_t k = 0; k < N_KERNELS; k++)
+		for (size_t r = 0; r < sizeof ratios / sizeof ratios[0]; r++)
+			for (int vertical = 0; vertical <= 1; vertical++) {
+				expect_flat_line_kept(all_kernels[k], ratios[r][0],
+						      ratios[r][1], vertical);
+				expect_ramp_sane(all_kernels[k], ratios[r][0],
+						 ratios[r][1], vertical);
+			}
+}
+END_TEST
+
+/* Triangle 7 -> 5 on 0, 30, ..., 180: the middle output pixel is centred on
+ * input pixel 3, so it is 90 whatever the weights are. */
+START_TEST(test_triangle_7_to_5)
+{
+	static const uint32_t in[] = { 0, 30, 60, 90, 120, 150, 180 };
+	struct image src, dst;
+
+	gray_image(&src, 7, 1, 8, in);
+	resize_ok(&src, 5, 1, KERNEL_TRIANGLE, false, &dst);
+	ck_assert_uint_eq(get_sample(&dst, 2, 0, 0), 90);
+	image_free(&dst);
+	image_free(&src);
+}
+END_TEST
+
+/* ---- linear light ------------------------------------------------------------------- */
+
+/*
+ * A black and white checkerboard shrunk 2:1 averages to half intensity.  In
+ * gamma space that is 127.5 -> 128; in linear light it is 0.5, which sRGB
+ * encodes as 1.055 * 0.5^(1/2.4) - 0.055 = 0.73536, i.e. 187.52 -> 188.
+ */
+static void checkerboard(struct image *img, uint32_t channels, uint32_t depth)
+{
+	uint32_t max = depth == 16 ? 65535 : 255;
+
+	new_image(img, 8, 8, channels, depth);
+	for (uint32_t y = 0; y < 8; y++)
+		for (uint32_t x = 0; x < 8; x++)
+			for (uint32_t c = 0; c < channels; c++)
+				set_sample(img, x, y, c, (x + y) % 2 ? max : 0);
+}
+
+START_TEST(test_linear_checkerboard)
+{
+	for (uint32_t channels = 1; channels <= 3; channels += 2) {
+		struct image src, gamma, linear;
+		checkerboard(&src, channels, 8);
+		resize_ok(&src, 4, 4, KERNEL_BOX, false, &gamma);
+		resize_ok(&src, 4, 4, KERNEL_BOX, true, &linear);
+		for (uint32_t y = 0; y < 4; y++)
+			for (uint32_t x = 0; x < 4; x++)
+				for (uint32_t c = 0; c < channels; c++) {
+					expect_near(get_sample(&gamma, x, y, c), 128, 1, "gamma");
+					expect_near(get_sample(&linear, x, y, c), 188, 1, "linear");
+				}
+		image_free(&gamma);
+		image_free(&linear);
+		image_free(&src);
+	}
+}
+END_TEST
+
+/* 16 bits: 0.5 * 65535 = 32767.5 -> 32768 and 0.73536 * 65535 = 48191.6 */
+START_TEST(test_linear_checkerboard_16)
+{
+	struct image src, gamma, linear;
+
+	checkerboard(&src, 1, 16);
+	resize_ok(&src, 4, 4, KERNEL_BOX, false, &gamma);
+	resize_ok(&src, 4, 4, KERNEL_BOX, true, &linear);
+	for (uint32_t y = 0; y < 4; y++)
+		for (uint32_t x = 0; x < 4; x++) {
+			expect_near(get_sample(&gamma, x, y, 0), 32768, 1, "gamma");
+			expect_near(get_sample(&linear, x, y, 0), 48192, 1, "linear");
+		}
+	image_free(&gamma);
+	image_free(&linear);
+	image_free(&src);
+}
+END_TEST
+
+/* ---- refusals --------------------------------------------------------------------- */
+
+START_TEST(test_refuses_empty)
+{
+	struct image src, empty;
+
+	new_image(&src, 2, 2, 3, 8);
+	expect_refused(&src, 0, 1, KERNEL_BOX, "resize: cannot resize 2x2 to 0x1");
+	expect_refused(&src, 1, 0, KERNEL_BOX, "resize: cannot resize 2x2 to 1x0");
+	empty = src;
+	empty.width = 0;
+	expect_refused(&empty, 1, 1, KERNEL_BOX, "resize: cannot resize 0x2 to 1x1");
+	empty = src;
+	empty.height = 0;
+	expect_refused(&empty, 2, 2, KERNEL_BOX, "resize: cannot resize 2x0 to 2x2");
+	image_free(&src);
+}
+END_TEST
+
+START_TEST(test_refuses_layout_and_kernel)
+{
+	struct image src, bad;
+
+	new_image(&src, 2, 2, 4, 8);
+	bad = src;
+	bad.channels = 0;
+	expect_refused(&bad, 1, 1, KERNEL_BOX, "resize: unsupported image: 0 channels of 8 bits");
+	bad.channels = 5;
+	expect_refused(&bad, 1, 1, KERNEL_BOX, "resize: unsupported image: 5 channels of 8 bits");
+	bad = src;
+	bad.depth = 12;
+	expect_refused(&bad, 1, 1, KERNEL_BOX, "resize: unsupported image: 4 channels of 12 bits");
+	bad.depth = 32;
+	expect_refused(&bad, 1, 1, KERNEL_BOX, "resize: unsupported image: 4 channels of 32 bits");
+	expect_refused(&src, 1, 1, (enum resize_kernel)99, "resize: unknown kernel 99");
+	image_free(&src);
+}
+END_TEST
+
+/*
+ * Limits the address space to what the process maps now plus 512 MiB, so a
+ * multi-gigabyte allocation fails instead of succeeding lazily.  Relative to
+ * the current size, it also works under AddressSanitizer's huge shadow map.
+ */
+static void limit_address_space(struct rlimit *old)
+{
+	unsigned long long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%llu", &pages), 1);
+	fclose(f);
+	ck_assert_int_eq(getrlimit(RLIMIT_AS, old), 0);
+	struct rlimit limit = *old;
+	rlim_t wanted = pages * (unsigned long long)sysconf(_SC_PAGESIZE) + (512ULL << 20);
+	/* never raise a limit the test was started with (ulimit -v) */
+	if (wanted < limit.rlim_cur)
+		limit.rlim_cur = wanted;
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &limit), 0);
+}
+
+/*
+ * 1x1 -> 70000x70000 RGBA is 19.6 GB: stb's int arithmetic would overflow,
+ * and the request must be refused before anything is allocated.
+ */
+START_TEST(test_refuses_absurd_sizes)
+{
+	struct image src;
+	struct rlimit old;
+
+	new_image(&src, 1, 1, 4, 8);
+	fill(&src, constant8);
+	limit_address_space(&old);
+	expect_refused(&src, 70000, 70000, KERNEL_DEFAULT,
+		       "resize 1x1 to 70000x70000: too large for stb_image_resize");
+	/* the output stride fits, stb's float line buffers (4 bytes a sample) do not */
+	expect_refused(&src, 200000000, 1, KERNEL_BOX,
+		       "resize 1x1 to 200000000x1: too large for stb_image_resize");
+	expect_refused(&src, 1, 600000000, KERNEL_TRIANGLE,
+		       "resize 1x1 to 1x600000000: too large for stb_image_resize");
+	/* too large for memory at all: image_check_size's reason */
+	expect_refused(&src, UINT32_MAX, UINT32_MAX, KERNEL_BOX,
+		       "image of 4294967295x4294967295 is too large to fit in memory");
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &old), 0);
+	image_free(&src);
+}
+END_TEST
+
+/* Just under stb's limits, a large resize still works. */
+START_TEST(test_large_resize_allowed)
+{
+	struct image src, dst;
+
+	new_image(&src, 1, 1, 1, 8);
+	fill(&src, constant8);
+	resize_ok(&src, 4000000, 1, KERNEL_BOX, false, &dst);
+	ck_assert_uint_eq(get_sample(&dst, 0, 0, 0), constant8[0]);
+	ck_assert_uint_eq(get_sample(&dst, 3999999, 0, 0), constant8[0]);
+	image_free(&dst);
+	image_free(&src);
+}
+END_TEST
+
+static Suite *resize_suite(void)
+{
+	Suite *s = suite_create("resize");
+	TCase *tc = tcase_create("kernels");
+
+	tcase_add_test(tc, test_kernel_parse);
+	tcase_add_test(tc, test_kernel_parse_rejects);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("exact");
+	tcase_add_test(tc, test_same_size_is_copy);
+	tcase_add_test(tc, test_same_size_padded_stride);
+	tcase_add_test(tc, test_constant_colour_kept);
+	tcase_add_test(tc, test_box_shrink_averages);
+	tcase_add_test(tc, test_box_shrink_rgb16);
+	tcase_add_test(tc, test_enlarge_box_and_triangle);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("axes");
+	tcase_add_test(tc, test_kept_height_is_not_filtered);
+	tcase_add_test(tc, test_kept_width_is_not_filtered);
+	tcase_add_test(tc, test_default_kernel_choice);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("alpha");
+	tcase_add_test(tc, test_alpha_no_colour_bleed);
+	tcase_add_test(tc, test_alpha_gray);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("precision");
+	tcase_add_test(tc, test_16_bit_gradient_box);
+	tcase_add_test(tc, test_16_bit_gradient_mitchell);
+	tcase_add_test(tc, test_awkward_ratios);
+	tcase_add_test(tc, test_triangle_7_to_5);
+	tcase_add_test(tc, test_linear_checkerboard);
+	tcase_add_test(tc, test_linear_checkerboard_16);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("refusals");
+	tcase_add_test(tc, test_refuses_empty);
+	tcase_add_test(tc, test_refuses_layout_and_kernel);
+	tcase_add_test(tc, test_refuses_absurd_sizes);
+	tcase_add_test(tc, test_large_resize_allowed);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(resize_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
