@@ -151,13 +151,13 @@ void atomic_cleanup_on_signal(void)
 
 /* A leftover of a dead process that had our pid may hold the name: skip
  * such names rather than fail.  Registers the name it creates. */
-static int create_temp(int dir_fd)
+static int create_temp(int dir_fd, mode_t mode)
 {
 	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
 
 	for (int tries = 0; tries < 100; tries++) {
 		register_temp(dir_fd);
-		int fd = openat(dir_fd, temp_name, flags, 0666);
+		int fd = openat(dir_fd, temp_name, flags, mode);
 		if (fd >= 0 || errno != EEXIST)
 			return fd;
 	}
@@ -190,11 +190,17 @@ static bool is_single_component(const char *name)
 int atomic_write(int dir_fd, const char *name, const void *data, size_t len,
 		 bool do_fsync, struct ib_error *err)
 {
+	return atomic_write_mode(dir_fd, name, data, len, do_fsync, 0666, err);
+}
+
+int atomic_write_mode(int dir_fd, const char *name, const void *data, size_t len,
+		      bool do_fsync, mode_t mode, struct ib_error *err)
+{
 	int fd, close_ret;
 
 	if (!is_single_component(name))
 		return ib_fail(err, "invalid output file name '%s'", name);
-	fd = create_temp(dir_fd);
+	fd = create_temp(dir_fd, mode);
 	if (fd < 0) {
 		ib_fail_errno(err, errno, "creating a temp file for %s", name);
 		unregister_temp();

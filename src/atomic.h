@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "error.h"
 
@@ -27,6 +28,9 @@ int atomic_open_dir(int base_fd, const char *rel, bool create, struct ib_error *
  */
 int atomic_write(int dir_fd, const char *name, const void *data, size_t len,
 		 bool do_fsync, struct ib_error *err);
+/* The same with the file created as mode & ~umask (atomic_write: 0666). */
+int atomic_write_mode(int dir_fd, const char *name, const void *data, size_t len,
+		      bool do_fsync, mode_t mode, struct ib_error *err);
 
 /* Async-signal-safe: removes the temp file a write in progress has open. */
 void atomic_cleanup_on_signal(void);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@ enum {
 	OPT_CROP = 256, OPT_GRAVITY, OPT_NAME, OPT_IN_PLACE, OPT_UPDATE, OPT_FSYNC,
 	OPT_FORMAT, OPT_PROGRESSIVE, OPT_COMPRESSION, OPT_BACKGROUND, OPT_NO_AUTO_ORIENT,
 	OPT_STRIP, OPT_KERNEL, OPT_LINEAR, OPT_MAX_PIXELS, OPT_CHUNK, OPT_FILES_FROM,
-	OPT_FOLLOW, OPT_JSON, OPT_LIST_FILTERS,
+	OPT_FOLLOW, OPT_JSON, OPT_LIST_FILTERS, OPT_SIZE, OPT_CLEAN,
 };
 
 static const struct option long_options[] = {
@@ -53,6 +54,7 @@ static const struct option long_options[] = {
 static const char usage_text[] =
 "Usage: imgbatch [OPTION]... -o DIR INPUT...\n"
 "       imgbatch [OPTION]... --in-place INPUT...\n"
+"       imgbatch thumbnail [OPTION]... INPUT...   (see imgbatch thumbnail --help)\n"
 "Resize and convert JPEG and PNG files on every core.  INPUTs are files and\n"
 "directories (walked recursively); formats are detected by content.\n"
 "\n"
@@ -70,7 +72,8 @@ static const char usage_text[] =
 "Geometry:\n"
 "  -r, --resize GEOM      ImageMagick geometry: W, Wx, xH, WxH (fit), WxH! (exact),\n"
 "                         WxH^ (cover), WxH> (shrink only), WxH< (enlarge only),\n"
-"                         N%%, WxH%%, @AREA\n"
+"                         N%%, WxH%%, @AREA; or a list GEOM,GEOM,... (one output\n"
+"                         per size from one decode; --name needs {w} or {h})\n"
 "      --crop             with WxH^: cut the result to exactly WxH\n"
 "      --gravity G        where --crop cuts: center (default), north, northeast,\n"
 "                         east, southeast, south, southwest, west, northwest\n"
@@ -110,6 +113,63 @@ static void print_usage(FILE *out)
 	fprintf(out, usage_text, resize_kernel_names());
 }
 
+static const struct option thumbnail_options[] = {
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "clean", no_argument, NULL, OPT_CLEAN },
+	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "chunk", required_argument, NULL, OPT_CHUNK },
+	{ "files-from", required_argument, NULL, OPT_FILES_FROM },
+	{ "null", no_argument, NULL, '0' },
+	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
+	{ "quiet", no_argument, NULL, 'Q' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char thumbnail_usage_text[] =
+"Usage: imgbatch thumbnail [OPTION]... INPUT...\n"
+"       imgbatch thumbnail --clean [OPTION]... [INPUT]...\n"
+"Fill the freedesktop.org thumbnail cache ($XDG_CACHE_HOME/thumbnails, else\n"
+"~/.cache/thumbnails) that file managers and photo libraries read.  Every\n"
+"requested size comes from one decode; EXIF orientation is applied and ICC\n"
+"profiles are converted to sRGB.  Up-to-date thumbnails are skipped without\n"
+"decoding; originals that cannot be thumbnailed get a fail entry and are not\n"
+"retried until they change.\n"
+"\n"
+"      --size LIST        normal (128), large (256, the default), x-large (512),\n"
+"                         xx-large (1024), comma-separated, or all\n"
+"      --clean            first remove entries whose original is gone or changed\n"
+"      --max-pixels N     refuse images over N pixels (default 256000000)\n"
+"      --files-from FILE  also read input paths from FILE ('-' = stdin), one a line\n"
+"  -0, --null             --files-from entries are NUL-separated (find -print0)\n"
+"      --follow-symlinks  descend into symlinked directories (loops are detected)\n"
+"  -j, --jobs N           worker processes (default: online CPUs)\n"
+"      --chunk N|auto     files handed to a worker at once (default auto)\n"
+"      --quiet            no progress or summary (failures are still printed)\n"
+"      --json             one JSON object per file on stdout, then a summary\n"
+"  -h, --help             this help\n"
+"  -V, --version          version\n"
+"\n"
+"Exit status: 0 all done or skipped, 1 some files failed, 2 usage or setup\n"
+"error, 130 interrupted.\n";
+
+static void print_thumbnail_usage(FILE *out)
+{
+	fputs(thumbnail_usage_text, out);
+}
+
+/* What one command line (imgbatch or imgbatch thumbnail) accepts. */
+struct command {
+	const char *short_options;
+	const struct option *long_options;
+	void (*print_usage)(FILE *out);
+	int (*validate)(struct job *job, FILE *err);
+	const char *try_help;
+};
+
 static void set_defaults(struct job *job)
 {
 	memset(job, 0, sizeof *job);
@@ -120,6 +180,7 @@ static void set_defaults(struct job *job)
 	job->background = (struct rgb8){ 255, 255, 255 };
 	job->auto_orient = true;
 	job->max_pixels = IMAGE_DEFAULT_MAX_PIXELS;
+	job->cache.sizes = 1u << THUMB_LARGE;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	job->jobs = cpus > 0 ? (unsigned)cpus : 1;
 }
@@ -154,15 +215,48 @@ static struct step *new_step(struct job *job, struct ib_error *err)
 	return &job->steps[job->nsteps++];
 }
 
+/* Parses "GEOM" or a list "GEOM,GEOM,...", each into sizes[]. */
+static int parse_size_list(const char *arg, struct geometry *sizes, unsigned *n,
+			   struct ib_error *err)
+{
+	char item[256];
+
+	*n = 0;
+	for (const char *p = arg;; p++) {
+		size_t len = strcspn(p, ",");
+		if (*n == JOB_MAX_SIZES)
+			return ib_fail(err, "at most %d sizes in a list", JOB_MAX_SIZES);
+		if (len >= sizeof item)
+			return ib_fail(err, "geometry too long");
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (geometry_parse(item, &sizes[(*n)++], err) < 0)
+			return -1;
+		p += len;
+		if (!*p)
+			return 0;
+	}
+}
+
 static int add_resize_step(struct job *job, const char *arg, struct ib_error *err)
 {
-	struct geometry g;
+	struct geometry sizes[JOB_MAX_SIZES];
+	unsigned n;
 	struct step *s;
 
-	if (geometry_parse(arg, &g, err) < 0 || !(s = new_step(job, err)))
+	if (parse_size_list(arg, sizes, &n, err) < 0)
+		return -1;
+	if (n > 1 && job->nsizes)
+		return ib_fail(err, "only one -r may give a list of sizes");
+	if (!(s = new_step(job, err)))
 		return -1;
 	s->kind = STEP_RESIZE;
-	s->geometry = g;
+	s->geometry = sizes[0];
+	if (n > 1) {
+		memcpy(job->sizes, sizes, n * sizeof sizes[0]);
+		job->nsizes = n;
+		job->branch = job->nsteps - 1;
+	}
 	return 0;
 }
 
@@ -262,20 +356,30 @@ static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
 	case OPT_FOLLOW: job->follow_symlinks = true; break;
 	case 'Q': job->progress = PROGRESS_QUIET; break;
 	case OPT_JSON: job->json = true; break;
+	case OPT_SIZE:
+		if (thumb_sizes_parse(arg, &job->cache.sizes, &e) < 0)
+			return bad_value(err, "--size", arg, e.msg);
+		break;
+	case OPT_CLEAN: job->thumb_clean = true; break;
 	default: return -1;
 	}
 	return 0;
 }
 
-/* Whether some -r step names both sides in pixels (what --crop cuts to). */
+static bool is_pixel_box(const struct geometry *g)
+{
+	return g->has_width && g->has_height && !(g->flags & GEOM_PERCENT);
+}
+
+/* Whether some -r size names both sides in pixels (what --crop cuts to). */
 static bool has_pixel_box_resize(const struct job *job)
 {
-	for (unsigned i = 0; i < job->nsteps; i++) {
-		const struct geometry *g = &job->steps[i].geometry;
-		if (job->steps[i].kind == STEP_RESIZE && g->has_width && g->has_height &&
-		    !(g->flags & GEOM_PERCENT))
+	for (unsigned i = 0; i < job->nsteps; i++)
+		if (job->steps[i].kind == STEP_RESIZE && is_pixel_box(&job->steps[i].geometry))
 			return true;
-	}
+	for (unsigned i = 0; i < job->nsizes; i++)
+		if (is_pixel_box(&job->sizes[i]))
+			return true;
 	return false;
 }
 
@@ -297,6 +401,11 @@ static int validate(struct job *job, FILE *err)
 		fputs("imgbatch: -0 applies to --files-from, which is missing\n", err);
 		return -1;
 	}
+	if (job->nsizes && !output_template_needs_size(job->name_template)) {
+		fputs("imgbatch: a list of sizes needs {w} or {h} in --name, "
+		      "such as --name '{dir}/{stem}-{w}.{ext}'\n", err);
+		return -1;
+	}
 	if (job->crop && !has_pixel_box_resize(job)) {
 		fputs("imgbatch: --crop needs a -r geometry with both a width and a height "
 		      "in pixels, such as 256x256^\n", err);
@@ -305,15 +414,69 @@ static int validate(struct job *job, FILE *err)
 	return 0;
 }
 
+/* Thumbnails: one resize step per requested size, never enlarging, as a
+ * list of sizes when there are several (one decode). */
+static int thumbnail_steps(struct job *job)
+{
+	struct ib_error e;
+	char box[32];
+	for (int i = 0; i < THUMB_NSIZES; i++) {
+		if (!(job->cache.sizes & (1u << i)))
+			continue;
+		uint32_t n = thumb_size_pixels((enum thumb_size)i);
+		snprintf(box, sizeof box, "%" PRIu32 "x%" PRIu32 ">", n, n);
+		if (geometry_parse(box, &job->sizes[job->nsizes++], &e) < 0)
+			return -1;
+	}
+	job->steps[0].kind = STEP_RESIZE;
+	job->steps[0].geometry = job->sizes[0];
+	job->nsteps = 1;
+	if (job->nsizes == 1)
+		job->nsizes = 0;
+	return 0;
+}
+
+static int validate_thumbnail(struct job *job, FILE *err)
+{
+	if (job->nroots == 0 && !job->files_from && !job->thumb_clean) {
+		fputs("imgbatch thumbnail: no inputs: name files or directories, or use "
+		      "--files-from or --clean\n", err);
+		return -1;
+	}
+	if (job->nul_separated && !job->files_from) {
+		fputs("imgbatch thumbnail: -0 applies to --files-from, which is missing\n", err);
+		return -1;
+	}
+	job->thumbnail = true;
+	job->format = FORMAT_PNG;
+	job->strip = true;        /* profiles are converted to sRGB instead */
+	return thumbnail_steps(job);
+}
+
+static const struct command convert_command = {
+	"o:r:f:q:j:0hV", long_options, print_usage, validate, "Try 'imgbatch --help'.\n",
+};
+static const struct command thumbnail_command = {
+	"j:0hV", thumbnail_options, print_thumbnail_usage, validate_thumbnail,
+	"Try 'imgbatch thumbnail --help'.\n",
+};
+
 enum cli_action cli_parse(int argc, char **argv, struct job *job, FILE *out, FILE *err)
 {
+	const struct command *cmd = &convert_command;
 	set_defaults(job);
+	if (argc > 1 && strcmp(argv[1], "thumbnail") == 0) {
+		cmd = &thumbnail_command;
+		argc--;
+		argv++;
+	}
 	opterr = 0;
 	optind = 1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "o:r:f:q:j:0hV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, cmd->short_options, cmd->long_options,
+				  NULL)) != -1) {
 		if (opt == 'h') {
-			print_usage(out);
+			cmd->print_usage(out);
 			return CLI_EXIT_OK;
 		}
 		if (opt == OPT_LIST_FILTERS) {
@@ -334,7 +497,7 @@ enum cli_action cli_parse(int argc, char **argv, struct job *job, FILE *out, FIL
 			else
 				fprintf(err, "imgbatch: unknown option or missing value: %s\n",
 					argv[optind - 1]);
-			fputs("Try 'imgbatch --help'.\n", err);
+			fputs(cmd->try_help, err);
 			return CLI_USAGE_ERROR;
 		}
 		if (apply_option(opt, optarg, job, err) < 0)
@@ -342,9 +505,11 @@ enum cli_action cli_parse(int argc, char **argv, struct job *job, FILE *out, FIL
 	}
 	job->roots = argv + optind;
 	job->nroots = (unsigned)(argc - optind);
-	if (validate(job, err) < 0) {
-		fputs("Try 'imgbatch --help'.\n", err);
+	if (cmd->validate(job, err) < 0) {
+		fputs(cmd->try_help, err);
 		return CLI_USAGE_ERROR;
 	}
+	if (!job->nsizes)
+		job->branch = job->nsteps;
 	return CLI_RUN;
 }

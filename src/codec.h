@@ -37,12 +37,21 @@ struct decoder {
 	void *state;              /* codec-private */
 };
 
+/* A PNG tEXt chunk: keyword (1-79 Latin-1 bytes) and text. */
+struct text_entry {
+	const char *key, *value;
+};
+
+#define ENCODE_MAX_TEXT 16
+
 struct encode_options {
 	int quality;              /* JPEG 1..100 */
 	bool progressive;         /* JPEG */
 	int compression;          /* PNG zlib level 0..9 */
 	const uint8_t *icc;       /* profile to embed, or NULL */
 	size_t icc_len;
+	const struct text_entry *text;   /* PNG: tEXt chunks, at most ENCODE_MAX_TEXT */
+	unsigned ntext;
 };
 
 /* A growable byte buffer that encoders write into. */

@@ -11,6 +11,7 @@
 #include "geometry.h"
 #include "image.h"
 #include "resize.h"
+#include "thumbnail.h"
 
 /* One step of the pixel pipeline: -r and -f, in command-line order. */
 enum step_kind {
@@ -26,6 +27,9 @@ struct step {
 };
 
 #define JOB_MAX_STEPS 32
+/* -r with a list of sizes, "480,960,1920": one output per size, all from one
+ * decode. */
+#define JOB_MAX_SIZES 8
 
 enum progress_mode {
 	PROGRESS_AUTO = 0,  /* bar on a TTY, periodic lines otherwise */
@@ -50,6 +54,13 @@ struct job {
 	/* pixels */
 	struct step steps[JOB_MAX_STEPS];
 	unsigned nsteps;
+	/* With a list of sizes, the pipeline branches at steps[branch] (a
+	 * STEP_RESIZE whose geometry is sizes[0]): the steps before it run once,
+	 * that step and those after it once per size.  nsizes is 0 without a
+	 * list, and branch is then nsteps. */
+	struct geometry sizes[JOB_MAX_SIZES];
+	unsigned nsizes;
+	unsigned branch;
 	bool crop;                  /* --crop: cut each WxH^ result to exactly WxH */
 	enum gravity gravity;
 	struct resize_options resize;
@@ -61,6 +72,11 @@ struct job {
 	bool auto_orient;
 	bool strip;
 	uint64_t max_pixels;
+
+	/* imgbatch thumbnail: outputs go to the freedesktop.org cache */
+	bool thumbnail;
+	bool thumb_clean;           /* --clean */
+	struct thumb_cache cache;   /* opened by main() before the pool starts */
 
 	/* pool and reporting */
 	unsigned jobs;              /* -j */

@@ -1,6 +1,7 @@
 #include "config.h"
 #include "codec.h"
 #include "exif.h"
+#include "icc.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -188,9 +189,13 @@ static int jpeg_open(struct decoder *d, const uint8_t *data, size_t len,
 		.channels = space == JCS_GRAYSCALE ? 1 : 3,
 		.depth = 8,
 		.orientation = read_orientation(&st->cinfo),
-		.icc = st->icc,
-		.icc_len = st->icc_len,
 	};
+	/* A CMYK profile stays here for decode: its pixels come out as sRGB,
+	 * which that profile does not describe. */
+	if (space != JCS_CMYK) {
+		d->info.icc = st->icc;
+		d->info.icc_len = st->icc_len;
+	}
 	return 0;
 fail:
 	decoder_destroy(st);
@@ -223,9 +228,9 @@ static int choose_scale(struct decoder_state *st, uint32_t min_w, uint32_t min_h
 }
 
 /*
- * CMYK to RGB without a colour profile: R = (255 - C) * (255 - K) / 255, and
- * likewise G from M and B from Y.  Adobe (Photoshop) files store the inks
- * inverted (255 = no ink), so there R = C * K / 255 on the stored values.
+ * CMYK to RGB without a usable colour profile: R = (255 - C) * (255 - K) /
+ * 255, and likewise G from M and B from Y.  Adobe (Photoshop) files store the
+ * inks inverted (255 = no ink), so there R = C * K / 255 on the stored values.
  */
 static void cmyk_to_rgb(const JSAMPLE *src, uint8_t *dst, JDIMENSION width,
 			bool inverted)
@@ -239,18 +244,27 @@ static void cmyk_to_rgb(const JSAMPLE *src, uint8_t *dst, JDIMENSION width,
 	}
 }
 
-static void read_cmyk_rows(j_decompress_ptr cinfo, const struct image *out)
+/* libjpeg flags the Adobe APP14 marker that Photoshop writes. */
+static bool cmyk_inverted(const struct jpeg_decompress_struct *cinfo)
+{
+	return cinfo->saw_Adobe_marker;
+}
+
+/* Through the file's profile when profile is not NULL. */
+static void read_cmyk_rows(j_decompress_ptr cinfo, const struct icc_cmyk *profile,
+			   const struct image *out)
 {
 	/* From libjpeg's image pool: released with cinfo, even after a longjmp. */
 	JSAMPARRAY cmyk = cinfo->mem->alloc_sarray((j_common_ptr)cinfo, JPOOL_IMAGE,
 						   cinfo->output_width * 4, 1);
-	/* libjpeg flags the Adobe APP14 marker that Photoshop writes. */
-	bool inverted = cinfo->saw_Adobe_marker;
 
 	while (cinfo->output_scanline < cinfo->output_height) {
 		uint8_t *dst = image_row(out, cinfo->output_scanline);
 		jpeg_read_scanlines(cinfo, cmyk, 1);
-		cmyk_to_rgb(cmyk[0], dst, cinfo->output_width, inverted);
+		if (profile)
+			icc_cmyk_to_srgb_row(profile, cmyk[0], dst, cinfo->output_width);
+		else
+			cmyk_to_rgb(cmyk[0], dst, cinfo->output_width, cmyk_inverted(cinfo));
 	}
 }
 
@@ -270,7 +284,8 @@ static void read_rows(j_decompress_ptr cinfo, const struct image *out)
 }
 
 /* Decodes every scanline into out; -1 when libjpeg bailed out. */
-static int read_pixels(struct decoder_state *st, const struct image *out)
+static int read_pixels(struct decoder_state *st, const struct icc_cmyk *profile,
+		       const struct image *out)
 {
 	j_decompress_ptr cinfo = &st->cinfo;
 
@@ -278,7 +293,7 @@ static int read_pixels(struct decoder_state *st, const struct image *out)
 		return -1;
 	jpeg_start_decompress(cinfo);
 	if (cinfo->out_color_space == JCS_CMYK)
-		read_cmyk_rows(cinfo, out);
+		read_cmyk_rows(cinfo, profile, out);
 	else
 		read_rows(cinfo, out);
 	/* Reads up to EOI, so a file cut after its last scanline fails too. */
@@ -286,10 +301,30 @@ static int read_pixels(struct decoder_state *st, const struct image *out)
 	return 0;
 }
 
+/*
+ * The transform through a CMYK file's own profile into *profile, or NULL when
+ * there is none (not CMYK, no profile, or one lcms cannot use, whatever the
+ * reason): the naive formula then does.  -1 when out of memory.
+ */
+static int open_cmyk_profile(const struct decoder_state *st, struct icc_cmyk **profile,
+			     struct ib_error *err)
+{
+	struct ib_error note;
+
+	*profile = NULL;
+	if (st->cinfo.out_color_space != JCS_CMYK || !st->icc)
+		return 0;
+	if (icc_cmyk_open(profile, st->icc, st->icc_len, cmyk_inverted(&st->cinfo),
+			  &note) < 0)
+		return ib_fail(err, "JPEG: out of memory");
+	return 0;
+}
+
 static int jpeg_decode(struct decoder *d, uint32_t min_w, uint32_t min_h,
 		       uint64_t max_pixels, struct image *out, struct ib_error *err)
 {
 	struct decoder_state *st = d->state;
+	struct icc_cmyk *profile;
 	size_t stride;
 
 	memset(out, 0, sizeof *out);
@@ -302,10 +337,16 @@ static int jpeg_decode(struct decoder *d, uint32_t min_w, uint32_t min_h,
 		return -1;
 	if (choose_scale(st, min_w, min_h) < 0)
 		return fault_reason(&st->fault, err);
-	if (image_alloc(out, st->cinfo.output_width, st->cinfo.output_height,
-			d->info.channels, 8, max_pixels, err) < 0)
+	if (open_cmyk_profile(st, &profile, err) < 0)
 		return -1;
-	if (read_pixels(st, out) < 0) {
+	if (image_alloc(out, st->cinfo.output_width, st->cinfo.output_height,
+			d->info.channels, 8, max_pixels, err) < 0) {
+		icc_cmyk_close(profile);
+		return -1;
+	}
+	int ret = read_pixels(st, profile, out);
+	icc_cmyk_close(profile);
+	if (ret < 0) {
 		image_free(out);
 		return fault_reason(&st->fault, err);
 	}

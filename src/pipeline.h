@@ -27,14 +27,32 @@ struct plan {
 	struct step_plan steps[JOB_MAX_STEPS];
 };
 
-/* Plans the job's steps for an image whose header says info. */
-void pipeline_plan(const struct job *job, const struct image_info *info, struct plan *p);
+/*
+ * Plans the job's steps for an image whose header says info: one plan per
+ * output, nplans = job->nsizes or 1, plans[i] for size i.  The load size is
+ * the same in every plan: the largest any of them needs.
+ */
+void pipeline_plan(const struct job *job, const struct image_info *info, struct plan *plans);
+
+/* How many outputs a job makes of each input. */
+unsigned pipeline_outputs(const struct job *job);
 
 /*
- * Decodes from the opened decoder into *img and runs the planned steps.
- * On failure *img is freed.
+ * Decodes from the opened decoder into *img (shrinking on load to p's load
+ * size), applies the orientation and runs the steps before the branch (all
+ * of them without a list of sizes).  On failure *img is freed.
  */
 int pipeline_run(const struct job *job, const struct plan *p, struct decoder *dec,
 		 struct image *img, struct ib_error *err);
+
+/*
+ * One output of a list of sizes, from base (what pipeline_run made): the
+ * branch resize, done from *prev (the previous output's resized image) when
+ * that is at least as large, else from base; then the steps after it.  *prev
+ * is replaced by this output's resized image (the caller frees it at the
+ * end); *out is the finished output.  Make outputs largest first.
+ */
+int pipeline_branch(const struct job *job, const struct plan *p, const struct image *base,
+		    struct image *prev, struct image *out, struct ib_error *err);
 
 #endif

@@ -318,6 +318,23 @@ static void set_icc(png_structp png, png_infop info, const struct encode_options
 	}
 }
 
+/* tEXt chunks, written before the image data where readers look first. */
+static void set_text(png_structp png, png_infop info, const struct encode_options *opts)
+{
+	png_text text[ENCODE_MAX_TEXT];
+	unsigned n = opts->ntext < ENCODE_MAX_TEXT ? opts->ntext : ENCODE_MAX_TEXT;
+
+	memset(text, 0, sizeof text);
+	for (unsigned i = 0; i < n; i++) {
+		text[i].compression = PNG_TEXT_COMPRESSION_NONE;
+		/* libpng copies the strings; its struct is not const-qualified */
+		text[i].key = (char *)opts->text[i].key;
+		text[i].text = (char *)opts->text[i].value;
+	}
+	if (n)
+		png_set_text(png, info, text, (int)n);
+}
+
 /*
  * Filters: libpng's default (adaptive, per row) except at level 0, where
  * nothing is compressed and filtering would only cost time.
@@ -347,6 +364,7 @@ static int compress_image(struct encoder_state *st, const struct image *img,
 		     PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
 	set_compression(png, opts->compression);
 	set_icc(png, st->info, opts);
+	set_text(png, st->info, opts);
 	png_write_info(png, st->info);
 	/* PNG stores 16-bit samples big-endian. */
 	if (img->depth == 16 && host_is_little_endian())

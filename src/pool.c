@@ -160,31 +160,37 @@ static struct pending queue_pop(struct queue *q)
 
 /* ---- accounting ---- */
 
+/* The path a done task wrote (its largest output), as the user sees it. */
+static bool output_path(const struct pool *pool, const struct pending *task,
+			const struct wire_result *res, char *full, size_t cap)
+{
+	const struct job *job = pool->job;
+	char name[WIRE_MAX_PATH + 1];
+	struct ib_error err;
+
+	if (job->thumbnail)
+		return thumb_output_path(&job->cache, task->path, full, cap, &err) == 0;
+	if (task_output_name(job, task->path + task->rel_off, (enum image_format)res->in_format,
+			     res->out_width, res->out_height, name, sizeof name, &err) < 0)
+		return false;
+	if (job->in_place) {
+		const char *slash = strrchr(task->path, '/');
+		snprintf(full, cap, "%.*s%s", slash ? (int)(slash - task->path + 1) : 0,
+			 task->path, name);
+	} else {
+		snprintf(full, cap, "%s/%s", job->out_dir, name);
+	}
+	return true;
+}
+
 static void account(struct pool *pool, const struct pending *task, enum result_status status,
 		    const char *reason, const struct wire_result *res)
 {
-	char output[WIRE_MAX_PATH + 1];
-	const char *out = NULL;
-	if (res && status == RESULT_DONE) {
-		struct ib_error err;
-		if (task_output_name(pool->job, task->path + task->rel_off,
-				     (enum image_format)res->in_format, res->out_width,
-				     res->out_height, output, sizeof output, &err) == 0)
-			out = output;
-	}
 	char full[2 * WIRE_MAX_PATH + 2];
-	if (out) {
-		if (pool->job->in_place) {
-			const char *slash = strrchr(task->path, '/');
-			snprintf(full, sizeof full, "%.*s%s",
-				 slash ? (int)(slash - task->path + 1) : 0, task->path, out);
-		} else {
-			snprintf(full, sizeof full, "%s/%s", pool->job->out_dir, out);
-		}
-		out = full;
-	}
+	bool has_output = res && status == RESULT_DONE &&
+			  output_path(pool, task, res, full, sizeof full);
 	struct outcome oc = {
-		.input = task->path, .output = out, .status = status,
+		.input = task->path, .output = has_output ? full : NULL, .status = status,
 		.reason = reason ? reason : "", .res = res,
 	};
 	report_outcome(pool->rep, &oc);
@@ -205,6 +211,8 @@ static void account_and_free(struct pool *pool, struct pending *task, enum resul
  */
 static bool output_collides(struct pool *pool, const struct pending *task)
 {
+	if (pool->job->thumbnail)
+		return false;  /* one cache entry per absolute path */
 	const char *rel = task->path + task->rel_off;
 	const char *dot = strrchr(rel, '.');
 	enum image_format guess = dot ? format_from_name(dot + 1) : FORMAT_UNKNOWN;
@@ -539,8 +547,14 @@ static int pool_setup(struct pool *pool, const struct job *job, struct report *r
 	pool->master_pid = getpid();
 	pool->result_rd = pool->result_wr = pool->out_root_fd = -1;
 	struct stat out_st = { 0 };
-	if (!job->in_place && (pool->out_root_fd = open_output_root(job, &out_st, err)) < 0)
+	if (job->thumbnail) {
+		/* the cache is an output tree too: its files are never inputs */
+		if (stat(job->cache.root, &out_st) < 0)
+			return ib_fail_errno(err, errno, "cannot open %s", job->cache.root);
+	} else if (!job->in_place &&
+		   (pool->out_root_fd = open_output_root(job, &out_st, err)) < 0) {
 		return -1;
+	}
 	pool->scan = scan_open(job, out_st.st_dev, out_st.st_ino, err);
 	if (!pool->scan)
 		return -1;

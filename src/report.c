@@ -66,7 +66,8 @@ static void put_path_field(FILE *out, const char *key, const char *path)
 	}
 }
 
-static void write_json_line(FILE *out, const struct outcome *oc)
+/* size_list: the job makes several outputs per input (-r A,B,...) */
+static void write_json_line(FILE *out, const struct outcome *oc, bool size_list)
 {
 	fprintf(out, "{\"type\":\"file\",\"status\":\"%s\"", status_name(oc->status));
 	put_path_field(out, "input", oc->input);
@@ -89,6 +90,8 @@ static void write_json_line(FILE *out, const struct outcome *oc)
 				"\"output_height\":%u,\"output_bytes\":%llu",
 				out_fmt, r->out_width, r->out_height,
 				(unsigned long long)r->out_bytes);
+		if (oc->status == RESULT_DONE && size_list)
+			fprintf(out, ",\"outputs\":%u", r->outputs);
 		fprintf(out, ",\"ms\":%.3f,\"worker\":%d", (double)r->usec / 1000.0, r->worker_pid);
 	}
 	fputs("}\n", out);
@@ -133,7 +136,7 @@ void report_outcome(struct report *rep, const struct outcome *oc)
 		rep->out_bytes += oc->res->out_bytes;
 	}
 	if (rep->job->json)
-		write_json_line(rep->out, oc);
+		write_json_line(rep->out, oc, rep->job->nsizes > 0);
 	if (oc->status == RESULT_FAILED) {
 		remember_failure(rep, oc);
 		if (!rep->job->json) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "icc.h"
 #include "output.h"
 #include "pipeline.h"
 
@@ -54,9 +55,13 @@ struct task_state {
 	size_t in_len;
 	struct decoder dec;
 	bool dec_open;
-	struct image img;
+	struct image img;             /* decoded, steps before the branch done */
+	struct image resized, out;    /* with a list of sizes: see pipeline_branch */
 	struct buffer encoded;
-	char out_name[WIRE_MAX_PATH + 1];
+	unsigned noutputs;
+	struct thumb_entry thumb;     /* imgbatch thumbnail */
+	struct plan plans[JOB_MAX_SIZES];
+	char out_names[JOB_MAX_SIZES][WIRE_MAX_PATH + 1];
 };
 
 static int read_exactly(int fd, uint8_t *buf, size_t len, size_t *got, struct ib_error *err)
@@ -188,11 +193,11 @@ static bool would_overwrite_input(int dir_fd, const char *base, const struct sta
 	       out_st.st_ino == in_st->st_ino;
 }
 
-static int encode_output(const struct job *job, struct task_state *st, enum image_format fmt,
-			 struct ib_error *err)
+static int encode_output(const struct job *job, const struct task_state *st, struct image *img,
+			 enum image_format fmt, struct buffer *encoded, struct ib_error *err)
 {
 	const struct codec *out = codec_for_format(fmt);
-	if (fmt == FORMAT_JPEG && image_prepare_for_jpeg(&st->img, job->background, err) < 0)
+	if (fmt == FORMAT_JPEG && image_prepare_for_jpeg(img, job->background, err) < 0)
 		return -1;
 	struct encode_options opts = {
 		.quality = job->quality,
@@ -201,17 +206,13 @@ static int encode_output(const struct job *job, struct task_state *st, enum imag
 		.icc = job->strip ? NULL : st->dec.info.icc,
 		.icc_len = job->strip ? 0 : st->dec.info.icc_len,
 	};
-	return out->encode(&st->img, &opts, &st->encoded, err);
+	return out->encode(img, &opts, encoded, err);
 }
 
-static int process(struct task_context *ctx, const struct wire_task *task,
-		   struct task_state *st, struct wire_result *res, struct ib_error *err)
+/* Reads the whole file, its header, and plans every output. */
+static int open_and_plan(struct task_context *ctx, const struct codec *codec,
+			 struct task_state *st, struct wire_result *res, struct ib_error *err)
 {
-	const struct job *job = ctx->job;
-	const struct codec *codec = open_and_sniff(ctx, task->path, st, res, err);
-	if (!codec)
-		return -1;
-	res->in_format = (uint8_t)codec->format;
 	if (read_rest(ctx, st, err) < 0)
 		return -1;
 	st->dec.codec = codec;
@@ -220,33 +221,235 @@ static int process(struct task_context *ctx, const struct wire_task *task,
 	st->dec_open = true;
 	res->in_width = st->dec.info.width;
 	res->in_height = st->dec.info.height;
+	pipeline_plan(ctx->job, &st->dec.info, st->plans);
+	st->noutputs = pipeline_outputs(ctx->job);
+	return 0;
+}
 
-	struct plan plan;
-	pipeline_plan(job, &st->dec.info, &plan);
-	enum image_format out_fmt = task_output_format(job, codec->format);
-	res->out_format = (uint8_t)out_fmt;
-	if (task_output_name(job, task->path + task->rel_off, codec->format, plan.final_w,
-			     plan.final_h, st->out_name, sizeof st->out_name, err) < 0)
+/* Plans every output and names them. */
+static int plan_outputs(struct task_context *ctx, const struct wire_task *task,
+			const struct codec *codec, struct task_state *st,
+			struct wire_result *res, struct ib_error *err)
+{
+	const struct job *job = ctx->job;
+	if (open_and_plan(ctx, codec, st, res, err) < 0)
 		return -1;
+	for (unsigned i = 0; i < st->noutputs; i++)
+		if (task_output_name(job, task->path + task->rel_off, codec->format,
+				     st->plans[i].final_w, st->plans[i].final_h, st->out_names[i],
+				     sizeof st->out_names[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Whether output i repeats the name of an earlier one (a list of sizes
+ * where two give the same size): it is then written only once. */
+static bool name_repeats(const struct task_state *st, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++)
+		if (strcmp(st->out_names[j], st->out_names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Before decoding: refuses to overwrite the input, and with --update tells
+ * whether every output is current (1). */
+static int check_outputs(struct task_context *ctx, const struct wire_task *task,
+			 struct task_state *st, struct ib_error *err)
+{
+	const struct job *job = ctx->job;
+	unsigned current = 0;
+	for (unsigned i = 0; i < st->noutputs; i++) {
+		const char *base;
+		int dir_fd = output_dir_fd(ctx, task->path, st->out_names[i], &base, err);
+		if (dir_fd < 0)
+			return -1;
+		if (job->update && output_is_current(dir_fd, base, &st->in_st))
+			current++;
+		if (!job->in_place && would_overwrite_input(dir_fd, base, &st->in_st))
+			return ib_fail(err, "output %s is the input itself; refusing to overwrite it "
+				       "(use --in-place to mean it)", st->out_names[i]);
+	}
+	return current == st->noutputs;
+}
+
+/* Outputs are made largest first: the first one's size is reported. */
+static void count_output(struct wire_result *res, const struct image *img, uint64_t bytes)
+{
+	if (res->outputs == 0) {
+		res->out_width = img->width;
+		res->out_height = img->height;
+	}
+	res->outputs++;
+	res->out_bytes += bytes;
+}
+
+/* Encodes img (which it may change) and commits it as output i. */
+static int write_output(struct task_context *ctx, const struct wire_task *task,
+			struct task_state *st, unsigned i, struct image *img,
+			struct wire_result *res, struct ib_error *err)
+{
+	const struct job *job = ctx->job;
 	const char *base;
-	int dir_fd = output_dir_fd(ctx, task->path, st->out_name, &base, err);
-	if (dir_fd < 0)
+	if (name_repeats(st, i))
+		return 0;
+	st->encoded.len = 0;
+	if (encode_output(job, st, img, res->out_format, &st->encoded, err) < 0)
 		return -1;
-	if (job->update && output_is_current(dir_fd, base, &st->in_st)) {
+	int dir_fd = output_dir_fd(ctx, task->path, st->out_names[i], &base, err);
+	if (dir_fd < 0 ||
+	    atomic_write(dir_fd, base, st->encoded.data, st->encoded.len, job->fsync_outputs, err) < 0)
+		return -1;
+	count_output(res, img, st->encoded.len);
+	return 0;
+}
+
+static uint64_t branch_area(const struct task_state *st, unsigned branch, unsigned i)
+{
+	const struct step_plan *sp = &st->plans[i].steps[branch];
+	return (uint64_t)sp->resize_w * sp->resize_h;
+}
+
+/* Output indexes by the size of their branch resize, largest first (a
+ * stable insertion sort: at most JOB_MAX_SIZES of them). */
+static void largest_first(const struct task_state *st, unsigned branch, unsigned *order)
+{
+	for (unsigned i = 0; i < st->noutputs; i++) {
+		unsigned j = i;
+		for (; j > 0 && branch_area(st, branch, order[j - 1]) < branch_area(st, branch, i); j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+}
+
+/* Writes output i of a task; img may be changed. */
+typedef int (*output_writer)(struct task_context *ctx, const struct wire_task *task,
+			     struct task_state *st, unsigned i, struct image *img,
+			     struct wire_result *res, struct ib_error *err);
+
+/* Decodes once and makes every output, largest first, through write. */
+static int make_outputs(struct task_context *ctx, const struct wire_task *task,
+			struct task_state *st, output_writer write, struct wire_result *res,
+			struct ib_error *err)
+{
+	unsigned order[JOB_MAX_SIZES];
+	if (pipeline_run(ctx->job, &st->plans[0], &st->dec, &st->img, err) < 0)
+		return -1;
+	if (!ctx->job->nsizes)
+		return write(ctx, task, st, 0, &st->img, res, err);
+	largest_first(st, ctx->job->branch, order);
+	for (unsigned k = 0; k < st->noutputs; k++) {
+		unsigned i = order[k];
+		if (pipeline_branch(ctx->job, &st->plans[i], &st->img, &st->resized, &st->out,
+				    err) < 0 ||
+		    write(ctx, task, st, i, &st->out, res, err) < 0)
+			return -1;
+		image_free(&st->out);
+	}
+	return 0;
+}
+
+/* ---- imgbatch thumbnail ---- */
+
+/* The cache size of output i: outputs follow the requested sizes upwards. */
+static enum thumb_size output_thumb_size(const struct job *job, unsigned i)
+{
+	for (int size = 0; size < THUMB_NSIZES; size++)
+		if ((job->cache.sizes & (1u << size)) && i-- == 0)
+			return (enum thumb_size)size;
+	return THUMB_NSIZES;  /* not reached: one output per requested size */
+}
+
+static int write_thumbnail(struct task_context *ctx, const struct wire_task *task,
+			   struct task_state *st, unsigned i, struct image *img,
+			   struct wire_result *res, struct ib_error *err)
+{
+	const struct job *job = ctx->job;
+	const struct plan *p = &st->plans[i];
+	struct ib_error note;
+	uint64_t bytes;
+	(void)task;
+
+	if (st->dec.info.icc &&
+	    icc_to_srgb(img, st->dec.info.icc, st->dec.info.icc_len, &note) < 0)
+		return ib_fail(err, "%s", note.msg);
+	if (thumb_entry_write(job->cache.size_fd[output_thumb_size(job, i)], &st->thumb, img,
+			      st->dec.codec->format == FORMAT_JPEG ? "image/jpeg" : "image/png",
+			      p->upright_w, p->upright_h, &bytes, err) < 0)
+		return -1;
+	count_output(res, img, bytes);
+	return 0;
+}
+
+static bool thumbnails_current(const struct job *job, const struct thumb_entry *e)
+{
+	for (int size = 0; size < THUMB_NSIZES; size++)
+		if ((job->cache.sizes & (1u << size)) &&
+		    !thumb_entry_current(job->cache.size_fd[size], e))
+			return false;
+	return true;
+}
+
+/* Skips what needs no work; 1 when skipped (err says why). */
+static int thumbnail_skip(const struct job *job, const struct thumb_entry *e,
+			  struct ib_error *err)
+{
+	if (thumb_path_is_inside(e->path, job->cache.root))
+		return ib_fail(err, "inside the thumbnail cache"), 1;
+	if (thumbnails_current(job, e))
+		return ib_fail(err, "thumbnails up to date"), 1;
+	if (thumb_entry_current(job->cache.fail_fd, e))
+		return ib_fail(err, "failed before and unchanged since (fail entry)"), 1;
+	return 0;
+}
+
+static int process_thumbnail(struct task_context *ctx, const struct wire_task *task,
+			     struct task_state *st, struct wire_result *res,
+			     struct ib_error *err)
+{
+	const struct job *job = ctx->job;
+	const struct codec *codec = open_and_sniff(ctx, task->path, st, res, err);
+	if (!codec)
+		return -1;
+	res->in_format = (uint8_t)codec->format;
+	res->out_format = FORMAT_PNG;
+	if (thumb_entry_init(&st->thumb, task->path, &st->in_st, err) < 0)
+		return -1;
+	if (thumbnail_skip(job, &st->thumb, err)) {
+		res->status = RESULT_SKIPPED;
+		return -1;
+	}
+	if (open_and_plan(ctx, codec, st, res, err) < 0 ||
+	    make_outputs(ctx, task, st, write_thumbnail, res, err) < 0) {
+		struct ib_error ignored;
+		/* the standard's way to say "do not try again until it changes" */
+		thumb_fail_write(job->cache.fail_fd, &st->thumb, &ignored);
+		return -1;
+	}
+	return 0;
+}
+
+static int process(struct task_context *ctx, const struct wire_task *task,
+		   struct task_state *st, struct wire_result *res, struct ib_error *err)
+{
+	const struct job *job = ctx->job;
+	if (job->thumbnail)
+		return process_thumbnail(ctx, task, st, res, err);
+	const struct codec *codec = open_and_sniff(ctx, task->path, st, res, err);
+	if (!codec)
+		return -1;
+	res->in_format = (uint8_t)codec->format;
+	res->out_format = (uint8_t)task_output_format(job, codec->format);
+	if (plan_outputs(ctx, task, codec, st, res, err) < 0)
+		return -1;
+	int current = check_outputs(ctx, task, st, err);
+	if (current < 0)
+		return -1;
+	if (current) {
 		res->status = RESULT_SKIPPED;
 		return ib_fail(err, "up to date");
 	}
-	if (!job->in_place && would_overwrite_input(dir_fd, base, &st->in_st))
-		return ib_fail(err, "output %s is the input itself; refusing to overwrite it "
-			       "(use --in-place to mean it)", st->out_name);
-	if (pipeline_run(job, &plan, &st->dec, &st->img, err) < 0 || encode_output(job, st, out_fmt, err) < 0)
-		return -1;
-	if (atomic_write(dir_fd, base, st->encoded.data, st->encoded.len, job->fsync_outputs, err) < 0)
-		return -1;
-	res->out_width = st->img.width;
-	res->out_height = st->img.height;
-	res->out_bytes = st->encoded.len;
-	return 0;
+	return make_outputs(ctx, task, st, write_output, res, err);
 }
 
 static uint64_t now_usec(void)
@@ -276,6 +479,8 @@ void task_run(struct task_context *ctx, const struct wire_task *task, struct wir
 	if (st.dec_open)
 		st.dec.codec->close(&st.dec);
 	image_free(&st.img);
+	image_free(&st.resized);
+	image_free(&st.out);
 	buffer_free(&st.encoded);
 	if (st.in_fd >= 0)
 		close(st.in_fd);

@@ -59,10 +59,10 @@ struct wire_result {
 	int32_t worker_pid;
 	uint8_t status;                       /* enum result_status */
 	uint8_t in_format, out_format;        /* enum image_format */
-	uint8_t reserved;
+	uint8_t outputs;                      /* files written (a list of sizes: several) */
 	uint32_t in_width, in_height;
-	uint32_t out_width, out_height;
-	uint64_t in_bytes, out_bytes;
+	uint32_t out_width, out_height;       /* of the largest output */
+	uint64_t in_bytes, out_bytes;         /* out_bytes: all outputs together */
 	uint64_t usec;                        /* worker time for this task */
 	char reason[IB_REASON_MAX];           /* NUL-terminated; empty when done */
 };

@@ -6,12 +6,16 @@
  *                                        (8-bit, after flattening to RGB on
  *                                        white; --orient applies EXIF first)
  *   decode-image pixel FILE X Y       -> the samples at (X, Y), space-separated
+ *   decode-image text FILE            -> every tEXt chunk before the image data
+ *                                        as "KEY=VALUE" lines, read by libpng
  * Exit 0 on success, 1 when a file does not decode (reason on stderr).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <math.h>
+#include <png.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,14 +158,45 @@ static int cmd_pixel(const char *path, const char *xs, const char *ys)
 	return 0;
 }
 
+/* libpng's own reading of the text chunks: an independent check of ours. */
+static int cmd_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png_infop info = png ? png_create_info_struct(png) : NULL;
+	int ret = 1;
+
+	if (!f || !info)
+		goto out;
+	if (setjmp(png_jmpbuf(png)))
+		goto out;
+	png_init_io(png, f);
+	png_read_info(png, info);
+	png_textp text;
+	int n = png_get_text(png, info, &text, NULL);
+	for (int i = 0; i < n; i++)
+		printf("%s=%s\n", text[i].key, text[i].text);
+	ret = 0;
+out:
+	if (ret)
+		fprintf(stderr, "decode-image: %s: cannot read PNG text\n", path);
+	png_destroy_read_struct(&png, &info, NULL);
+	if (f)
+		fclose(f);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "info") == 0)
 		return cmd_info(argv[2]);
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argv[2], argv[3], argc == 5 && strcmp(argv[4], "--orient") == 0);
+	if (argc == 3 && strcmp(argv[1], "text") == 0)
+		return cmd_text(argv[2]);
 	if (argc == 5 && strcmp(argv[1], "pixel") == 0)
 		return cmd_pixel(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: decode-image info FILE | diff A B [--orient] | pixel FILE X Y\n");
+	fprintf(stderr, "usage: decode-image info FILE | diff A B [--orient] | pixel FILE X Y | "
+		"text FILE\n");
 	return 2;
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The documentation says what the program does: README's filter list is the
-# program's own, every option of --help is in README and the man page.
+# program's own, every option of --help and of thumbnail --help is in README
+# and the man page.
 . "$(dirname "$0")/lib.sh"
 
 readme=$top_srcdir/README.md
@@ -9,7 +10,8 @@ sed -n '/<!-- filters:begin -->/,/<!-- filters:end -->/p' "$readme" | sed '1d;$d
 diff -u "$WORK/readme-filters" "$WORK/program-filters" >&2 ||
 	fail "README's filter list differs from 'imgbatch --list-filters=markdown' (run: make readme-filters)"
 
-for opt in $("$IMGBATCH" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+for opt in $({ "$IMGBATCH" --help; "$IMGBATCH" thumbnail --help; } |
+	grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
 	grep -q -- "\`[^\`]*$opt" "$readme" || fail "README does not document $opt"
 	man_opt=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
 	grep -q -- "$man_opt" "$top_builddir/imgbatch.1" || fail "man page does not document $opt"
