@@ -1,13 +1,18 @@
 #!/bin/sh
-# First side-by-side figure: 256x256 JPEG thumbnails of large photo-like JPEGs,
-# imgbatch against vipsthumbnail (one process per core under GNU parallel) and
-# the codec floor (djpeg -scale 1/8 | cjpeg under xargs -P), alternating runs,
-# medians and ratios.  Usage: bench/thumbnail-vs-vips.sh [ROUNDS] [FILES]
+# 256x256 thumbnails of large photo-like JPEGs, imgbatch against vipsthumbnail
+# (one process per core under GNU parallel) and the codec floor (djpeg
+# -scale 1/8 | cjpeg under xargs -P), alternating runs, medians and ratios.
+# MODE jpeg (default): JPEG thumbnails in a folder.  MODE cache: `imgbatch
+# thumbnail` filling a freedesktop.org cache (PNG, tEXt keys, fail checks)
+# against vipsthumbnail writing the same 256-pixel PNGs.
+# Usage: bench/thumbnail-vs-vips.sh [ROUNDS] [FILES] [MODE]
 # Needs: libvips-tools parallel libjpeg-turbo-progs imagemagick (apt-get).
 set -eu
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
 nfiles=${2:-16}
+mode=${3:-jpeg}
+case $mode in jpeg|cache) ;; *) echo "MODE: jpeg or cache" >&2; exit 2 ;; esac
 cores=$(nproc)
 work=$(realpath -m "${BENCH_DIR:-bench/work}")
 corpus=$work/corpus-$nfiles
@@ -28,12 +33,20 @@ fi
 now() { date +%s.%N; }
 run_imgbatch() {
 	rm -rf "$work/o1"
-	./imgbatch -o "$work/o1" -r 256x256 -q 85 --quiet "$corpus"
+	if [ "$mode" = cache ]; then
+		XDG_CACHE_HOME=$work/o1 ./imgbatch thumbnail --size large --quiet "$corpus"
+	else
+		./imgbatch -o "$work/o1" -r 256x256 -q 85 --quiet "$corpus"
+	fi
 }
 run_vips() {
 	rm -rf "$work/o2"; mkdir -p "$work/o2"
-	ls "$corpus"/*.jpg | parallel -j "$cores" vipsthumbnail --size 256x256 \
-		-o "$work/o2/%s.jpg[Q=85,optimize_coding]" {}
+	if [ "$mode" = cache ]; then
+		out="$work/o2/%s.png"
+	else
+		out="$work/o2/%s.jpg[Q=85,optimize_coding]"
+	fi
+	ls "$corpus"/*.jpg | parallel -j "$cores" vipsthumbnail --size 256x256 -o "$out" {}
 }
 run_floor() {
 	rm -rf "$work/o3"; mkdir -p "$work/o3"
@@ -56,7 +69,7 @@ median() {
 }
 m_ib=$(median imgbatch); m_v=$(median vips); m_f=$(median floor)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
-echo "## 256x256 thumbnails of $nfiles 4000x3000 JPEGs, $cores cores ($cpu), median of $rounds"
+echo "## 256x256 $mode thumbnails of $nfiles 4000x3000 JPEGs, $cores cores ($cpu), median of $rounds"
 echo
 echo "| tool | median s | files/s | ratio to floor | ratio to imgbatch |"
 echo "|---|---|---|---|---|"

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "output.h"
@@ -16,6 +17,9 @@ enum {
 	OPT_FORMAT, OPT_PROGRESSIVE, OPT_COMPRESSION, OPT_BACKGROUND, OPT_NO_AUTO_ORIENT,
 	OPT_STRIP, OPT_KERNEL, OPT_LINEAR, OPT_MAX_PIXELS, OPT_CHUNK, OPT_FILES_FROM,
 	OPT_FOLLOW, OPT_JSON, OPT_LIST_FILTERS, OPT_SIZE, OPT_CLEAN,
+	OPT_METRIC, OPT_THRESHOLD, OPT_INCLUDE_AA, OPT_MAX_DIFF_PIXELS, OPT_MAX_DIFF_RATIO,
+	OPT_WINDOW, OPT_DIFF_DIR, OPT_DIFF_ALL, OPT_DIFF_COLOR, OPT_AA_COLOR, OPT_DIFF_MASK,
+	OPT_ALPHA, OPT_ALLOW_MISSING, OPT_ALLOW_NEW, OPT_UPDATE_GOLDEN, OPT_JUNIT, OPT_HTML,
 };
 
 static const struct option long_options[] = {
@@ -55,6 +59,7 @@ static const char usage_text[] =
 "Usage: imgbatch [OPTION]... -o DIR INPUT...\n"
 "       imgbatch [OPTION]... --in-place INPUT...\n"
 "       imgbatch thumbnail [OPTION]... INPUT...   (see imgbatch thumbnail --help)\n"
+"       imgbatch compare [OPTION]... EXPECTED ACTUAL   (see imgbatch compare --help)\n"
 "Resize and convert JPEG and PNG files on every core.  INPUTs are files and\n"
 "directories (walked recursively); formats are detected by content.\n"
 "\n"
@@ -161,7 +166,8 @@ static void print_thumbnail_usage(FILE *out)
 	fputs(thumbnail_usage_text, out);
 }
 
-/* What one command line (imgbatch or imgbatch thumbnail) accepts. */
+/* What one command line (imgbatch, imgbatch thumbnail or imgbatch compare)
+ * accepts. */
 struct command {
 	const char *short_options;
 	const struct option *long_options;
@@ -181,6 +187,9 @@ static void set_defaults(struct job *job)
 	job->auto_orient = true;
 	job->max_pixels = IMAGE_DEFAULT_MAX_PIXELS;
 	job->cache.sizes = 1u << THUMB_LARGE;
+	compare_options_default(&job->cmp.opts, METRIC_YIQ);
+	job->cmp.max_diff_ratio = -1;
+	job->cmp.max_diff_pixels = UINT64_MAX;   /* unset: see validate_compare */
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	job->jobs = cpus > 0 ? (unsigned)cpus : 1;
 }
@@ -204,6 +213,153 @@ static int bad_value(FILE *err, const char *option, const char *value, const cha
 {
 	fprintf(err, "imgbatch: invalid %s '%s': %s\n", option, value, allowed);
 	return -1;
+}
+
+static const struct option compare_options[] = {
+	{ "metric", required_argument, NULL, OPT_METRIC },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "include-aa", no_argument, NULL, OPT_INCLUDE_AA },
+	{ "max-diff-pixels", required_argument, NULL, OPT_MAX_DIFF_PIXELS },
+	{ "max-diff-ratio", required_argument, NULL, OPT_MAX_DIFF_RATIO },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "diff-dir", required_argument, NULL, OPT_DIFF_DIR },
+	{ "diff-all", no_argument, NULL, OPT_DIFF_ALL },
+	{ "diff-color", required_argument, NULL, OPT_DIFF_COLOR },
+	{ "aa-color", required_argument, NULL, OPT_AA_COLOR },
+	{ "diff-mask", no_argument, NULL, OPT_DIFF_MASK },
+	{ "alpha", required_argument, NULL, OPT_ALPHA },
+	{ "allow-missing", no_argument, NULL, OPT_ALLOW_MISSING },
+	{ "allow-new", no_argument, NULL, OPT_ALLOW_NEW },
+	{ "update-golden", no_argument, NULL, OPT_UPDATE_GOLDEN },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "html", required_argument, NULL, OPT_HTML },
+	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "chunk", required_argument, NULL, OPT_CHUNK },
+	{ "quiet", no_argument, NULL, 'Q' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char compare_usage_text[] =
+"Usage: imgbatch compare [OPTION]... EXPECTED ACTUAL\n"
+"Compare images with pixelmatch's algorithm: EXPECTED and ACTUAL are two files,\n"
+"or two directories whose images are paired by relative path.  A pair passes\n"
+"when its differing pixels are within the limits.\n"
+"\n"
+"Comparing:\n"
+"      --metric M         yiq (pixelmatch 7, default) or oklab (pixelmatch 8)\n"
+"      --threshold T      colour difference that counts, 0-1 (default 0.1)\n"
+"      --include-aa       count anti-aliased pixels as different\n"
+"      --max-diff-pixels N  pass with at most N differing pixels (default 0)\n"
+"      --max-diff-ratio R   pass with at most this fraction of differing pixels\n"
+"      --window N         also report the most differing pixels in any NxN square\n"
+"      --allow-missing    an expected image without an actual one is not a failure\n"
+"      --allow-new        an actual image without an expected one is not a failure\n"
+"      --update-golden    copy failing and new actual images over the expected ones\n"
+"                         (atomically); they then count as passed\n"
+"      --max-pixels N     refuse images over N pixels (default 256000000)\n"
+"Diff images:\n"
+"      --diff-dir DIR     write a diff image per failing pair under DIR\n"
+"      --diff-all         ... and for passing pairs too\n"
+"      --diff-color C     colour of differing pixels (default 255,0,0)\n"
+"      --aa-color C       colour of anti-aliased pixels (default 255,255,0)\n"
+"      --diff-mask        transparent background instead of the faded original\n"
+"      --alpha A          opacity of the faded original, 0-1 (default 0.1)\n"
+"Reports:\n"
+"      --json             one JSON object per pair on stdout, then a summary\n"
+"      --junit FILE       JUnit XML, one test case per pair\n"
+"      --html DIR         a self-contained HTML report, failures first\n"
+"      --quiet            no progress or summary (failures are still printed)\n"
+"  -j, --jobs N           worker processes (default: online CPUs)\n"
+"      --chunk N|auto     pairs handed to a worker at once (default auto)\n"
+"  -h, --help             this help\n"
+"  -V, --version          version\n"
+"\n"
+"Exit status: 0 every pair passed, 1 some pair failed (or is missing or new),\n"
+"2 usage error or an unreadable image.\n";
+
+static void print_compare_usage(FILE *out)
+{
+	fputs(compare_usage_text, out);
+}
+
+/* Parses a decimal fraction in [min, max]. */
+static int parse_real(const char *text, double min, double max, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (!text[0] || errno || *end || !(v >= min && v <= max))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_colour(const char *arg, uint8_t rgb[3])
+{
+	struct rgb8 c;
+	if (rgb8_parse(arg, &c) < 0)
+		return -1;
+	rgb[0] = c.r;
+	rgb[1] = c.g;
+	rgb[2] = c.b;
+	return 0;
+}
+
+/* Options only `imgbatch compare` has; -1 after printing an error. */
+static int apply_compare_option(int opt, const char *arg, struct compare_job *c, FILE *err)
+{
+	unsigned long long n;
+	switch (opt) {
+	case OPT_METRIC:
+		if (compare_metric_parse(arg, &c->opts.metric) < 0)
+			return bad_value(err, "--metric", arg, "use yiq or oklab");
+		break;
+	case OPT_THRESHOLD:
+		if (parse_real(arg, 0, 1, &c->opts.threshold) < 0)
+			return bad_value(err, "--threshold", arg, "must be a number from 0 to 1");
+		break;
+	case OPT_INCLUDE_AA: c->opts.include_aa = true; break;
+	case OPT_MAX_DIFF_PIXELS:
+		if (parse_number(arg, 0, UINT64_MAX, &n) < 0)
+			return bad_value(err, "--max-diff-pixels", arg, "must be a whole number >= 0");
+		c->max_diff_pixels = n;
+		break;
+	case OPT_MAX_DIFF_RATIO:
+		if (parse_real(arg, 0, 1, &c->max_diff_ratio) < 0)
+			return bad_value(err, "--max-diff-ratio", arg, "must be a number from 0 to 1");
+		break;
+	case OPT_WINDOW:
+		if (parse_number(arg, 1, 65535, &n) < 0)
+			return bad_value(err, "--window", arg, "must be a whole number from 1 to 65535");
+		c->opts.window = (uint32_t)n;
+		break;
+	case OPT_DIFF_DIR: c->diff_dir = arg; break;
+	case OPT_DIFF_ALL: c->diff_all = true; break;
+	case OPT_DIFF_COLOR:
+		if (parse_colour(arg, c->opts.diff_color) < 0)
+			return bad_value(err, "--diff-color", arg, "use white, black, #rgb, #rrggbb or R,G,B");
+		break;
+	case OPT_AA_COLOR:
+		if (parse_colour(arg, c->opts.aa_color) < 0)
+			return bad_value(err, "--aa-color", arg, "use white, black, #rgb, #rrggbb or R,G,B");
+		break;
+	case OPT_DIFF_MASK: c->opts.diff_mask = true; break;
+	case OPT_ALPHA:
+		if (parse_real(arg, 0, 1, &c->opts.alpha) < 0)
+			return bad_value(err, "--alpha", arg, "must be a number from 0 to 1");
+		break;
+	case OPT_ALLOW_MISSING: c->allow_missing = true; break;
+	case OPT_ALLOW_NEW: c->allow_new = true; break;
+	case OPT_UPDATE_GOLDEN: c->update_golden = true; break;
+	case OPT_JUNIT: c->junit = arg; break;
+	case OPT_HTML: c->html = arg; break;
+	default: return 1;  /* not a compare option */
+	}
+	return 0;
 }
 
 static struct step *new_step(struct job *job, struct ib_error *err)
@@ -361,7 +517,10 @@ static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
 			return bad_value(err, "--size", arg, e.msg);
 		break;
 	case OPT_CLEAN: job->thumb_clean = true; break;
-	default: return -1;
+	default: {
+		int r = apply_compare_option(opt, arg, &job->cmp, err);
+		return r > 0 ? -1 : r;
+	}
 	}
 	return 0;
 }
@@ -453,6 +612,44 @@ static int validate_thumbnail(struct job *job, FILE *err)
 	return thumbnail_steps(job);
 }
 
+static int validate_compare(struct job *job, FILE *err)
+{
+	struct stat a, b;
+	struct compare_job *c = &job->cmp;
+	if (job->nroots != 2) {
+		fputs("imgbatch compare: give EXPECTED and ACTUAL: two files or two directories\n",
+		      err);
+		return -1;
+	}
+	c->expected = job->roots[0];
+	c->actual = job->roots[1];
+	const char *unreadable = stat(c->expected, &a) < 0 ? c->expected
+				 : stat(c->actual, &b) < 0 ? c->actual : NULL;
+	if (unreadable) {
+		fprintf(err, "imgbatch compare: cannot read %s: %s\n", unreadable, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(a.st_mode) != S_ISDIR(b.st_mode)) {
+		fputs("imgbatch compare: EXPECTED and ACTUAL must both be files or both "
+		      "directories\n", err);
+		return -1;
+	}
+	c->dirs = S_ISDIR(a.st_mode);
+	/* no limit given: not one pixel may differ */
+	if (c->max_diff_pixels == UINT64_MAX && c->max_diff_ratio < 0)
+		c->max_diff_pixels = 0;
+	if (!c->dirs && (c->allow_missing || c->allow_new)) {
+		fputs("imgbatch compare: --allow-missing and --allow-new apply to directories\n",
+		      err);
+		return -1;
+	}
+	job->compare = true;
+	job->nroots = 1;          /* the scan walks the expected side */
+	job->out_dir = c->diff_dir;
+	job->format = FORMAT_PNG;
+	return 0;
+}
+
 static const struct command convert_command = {
 	"o:r:f:q:j:0hV", long_options, print_usage, validate, "Try 'imgbatch --help'.\n",
 };
@@ -461,15 +658,30 @@ static const struct command thumbnail_command = {
 	"Try 'imgbatch thumbnail --help'.\n",
 };
 
+static const struct command compare_command = {
+	"j:hV", compare_options, print_compare_usage, validate_compare,
+	"Try 'imgbatch compare --help'.\n",
+};
+
+/* The subcommand argv names, or the default one. */
+static const struct command *find_command(int *argc, char ***argv)
+{
+	const struct command *cmd = NULL;
+	if (*argc > 1 && strcmp((*argv)[1], "thumbnail") == 0)
+		cmd = &thumbnail_command;
+	else if (*argc > 1 && strcmp((*argv)[1], "compare") == 0)
+		cmd = &compare_command;
+	if (!cmd)
+		return &convert_command;
+	(*argc)--;
+	(*argv)++;
+	return cmd;
+}
+
 enum cli_action cli_parse(int argc, char **argv, struct job *job, FILE *out, FILE *err)
 {
-	const struct command *cmd = &convert_command;
 	set_defaults(job);
-	if (argc > 1 && strcmp(argv[1], "thumbnail") == 0) {
-		cmd = &thumbnail_command;
-		argc--;
-		argv++;
-	}
+	const struct command *cmd = find_command(&argc, &argv);
 	opterr = 0;
 	optind = 1;
 	int opt;

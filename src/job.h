@@ -7,11 +7,26 @@
 #include <stdint.h>
 
 #include "codec.h"
+#include "compare.h"
 #include "filter.h"
 #include "geometry.h"
 #include "image.h"
 #include "resize.h"
 #include "thumbnail.h"
+
+/* What `imgbatch compare` was asked for. */
+struct compare_job {
+	const char *expected, *actual;   /* two files, or two directories */
+	bool dirs;
+	struct compare_options opts;
+	uint64_t max_diff_pixels;        /* pass when diff pixels <= this (default 0) */
+	double max_diff_ratio;           /* or when diff pixels / pixels <= this; < 0: unset */
+	const char *diff_dir;            /* --diff-dir, or NULL */
+	bool diff_all;                   /* diff images for passing pairs too */
+	bool allow_missing, allow_new;
+	bool update_golden;              /* copy failing and new actual images over the golden ones */
+	const char *junit, *html;        /* report paths, or NULL */
+};
 
 /* One step of the pixel pipeline: -r and -f, in command-line order. */
 enum step_kind {
@@ -77,6 +92,10 @@ struct job {
 	bool thumbnail;
 	bool thumb_clean;           /* --clean */
 	struct thumb_cache cache;   /* opened by main() before the pool starts */
+
+	/* imgbatch compare: pairs of EXPECTED/ACTUAL images */
+	bool compare;
+	struct compare_job cmp;
 
 	/* pool and reporting */
 	unsigned jobs;              /* -j */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "compare_new.h"
 #include "icc.h"
 #include "pool.h"
 #include "report.h"
@@ -50,6 +51,12 @@ int main(int argc, char **argv)
 		return 0;  /* --clean alone */
 	struct report rep;
 	report_init(&rep, &job, stdout, stderr);
+	struct ib_error err;
+	if (job.compare && job.cmp.dirs && compare_account_new(&job, &rep, &err) < 0) {
+		fprintf(stderr, "imgbatch: %s\n", err.msg);
+		report_release(&rep);
+		return 2;
+	}
 	int code = pool_run(&job, &rep);
 	report_release(&rep);
 	if (job.thumbnail)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "atomic.h"
 #include "chunk.h"
+#include "compare_task.h"
 #include "keyset.h"
 #include "scan.h"
 #include "task.h"
@@ -183,9 +185,61 @@ static bool output_path(const struct pool *pool, const struct pending *task,
 	return true;
 }
 
+/* imgbatch compare: the pair a task was, from its result (res NULL: no
+ * worker compared it, e.g. the scan could not read it). */
+static void describe_pair(const struct pool *pool, const struct pending *task,
+			  enum result_status status, const char *reason,
+			  const struct wire_result *res, struct pair_outcome *p, char *actual,
+			  char *diff, size_t cap)
+{
+	const struct job *job = pool->job;
+	struct ib_error err;
+	char name[WIRE_MAX_PATH + 1];
+
+	memset(p, 0, sizeof *p);
+	p->name = compare_pair_name(job, task->path, task->rel_off);
+	p->expected = task->path;
+	p->reason = reason ? reason : "";
+	p->psnr = INFINITY;
+	p->status = PAIR_ERROR;
+	p->allowed = status == RESULT_SKIPPED;
+	if (compare_actual_path(job, task->path, task->rel_off, actual, cap, &err) == 0)
+		p->actual = actual;
+	if (!res)
+		return;
+	p->status = (enum pair_status)res->pair_status;
+	p->allowed = res->pair_allowed;
+	if (p->status == PAIR_MISSING)
+		p->actual = NULL;
+	if (res->has_diff && compare_diff_name(p->name, name, sizeof name, &err) == 0) {
+		snprintf(diff, cap, "%s/%s", job->cmp.diff_dir, name);
+		p->diff = diff;
+	}
+	p->width = res->in_width;
+	p->height = res->in_height;
+	p->diff_pixels = res->diff_pixels;
+	p->aa_pixels = res->aa_pixels;
+	p->window_diff_pixels = res->window_diff_pixels;
+	p->psnr = res->psnr;
+	p->max_channel_diff = res->max_channel_diff;
+	p->ms = (double)res->usec / 1000.0;
+}
+
 static void account(struct pool *pool, const struct pending *task, enum result_status status,
 		    const char *reason, const struct wire_result *res)
 {
+	if (pool->job->compare) {
+		char actual[2 * WIRE_MAX_PATH + 2], diff[2 * WIRE_MAX_PATH + 2];
+		struct pair_outcome pair;
+		describe_pair(pool, task, status, reason, res, &pair, actual, diff, sizeof actual);
+		struct outcome oc = {
+			.input = task->path, .output = pair.diff, .status = status,
+			.reason = pair.reason, .res = res, .pair = &pair,
+		};
+		report_outcome(pool->rep, &oc);
+		return;
+	}
+
 	char full[2 * WIRE_MAX_PATH + 2];
 	bool has_output = res && status == RESULT_DONE &&
 			  output_path(pool, task, res, full, sizeof full);
@@ -211,8 +265,8 @@ static void account_and_free(struct pool *pool, struct pending *task, enum resul
  */
 static bool output_collides(struct pool *pool, const struct pending *task)
 {
-	if (pool->job->thumbnail)
-		return false;  /* one cache entry per absolute path */
+	if (pool->job->thumbnail || pool->job->compare)
+		return false;  /* one cache entry per absolute path; pairs write no outputs */
 	const char *rel = task->path + task->rel_off;
 	const char *dot = strrchr(rel, '.');
 	enum image_format guess = dot ? format_from_name(dot + 1) : FORMAT_UNKNOWN;
@@ -551,7 +605,7 @@ static int pool_setup(struct pool *pool, const struct job *job, struct report *r
 		/* the cache is an output tree too: its files are never inputs */
 		if (stat(job->cache.root, &out_st) < 0)
 			return ib_fail_errno(err, errno, "cannot open %s", job->cache.root);
-	} else if (!job->in_place &&
+	} else if (job->out_dir &&
 		   (pool->out_root_fd = open_output_root(job, &out_st, err)) < 0) {
 		return -1;
 	}

@@ -1,13 +1,16 @@
 #include "config.h"
 #include "report.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "codec.h"
+#include "html_report.h"
 #include "json.h"
+#include "junit.h"
 
 static double now_seconds(void)
 {
@@ -34,6 +37,7 @@ void report_release(struct report *rep)
 	free(rep->failures);
 	rep->failures = NULL;
 	rep->nfailures = 0;
+	pair_log_free(&rep->pairs);
 }
 
 void report_seen(struct report *rep)
@@ -98,6 +102,57 @@ static void write_json_line(FILE *out, const struct outcome *oc, bool size_list)
 	fflush(out);
 }
 
+static const char *pair_status_name(const struct pair_outcome *p)
+{
+	switch (p->status) {
+	case PAIR_PASS: return "pass";
+	case PAIR_FAIL: return p->allowed ? "updated" : "fail";
+	case PAIR_MISSING: return "missing";
+	case PAIR_NEW: return "new";
+	default: return p->allowed ? "skipped" : "error";
+	}
+}
+
+/* PSNR is infinite for identical images; JSON has no infinity. */
+static void put_psnr(FILE *out, double psnr)
+{
+	if (isinf(psnr))
+		fputs(",\"psnr\":null", out);
+	else
+		fprintf(out, ",\"psnr\":%.2f", psnr);
+}
+
+static void write_pair_json_line(FILE *out, const struct pair_outcome *p, bool window)
+{
+	fprintf(out, "{\"type\":\"pair\",\"status\":\"%s\",\"allowed\":%s",
+		pair_status_name(p), p->allowed ? "true" : "false");
+	put_path_field(out, "name", p->name);
+	if (p->expected)
+		put_path_field(out, "expected", p->expected);
+	if (p->actual)
+		put_path_field(out, "actual", p->actual);
+	if (p->diff)
+		put_path_field(out, "diff", p->diff);
+	if (p->reason[0]) {
+		fputs(",\"reason\":", out);
+		json_put_string(out, p->reason);
+	}
+	if (p->width) {
+		uint64_t pixels = (uint64_t)p->width * p->height;
+		fprintf(out, ",\"width\":%u,\"height\":%u,\"diff_pixels\":%llu,"
+			"\"diff_ratio\":%.6g,\"aa_pixels\":%llu,\"max_channel_diff\":%u",
+			p->width, p->height, (unsigned long long)p->diff_pixels,
+			(double)p->diff_pixels / (double)pixels, (unsigned long long)p->aa_pixels,
+			p->max_channel_diff);
+		put_psnr(out, p->psnr);
+		if (window)
+			fprintf(out, ",\"window_diff_pixels\":%llu",
+				(unsigned long long)p->window_diff_pixels);
+	}
+	fprintf(out, ",\"ms\":%.3f}\n", p->ms);
+	fflush(out);
+}
+
 static void clear_bar(struct report *rep)
 {
 	if (rep->bar_shown) {
@@ -135,7 +190,14 @@ void report_outcome(struct report *rep, const struct outcome *oc)
 		rep->in_bytes += oc->res->in_bytes;
 		rep->out_bytes += oc->res->out_bytes;
 	}
-	if (rep->job->json)
+	if (oc->pair && oc->pair->status == PAIR_ERROR && !oc->pair->allowed)
+		rep->pair_errors++;
+	if (oc->pair && (rep->job->cmp.junit || rep->job->cmp.html) &&
+	    pair_log_add(&rep->pairs, oc->pair) < 0)
+		fputs("imgbatch: out of memory: a pair is missing from the reports\n", rep->err);
+	if (rep->job->json && oc->pair)
+		write_pair_json_line(rep->out, oc->pair, rep->job->cmp.opts.window > 0);
+	else if (rep->job->json)
 		write_json_line(rep->out, oc, rep->job->nsizes > 0);
 	if (oc->status == RESULT_FAILED) {
 		remember_failure(rep, oc);
@@ -199,19 +261,48 @@ static void write_json_summary(struct report *rep, double elapsed, bool interrup
 	fflush(rep->out);
 }
 
+static int by_pair_name(const void *a, const void *b)
+{
+	return strcmp(((const struct pair_outcome *)a)->name,
+		      ((const struct pair_outcome *)b)->name);
+}
+
+/* imgbatch compare --junit/--html, pairs by name whatever order workers
+ * finished them in; -1 when one could not be written. */
+static int write_compare_reports(struct report *rep, double elapsed)
+{
+	const struct compare_job *c = &rep->job->cmp;
+	struct ib_error err;
+	int ret = 0;
+	if (rep->pairs.n)
+		qsort(rep->pairs.items, rep->pairs.n, sizeof rep->pairs.items[0], by_pair_name);
+	if (c->junit && junit_write(c->junit, rep->pairs.items, rep->pairs.n, elapsed, &err) < 0) {
+		fprintf(rep->err, "imgbatch: cannot write the JUnit report: %s\n", err.msg);
+		ret = -1;
+	}
+	if (c->html && html_report_write(c->html, rep->pairs.items, rep->pairs.n, &err) < 0) {
+		fprintf(rep->err, "imgbatch: cannot write the HTML report: %s\n", err.msg);
+		ret = -1;
+	}
+	return ret;
+}
+
 int report_finish(struct report *rep, bool interrupted, bool scan_done)
 {
 	double elapsed = now_seconds() - rep->start;
 	clear_bar(rep);
 	uint64_t total = rep->done + rep->skipped + rep->failed;
+	bool compare = rep->job->compare;
+	int reports = compare ? write_compare_reports(rep, elapsed) : 0;
 	if (rep->job->json)
 		write_json_summary(rep, elapsed, interrupted);
 	if (rep->job->progress != PROGRESS_QUIET || rep->failed) {
-		fprintf(rep->err, "imgbatch: %llu files: %llu done, %llu skipped, %llu failed "
-			"in %.2f s (%.1f files/s)%s\n",
-			(unsigned long long)total, (unsigned long long)rep->done,
+		fprintf(rep->err, "imgbatch: %llu %s: %llu %s, %llu skipped, %llu failed "
+			"in %.2f s (%.1f %s/s)%s\n",
+			(unsigned long long)total, compare ? "pairs" : "files",
+			(unsigned long long)rep->done, compare ? "passed" : "done",
 			(unsigned long long)rep->skipped, (unsigned long long)rep->failed, elapsed,
-			elapsed > 0 ? (double)total / elapsed : 0.0,
+			elapsed > 0 ? (double)total / elapsed : 0.0, compare ? "pairs" : "files",
 			interrupted ? "; interrupted" : "");
 		if (interrupted && !scan_done)
 			fputs("imgbatch: the scan was interrupted: inputs not yet found are not "
@@ -225,5 +316,7 @@ int report_finish(struct report *rep, bool interrupted, bool scan_done)
 	fflush(rep->err);
 	if (interrupted)
 		return 130;
+	if (rep->pair_errors || reports < 0)
+		return 2;
 	return rep->failed ? 1 : 0;
 }

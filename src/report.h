@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "job.h"
+#include "pair_log.h"
 #include "wire.h"
 
 /* The final account of one input. */
@@ -17,6 +18,7 @@ struct outcome {
 	enum result_status status;
 	const char *reason;             /* "" when done */
 	const struct wire_result *res;  /* NULL when no worker ran it */
+	const struct pair_outcome *pair; /* imgbatch compare, else NULL */
 };
 
 struct report {
@@ -32,6 +34,8 @@ struct report {
 	bool bar_shown;
 	char **failures;                /* "path: reason", the first REPORT_MAX_LISTED */
 	size_t nfailures;
+	struct pair_log pairs;          /* imgbatch compare with --junit or --html */
+	uint64_t pair_errors;           /* unreadable images: exit status 2 */
 };
 
 #define REPORT_MAX_LISTED 1000
@@ -48,7 +52,8 @@ void report_outcome(struct report *rep, const struct outcome *oc);
 /* Redraws progress when due (or always with force). */
 void report_progress(struct report *rep, bool scan_done, bool force);
 
-/* Prints the summary; returns the exit code (0, 1 or 130). */
+/* Prints the summary and writes the compare reports; returns the exit code
+ * (0, 1, 2 when an image could not be read by compare, or 130). */
 int report_finish(struct report *rep, bool interrupted, bool scan_done);
 
 #endif

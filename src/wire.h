@@ -64,6 +64,13 @@ struct wire_result {
 	uint32_t out_width, out_height;       /* of the largest output */
 	uint64_t in_bytes, out_bytes;         /* out_bytes: all outputs together */
 	uint64_t usec;                        /* worker time for this task */
+	/* imgbatch compare (in_width/in_height: the pair's size) */
+	uint8_t pair_status;                  /* enum pair_status */
+	uint8_t pair_allowed;                 /* not a failure (--allow-*, --update-golden) */
+	uint8_t has_diff;                     /* a diff image was written */
+	uint32_t max_channel_diff;
+	uint64_t diff_pixels, aa_pixels, window_diff_pixels;
+	double psnr;
 	char reason[IB_REASON_MAX];           /* NUL-terminated; empty when done */
 };
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "compare_task.h"
 #include "task.h"
 #include "wire.h"
 
@@ -60,7 +61,10 @@ void worker_main(const struct job *job, int task_fd, int result_fd, int out_root
 		struct wire_task task;
 		while ((r = wire_chunk_next(&chunk, &offset, path, &task, &err)) == 1) {
 			struct wire_result res;
-			task_run(&ctx, &task, &res);
+			if (job->compare)
+				compare_task_run(&ctx, &task, &res);
+			else
+				task_run(&ctx, &task, &res);
 			if (wire_write_all(result_fd, &res, sizeof res) < 0)
 				_exit(4);  /* the master is gone */
 		}

@@ -1,0 +1,270 @@
+#!/bin/sh
+# imgbatch compare's CI reports, read by the programs CI uses: the JUnit file
+# is well-formed (xmllint) and junitparser sees every pair with the right
+# result; the HTML page, in headless Chromium (puppeteer-core from npm),
+# loads with no console errors and nothing outside file://, shows one
+# section per pair with the failing ones first, its failures-only filter
+# hides and shows the passing ones, and its flip button swaps expected and
+# actual.  Parts whose tools are missing are skipped with a note; when the
+# browser part cannot run the test ends as skipped (77).
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v convert >/dev/null 2>&1; then
+	note "SKIP: ImageMagick's convert is not installed (it makes the changed images)"
+	exit 77
+fi
+
+# Fixtures: 11 pairs.  Passing: same.png, photo.jpg, sub/rgba-soft.png and
+# three names that need escaping (markup characters, a control byte, a byte
+# that is not UTF-8).  Failing: changed.png (a region inverted) and size.png
+# (half size); broken.png is an error (corrupt actual); gone.png is missing
+# and extra.png new.
+G=$WORK/gen
+EXP=$WORK/expected
+ACT=$WORK/actual
+CTL=$(printf 'ctl\001x.png')
+BAD=$(printf 'bad\377.png')
+make_fixtures "$G"
+for d in "$EXP" "$ACT"; do
+	mkdir -p "$d/sub"
+	cp "$G/text-edges.png" "$d/same.png"
+	cp "$G/photo.jpg" "$d/photo.jpg"
+	cp "$G/rgba-soft.png" "$d/sub/rgba-soft.png"
+	cp "$G/text-edges.png" "$d/a&b <'q'>.png"
+	cp "$G/text-edges.png" "$d/$CTL"
+	cp "$G/text-edges.png" "$d/$BAD"
+	cp "$G/text-edges.png" "$d/changed.png"
+	cp "$G/text-edges.png" "$d/size.png"
+	cp "$G/text-edges.png" "$d/broken.png"
+done
+convert "$G/text-edges.png" -region 40x30+10+10 -negate "$ACT/changed.png"
+convert "$G/text-edges.png" -resize 50% "$ACT/size.png"
+cp "$G/corrupt.png" "$ACT/broken.png"
+cp "$G/zoneplate.png" "$EXP/gone.png"
+cp "$G/zoneplate.png" "$ACT/extra.png"
+
+# Exit 2: broken.png cannot be decoded (1 would mean only failed pairs).
+R=$WORK/reports
+mkdir "$R"
+run_imgbatch 2 compare "$EXP" "$ACT" --diff-dir "$R/diff" --junit "$R/junit.xml" \
+	--html "$R/html" --json
+no_temp_files "$WORK"
+# Two files, one failing pair: exit 1.
+run_imgbatch 1 compare "$EXP/changed.png" "$ACT/changed.png" --junit "$R/one.xml"
+assert_contains "$R/one.xml" 'tests="1" failures="1" errors="0" skipped="0"'
+
+# ---- JUnit ------------------------------------------------------------------
+
+if command -v xmllint >/dev/null 2>&1; then
+	xmllint --noout "$R/junit.xml" || fail "junit.xml is not well-formed XML"
+else
+	note "SKIP well-formedness: xmllint (libxml2-utils) is not installed"
+fi
+
+# junit_check FILE FAILURES SKIPPED: counts and each case's result as
+# junitparser reads them; MISSING/NEW are failures, or skipped when allowed.
+junit_check() {
+	/usr/bin/python3 - "$@" <<'EOF' || fail "junitparser: $1 does not hold the expected results"
+import sys
+from junitparser import JUnitXml, Failure, Error, Skipped
+
+path, failures, skipped = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+allowed = skipped > 0
+problems = []
+
+def check(what, got, want):
+    if got != want:
+        problems.append(f"{what}: expected {want!r}, got {got!r}")
+
+xml = JUnitXml.fromfile(path)
+check("root", type(xml).__name__, "JUnitXml")
+suites = list(xml)
+check("suites", len(suites), 1)
+suite = suites[0]
+for node in (xml, suite):
+    name = type(node).__name__
+    check(f"{name} tests", node.tests, 11)
+    check(f"{name} failures", node.failures, failures)
+    check(f"{name} errors", node.errors, 1)
+    check(f"{name} skipped", node.skipped, skipped)
+check("suite name", suite.name, "imgbatch compare")
+
+# Names that XML cannot carry as bytes are written with \xNN.
+want = {
+    "same.png": None, "photo.jpg": None, "sub/rgba-soft.png": None,
+    "a&b <'q'>.png": None, "ctl\\x01x.png": None, "bad\\xff.png": None,
+    "changed.png": (Failure, "image-diff"), "size.png": (Failure, "image-diff"),
+    "broken.png": (Error, None),
+    "gone.png": (Skipped, None) if allowed else (Failure, "missing"),
+    "extra.png": (Skipped, None) if allowed else (Failure, "new"),
+}
+cases = list(suite)
+check("case names", sorted(c.name for c in cases), sorted(want))
+for case in cases:
+    check(f"{case.name} classname", case.classname, "imgbatch.compare")
+    results = case.result
+    expected = want.get(case.name)
+    if expected is None:
+        check(f"{case.name} results", results, [])
+        continue
+    check(f"{case.name} result count", len(results), 1)
+    if len(results) != 1:
+        continue
+    kind, rtype = expected
+    check(f"{case.name} result", type(results[0]).__name__, kind.__name__)
+    if rtype:
+        check(f"{case.name} type", results[0].type, rtype)
+    text = results[0].text or ""
+    if case.name == "size.png":
+        # not compared pixel by pixel: the message says why, no counts
+        if "size differs" not in (results[0].message or "") or "diff pixels:" in text:
+            problems.append(f"{case.name}: wrong size-mismatch failure")
+    elif rtype == "image-diff" and "diff pixels:" not in text:
+        problems.append(f"{case.name}: no counts in the failure text")
+
+for p in problems:
+    print(p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF
+}
+
+if /usr/bin/python3 -c 'import junitparser' 2>/dev/null; then
+	junit_check "$R/junit.xml" 4 0
+	note "junitparser reads 11 cases: 4 failures, 1 error"
+	# --allow-missing and --allow-new turn those two into skipped cases.
+	run_imgbatch 2 compare "$EXP" "$ACT" --allow-missing --allow-new \
+		--junit "$R/allowed.xml"
+	junit_check "$R/allowed.xml" 2 2
+	note "with --allow-missing --allow-new: 2 failures, 2 skipped"
+else
+	note "SKIP JUnit reader: python3-junitparser is not installed"
+fi
+
+# ---- HTML -------------------------------------------------------------------
+
+H=$R/html
+[ -f "$H/index.html" ] || fail "no $H/index.html"
+# Every image the page shows is in img/, and img/ holds nothing else.
+grep -o 'src="img/[^"]*"' "$H/index.html" | sed 's/^src="img\///; s/"$//' | sort -u >"$WORK/shown"
+(cd "$H/img" && ls) | sort >"$WORK/copied"
+cmp -s "$WORK/shown" "$WORK/copied" || { diff "$WORK/shown" "$WORK/copied" >&2; fail "img/ and the page disagree"; }
+while IFS= read -r f; do
+	[ -s "$H/img/$f" ] || fail "img/$f is empty"
+done <"$WORK/shown"
+if grep -Eq '(src|href)="(https?:)?//' "$H/index.html"; then
+	fail "index.html refers to a network URL"
+fi
+
+if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+	note "SKIP page in a browser: chromium, node or npm is not installed"
+	exit 77
+fi
+# puppeteer-core 24: the last major that runs on Debian 12's Node 18.
+NPM=$WORK/npm
+if ! npm install --prefix "$NPM" --no-audit --no-fund --loglevel=error puppeteer-core@24 >"$WORK/npm.log" 2>&1; then
+	cat "$WORK/npm.log" >&2
+	note "SKIP page in a browser: npm could not install puppeteer-core"
+	exit 77
+fi
+
+# In $NPM so that require() finds puppeteer-core.
+cat >"$NPM/check-page.js" <<'EOF'
+'use strict';
+const puppeteer = require('puppeteer-core');
+const { pathToFileURL } = require('url');
+const [page_path] = process.argv.slice(2);
+const problems = [];
+const check = (what, got, want) => {
+	if (JSON.stringify(got) !== JSON.stringify(want))
+		problems.push(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+};
+
+(async () => {
+	const browser = await puppeteer.launch({
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		args: ['--no-sandbox', '--headless=new'],
+	});
+	try {
+		const page = await browser.newPage();
+		page.on('console', m => {
+			if (m.type() === 'error' || m.type() === 'warn')
+				problems.push(`console ${m.type()}: ${m.text()}`);
+		});
+		page.on('pageerror', e => problems.push(`page error: ${e.message}`));
+		page.on('request', r => {
+			if (!r.url().startsWith('file://'))
+				problems.push(`request outside file://: ${r.url()}`);
+		});
+		page.on('requestfailed', r =>
+			problems.push(`request failed: ${r.url()} ${(r.failure() || {}).errorText}`));
+		await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
+
+		// Sections: one per pair, failing first (rank never decreases).
+		const sections = await page.$$eval('section.pair', s => s.map(e => ({
+			name: e.querySelector('.name').textContent,
+			status: e.dataset.status,
+			failing: e.dataset.failing,
+		})));
+		check('sections', sections.length, 11);
+		const rank = s => ({ fail: 0, error: 1, missing: 2, new: 2, pass: 4 })[s.status] +
+			(s.failing === 'false' && s.status !== 'pass' ? 1 : 0);
+		for (let i = 1; i < sections.length; i++)
+			if (rank(sections[i]) < rank(sections[i - 1]))
+				problems.push(`order: ${sections[i].name} (${sections[i].status}) after ` +
+					`${sections[i - 1].name} (${sections[i - 1].status})`);
+		check('statuses', sections.map(s => [s.name, s.status]).sort(), Object.entries({
+			'changed.png': 'fail', 'size.png': 'fail', 'broken.png': 'error',
+			'gone.png': 'missing', 'extra.png': 'new', 'same.png': 'pass',
+			'photo.jpg': 'pass', 'sub/rgba-soft.png': 'pass', "a&b <'q'>.png": 'pass',
+			'ctl\\x01x.png': 'pass', 'bad\\xff.png': 'pass',
+		}).sort());
+
+		// Every image decodes; Chromium may show the damaged actual side
+		// of broken.png in part, or not at all.
+		await page.$$eval('img', imgs => imgs.forEach(i => { i.loading = 'eager'; }));
+		await page.waitForFunction(() => [...document.images].every(i => i.complete),
+			{ timeout: 20000 });
+		const undecoded = await page.$$eval('img', imgs => imgs
+			.filter(i => i.naturalWidth === 0)
+			.map(i => i.closest('section').querySelector('.name').textContent + ' ' +
+				i.getAttribute('src')));
+		check('images that do not decode', undecoded.filter(u => !u.startsWith('broken.png ')), []);
+
+		// Filter: only the 5 failing sections stay visible, then all again.
+		const visible = () => page.$$eval('section.pair', s =>
+			s.filter(e => getComputedStyle(e).display !== 'none').length);
+		check('visible at first', await visible(), 11);
+		await page.click('input#failures-only');
+		check('visible with failures only', await visible(), 5);
+		await page.click('input#failures-only');
+		check('visible again', await visible(), 11);
+
+		// Flip: the one image of changed.png goes to actual and back.
+		const card = (await page.$$('section.pair'))[sections.findIndex(s => s.name === 'changed.png')];
+		const shown = () => card.$eval('img.flip-image', i => [i.dataset.showing, i.getAttribute('src')]);
+		const [expected_src, actual_src] = await card.$$eval('img.expected, img.actual',
+			imgs => imgs.map(i => i.getAttribute('src')));
+		// A real click, away from the sticky header.
+		const flip = await card.$('button.flip');
+		await flip.evaluate(b => b.scrollIntoView({ block: 'center' }));
+		check('flip at first', await shown(), ['expected', expected_src]);
+		await flip.click();
+		check('flipped', await shown(), ['actual', actual_src]);
+		await flip.click();
+		check('flipped back', await shown(), ['expected', expected_src]);
+		if (expected_src === actual_src)
+			problems.push('flip: expected and actual are the same file');
+	} finally {
+		await browser.close();
+	}
+	for (const p of problems)
+		console.error(p);
+	process.exit(problems.length ? 1 : 0);
+})().catch(e => {
+	console.error(e);
+	process.exit(2);
+});
+EOF
+node "$NPM/check-page.js" "$H/index.html" || fail "the HTML page in Chromium (see above)"
+note "Chromium: 11 sections, failing first, filter and flip work, no console errors"
