@@ -117,16 +117,22 @@ int atomic_open_dir(int base_fd, const char *rel, bool create, struct ib_error *
  */
 static volatile sig_atomic_t temp_registered;
 static int temp_dir_fd;
-static char temp_name[64];
+static char temp_name[NAME_MAX + 1];
 static unsigned long temp_counter;
+static char run_id[128];            /* with its trailing '-', or "" */
+
+void atomic_set_run_id(const char *id)
+{
+	snprintf(run_id, sizeof run_id, "%s%s", id, *id ? "-" : "");
+}
 
 static void register_temp(int dir_fd)
 {
 	temp_registered = 0;
 	atomic_signal_fence(memory_order_seq_cst);
 	temp_dir_fd = dir_fd;
-	snprintf(temp_name, sizeof temp_name, ATOMIC_TEMP_PREFIX "%ld-%lu",
-		 (long)getpid(), temp_counter++);
+	snprintf(temp_name, sizeof temp_name, ATOMIC_TEMP_PREFIX "%s%ld-%lu",
+		 run_id, (long)getpid(), temp_counter++);
 	atomic_signal_fence(memory_order_seq_cst);
 	temp_registered = 1;
 }

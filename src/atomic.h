@@ -9,8 +9,12 @@
 
 #include "error.h"
 
-/* Temp files are named TEMP_PREFIX<pid>-<n>; a leftover one is recognizable. */
+/* Temp files are named TEMP_PREFIX[<run id>-]<pid>-<n>; a leftover one is
+ * recognizable, and the run id (see runmark.h) says which run left it. */
 #define ATOMIC_TEMP_PREFIX ".imgbatch-tmp-"
+
+/* Sets the run id that temp names carry from now on (copied; "" for none). */
+void atomic_set_run_id(const char *id);
 
 /*
  * Opens (creating with mode 0777 & ~umask when create is set) the directory

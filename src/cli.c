@@ -20,7 +20,36 @@ enum {
 	OPT_METRIC, OPT_THRESHOLD, OPT_INCLUDE_AA, OPT_MAX_DIFF_PIXELS, OPT_MAX_DIFF_RATIO,
 	OPT_WINDOW, OPT_DIFF_DIR, OPT_DIFF_ALL, OPT_DIFF_COLOR, OPT_AA_COLOR, OPT_DIFF_MASK,
 	OPT_ALPHA, OPT_ALLOW_MISSING, OPT_ALLOW_NEW, OPT_UPDATE_GOLDEN, OPT_JUNIT, OPT_HTML,
+	OPT_TIMEOUT, OPT_MAX_MEMORY, OPT_MAX_FAILURES,
 };
+
+/* What every command (imgbatch, thumbnail, compare) takes to run its pool. */
+#define POOL_LONG_OPTIONS \
+	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS }, \
+	{ "jobs", required_argument, NULL, 'j' }, \
+	{ "chunk", required_argument, NULL, OPT_CHUNK }, \
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT }, \
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY }, \
+	{ "max-failures", required_argument, NULL, OPT_MAX_FAILURES }, \
+	{ "quiet", no_argument, NULL, 'Q' }, \
+	{ "json", no_argument, NULL, OPT_JSON }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ NULL, 0, NULL, 0 }
+
+#define DEFAULT_TIMEOUT_S 120
+#define DEFAULT_MAX_FAILURES 10
+#define STR(x) #x
+#define XSTR(x) STR(x)
+#define POOL_HELP \
+"      --timeout SECONDS  a file taking longer fails; its worker is replaced\n" \
+"                         (default " XSTR(DEFAULT_TIMEOUT_S) "; 0: no limit)\n" \
+"      --max-memory SIZE  address space of each worker, e.g. 512M or 2G\n" \
+"                         (default: no limit)\n" \
+"      --max-failures N   stop after N outputs in a row fail to be written with\n" \
+"                         the same error, e.g. a full disk (default " \
+XSTR(DEFAULT_MAX_FAILURES) "; 0: never)\n"
+
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -42,17 +71,10 @@ static const struct option long_options[] = {
 	{ "strip", no_argument, NULL, OPT_STRIP },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "linear", no_argument, NULL, OPT_LINEAR },
-	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "chunk", required_argument, NULL, OPT_CHUNK },
 	{ "files-from", required_argument, NULL, OPT_FILES_FROM },
 	{ "null", no_argument, NULL, '0' },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
-	{ "quiet", no_argument, NULL, 'Q' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	POOL_LONG_OPTIONS,
 };
 
 static const char usage_text[] =
@@ -105,6 +127,7 @@ static const char usage_text[] =
 "Running:\n"
 "  -j, --jobs N           worker processes (default: online CPUs)\n"
 "      --chunk N|auto     files handed to a worker at once (default auto)\n"
+POOL_HELP
 "      --quiet            no progress or summary (failures are still printed)\n"
 "      --json             one JSON object per file on stdout, then a summary\n"
 "  -h, --help             this help\n"
@@ -121,17 +144,10 @@ static void print_usage(FILE *out)
 static const struct option thumbnail_options[] = {
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "clean", no_argument, NULL, OPT_CLEAN },
-	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "chunk", required_argument, NULL, OPT_CHUNK },
 	{ "files-from", required_argument, NULL, OPT_FILES_FROM },
 	{ "null", no_argument, NULL, '0' },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
-	{ "quiet", no_argument, NULL, 'Q' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	POOL_LONG_OPTIONS,
 };
 
 static const char thumbnail_usage_text[] =
@@ -153,6 +169,7 @@ static const char thumbnail_usage_text[] =
 "      --follow-symlinks  descend into symlinked directories (loops are detected)\n"
 "  -j, --jobs N           worker processes (default: online CPUs)\n"
 "      --chunk N|auto     files handed to a worker at once (default auto)\n"
+POOL_HELP
 "      --quiet            no progress or summary (failures are still printed)\n"
 "      --json             one JSON object per file on stdout, then a summary\n"
 "  -h, --help             this help\n"
@@ -192,6 +209,8 @@ static void set_defaults(struct job *job)
 	job->cmp.max_diff_pixels = UINT64_MAX;   /* unset: see validate_compare */
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	job->jobs = cpus > 0 ? (unsigned)cpus : 1;
+	job->timeout_s = DEFAULT_TIMEOUT_S;
+	job->max_failures = DEFAULT_MAX_FAILURES;
 }
 
 /* Parses a whole decimal number in [min, max]. */
@@ -206,6 +225,27 @@ static int parse_number(const char *text, unsigned long long min, unsigned long 
 	if (errno || *end || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* Parses a byte count with an optional K, M or G suffix (powers of 1024). */
+static int parse_size(const char *text, unsigned long long min, unsigned long long *out)
+{
+	char digits[32];
+	size_t len = strlen(text);
+	unsigned shift = 0;
+	if (len > 0 && strchr("KkMmGg", text[len - 1])) {
+		shift = strchr("Kk", text[len - 1]) ? 10 : strchr("Mm", text[len - 1]) ? 20 : 30;
+		len--;
+	}
+	unsigned long long v;
+	if (len == 0 || len >= sizeof digits)
+		return -1;
+	memcpy(digits, text, len);
+	digits[len] = '\0';
+	if (parse_number(digits, 1, ULLONG_MAX >> shift, &v) < 0 || (v << shift) < min)
+		return -1;
+	*out = v << shift;
 	return 0;
 }
 
@@ -233,14 +273,7 @@ static const struct option compare_options[] = {
 	{ "update-golden", no_argument, NULL, OPT_UPDATE_GOLDEN },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "html", required_argument, NULL, OPT_HTML },
-	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "chunk", required_argument, NULL, OPT_CHUNK },
-	{ "quiet", no_argument, NULL, 'Q' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	POOL_LONG_OPTIONS,
 };
 
 static const char compare_usage_text[] =
@@ -275,6 +308,7 @@ static const char compare_usage_text[] =
 "      --quiet            no progress or summary (failures are still printed)\n"
 "  -j, --jobs N           worker processes (default: online CPUs)\n"
 "      --chunk N|auto     pairs handed to a worker at once (default auto)\n"
+POOL_HELP
 "  -h, --help             this help\n"
 "  -V, --version          version\n"
 "\n"
@@ -506,6 +540,23 @@ static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
 			return bad_value(err, "--chunk", arg, "use auto or a whole number from 1 to 4096");
 		else
 			job->chunk = (unsigned)n;
+		break;
+	case OPT_TIMEOUT:
+		if (parse_number(arg, 0, 86400, &n) < 0)
+			return bad_value(err, "--timeout", arg, "must be a whole number of seconds "
+					 "from 0 (no limit) to 86400");
+		job->timeout_s = (unsigned)n;
+		break;
+	case OPT_MAX_MEMORY:
+		if (parse_size(arg, 64ull << 20, &n) < 0)
+			return bad_value(err, "--max-memory", arg, "must be a size of at least 64M, "
+					 "such as 512M or 2G");
+		job->max_memory = n;
+		break;
+	case OPT_MAX_FAILURES:
+		if (parse_number(arg, 0, UINT_MAX, &n) < 0)
+			return bad_value(err, "--max-failures", arg, "must be a whole number >= 0");
+		job->max_failures = (unsigned)n;
 		break;
 	case OPT_FILES_FROM: job->files_from = arg; break;
 	case '0': job->nul_separated = true; break;

@@ -224,7 +224,7 @@ void compare_task_run(struct task_context *ctx, const struct wire_task *task,
 {
 	uint64_t start = now_usec();
 	struct pair_state ps;
-	struct ib_error err = { { 0 } };
+	struct ib_error err = { 0 };
 
 	memset(&ps, 0, sizeof ps);
 	memset(res, 0, sizeof *res);

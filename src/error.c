@@ -12,6 +12,7 @@ int ib_fail(struct ib_error *err, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 		va_end(ap);
+		err->errnum = 0;
 	}
 	return -1;
 }
@@ -25,6 +26,7 @@ int ib_fail_errno(struct ib_error *err, int errnum, const char *fmt, ...)
 		va_end(ap);
 		if (n >= 0 && (size_t)n < sizeof err->msg)
 			snprintf(err->msg + n, sizeof err->msg - (size_t)n, ": %s", strerror(errnum));
+		err->errnum = errnum;
 	}
 	return -1;
 }

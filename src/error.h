@@ -9,6 +9,7 @@
 
 struct ib_error {
 	char msg[IB_REASON_MAX];
+	int errnum;           /* the errno behind msg (ib_fail_errno), else 0 */
 };
 
 /* Formats a reason into err (truncating); returns -1 so callers can write
@@ -16,7 +17,7 @@ struct ib_error {
 int ib_fail(struct ib_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Like ib_fail, with ": strerror(errnum)" appended. */
+/* Like ib_fail, with ": strerror(errnum)" appended and errnum kept. */
 int ib_fail_errno(struct ib_error *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -49,7 +49,8 @@ int image_alloc(struct image *img, uint32_t width, uint32_t height,
 	/* image_check_size proved that stride * height does not overflow. */
 	uint8_t *pixels = malloc(stride * height);
 	if (!pixels)
-		return ib_fail_errno(err, errno, "cannot allocate a %ux%u image", width, height);
+		return ib_fail(err, "out of memory: cannot allocate a %ux%u image (%zu bytes)",
+			       width, height, stride * height);
 	*img = (struct image) {
 		.width = width,
 		.height = height,

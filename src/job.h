@@ -65,6 +65,9 @@ struct job {
 	bool in_place;
 	bool update;                /* --update: skip when the output is newer */
 	bool fsync_outputs;         /* --fsync */
+	bool outputs_among_inputs;  /* outputs may land on input files (--in-place,
+	                             * or an input tree inside -o): never replace an
+	                             * existing file but the task's own input */
 
 	/* pixels */
 	struct step steps[JOB_MAX_STEPS];
@@ -100,6 +103,10 @@ struct job {
 	/* pool and reporting */
 	unsigned jobs;              /* -j */
 	unsigned chunk;             /* --chunk; 0 = auto */
+	unsigned timeout_s;         /* --timeout: seconds one file may take; 0 = none */
+	uint64_t max_memory;        /* --max-memory: address space per worker; 0 = no limit */
+	unsigned max_failures;      /* --max-failures: stop after this many identical
+	                             * write errors in a row; 0 = never */
 	enum progress_mode progress;
 	bool json;
 };

@@ -8,6 +8,7 @@
 #include "icc.h"
 #include "pool.h"
 #include "report.h"
+#include "scan.h"
 
 /* imgbatch thumbnail: opens the cache and runs --clean; 0 or -1. */
 static int prepare_thumbnails(struct job *job)
@@ -45,6 +46,8 @@ int main(int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
+	if (!job.thumbnail && !job.compare)
+		job.outputs_among_inputs = job.in_place || scan_inputs_within(&job, job.out_dir);
 	if (job.thumbnail && prepare_thumbnails(&job) < 0)
 		return 2;
 	if (job.thumbnail && job.nroots == 0 && !job.files_from)

@@ -10,14 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomic.h"
 #include "chunk.h"
 #include "compare_task.h"
 #include "keyset.h"
+#include "runmark.h"
 #include "scan.h"
 #include "task.h"
 #include "wire.h"
@@ -28,6 +31,9 @@
 #define QUEUE_MAX 4096
 /* Scan entries examined between two polls, so results never wait long. */
 #define SCAN_STEP 256
+/* A worker past its deadline gets SIGTERM (it removes its temp file), then
+ * SIGKILL this much later if it is still there. */
+#define TIMEOUT_KILL_GRACE_MS 2000
 
 struct pending {
 	uint64_t id;
@@ -46,6 +52,9 @@ struct slot {
 	int task_fd;            /* write end of this worker's task pipe */
 	struct pending *chunk;  /* tasks sent, in order */
 	size_t chunk_len, reported;
+	uint64_t busy_since_ms; /* when its current task began (chunk sent, last result) */
+	uint64_t timed_out_ms;  /* when the watchdog stopped it; 0 if it did not */
+	size_t timed_out_task;  /* the chunk index it was on then */
 };
 
 struct pool {
@@ -63,7 +72,21 @@ struct pool {
 	uint64_t next_id;
 	struct keyset outputs;
 	pid_t master_pid;
+	char run_id[RUNMARK_ID_MAX];
+	int run_mark_fd;            /* our mark in -o, locked while we run */
+	/* --max-failures: identical write errors in a row */
+	int last_write_errno;
+	unsigned write_failures_in_row;
+	bool giving_up;             /* too many: start no more files */
+	bool lost_busy_worker;      /* one died mid-file: its temp file may remain */
 };
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 /* ---- signals: handlers only set flags and wake poll() via a self-pipe ---- */
 
@@ -279,6 +302,22 @@ static bool output_collides(struct pool *pool, const struct pending *task)
 
 /* ---- scanning into the queue ---- */
 
+/* Only images write outputs, so only they can collide: a colliding name is
+ * sniffed here (rarely) as the worker would sniff it. */
+static bool looks_like_image(const char *path)
+{
+	uint8_t head[CODEC_SNIFF_BYTES];
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return true;  /* unreadable: the collision is the reason given */
+	ssize_t n = read(fd, head, sizeof head);
+	close(fd);
+	return n < 0 || (n > 0 && codec_sniff(head, (size_t)n) != NULL);
+}
+
+#define GAVE_UP_REASON "not started: outputs kept failing to be written (--max-failures)"
+
+
 static void take_scan_item(struct pool *pool, const struct scan_item *item)
 {
 	report_seen(pool->rep);
@@ -292,9 +331,14 @@ static void take_scan_item(struct pool *pool, const struct scan_item *item)
 	if (item->kind != SCAN_FILE) {
 		account_and_free(pool, &task, item->kind == SCAN_SKIP ? RESULT_SKIPPED : RESULT_FAILED,
 				 item->reason);
+	} else if (pool->giving_up) {
+		account_and_free(pool, &task, RESULT_SKIPPED, GAVE_UP_REASON);
 	} else if (output_collides(pool, &task)) {
-		account_and_free(pool, &task, RESULT_FAILED,
-				 "another input of this batch already writes the same output");
+		if (looks_like_image(task.path))
+			account_and_free(pool, &task, RESULT_FAILED,
+					 "another input of this batch already writes the same output");
+		else
+			account_and_free(pool, &task, RESULT_SKIPPED, "not a JPEG or PNG image");
 	} else if (queue_push_back(&pool->queue, task) < 0) {
 		account_and_free(pool, &task, RESULT_FAILED, "out of memory in the master");
 	}
@@ -321,6 +365,20 @@ static void close_slot_fds_in_child(struct pool *pool, int keep)
 	close(pool->result_rd);
 	close(signal_pipe[0]);
 	close(signal_pipe[1]);
+	if (pool->run_mark_fd >= 0)
+		close(pool->run_mark_fd);  /* the mark's lock must die with the master */
+}
+
+/* --max-memory: the worker's allocations beyond it fail (and become an
+ * "out of memory" result) instead of dragging the machine into swap. */
+static void limit_worker_memory(uint64_t bytes)
+{
+	struct rlimit rl;
+	if (!bytes || getrlimit(RLIMIT_AS, &rl) < 0)
+		return;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > bytes)
+		rl.rlim_cur = (rlim_t)bytes;
+	setrlimit(RLIMIT_AS, &rl);
 }
 
 static int spawn_worker(struct pool *pool, struct slot *slot)
@@ -339,6 +397,7 @@ static int spawn_worker(struct pool *pool, struct slot *slot)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() != pool->master_pid)
 			_exit(1);
+		limit_worker_memory(pool->job->max_memory);
 		worker_main(pool->job, fds[0], pool->result_wr, pool->out_root_fd);
 	}
 	int saved = errno;
@@ -352,6 +411,7 @@ static int spawn_worker(struct pool *pool, struct slot *slot)
 	slot->pid = pid;
 	slot->task_fd = fds[1];
 	slot->chunk_len = slot->reported = 0;
+	slot->timed_out_ms = 0;
 	return 0;
 }
 
@@ -379,6 +439,7 @@ static void dispatch_to(struct pool *pool, struct slot *slot)
 		}
 		slot->chunk[slot->chunk_len++] = queue_pop(&pool->queue);
 	}
+	slot->busy_since_ms = now_ms();
 	if (slot->chunk_len > 0 && wire_chunk_send(slot->task_fd, &chunk) < 0) {
 		/* The worker is dead but not yet reaped: its tasks never started. */
 		while (slot->chunk_len > slot->reported)
@@ -401,6 +462,35 @@ static struct slot *slot_of_pid(struct pool *pool, pid_t pid)
 	return NULL;
 }
 
+/* --max-failures: a full disk or a read-only output fails every file the
+ * same way; after N in a row, start no more files instead of churning
+ * through a million of them.  The queue and the rest of the scan are
+ * accounted as skipped. */
+static void note_write_outcome(struct pool *pool, const struct wire_result *res)
+{
+	if (res->status == RESULT_DONE) {
+		pool->write_failures_in_row = 0;
+		return;
+	}
+	if (res->status != RESULT_FAILED || !res->write_errno)
+		return;
+	if (res->write_errno != pool->last_write_errno) {
+		pool->last_write_errno = res->write_errno;
+		pool->write_failures_in_row = 0;
+	}
+	unsigned limit = pool->job->max_failures;
+	if (++pool->write_failures_in_row != limit || !limit || pool->giving_up)
+		return;
+	pool->giving_up = true;
+	fprintf(stderr, "imgbatch: %u outputs in a row failed to be written (%s); "
+		"starting no more files (--max-failures %u)\n", limit,
+		strerror(res->write_errno), limit);
+	while (pool->queue.len > 0) {
+		struct pending t = queue_pop(&pool->queue);
+		account_and_free(pool, &t, RESULT_SKIPPED, GAVE_UP_REASON);
+	}
+}
+
 static void handle_result(struct pool *pool, const struct wire_result *res)
 {
 	struct slot *slot = slot_of_pid(pool, res->worker_pid);
@@ -411,9 +501,11 @@ static void handle_result(struct pool *pool, const struct wire_result *res)
 		return;
 	}
 	struct pending *task = &slot->chunk[slot->reported++];
+	slot->busy_since_ms = now_ms();
 	account(pool, task, (enum result_status)res->status, res->reason, res);
 	free(task->path);
 	task->path = NULL;
+	note_write_outcome(pool, res);
 }
 
 static void drain_results(struct pool *pool)
@@ -450,7 +542,10 @@ static void worker_died(struct pool *pool, struct slot *slot, int status)
 	slot->pid = 0;
 	if (slot->reported < slot->chunk_len) {
 		char reason[IB_REASON_MAX];
-		if (pool->stopping)
+		pool->lost_busy_worker = true;
+		if (slot->timed_out_ms && slot->timed_out_task == slot->reported)
+			snprintf(reason, sizeof reason, "timed out after %u s", pool->job->timeout_s);
+		else if (pool->stopping)
 			snprintf(reason, sizeof reason, "interrupted while processing");
 		else
 			describe_death(status, reason, sizeof reason);
@@ -466,6 +561,27 @@ static void worker_died(struct pool *pool, struct slot *slot, int status)
 	slot->chunk_len = slot->reported = 0;
 	if (!pool->stopping && spawn_worker(pool, slot) < 0)
 		fprintf(stderr, "imgbatch: cannot start a worker: %s\n", strerror(errno));
+}
+
+/* The watchdog: a worker whose current file has run past --timeout is
+ * stopped; worker_died() then fails that file and forks a replacement. */
+static void check_timeouts(struct pool *pool)
+{
+	if (!pool->job->timeout_s)
+		return;
+	uint64_t now = now_ms(), limit = (uint64_t)pool->job->timeout_s * 1000u;
+	for (unsigned i = 0; i < pool->nslots; i++) {
+		struct slot *slot = &pool->slots[i];
+		if (slot->pid <= 0 || slot_idle(slot))
+			continue;
+		if (!slot->timed_out_ms && now - slot->busy_since_ms > limit) {
+			slot->timed_out_ms = now;
+			slot->timed_out_task = slot->reported;
+			kill(slot->pid, SIGTERM);
+		} else if (slot->timed_out_ms && now - slot->timed_out_ms > TIMEOUT_KILL_GRACE_MS) {
+			kill(slot->pid, SIGKILL);
+		}
+	}
 }
 
 static void reap_workers(struct pool *pool)
@@ -556,6 +672,7 @@ static void run_loop(struct pool *pool)
 			begin_stop(pool);
 		if (got_child)
 			reap_workers(pool);
+		check_timeouts(pool);
 		report_progress(pool->rep, pool->scan_done, false);
 	}
 }
@@ -592,6 +709,22 @@ static int open_output_root(const struct job *job, struct stat *st, struct ib_er
 	return fd;
 }
 
+/* Marks our run in -o (workers name temp files after it) and removes what
+ * dead runs left there; see runmark.h. */
+static int claim_output_root(struct pool *pool, struct ib_error *err)
+{
+	runmark_make_id(pool->run_id, sizeof pool->run_id);
+	atomic_set_run_id(pool->run_id);
+	pool->run_mark_fd = runmark_claim(pool->out_root_fd, pool->run_id, err);
+	if (pool->run_mark_fd < 0)
+		return -1;
+	unsigned long removed = runmark_sweep_dead(pool->out_root_fd);
+	if (removed && pool->job->progress != PROGRESS_QUIET)
+		fprintf(stderr, "imgbatch: removed %lu temp file%s left in %s by a run that died\n",
+			removed, removed == 1 ? "" : "s", pool->job->out_dir);
+	return 0;
+}
+
 static int pool_setup(struct pool *pool, const struct job *job, struct report *rep,
 		      struct ib_error *err)
 {
@@ -599,7 +732,7 @@ static int pool_setup(struct pool *pool, const struct job *job, struct report *r
 	pool->job = job;
 	pool->rep = rep;
 	pool->master_pid = getpid();
-	pool->result_rd = pool->result_wr = pool->out_root_fd = -1;
+	pool->result_rd = pool->result_wr = pool->out_root_fd = pool->run_mark_fd = -1;
 	struct stat out_st = { 0 };
 	if (job->thumbnail) {
 		/* the cache is an output tree too: its files are never inputs */
@@ -609,6 +742,8 @@ static int pool_setup(struct pool *pool, const struct job *job, struct report *r
 		   (pool->out_root_fd = open_output_root(job, &out_st, err)) < 0) {
 		return -1;
 	}
+	if (pool->out_root_fd >= 0 && claim_output_root(pool, err) < 0)
+		return -1;
 	pool->scan = scan_open(job, out_st.st_dev, out_st.st_ino, err);
 	if (!pool->scan)
 		return -1;
@@ -646,6 +781,12 @@ static void pool_release(struct pool *pool)
 	free(pool->queue.items);
 	keyset_free(&pool->outputs);
 	scan_close(pool->scan);
+	/* A worker killed mid-write (SIGKILL, SIGSEGV) could not remove its
+	 * temp file; every worker is gone now, so all of ours are leftovers. */
+	if (pool->run_mark_fd >= 0 && pool->lost_busy_worker)
+		runmark_sweep_run(pool->out_root_fd, pool->run_id);
+	if (pool->run_mark_fd >= 0)
+		runmark_release(pool->out_root_fd, pool->run_mark_fd, pool->run_id);
 	if (pool->result_rd >= 0)
 		close(pool->result_rd);
 	if (pool->result_wr >= 0)

@@ -13,6 +13,7 @@
 
 #include "atomic.h"
 #include "output.h"
+#include "runmark.h"
 #include "wire.h"
 
 /* One directory being read.  dev/ino make symlink loops impossible: a
@@ -191,9 +192,10 @@ static int walk_step(struct scan *scan, struct scan_item *item)
 		const char *name = de->d_name;
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			continue;
-		/* Our own temp files, left by an interrupted run writing into an
-		 * input tree, are never inputs. */
-		if (strncmp(name, ATOMIC_TEMP_PREFIX, strlen(ATOMIC_TEMP_PREFIX)) == 0)
+		/* Our own temp files and run marks, left by an interrupted run
+		 * writing into an input tree, are never inputs. */
+		if (strncmp(name, ATOMIC_TEMP_PREFIX, strlen(ATOMIC_TEMP_PREFIX)) == 0 ||
+		    strncmp(name, RUNMARK_PREFIX, strlen(RUNMARK_PREFIX)) == 0)
 			continue;
 		int n = snprintf(scan->path + top->path_len, sizeof scan->path - top->path_len,
 				 "/%s", name);
@@ -298,4 +300,50 @@ int scan_next(struct scan *scan, struct scan_item *item)
 		if (r)
 			return r;
 	}
+}
+
+/* Whether the directory path is the directory dev/ino or lies below it:
+ * walks up through ".." to the root. */
+static bool dir_is_within(const char *path, dev_t dev, ino_t ino)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool within = false;
+	for (int depth = 0; fd >= 0 && depth < 4096 && !within; depth++) {
+		struct stat here, up;
+		if (fstat(fd, &here) < 0)
+			break;
+		within = here.st_dev == dev && here.st_ino == ino;
+		int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = parent;
+		if (fd >= 0 && fstat(fd, &up) == 0 && up.st_dev == here.st_dev &&
+		    up.st_ino == here.st_ino)
+			break;  /* ".." of the root is the root */
+	}
+	if (fd >= 0)
+		close(fd);
+	return within;
+}
+
+bool scan_inputs_within(const struct job *job, const char *out_dir)
+{
+	struct stat out, st;
+	if (!out_dir || stat(out_dir, &out) < 0)
+		return false;
+	if (job->files_from && dir_is_within(".", out.st_dev, out.st_ino))
+		return true;
+	for (unsigned i = 0; i < job->nroots; i++) {
+		const char *root = job->roots[i];
+		char dir[WIRE_MAX_PATH + 1];
+		const char *slash = strrchr(root, '/');
+		if (stat(root, &st) == 0 && S_ISDIR(st.st_mode))
+			snprintf(dir, sizeof dir, "%s", root);
+		else if (slash)
+			snprintf(dir, sizeof dir, "%.*s", slash == root ? 1 : (int)(slash - root), root);
+		else
+			snprintf(dir, sizeof dir, ".");
+		if (dir_is_within(dir, out.st_dev, out.st_ino))
+			return true;
+	}
+	return false;
 }

@@ -7,6 +7,7 @@
 #ifndef IMGBATCH_SCAN_H
 #define IMGBATCH_SCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -40,5 +41,14 @@ struct scan *scan_open(const struct job *job, dev_t exclude_dev, ino_t exclude_i
 int scan_next(struct scan *scan, struct scan_item *item);
 
 void scan_close(struct scan *scan);
+
+/*
+ * Whether outputs written under out_dir may land on files of the input
+ * trees: an input directory (a file root's directory; the current one for
+ * --files-from) is out_dir or lies below it.  Outputs there must then never
+ * replace an existing file, which may be an input not yet (or already)
+ * processed.  A directory that does not exist yet holds no inputs.
+ */
+bool scan_inputs_within(const struct job *job, const char *out_dir);
 
 #endif

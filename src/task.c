@@ -186,6 +186,12 @@ static bool output_is_current(int dir_fd, const char *base, const struct stat *i
 	return out_st.st_mtim.tv_nsec >= in_st->st_mtim.tv_nsec;
 }
 
+static bool path_exists(int dir_fd, const char *base)
+{
+	struct stat st;
+	return fstatat(dir_fd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 static bool would_overwrite_input(int dir_fd, const char *base, const struct stat *in_st)
 {
 	struct stat out_st;
@@ -264,11 +270,18 @@ static int check_outputs(struct task_context *ctx, const struct wire_task *task,
 		int dir_fd = output_dir_fd(ctx, task->path, st->out_names[i], &base, err);
 		if (dir_fd < 0)
 			return -1;
-		if (job->update && output_is_current(dir_fd, base, &st->in_st))
-			current++;
-		if (!job->in_place && would_overwrite_input(dir_fd, base, &st->in_st))
+		bool own_input = would_overwrite_input(dir_fd, base, &st->in_st);
+		if (!job->in_place && own_input)
 			return ib_fail(err, "output %s is the input itself; refusing to overwrite it "
 				       "(use --in-place to mean it)", st->out_names[i]);
+		if (job->update && output_is_current(dir_fd, base, &st->in_st)) {
+			current++;
+			continue;
+		}
+		if (job->outputs_among_inputs && !own_input && path_exists(dir_fd, base))
+			return ib_fail(err, "output %s already exists among the inputs; refusing to "
+				       "replace it (it may be another input of this batch)",
+				       st->out_names[i]);
 	}
 	return current == st->noutputs;
 }
@@ -282,6 +295,14 @@ static void count_output(struct wire_result *res, const struct image *img, uint6
 	}
 	res->outputs++;
 	res->out_bytes += bytes;
+}
+
+/* An output could not be written: the master watches these errnos to stop
+ * a batch that fails every write the same way (--max-failures). */
+static int write_failed(struct wire_result *res, const struct ib_error *err)
+{
+	res->write_errno = err->errnum ? err->errnum : EIO;
+	return -1;
 }
 
 /* Encodes img (which it may change) and commits it as output i. */
@@ -299,7 +320,7 @@ static int write_output(struct task_context *ctx, const struct wire_task *task,
 	int dir_fd = output_dir_fd(ctx, task->path, st->out_names[i], &base, err);
 	if (dir_fd < 0 ||
 	    atomic_write(dir_fd, base, st->encoded.data, st->encoded.len, job->fsync_outputs, err) < 0)
-		return -1;
+		return write_failed(res, err);
 	count_output(res, img, st->encoded.len);
 	return 0;
 }
@@ -376,7 +397,7 @@ static int write_thumbnail(struct task_context *ctx, const struct wire_task *tas
 	if (thumb_entry_write(job->cache.size_fd[output_thumb_size(job, i)], &st->thumb, img,
 			      st->dec.codec->format == FORMAT_JPEG ? "image/jpeg" : "image/png",
 			      p->upright_w, p->upright_h, &bytes, err) < 0)
-		return -1;
+		return write_failed(res, err);
 	count_output(res, img, bytes);
 	return 0;
 }
@@ -463,7 +484,7 @@ void task_run(struct task_context *ctx, const struct wire_task *task, struct wir
 {
 	uint64_t start = now_usec();
 	struct task_state st = { .in_fd = -1 };
-	struct ib_error err = { { 0 } };
+	struct ib_error err = { 0 };
 	memset(res, 0, sizeof *res);
 	res->task_id = task->id;
 	res->worker_pid = (int32_t)getpid();

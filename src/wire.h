@@ -64,6 +64,7 @@ struct wire_result {
 	uint32_t out_width, out_height;       /* of the largest output */
 	uint64_t in_bytes, out_bytes;         /* out_bytes: all outputs together */
 	uint64_t usec;                        /* worker time for this task */
+	int32_t write_errno;                  /* failed writing an output: its errno */
 	/* imgbatch compare (in_width/in_height: the pair's size) */
 	uint8_t pair_status;                  /* enum pair_status */
 	uint8_t pair_allowed;                 /* not a failure (--allow-*, --update-golden) */

@@ -33,6 +33,9 @@ static void install_worker_signals(void)
 	 * decides what happens to the work in hand. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
+	/* Past RLIMIT_FSIZE, write() then fails with EFBIG: a clean failure of
+	 * one file instead of a dead worker. */
+	sigaction(SIGXFSZ, &sa, NULL);
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &sa, NULL);
 	sigset_t none;

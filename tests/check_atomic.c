@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "scratch_dir.h"
 
 /*
  * Every test runs in its own process (main() forces CK_FORK), so the temp
@@ -23,41 +24,6 @@
  */
 
 /* ---- helpers --------------------------------------------------------------- */
-
-static char tmp_root[64];
-static int root_fd = -1;
-
-static void make_root(void)
-{
-	strcpy(tmp_root, "/tmp/check_atomic.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmp_root));
-	root_fd = open(tmp_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ck_assert_int_ge(root_fd, 0);
-	umask(022);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static void remove_root(void)
-{
-	close(root_fd);
-	ck_assert_int_eq(nftw(tmp_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
-static void put_file(int dir_fd, const char *name, const char *content)
-{
-	int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, content, strlen(content)), (ssize_t)strlen(content));
-	ck_assert_int_eq(close(fd), 0);
-}
 
 /* Reads name (at most cap - 1 bytes) into buf; returns the length. */
 static size_t get_file(int dir_fd, const char *name, char *buf, size_t cap)
@@ -115,7 +81,7 @@ static void temp_name_of(pid_t pid, unsigned n, char *buf, size_t cap)
 
 START_TEST(test_write_creates_exact_content)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char buf[64], list[256];
 	struct stat st;
 
@@ -142,7 +108,7 @@ END_TEST
 
 START_TEST(test_write_overwrites)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char buf[64], list[256];
 
 	make_root();
@@ -159,7 +125,7 @@ END_TEST
 /* renameat replaces the link itself; what it pointed to is left alone. */
 START_TEST(test_write_replaces_planted_symlink)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char outside[64] = "/tmp/check_atomic_out.XXXXXX";
 	char target[128], buf[64], list[256];
 	struct stat st;
@@ -192,7 +158,7 @@ END_TEST
 
 START_TEST(test_write_rejects_bad_names)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char list[256];
 
 	make_root();
@@ -213,7 +179,7 @@ END_TEST
 /* A leftover temp file of a dead process that had our pid is skipped. */
 START_TEST(test_write_skips_stale_temp_name)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char stale[64], want[256], list[256], buf[64];
 
 	make_root();
@@ -259,7 +225,7 @@ static void write_over_limit(enum xfsz_mode mode, int report_fd)
 {
 	static char big[10000];
 	struct rlimit lim = { 4096, 4096 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
@@ -359,7 +325,7 @@ END_TEST
  * the name the write used must survive atomic_cleanup_on_signal(). */
 START_TEST(test_cleanup_after_write_is_noop)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char used[64], buf[64];
 
 	make_root();
@@ -371,6 +337,29 @@ START_TEST(test_cleanup_after_write_is_noop)
 	ck_assert_str_eq(buf, "data");
 	ck_assert_uint_eq(get_file(root_fd, used, buf, sizeof buf), 4);
 	ck_assert_str_eq(buf, "bait");
+	remove_root();
+}
+END_TEST
+
+/* With a run id, temp names carry it: with every name that the write could
+ * try taken (100 of them, from the same run id and pid), it must fail. */
+START_TEST(test_temp_names_carry_run_id)
+{
+	struct ib_error err = { 0 };
+	char name[128];
+
+	make_root();
+	atomic_set_run_id("host.example-42");
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof name, ATOMIC_TEMP_PREFIX "host.example-42-%ld-%d",
+			 (long)getpid(), i);
+		put_file(root_fd, name, "taken");
+	}
+	ck_assert_int_eq(atomic_write(root_fd, "f", "data", 4, false, &err), -1);
+	ck_assert_str_eq(err.msg, "creating a temp file for f: File exists");
+	ck_assert(!exists_at(root_fd, "f"));
+	atomic_set_run_id("");
+	ck_assert_int_eq(atomic_write(root_fd, "f", "data", 4, false, &err), 0);
 	remove_root();
 }
 END_TEST
@@ -388,7 +377,7 @@ static void assert_same_dir(int a, int b)
 
 START_TEST(test_open_dir_base)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	const char *const rels[] = { "", ".", "./", ".//.", "././" };
 
 	make_root();
@@ -405,7 +394,7 @@ END_TEST
 
 START_TEST(test_open_dir_creates_nested)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char path[128], list[256];
 	struct stat st;
 	int fd, again;
@@ -437,7 +426,7 @@ END_TEST
 
 START_TEST(test_open_dir_rejects_bad_paths)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char list[256], rel[300];
 
 	make_root();
@@ -463,7 +452,7 @@ END_TEST
 
 START_TEST(test_open_dir_refuses_symlink)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char outside[64] = "/tmp/check_atomic_out.XXXXXX";
 	char list[256];
 	int out_fd;
@@ -498,7 +487,7 @@ END_TEST
  * one must succeed and write its file there.  Several rounds widen the race. */
 static void race_child(int go_fd, const char *rel, int index)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char name[16], c;
 	int fd;
 
@@ -520,7 +509,7 @@ START_TEST(test_open_dir_concurrent_creation)
 		char rel[64], list[256];
 		pid_t pids[CHILDREN];
 		int go[2], status, fd;
-		struct ib_error err = { "" };
+		struct ib_error err = { 0 };
 
 		snprintf(rel, sizeof rel, "r%d/s/t/u", round);
 		ck_assert_int_eq(pipe(go), 0);
@@ -558,6 +547,7 @@ static Suite *atomic_suite(void)
 	tcase_add_test(tc, test_write_replaces_planted_symlink);
 	tcase_add_test(tc, test_write_rejects_bad_names);
 	tcase_add_test(tc, test_write_skips_stale_temp_name);
+	tcase_add_test(tc, test_temp_names_carry_run_id);
 	tcase_add_test(tc, test_write_failure_leaves_destination);
 	tcase_add_test(tc, test_cleanup_on_signal_removes_temp);
 	tcase_add_test(tc, test_signal_without_cleanup_leaves_temp);

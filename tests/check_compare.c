@@ -15,7 +15,7 @@ static const uint8_t white[4] = { 255, 255, 255, 255 };
 static void make_image(struct image *img, uint32_t w, uint32_t h, uint32_t channels,
 		       uint32_t depth)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_msg(image_alloc(img, w, h, channels, depth, 0, &err) == 0, "%s", err.msg);
 	memset(img->pixels, 0, img->stride * h);
 }
@@ -49,7 +49,7 @@ static struct compare_result compare_ok(const struct image *a, const struct imag
 					const struct compare_options *o, struct image *diff)
 {
 	struct compare_result r;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_msg(compare_images(a, b, o, diff, &r, &err) == 0, "%s", err.msg);
 	return r;
 }
@@ -222,7 +222,7 @@ START_TEST(test_bad_options)
 	struct image a, b, diff;
 	struct compare_options o;
 	struct compare_result r;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_filled(&a, 2, 2, black);
 	make_filled(&b, 2, 2, white);
@@ -253,7 +253,7 @@ START_TEST(test_size_differs)
 	struct image a, b, diff;
 	struct compare_options o;
 	struct compare_result r;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_filled(&a, 640, 480, white);
 	make_filled(&b, 640, 481, white);

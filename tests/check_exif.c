@@ -258,7 +258,7 @@ static void make_source(struct image *img, uint32_t channels, uint32_t depth)
 static void check_orientation(uint32_t channels, uint32_t depth, int o)
 {
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	make_source(&img, channels, depth);
 	ck_assert_int_eq(exif_apply_orientation(&img, o, &err), 0);
 	ck_assert_uint_eq(img.width, expected[o].w);
@@ -324,7 +324,7 @@ END_TEST
 START_TEST(test_apply_identity_keeps_pixels)
 {
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	make_source(&img, 3, 8);
 	uint8_t *pixels = img.pixels;
 	ck_assert_int_eq(exif_apply_orientation(&img, 1, &err), 0);
@@ -339,7 +339,7 @@ START_TEST(test_apply_invalid_orientation)
 	static const int bad[] = { 0, 9, -1 };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct image img;
-		struct ib_error err = { "" };
+		struct ib_error err = { 0 };
 		make_source(&img, 1, 8);
 		uint8_t *pixels = img.pixels;
 		ck_assert_int_eq(exif_apply_orientation(&img, bad[i], &err), -1);
@@ -355,7 +355,7 @@ END_TEST
 START_TEST(test_apply_round_trip_large)
 {
 	struct image img, orig;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(image_alloc(&img, 37, 23, 3, 8, 0, &err), 0);
 	ck_assert_int_eq(image_alloc(&orig, 37, 23, 3, 8, 0, &err), 0);
 	for (uint32_t y = 0; y < 23; y++)

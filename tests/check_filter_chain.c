@@ -32,7 +32,7 @@ static int record(const struct filter *f, const char *args, void *ctx, struct ib
 
 static void parse_ok(const char *spec, struct seen *s)
 {
-	struct ib_error err = { { 0 } };
+	struct ib_error err = { 0 };
 
 	memset(s, 0, sizeof *s);
 	ck_assert_msg(filter_spec_parse(spec, record, s, &err) == 0, "%s: %s", spec, err.msg);
@@ -40,7 +40,7 @@ static void parse_ok(const char *spec, struct seen *s)
 
 static void parse_fails(const char *spec, const char *message)
 {
-	struct ib_error err = { { 0 } };
+	struct ib_error err = { 0 };
 	struct seen s = { 0 };
 
 	ck_assert_int_eq(filter_spec_parse(spec, record, &s, &err), -1);
@@ -83,7 +83,7 @@ END_TEST
 
 START_TEST(chain_stops_at_first_failure)
 {
-	struct ib_error err = { { 0 } };
+	struct ib_error err = { 0 };
 	struct seen s = { .fail_at = 2 };
 
 	ck_assert_int_eq(filter_spec_parse("flip,flop,transpose", record, &s, &err), -1);
@@ -110,7 +110,7 @@ END_TEST
 
 START_TEST(args_scanner)
 {
-	struct ib_error err = { { 0 } };
+	struct ib_error err = { 0 };
 	struct arg_scan s;
 	double v;
 	bool percent;
@@ -188,7 +188,7 @@ static double halve(double v, const void *ctx)
 
 START_TEST(curve_leaves_alpha)
 {
-	struct ib_error err = { { 0 } };
+	struct ib_error err = { 0 };
 	struct image img;
 
 	ck_assert_int_eq(image_alloc(&img, 2, 1, 2, 16, 0, &err), 0);
@@ -205,7 +205,7 @@ END_TEST
 
 START_TEST(float_copy_premultiplies_and_restores)
 {
-	struct ib_error err = { { 0 } };
+	struct ib_error err = { 0 };
 	struct image img;
 	struct fimage f;
 

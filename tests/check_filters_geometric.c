@@ -86,7 +86,7 @@ static int run(const struct filter *f, const char *args, struct image *img,
 /* Applies f=args to img, which must succeed. */
 static void apply_ok(const struct filter *f, const char *args, struct image *img)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_msg(run(f, args, img, &err) == 0, "%s=%s: %s", f->name, args, err.msg);
 }
@@ -94,7 +94,7 @@ static void apply_ok(const struct filter *f, const char *args, struct image *img
 static void parse_fails(const struct filter *f, const char *args, const char *message)
 {
 	struct filter_params params;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_int_eq(f->parse(args, &params, &err), -1);
 	ck_assert_str_eq(err.msg, message);
@@ -104,7 +104,7 @@ static void size_of(const struct filter *f, const char *args, uint32_t in_w, uin
 		    uint32_t out_w, uint32_t out_h)
 {
 	struct filter_params params;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	uint32_t w, h;
 
 	ck_assert_int_eq(f->parse(args, &params, &err), 0);
@@ -505,7 +505,7 @@ END_TEST
 START_TEST(test_crop_clips_to_the_image)
 {
 	struct image img = make_4x3();
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	/* [-1, 2) x [-1, 1) meets the image in [0, 2) x [0, 1) */
 	apply_ok(&filter_crop, "3x2-1-1", &img);

@@ -23,7 +23,7 @@ static struct image make(uint32_t w, uint32_t h, uint32_t channels, uint32_t dep
 			 const uint32_t *samples)
 {
 	struct image img = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	size_t n = (size_t)w * channels;
 
 	ck_assert_msg(image_alloc(&img, w, h, channels, depth, 0, &err) == 0, "%s", err.msg);
@@ -72,7 +72,7 @@ static void expect_same(const struct image *a, const struct image *b)
 static void run(const struct filter *f, const char *args, struct image *img)
 {
 	struct filter_params params;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_msg(f->parse(args, &params, &err) == 0, "%s=%s: %s", f->name,
 		      args ? args : "(null)", err.msg);
@@ -111,7 +111,7 @@ static void check_same(const struct filter *f, const char *a, const char *b, uin
 static void expect_parse_error(const struct filter *f, const char *args, const char *msg)
 {
 	struct filter_params params;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_int_eq(f->parse(args, &params, &err), -1);
 	ck_assert_str_eq(err.msg, msg);
@@ -120,7 +120,7 @@ static void expect_parse_error(const struct filter *f, const char *args, const c
 static void expect_parse_ok(const struct filter *f, const char *args)
 {
 	struct filter_params params;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_msg(f->parse(args, &params, &err) == 0, "%s=%s: %s", f->name, args, err.msg);
 }

@@ -31,7 +31,7 @@ static struct image make_image(uint32_t channels, uint32_t depth, uint32_t width
 			       const uint32_t *samples)
 {
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_msg(image_alloc(&img, width, 1, channels, depth, 0, &err) == 0, "%s", err.msg);
 	for (uint32_t x = 0; x < width; x++)
@@ -60,7 +60,7 @@ static void expect_image(struct image *img, uint32_t channels, uint32_t depth, u
 
 static void parse_ok(const struct filter *f, const char *args, struct filter_params *params)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	memset(params, 0, sizeof *params);
 	ck_assert_msg(f->parse(args, params, &err) == 0, "%s=%s: %s", f->name,
@@ -70,7 +70,7 @@ static void parse_ok(const struct filter *f, const char *args, struct filter_par
 static void parse_fails(const struct filter *f, const char *args, const char *reason)
 {
 	struct filter_params params;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_int_eq(f->parse(args, &params, &err), -1);
 	ck_assert_str_eq(err.msg, reason);
@@ -101,7 +101,7 @@ static void expect_filter(const struct filter *f, const char *args,
 			  uint32_t out_channels, const uint32_t *out)
 {
 	struct filter_params params;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct image img = make_image(in_channels, depth, width, in);
 
 	parse_ok(f, args, &params);
@@ -142,7 +142,7 @@ START_TEST(test_size_kept)
 	for (size_t l = 0; l < sizeof layouts / sizeof layouts[0]; l++) {
 		struct image img;
 		struct filter_params params;
-		struct ib_error err = { "" };
+		struct ib_error err = { 0 };
 
 		ck_assert_int_eq(image_alloc(&img, 3, 2, layouts[l][0], layouts[l][1], 0, &err), 0);
 		for (uint32_t y = 0; y < 2; y++)

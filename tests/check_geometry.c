@@ -135,7 +135,7 @@ static const struct resize_case extreme_cases[] = {
 static void check_resize(const struct resize_case *c)
 {
 	struct geometry geom;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	uint32_t w = 0, h = 0;
 
 	ck_assert_msg(geometry_parse(c->geometry, &geom, &err) == 0,
@@ -167,7 +167,7 @@ END_TEST
 static struct geometry parse_ok(const char *text)
 {
 	struct geometry geom;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_msg(geometry_parse(text, &geom, &err) == 0, "'%s' rejected: %s", text, err.msg);
 	return geom;
@@ -276,7 +276,7 @@ START_TEST(test_parse_rejects)
 {
 	const struct rejected_case *c = &rejected_cases[_i];
 	struct geometry geom = { .width = 7, .flags = GEOM_EXACT };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_int_eq(geometry_parse(c->text, &geom, &err), -1);
 	ck_assert_str_eq(err.msg, c->reason);
@@ -295,7 +295,7 @@ END_TEST
 
 START_TEST(test_parse_long_numbers)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct geometry geom;
 
 	/* a number too long to read is out of range, not cut in two */

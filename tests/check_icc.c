@@ -57,7 +57,7 @@ static void expect_unchanged(struct image *img, const uint8_t *icc, size_t icc_l
 {
 	size_t size = img->stride * img->height;
 	uint8_t *before = malloc(size);
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_ptr_nonnull(before);
 	memcpy(before, img->pixels, size);
@@ -147,7 +147,7 @@ static void check_cmyk_jpeg(bool adobe, const uint8_t *icc, size_t icc_len,
 	uint8_t *jpg = cmyk_jpeg(adobe, icc, icc_len, &len);
 	struct decoder d = { 0 };
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_msg(codec_jpeg.open(&d, jpg, len, &err) == 0, "open: %s", err.msg);
 	ck_assert_ptr_null(d.info.icc);
@@ -331,7 +331,7 @@ START_TEST(test_adobe_greys)
 {
 	struct profile adobe = adobe_rgb();
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_near(255 * srgb_encode(pow(128 / 255.0, ADOBE_GAMMA)), 129.03, 0.01);
 	make_image(&img, 256, 2, 3, 8);
@@ -364,7 +364,7 @@ START_TEST(test_adobe_green_clips)
 {
 	struct profile adobe = adobe_rgb();
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_image(&img, 1, 1, 3, 8);
 	memcpy(sample8(&img, 0, 0), (uint8_t[]){ 0, 255, 0 }, 3);
@@ -382,7 +382,7 @@ START_TEST(test_srgb_identity_ramp)
 {
 	struct profile s = srgb();
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_image(&img, 256, 2, 3, 8);
 	for (uint32_t y = 0; y < 2; y++)
@@ -417,7 +417,7 @@ START_TEST(test_16bit)
 {
 	struct profile adobe = adobe_rgb(), s = srgb();
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_image(&img, 257, 2, 3, 16);
 	for (uint32_t y = 0; y < 2; y++)
@@ -455,7 +455,7 @@ END_TEST
 static void check_alpha_exact(uint32_t channels, uint32_t depth, const struct profile *prof)
 {
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	uint32_t alpha = channels - 1;
 
 	make_image(&img, 300, 2, channels, depth);
@@ -499,7 +499,7 @@ START_TEST(test_rgba_colour)
 {
 	struct profile adobe = adobe_rgb();
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_image(&img, 1, 1, 4, 8);
 	memcpy(sample8(&img, 0, 0), (uint8_t[]){ 128, 128, 128, 7 }, 4);
@@ -519,7 +519,7 @@ START_TEST(test_gray_linear_to_srgb)
 {
 	struct profile gray = gray_linear();
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	double want8 = 255 * srgb_encode(128 / 255.0);
 	double want16 = 65535 * srgb_encode(0.5);
 
@@ -618,7 +618,7 @@ START_TEST(test_cmyk_rows)
 
 	for (int inverted = 0; inverted < 2; inverted++) {
 		struct icc_cmyk *t = NULL;
-		struct ib_error err = { "" };
+		struct ib_error err = { 0 };
 		uint8_t in[N_PATCHES * 4], out[N_PATCHES * 3];
 
 		ck_assert_int_eq(icc_cmyk_open(&t, cmyk.data, cmyk.len, inverted, &err),
@@ -640,7 +640,7 @@ START_TEST(test_cmyk_open_refusals)
 	struct profile adobe = adobe_rgb();
 	uint8_t garbage[300];
 	struct icc_cmyk *t = (struct icc_cmyk *)&t;     /* anything but NULL */
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_int_eq(icc_cmyk_open(&t, adobe.data, adobe.len, false, &err), ICC_UNCHANGED);
 	ck_assert_ptr_null(t);
@@ -724,7 +724,7 @@ START_TEST(test_cmyk_open_unavailable)
 {
 	uint8_t garbage[300];
 	struct icc_cmyk *t = (struct icc_cmyk *)&t;     /* anything but NULL */
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_garbage(garbage, sizeof garbage);
 	ck_assert_int_eq(icc_cmyk_open(&t, garbage, sizeof garbage, false, &err), ICC_UNCHANGED);

@@ -15,7 +15,7 @@ static void expect_size_ok(uint32_t w, uint32_t h, uint32_t channels, uint32_t d
 			   uint64_t max_pixels, size_t stride)
 {
 	size_t got = UNTOUCHED;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_msg(image_check_size(w, h, channels, depth, max_pixels, &got, &err) == 0,
 		      "%ux%u: %s", w, h, err.msg);
 	ck_assert_uint_eq(got, stride);
@@ -25,7 +25,7 @@ static void expect_size_refused(uint32_t w, uint32_t h, uint32_t channels, uint3
 				uint64_t max_pixels, const char *reason)
 {
 	size_t got = UNTOUCHED;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(image_check_size(w, h, channels, depth, max_pixels, &got, &err), -1);
 	ck_assert_str_eq(err.msg, reason);
 	ck_assert_uint_eq(got, UNTOUCHED);
@@ -107,7 +107,7 @@ END_TEST
 START_TEST(test_alloc_free)
 {
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	memset(&img, 0xA5, sizeof img);
 	ck_assert_int_eq(image_alloc(&img, 5, 3, 2, 16, 15, &err), 0);
@@ -137,7 +137,7 @@ START_TEST(test_alloc_refusals_leave_image_zeroed)
 {
 	static const struct image zero;
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	memset(&img, 0xA5, sizeof img);
 	ck_assert_int_eq(image_alloc(&img, 5, 3, 2, 16, 14, &err), -1);
@@ -171,7 +171,7 @@ END_TEST
 /* 4x3 RGB, pixel (x, y) = (x, y, 10x + y). */
 static void make_rgb_grid(struct image *img)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(image_alloc(img, 4, 3, 3, 8, 0, &err), 0);
 	for (uint32_t y = 0; y < 3; y++)
 		for (uint32_t x = 0; x < 4; x++) {
@@ -191,7 +191,7 @@ START_TEST(test_crop)
 	static const uint8_t corner[] = { 3, 2, 32 };
 	static const uint8_t column[] = { 0, 0, 0, 0, 1, 1, 0, 2, 2 };
 	struct image src, dst;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_rgb_grid(&src);
 	ck_assert_int_eq(image_crop(&src, 1, 1, 2, 2, &dst, &err), 0);
@@ -222,7 +222,7 @@ END_TEST
 START_TEST(test_crop_16_bit)
 {
 	struct image src, dst;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	/* 3x2 gray+alpha, samples (100y + 10x, 100y + 10x + 1). */
 	ck_assert_int_eq(image_alloc(&src, 3, 2, 2, 16, 0, &err), 0);
@@ -251,7 +251,7 @@ static void expect_crop_refused(const struct image *src, uint32_t x, uint32_t y,
 				uint32_t w, uint32_t h, const char *reason)
 {
 	struct image dst;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(image_crop(src, x, y, w, h, &dst, &err), -1);
 	ck_assert_str_eq(err.msg, reason);
 }
@@ -335,7 +335,7 @@ static const struct rgb8 black = { 0, 0, 0 };
 static void make_row(struct image *img, uint32_t n, uint32_t channels, uint32_t depth,
 		     const uint16_t *samples)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(image_alloc(img, n, 1, channels, depth, 0, &err), 0);
 	for (uint32_t i = 0; i < n * channels; i++) {
 		if (depth == 16)
@@ -351,7 +351,7 @@ static void expect_prepared(const uint16_t *samples, uint32_t n, uint32_t channe
 			    uint32_t out_channels)
 {
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_row(&img, n, channels, depth, samples);
 	ck_assert_int_eq(image_prepare_for_jpeg(&img, bg, &err), 0);
@@ -485,7 +485,7 @@ START_TEST(test_prepare_rgba16_two_rows)
 		255, 0, 128, 0, 0, 0, 152, 50, 139,
 	};
 	struct image img;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_int_eq(image_alloc(&img, 3, 2, 4, 16, 0, &err), 0);
 	for (uint32_t i = 0; i < 24; i++)
@@ -508,7 +508,7 @@ START_TEST(test_prepare_8_bit_unchanged)
 		.width = 2, .height = 2, .channels = 3, .depth = 8,
 		.stride = 8, .pixels = pixels,
 	};
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	for (size_t i = 0; i < sizeof pixels; i++)
 		pixels[i] = (uint8_t)(i * 13);
@@ -537,7 +537,7 @@ START_TEST(test_prepare_rejects_layout)
 		.width = 1, .height = 1, .channels = 5, .depth = 8,
 		.stride = 5, .pixels = pixels,
 	};
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_int_eq(image_prepare_for_jpeg(&img, white, &err), -1);
 	ck_assert_str_eq(err.msg, "unsupported image layout: 5 channels of 8 bits");

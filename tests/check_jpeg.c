@@ -16,7 +16,7 @@
 /* A smooth test pattern: horizontal, vertical and diagonal ramps. */
 static void make_gradient(struct image *img, uint32_t w, uint32_t h, uint32_t channels)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(image_alloc(img, w, h, channels, 8, 0, &err), 0);
 	for (uint32_t y = 0; y < h; y++) {
 		uint8_t *row = image_row(img, y);
@@ -46,7 +46,7 @@ static void encode_ok(const struct image *img, int quality, bool progressive,
 		.icc = icc,
 		.icc_len = icc_len,
 	};
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_msg(codec_jpeg.encode(img, &opts, out, &err) == 0, "encode: %s", err.msg);
 	ck_assert_uint_gt(out->len, 3);
 }
@@ -73,7 +73,7 @@ static int decode_jpeg(const uint8_t *data, size_t len, uint32_t min_w, uint32_t
 static void decode_ok(const struct buffer *jpg, uint32_t min_w, uint32_t min_h,
 		      struct image *out, struct image_info *info)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_msg(decode_jpeg(jpg->data, jpg->len, min_w, min_h, 0, out, info, &err) == 0,
 		      "decode: %s", err.msg);
 }
@@ -81,7 +81,7 @@ static void decode_ok(const struct buffer *jpg, uint32_t min_w, uint32_t min_h,
 static void expect_decode_failure(const uint8_t *data, size_t len, const char *reason)
 {
 	struct image out;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(decode_jpeg(data, len, 0, 0, 0, &out, NULL, &err), -1);
 	ck_assert_str_eq(err.msg, reason);
 	ck_assert_ptr_null(out.pixels);
@@ -320,7 +320,7 @@ START_TEST(test_encode_appends)
 	encode_ok(&img, 80, false, NULL, 0, &jpg);
 	ck_assert_mem_eq(jpg.data, "abc\xFF\xD8\xFF", 6);
 	ck_assert_mem_eq(jpg.data + jpg.len - 2, "\xFF\xD9", 2);
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(decode_jpeg(jpg.data + 3, jpg.len - 3, 0, 0, 0, &back, NULL, &err), 0);
 	ck_assert_uint_eq(back.width, 16);
 	image_free(&img);
@@ -363,7 +363,7 @@ START_TEST(test_encode_rejects_layouts)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct image img;
 		struct buffer jpg = { 0 };
-		struct ib_error err = { "" };
+		struct ib_error err = { 0 };
 		ck_assert_int_eq(image_alloc(&img, 4, 4, cases[i].channels, cases[i].depth, 0, &err), 0);
 		memset(img.pixels, 0, img.stride * 4);
 		ck_assert_int_eq(codec_jpeg.encode(&img, &opts, &jpg, &err), -1);
@@ -378,7 +378,7 @@ START_TEST(test_encode_rejects_options)
 {
 	struct image img;
 	struct buffer jpg = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	static const uint8_t icc[16];
 	make_gradient(&img, 8, 8, 3);
 
@@ -403,7 +403,7 @@ START_TEST(test_encode_libjpeg_error_restores_buffer)
 {
 	struct image img;
 	struct buffer jpg = { malloc(2), 2, 2 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct encode_options opts = { .quality = 90 };
 	ck_assert_ptr_nonnull(jpg.data);
 	memcpy(jpg.data, "ok", 2);
@@ -443,7 +443,7 @@ START_TEST(test_shrink_on_load)
 	struct image img, back;
 	struct image_info info;
 	struct buffer jpg = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(image_alloc(&img, 1600, 1200, 3, 8, 0, &err), 0);
 	fill_flat(&img, 200);
 	encode_ok(&img, 75, false, NULL, 0, &jpg);
@@ -572,7 +572,7 @@ START_TEST(test_unknown_color_space)
 	};
 	struct buffer jpg = { 0 };
 	struct decoder d = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	compress_raw(&raw, &jpg);
 	ck_assert_int_eq(codec_jpeg.open(&d, jpg.data, jpg.len, &err), -1);
 	ck_assert_str_eq(err.msg, "JPEG: unsupported colour space (2 components)");
@@ -597,7 +597,7 @@ static void check_truncations(bool progressive)
 	expect_decode_failure(jpg.data, jpg.len - 2, TRUNCATED);
 	/* Cut inside the header: open fails. */
 	struct decoder d = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(codec_jpeg.open(&d, jpg.data, 30, &err), -1);
 	ck_assert_str_eq(err.msg, TRUNCATED);
 	ck_assert_ptr_null(d.state);
@@ -621,7 +621,7 @@ START_TEST(test_garbage_after_soi)
 {
 	uint8_t junk[200];
 	struct decoder d = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	junk[0] = 0xFF;
 	junk[1] = 0xD8;
 	for (size_t i = 2; i < sizeof junk; i++)
@@ -656,7 +656,7 @@ START_TEST(test_not_a_jpeg)
 {
 	static const uint8_t png[] = { 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A };
 	struct decoder d = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(codec_jpeg.open(&d, png, sizeof png, &err), -1);
 	ck_assert_str_eq(err.msg, "JPEG: Not a JPEG file: starts with 0x89 0x50");
 	ck_assert_int_eq(codec_jpeg.open(&d, png, 0, &err), -1);
@@ -704,7 +704,7 @@ START_TEST(test_max_pixels)
 {
 	struct image img, back;
 	struct buffer jpg = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	make_gradient(&img, 10, 10, 3);
 	encode_ok(&img, 90, false, NULL, 0, &jpg);
 	ck_assert_int_eq(decode_jpeg(jpg.data, jpg.len, 0, 0, 50, &back, NULL, &err), -1);
@@ -730,7 +730,7 @@ START_TEST(test_max_pixels_huge_header)
 	struct image img, back;
 	struct image_info info;
 	struct buffer jpg = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	make_gradient(&img, 16, 16, 3);
 	encode_ok(&img, 90, false, NULL, 0, &jpg);
 	size_t sof = find_marker(&jpg, 0xC0);
@@ -760,7 +760,7 @@ static void check_icc_round_trip(size_t len)
 		icc[i] = (uint8_t)(i * 7 + i / 251);
 	struct image img, back;
 	struct buffer jpg = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	make_gradient(&img, 16, 16, 3);
 	encode_ok(&img, 90, false, icc, len, &jpg);
 
@@ -797,7 +797,7 @@ START_TEST(test_icc_absent)
 	struct image img;
 	struct buffer jpg = { 0 };
 	struct decoder d = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	make_gradient(&img, 8, 8, 1);
 	encode_ok(&img, 90, false, NULL, 0, &jpg);
 	ck_assert_int_eq(codec_jpeg.open(&d, jpg.data, jpg.len, &err), 0);

@@ -69,7 +69,7 @@ static const struct expand_case good[] = {
 START_TEST(test_expand_good)
 {
 	const struct expand_case *c = &good[_i];
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char buf[512];
 
 	ck_assert_msg(output_expand(c->tmpl, c->rel, c->in, c->out, c->w, c->h,
@@ -117,7 +117,7 @@ static const struct reject_case bad[] = {
 START_TEST(test_expand_bad)
 {
 	const struct reject_case *c = &bad[_i];
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char buf[64] = "sentinel";
 
 	ck_assert_msg(output_expand(c->tmpl, c->rel, J, J, 0, 0, buf, sizeof buf,
@@ -131,7 +131,7 @@ END_TEST
  * raw expansion "/a.jpg" would need 7. */
 START_TEST(test_expand_cap_exact)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char buf[6];
 
 	ck_assert_int_eq(output_expand(DEF, "a.jpg", J, J, 0, 0, buf, 6, &err), 0);
@@ -162,7 +162,7 @@ static char *repeat(char c, size_t n, const char *suffix)
 /* A component may be 255 bytes (NAME_MAX), never 256, wherever it is. */
 START_TEST(test_expand_component_limit)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char buf[1024];
 	char *name255 = repeat('n', 251, ".jpg");
 	char *name256 = repeat('n', 252, ".jpg");
@@ -191,7 +191,7 @@ END_TEST
 /* The canonical extension comes from the codec; no codec, no name. */
 START_TEST(test_expand_unknown_format)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char buf[64];
 
 	ck_assert_int_eq(output_expand(DEF, "a", J, FORMAT_UNKNOWN, 0, 0, buf,
@@ -208,7 +208,7 @@ END_TEST
 
 START_TEST(test_template_check)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_int_eq(output_template_check(DEF, &err), 0);
 	ck_assert_int_eq(output_template_check("{dir}/{stem}_{w}x{h}.{ext}", &err), 0);

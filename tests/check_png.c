@@ -37,7 +37,7 @@ static uint32_t crc32_update(uint32_t crc, const uint8_t *data, size_t len)
 
 static void append(struct buffer *buf, const void *data, size_t len)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_msg(buffer_append(buf, data, len, &err) == 0, "append: %s", err.msg);
 }
 
@@ -211,7 +211,7 @@ static int decode_png(const uint8_t *data, size_t len, uint64_t max_pixels,
 
 static void decode_ok(const struct buffer *png, struct image *out, struct image_info *info)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_msg(decode_png(png->data, png->len, 0, out, info, &err) == 0,
 		      "decode: %s", err.msg);
 }
@@ -220,7 +220,7 @@ static void decode_ok(const struct buffer *png, struct image *out, struct image_
 static void expect_open_failure(const uint8_t *data, size_t len, const char *reason)
 {
 	struct decoder d = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(codec_png.open(&d, data, len, &err), -1);
 	ck_assert_str_eq(err.msg, reason);
 	ck_assert_ptr_null(d.state);
@@ -232,7 +232,7 @@ static void expect_decode_failure(const uint8_t *data, size_t len, uint64_t max_
 {
 	struct decoder d = { 0 };
 	struct image out;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_msg(codec_png.open(&d, data, len, &err) == 0, "open: %s", err.msg);
 	memset(&out, 0xA5, sizeof out);
 	ck_assert_int_eq(codec_png.decode(&d, 0, 0, max_pixels, &out, &err), -1);
@@ -272,7 +272,7 @@ static void encode_ok(const struct image *img, int compression, const uint8_t *i
 		.icc = icc,
 		.icc_len = icc_len,
 	};
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_msg(codec_png.encode(img, &opts, out, &err) == 0, "encode: %s", err.msg);
 }
 
@@ -280,7 +280,7 @@ static void encode_ok(const struct image *img, int compression, const uint8_t *i
 static void make_pattern(struct image *img, uint32_t w, uint32_t h, uint32_t channels,
 			 uint32_t depth)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(image_alloc(img, w, h, channels, depth, 0, &err), 0);
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++)
@@ -359,7 +359,7 @@ END_TEST
 START_TEST(test_buffer_append)
 {
 	struct buffer buf = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	uint8_t *big = malloc(300000);
 
 	ck_assert_ptr_nonnull(big);
@@ -392,7 +392,7 @@ START_TEST(test_buffer_append_overflow)
 {
 	uint8_t byte = 0;
 	struct buffer buf = { &byte, SIZE_MAX - 1, SIZE_MAX - 1 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_int_eq(buffer_append(&buf, &byte, 2, &err), -1);
 	ck_assert_str_eq(err.msg, "output too large");
@@ -554,7 +554,7 @@ START_TEST(test_decode_layout)
 	struct buffer png = { 0 };
 	struct decoder d = { 0 };
 	struct image out;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	write_with_libpng(spec, lc->raw, lc->raw_len, &png);
 	ck_assert_uint_eq(lc->expect_len, (size_t)spec->width * spec->height * lc->channels);
@@ -677,7 +677,7 @@ START_TEST(test_encode_16_bit_is_big_endian)
 	static const uint16_t samples[] = { 0x1234, 0x5678, 0x9ABC, 0xDEF0 };
 	struct image img;
 	struct buffer png = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_int_eq(image_alloc(&img, 4, 1, 1, 16, 0, &err), 0);
 	memcpy(img.pixels, samples, sizeof samples);
@@ -717,7 +717,7 @@ START_TEST(test_wide_round_trip)
 {
 	struct image img, back;
 	struct buffer png = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_int_eq(image_alloc(&img, 1000001, 1, 1, 8, 0, &err), 0);
 	for (uint32_t x = 0; x < img.width; x++)
@@ -742,7 +742,7 @@ START_TEST(test_encode_appends)
 	make_pattern(&img, 5, 4, 3, 8);
 	encode_ok(&img, 6, NULL, 0, &png);
 	ck_assert_mem_eq(png.data, "abc\x89PNG", 7);
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	ck_assert_int_eq(decode_png(png.data + 3, png.len - 3, 0, &back, NULL, &err), 0);
 	ck_assert_mem_eq(back.pixels, img.pixels, img.stride * 4);
 	image_free(&img);
@@ -761,7 +761,7 @@ START_TEST(test_encode_rejects)
 	};
 	uint8_t pixels[64] = { 0 };
 	struct buffer png = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
 		struct image img = {
@@ -803,7 +803,7 @@ START_TEST(test_encode_libpng_error_restores_buffer)
 	};
 	struct encode_options opts = { .compression = 6 };
 	struct buffer png = { malloc(2), 2, 2 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_ptr_nonnull(png.data);
 	memcpy(png.data, "ok", 2);
@@ -905,7 +905,7 @@ START_TEST(test_max_pixels_huge_header)
 {
 	struct buffer png = { 0 };
 	struct decoder d = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	start_png(&png, 100000, 100000, 8, PNG_COLOR_TYPE_RGB_ALPHA);
 	append_chunk(&png, "IDAT", NULL, 0);
@@ -931,7 +931,7 @@ START_TEST(test_max_pixels_boundary)
 {
 	struct image img, back;
 	struct buffer png = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_pattern(&img, 40, 25, 1, 8);
 	encode_ok(&img, 6, NULL, 0, &png);
@@ -951,7 +951,7 @@ START_TEST(test_decode_ignores_min_size)
 	struct image img, back;
 	struct buffer png = { 0 };
 	struct decoder d = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_pattern(&img, 64, 48, 3, 8);
 	encode_ok(&img, 6, NULL, 0, &png);
@@ -976,7 +976,7 @@ static void check_icc_round_trip(uint32_t channels, uint32_t depth, const char *
 	struct image img, back;
 	struct buffer png = { 0 };
 	struct decoder d = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_pattern(&img, 6, 5, channels, depth);
 	encode_ok(&img, 6, icc, len, &png);
@@ -1010,7 +1010,7 @@ START_TEST(test_icc_absent)
 {
 	struct buffer png = { 0 };
 	struct decoder d = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_stored_png(&png);
 	ck_assert_int_eq(codec_png.open(&d, png.data, png.len, &err), 0);
@@ -1027,7 +1027,7 @@ static size_t icc_len_after_encode(uint32_t channels, const char *cs)
 	struct image img;
 	struct buffer png = { 0 };
 	struct decoder d = { 0 };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_pattern(&img, 3, 3, channels, 8);
 	encode_ok(&img, 6, icc, 500, &png);
@@ -1064,7 +1064,7 @@ START_TEST(test_icc_from_file)
 	struct buffer iccp = { 0 }, png = { 0 }, with = { 0 };
 	struct decoder d = { 0 };
 	struct image back;
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_stored_png(&png);
 	make_iccp(rgb, 400, &iccp);

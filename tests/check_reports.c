@@ -191,7 +191,7 @@ static struct child_result run_unprivileged(int (*writer)(struct ib_error *))
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		struct ib_error err = { "" };
+		struct ib_error err = { 0 };
 
 		close(fds[0]);
 		if (geteuid() == 0 && (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
@@ -315,7 +315,7 @@ static const char junit_want[] =
 
 START_TEST(test_junit_exact_report)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char list[256];
 	char *text;
 
@@ -339,7 +339,7 @@ START_TEST(test_junit_counts_without_size)
 		{ .name = "s.png", .expected = "e.png", .actual = "a.png", .status = PAIR_FAIL,
 		  .reason = "sizes differ: 4x4 vs 2x2", .psnr = INFINITY, .ms = 1234.5678 },
 	};
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char *text;
 
 	make_root();
@@ -364,7 +364,7 @@ END_TEST
 
 START_TEST(test_junit_no_pairs)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char *text;
 
 	make_root();
@@ -383,7 +383,7 @@ END_TEST
 
 START_TEST(test_junit_replaces_old_report)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char list[256];
 	char *text;
 
@@ -435,7 +435,7 @@ END_TEST
 
 START_TEST(test_junit_bad_paths)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char list[256];
 
 	make_root();
@@ -528,7 +528,7 @@ static const char all_images[] =
 
 START_TEST(test_html_page)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char order[64], list[512];
 	char *page;
 
@@ -583,7 +583,7 @@ static void assert_same_file(const char *a, const char *b, bool linked)
 
 START_TEST(test_html_images_are_linked)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	make_root();
 	ck_assert_int_eq(html_report_write("h", pairs, NPAIRS, &err), 0);
@@ -604,7 +604,7 @@ START_TEST(test_html_images_are_copied_across_file_systems)
 		{ .name = "p", .expected = "/proc/self/comm", .actual = "/proc/self/cmdline",
 		  .status = PAIR_PASS, .reason = "" },
 	};
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct stat st;
 	char *comm, *copy;
 
@@ -630,7 +630,7 @@ START_TEST(test_html_rewrite)
 		{ .name = "again.png", .expected = "src/e-gone.png", .actual = "src/a-fresh.png",
 		  .status = PAIR_PASS, .reason = "", .psnr = INFINITY },
 	};
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char order[64], list[512];
 	char *page, *img;
 
@@ -699,7 +699,7 @@ END_TEST
 
 START_TEST(test_html_bad_directories)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char list[512];
 
 	make_root();
@@ -734,7 +734,7 @@ START_TEST(test_html_missing_source_image)
 		{ .name = "lost.png", .expected = "src/e-same.png", .actual = "src/nothing.png",
 		  .status = PAIR_PASS, .reason = "" },
 	};
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char list[512];
 
 	make_root();

@@ -23,7 +23,7 @@ static const enum resize_kernel all_kernels[] = {
 static void new_image(struct image *img, uint32_t w, uint32_t h, uint32_t channels,
 		      uint32_t depth)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_msg(image_alloc(img, w, h, channels, depth, 0, &err) == 0, "%s", err.msg);
 }
@@ -75,7 +75,7 @@ static void resize_ok(const struct image *src, uint32_t w, uint32_t h,
 		      enum resize_kernel kernel, bool linear, struct image *dst)
 {
 	struct resize_options opts = { .kernel = kernel, .linear = linear };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 
 	ck_assert_msg(resize_image(src, w, h, &opts, dst, &err) == 0,
 		      "%ux%u -> %ux%u kernel %d: %s", src->width, src->height, w, h,
@@ -114,7 +114,7 @@ static void expect_refused(const struct image *src, uint32_t w, uint32_t h,
 			   enum resize_kernel kernel, const char *reason)
 {
 	struct resize_options opts = { .kernel = kernel };
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct image dst = poison;
 
 	ck_assert_int_eq(resize_image(src, w, h, &opts, &dst, &err), -1);

@@ -35,7 +35,7 @@ END_TEST
 
 static unsigned parse_sizes_ok(const char *list)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	unsigned mask = 0xdead;
 	ck_assert_int_eq(thumb_sizes_parse(list, &mask, &err), 0);
 	return mask;
@@ -56,7 +56,7 @@ END_TEST
 
 static void check_sizes_error(const char *list, const char *msg)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	unsigned mask = 0xdead;
 	ck_assert_int_eq(thumb_sizes_parse(list, &mask, &err), -1);
 	ck_assert_str_eq(err.msg, msg);
@@ -80,7 +80,7 @@ END_TEST
 
 static void check_abs(const char *path, const char *want)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char buf[PATH_MAX];
 	ck_assert_int_eq(thumb_absolute_path(path, buf, sizeof buf, &err), 0);
 	ck_assert_str_eq(buf, want);
@@ -146,7 +146,7 @@ END_TEST
 
 START_TEST(test_absolute_path_errors)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char buf[8];
 
 	ck_assert_int_eq(thumb_absolute_path("", buf, sizeof buf, &err), -1);
@@ -168,7 +168,7 @@ END_TEST
 
 START_TEST(test_absolute_path_in_removed_cwd)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char dir[] = "/tmp/check_thumbcache-XXXXXX";
 	char buf[PATH_MAX];
 	char *old = getcwd(NULL, 0);
@@ -214,7 +214,7 @@ static const struct {
 
 START_TEST(test_uri_matches_glib)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char uri[256];
 	char path[256];
 	char name[THUMB_NAME_LEN + 1];
@@ -236,7 +236,7 @@ START_TEST(test_uri_escapes_every_other_byte)
 {
 	static const char kept[] = "!$&'()*+,-./0123456789:=@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				   "_abcdefghijklmnopqrstuvwxyz~";
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char path[3] = "/";
 	char uri[16];
 	char want[16];
@@ -255,7 +255,7 @@ END_TEST
 
 START_TEST(test_uri_errors)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char uri[16];
 
 	ck_assert_int_eq(thumb_uri("photos/a.jpg", uri, sizeof uri, &err), -1);
@@ -278,7 +278,7 @@ END_TEST
 
 static void check_uri_path(const char *uri, const char *want)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char path[64];
 	ck_assert_int_eq(thumb_uri_to_path(uri, path, sizeof path, &err), 0);
 	ck_assert_str_eq(path, want);
@@ -299,7 +299,7 @@ END_TEST
 
 static void check_uri_path_error(const char *uri, const char *msg)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char path[64] = "untouched";
 	ck_assert_int_eq(thumb_uri_to_path(uri, path, sizeof path, &err), -1);
 	ck_assert_str_eq(err.msg, msg);
@@ -324,7 +324,7 @@ START_TEST(test_uri_to_path_errors)
 	check_uri_path_error("file:///a%2Fb", "escaped '/' in URI \"file:///a%2Fb\"");
 	check_uri_path_error("file:///a%2fb", "escaped '/' in URI \"file:///a%2fb\"");
 
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char path[4];
 	ck_assert_int_eq(thumb_uri_to_path("file:///a%20", path, 4, &err), 0);
 	ck_assert_str_eq(path, "/a ");
@@ -349,7 +349,7 @@ END_TEST
 
 static void check_cache_root(const char *xdg, const char *home, const char *want)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char buf[64];
 	if (xdg)
 		ck_assert_int_eq(setenv("XDG_CACHE_HOME", xdg, 1), 0);
@@ -385,7 +385,7 @@ START_TEST(test_cache_root)
 	check_cache_root("rel", "home/u",
 			 "thumbnail cache: HOME is not an absolute path (\"home/u\")");
 
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	char buf[22];
 	/* "/h/.cache/thumbnails" + NUL is 21 bytes. */
 	check_cache_root(NULL, "/h", "/h/.cache/thumbnails");
@@ -499,7 +499,7 @@ static int record_text(const char *key, const char *value, size_t value_len, voi
 
 START_TEST(test_png_text_read)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct png_buf png;
 	struct seen s = { 0 };
 	char key79[80];
@@ -529,7 +529,7 @@ END_TEST
 
 START_TEST(test_png_text_visitor_stops_walk)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct png_buf png;
 	struct seen s = { .stop_at = 2 };
 
@@ -542,7 +542,7 @@ END_TEST
 
 START_TEST(test_png_text_stops_at_iend)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct png_buf png;
 	struct seen s = { 0 };
 
@@ -563,7 +563,7 @@ END_TEST
  * inside the buffer (each prefix gets an exact-size heap copy for ASan). */
 START_TEST(test_png_text_truncated_everywhere)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct png_buf png;
 
 	build_sample(&png);
@@ -580,7 +580,7 @@ END_TEST
 
 static void check_png_error(const struct png_buf *png, const char *msg)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct seen s = { 0 };
 	ck_assert_int_eq(png_text_read(png->bytes, png->len, record_text, &s, &err), -1);
 	ck_assert_str_eq(err.msg, msg);
@@ -632,7 +632,7 @@ END_TEST
 
 START_TEST(test_png_text_find)
 {
-	struct ib_error err = { "" };
+	struct ib_error err = { 0 };
 	struct png_buf png;
 	char value[16] = "";
 

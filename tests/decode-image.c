@@ -54,7 +54,7 @@ static int load(const char *path, bool orient, struct image *img, struct image_i
 {
 	size_t len;
 	uint8_t *data = read_file(path, &len);
-	struct ib_error err = { "cannot read file" };
+	struct ib_error err = { .msg = "cannot read file" };
 	const struct codec *codec = data ? codec_sniff(data, len) : NULL;
 	struct decoder dec = { .codec = codec };
 	int rc = -1;

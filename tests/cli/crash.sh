@@ -35,4 +35,5 @@ for f in "$WORK"/out/*; do
 	"$DECODE" info "$f" >/dev/null || fail "$f does not decode"
 done
 assert_eq "$(ls "$WORK/out" | wc -l)" 119 "outputs"
+no_temp_files "$WORK/out"
 note "ok"

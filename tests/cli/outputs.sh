@@ -51,6 +51,30 @@ run_imgbatch 0 --in-place -r 10x10 "$WORK/same"
 assert_eq "$(image_size "$WORK/same/x.jpg")" "10 8" "--in-place rewrote the input"
 no_temp_files "$WORK/same"
 
+# Outputs among the inputs (-o is an input directory, or --in-place) never
+# replace another input: x.jpg converted to PNG must not overwrite x.png.
+mkdir "$WORK/mix"
+cp "$WORK/s/photo.jpg" "$WORK/mix/x.jpg"
+cp "$WORK/s/palette.png" "$WORK/mix/x.png"
+sums=$(cksum "$WORK/mix/x.jpg" "$WORK/mix/x.png")
+for mode in "-o $WORK/mix" --in-place; do
+	run_imgbatch 1 $mode --format png --json "$WORK/mix"
+	assert_eq "$(cksum "$WORK/mix/x.jpg" "$WORK/mix/x.png")" "$sums" "inputs after $mode"
+	assert_contains "$WORK/out.txt" "output x.png already exists among the inputs; refusing to replace it"
+done
+mkdir "$WORK/mix2"
+cp "$WORK/s/photo.jpg" "$WORK/mix2/y.jpg"
+run_imgbatch 0 --in-place --format png "$WORK/mix2"
+assert_eq "$(image_size "$WORK/mix2/y.png")" "1024 768" "--in-place conversion to a new name"
+[ -f "$WORK/mix2/y.jpg" ] || fail "--in-place conversion removed its input"
+
+# Non-images whose outputs would collide are skipped, not failed.
+mkdir "$WORK/ta" "$WORK/tb"
+echo text >"$WORK/ta/x.txt"
+echo text >"$WORK/tb/x.txt"
+run_imgbatch 0 -o "$WORK/tout" --json "$WORK/ta" "$WORK/tb"
+assert_eq "$(json_summary skipped)" 2 "non-images with one output name"
+
 # Two inputs that would write one output: the second fails, the first wins.
 mkdir "$WORK/col"
 cp "$WORK/s/photo.jpg" "$WORK/col/x.jpg"

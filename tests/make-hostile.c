@@ -1,0 +1,105 @@
+/*
+ * Test helper: writes the hostile files the reliability tests feed imgbatch.
+ *   make-hostile flat-png W H FILE     a valid W x H gray PNG of one colour:
+ *                                      a few KB that decode to W*H bytes
+ *   make-hostile huge-png W H FILE     a PNG whose header declares W x H and
+ *                                      whose data stops after a few rows
+ *   make-hostile huge-jpeg W H FILE    a 16x16 JPEG whose SOF declares W x H
+ * Exit 0 on success, 1 on failure (reason on stderr).
+ */
+#include "config.h"
+
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "image.h"
+
+/* A W x H gray PNG of zeros; complete, or cut off after 16 rows. */
+static int write_gray_png(const char *path, uint32_t w, uint32_t h, bool complete)
+{
+	FILE *f = fopen(path, "wb");
+	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png_infop info = png ? png_create_info_struct(png) : NULL;
+	png_bytep row = calloc(w, 1);
+	int ret = 1;
+	if (!f || !info || !row)
+		goto out;
+	if (setjmp(png_jmpbuf(png)))
+		goto out;
+	png_init_io(png, f);
+	png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+	png_set_compression_level(png, 9);
+	png_set_compression_buffer_size(png, 256);   /* IDATs come out as rows go in */
+	png_set_IHDR(png, info, w, h, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	for (uint32_t y = 0; y < (complete ? h : 16); y++)
+		png_write_row(png, row);
+	if (complete)
+		png_write_end(png, info);
+	else
+		png_write_flush(png);
+	ret = 0;
+out:
+	png_destroy_write_struct(&png, &info);
+	free(row);
+	if (f && fclose(f) != 0)
+		ret = 1;
+	return ret;
+}
+
+/* The first SOFn marker's offset in a JPEG, or 0. */
+static size_t find_sof(const struct buffer *jpg)
+{
+	for (size_t i = 2; i + 9 < jpg->len; i++)
+		if (jpg->data[i] == 0xFF && jpg->data[i + 1] >= 0xC0 && jpg->data[i + 1] <= 0xC2)
+			return i;
+	return 0;
+}
+
+static int write_huge_jpeg(const char *path, uint32_t w, uint32_t h)
+{
+	struct image img;
+	struct ib_error err = { 0 };
+	struct buffer jpg = { 0 };
+	struct encode_options opts = { .quality = 90 };
+	if (w > 65535 || h > 65535 || image_alloc(&img, 16, 16, 3, 8, 0, &err) < 0)
+		return 1;
+	memset(img.pixels, 128, img.stride * img.height);
+	int ret = 1;
+	size_t sof;
+	if (codec_jpeg.encode(&img, &opts, &jpg, &err) == 0 && (sof = find_sof(&jpg))) {
+		uint8_t *p = jpg.data + sof + 5;   /* height, then width, big-endian */
+		p[0] = (uint8_t)(h >> 8), p[1] = (uint8_t)h, p[2] = (uint8_t)(w >> 8), p[3] = (uint8_t)w;
+		FILE *f = fopen(path, "wb");
+		ret = !f || fwrite(jpg.data, 1, jpg.len, f) != jpg.len;
+		if (f && fclose(f) != 0)
+			ret = 1;
+	}
+	image_free(&img);
+	buffer_free(&jpg);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 5) {
+		fprintf(stderr, "usage: make-hostile flat-png|huge-png|huge-jpeg W H FILE\n");
+		return 2;
+	}
+	uint32_t w = (uint32_t)strtoul(argv[2], NULL, 10), h = (uint32_t)strtoul(argv[3], NULL, 10);
+	int ret = 2;
+	if (strcmp(argv[1], "flat-png") == 0)
+		ret = write_gray_png(argv[4], w, h, true);
+	else if (strcmp(argv[1], "huge-png") == 0)
+		ret = write_gray_png(argv[4], w, h, false);
+	else if (strcmp(argv[1], "huge-jpeg") == 0)
+		ret = write_huge_jpeg(argv[4], w, h);
+	if (ret == 1)
+		fprintf(stderr, "make-hostile: cannot write %s\n", argv[4]);
+	return ret;
+}
