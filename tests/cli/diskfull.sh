@@ -45,10 +45,16 @@ assert_eq "$(grep -c 'not started: outputs kept failing to be written (--max-fai
 assert_contains "$WORK/err.txt" "5 outputs in a row failed to be written (File too large)"
 assert_eq "$(find "$WORK/o1" -type f | wc -l | tr -d ' ')" 0 "nothing partial is left"
 
-# Failures that alternate with successes never stop the batch.
+# Failures that alternate with successes never stop the batch (one worker,
+# inputs listed big, small, big, ...).
+i=0
+while [ $i -lt 10 ]; do
+	printf '%s\n' "$WORK/mixed/p$i-big.jpg" "$WORK/mixed/p$i-small.png"
+	i=$((i + 1))
+done >"$WORK/mixed.list"
 set +e
-prlimit --fsize=60000 "$IMGBATCH" -o "$WORK/o2" -j2 --max-failures 3 --json \
-	"$WORK/mixed" >"$WORK/out.txt" 2>"$WORK/err.txt"
+prlimit --fsize=60000 "$IMGBATCH" -o "$WORK/o2" -j1 --chunk 2 --max-failures 2 --json \
+	--files-from "$WORK/mixed.list" >"$WORK/out.txt" 2>"$WORK/err.txt"
 code=$?
 set -e
 assert_eq "$code" 1 "exit code with some writes failing"
