@@ -103,7 +103,7 @@ static const struct codec *open_and_sniff(struct task_context *ctx, const char *
 {
 	st->in_fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (st->in_fd < 0 || fstat(st->in_fd, &st->in_st) < 0) {
-		ib_fail_errno(err, errno, "cannot open");
+		ib_fail_errno(err, errno, "cannot open input");
 		return NULL;
 	}
 	if (!S_ISREG(st->in_st.st_mode)) {

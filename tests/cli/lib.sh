@@ -16,7 +16,41 @@ if [ -x /usr/bin/convert ]; then
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/imgbatch-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+AT_EXIT=:   # a script's own clean-up (a command), run first when it exits
+on_exit() {
+	code=$?
+	eval "$AT_EXIT"
+	[ -z "${IMGBATCH_VALGRIND:-}" ] || valgrind_clean || code=1
+	rm -rf "$WORK"
+	exit $code
+}
+trap on_exit EXIT
+
+# IMGBATCH_VALGRIND=1 (make check-valgrind): every imgbatch run, workers
+# included, goes through valgrind's memcheck, each process logging to
+# $WORK/valgrind.PID.log; any error or definite leak in any log fails the
+# test when it ends.  libjpeg-turbo's SIMD code is switched off there
+# (JSIMD_FORCENONE): memcheck cannot follow its AVX2 arithmetic and reports
+# the decoded pixels as uninitialised (without SIMD, none).
+if [ -n "${IMGBATCH_VALGRIND:-}" ]; then
+	cat >"$WORK/imgbatch-valgrind" <<EOF
+#!/bin/sh
+JSIMD_FORCENONE=1 exec valgrind -q --leak-check=full --show-leak-kinds=definite \\
+	--errors-for-leak-kinds=definite --log-file="$WORK/valgrind.%p.log" "$IMGBATCH" "\$@"
+EOF
+	chmod +x "$WORK/imgbatch-valgrind"
+	IMGBATCH=$WORK/imgbatch-valgrind
+fi
+
+# Whether every valgrind log is empty (prints the first that is not).
+valgrind_clean() {
+	for log in "$WORK"/valgrind.*.log; do
+		[ -s "$log" ] || continue
+		echo "FAIL [$TEST_NAME]: valgrind reports errors: $log" >&2
+		head -n 40 "$log" >&2
+		return 1
+	done
+}
 
 TEST_NAME=$(basename "$0" .sh)
 

@@ -5,7 +5,7 @@
 # into the same tree and removed, while a live run's are left alone.
 . "$(dirname "$0")/lib.sh"
 holder=
-trap '[ -z "$holder" ] || kill "$holder" 2>/dev/null; rm -rf "$WORK"' EXIT
+AT_EXIT='[ -z "$holder" ] || kill "$holder" 2>/dev/null || true'
 
 make_fixtures "$WORK/s"
 mkdir "$WORK/in"
@@ -75,7 +75,7 @@ mkdir -p "$WORK/out2/sub"
 # A live run elsewhere (a shard on another host) writing into the same tree.
 : >"$WORK/out2/.imgbatch-run-otherhost-42"
 : >"$WORK/out2/.imgbatch-tmp-otherhost-42-7-0"
-flock "$WORK/out2/.imgbatch-run-otherhost-42" sleep 60 &
+flock "$WORK/out2/.imgbatch-run-otherhost-42" sleep 3600 &
 holder=$!
 sleep 0.2
 left=$(find "$WORK/out2" -name ".imgbatch-tmp-$dead_id-*" | wc -l | tr -d ' ')

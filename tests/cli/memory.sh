@@ -31,8 +31,8 @@ assert_eq "$(reason_of b-huge.jpg)" \
 assert_eq "$(json_summary done)" 2 "the images within the limits"
 assert_eq "$(image_size "$WORK/out$WORK/in/c-flat.png")" "256 256" "144 MP PNG resized"
 
-if [ "${IMGBATCH_SANITIZERS:-no}" = yes ]; then
-	note "SKIP --max-memory: AddressSanitizer cannot run under RLIMIT_AS"
+if [ "${IMGBATCH_SANITIZERS:-no}" = yes ] || [ -n "${IMGBATCH_VALGRIND:-}" ]; then
+	note "SKIP --max-memory: AddressSanitizer and valgrind cannot run under RLIMIT_AS"
 	note "ok"
 	exit 0
 fi
