@@ -24,8 +24,12 @@ int compare_actual_path(const struct job *job, const char *expected_path, size_t
 	return 0;
 }
 
-int compare_diff_name(const char *rel, char *buf, size_t cap, struct ib_error *err)
+int compare_diff_name(const struct job *job, const char *pair_name, char *buf, size_t cap,
+		      struct ib_error *err)
 {
+	/* two files: the diff is DIR/NAME.png, whatever directory ACTUAL is in */
+	const char *slash = job->cmp.dirs ? NULL : strrchr(pair_name, '/');
+	const char *rel = slash ? slash + 1 : pair_name;
 	size_t len = strlen(rel);
 	bool is_png = len >= 4 && strcasecmp(rel + len - 4, ".png") == 0;
 	if ((size_t)snprintf(buf, cap, "%s%s", rel, is_png ? "" : ".png") >= cap)
@@ -101,7 +105,8 @@ static int decode(const char *path, const struct file_bytes *file, uint64_t max_
 	return ib_fail(err, "%s: %s", path, reason);
 }
 
-/* The limits of --max-diff-pixels and --max-diff-ratio. */
+/* The limits of --max-diff-pixels and --max-diff-ratio: diff differing
+ * pixels out of pixels. */
 static bool within_limits(const struct compare_job *c, uint64_t diff, uint64_t pixels)
 {
 	if (c->max_diff_ratio >= 0 && (double)diff > c->max_diff_ratio * (double)pixels)
@@ -109,15 +114,36 @@ static bool within_limits(const struct compare_job *c, uint64_t diff, uint64_t p
 	return diff <= c->max_diff_pixels;
 }
 
+/* What the limits judge: the whole image, or with --window N its densest
+ * NxN square (smaller when the image is: compare_images clamps N to the
+ * shorter side).  *side is 0 for the whole image. */
+static uint64_t judged_count(const struct compare_job *c, const struct image *img,
+			     const struct compare_result *r, uint64_t *pixels, uint32_t *side)
+{
+	uint32_t n = c->opts.window;
+	if (n == 0) {
+		*side = 0;
+		*pixels = (uint64_t)img->width * img->height;
+		return r->diff_pixels;
+	}
+	if (n > img->width)
+		n = img->width;
+	if (n > img->height)
+		n = img->height;
+	*side = n;
+	*pixels = (uint64_t)n * n;
+	return r->window_diff_pixels;
+}
+
 static int write_diff(struct task_context *ctx, const char *name, const struct image *diff,
 		      struct ib_error *err)
 {
 	char rel[WIRE_MAX_PATH + 1];
 	struct buffer png = { 0 };
-	struct encode_options opts = { .compression = 3 };
+	struct encode_options opts = { .compression = 1 };
 	int ret = -1;
 
-	if (compare_diff_name(name, rel, sizeof rel, err) == 0 &&
+	if (compare_diff_name(ctx->job, name, rel, sizeof rel, err) == 0 &&
 	    codec_png.encode(diff, &opts, &png, err) == 0)
 		ret = write_below(ctx->out_root_fd, rel, png.data, png.len, err);
 	buffer_free(&png);
@@ -147,8 +173,10 @@ static int judge_pair(struct task_context *ctx, const struct wire_task *task,
 	res->window_diff_pixels = ps->cmp.window_diff_pixels;
 	res->psnr = ps->cmp.psnr;
 	res->max_channel_diff = ps->cmp.max_channel_diff;
-	bool pass = within_limits(c, ps->cmp.diff_pixels,
-				  (uint64_t)ps->expected.width * ps->expected.height);
+	uint64_t pixels;
+	uint32_t side;
+	uint64_t counted = judged_count(c, &ps->expected, &ps->cmp, &pixels, &side);
+	bool pass = within_limits(c, counted, pixels);
 	res->pair_status = pass ? PAIR_PASS : PAIR_FAIL;
 	if (want_diff && (!pass || c->diff_all)) {
 		if (write_diff(ctx, name, &ps->diff, err) < 0)
@@ -157,9 +185,14 @@ static int judge_pair(struct task_context *ctx, const struct wire_task *task,
 	}
 	if (pass)
 		return 0;
-	ib_fail(err, "%llu pixels differ (%.4f%%)", (unsigned long long)ps->cmp.diff_pixels,
-		100.0 * (double)ps->cmp.diff_pixels /
-			((double)ps->expected.width * ps->expected.height));
+	if (side)
+		ib_fail(err, "%llu pixels differ in the densest %ux%u window (%.4f%%), %llu in all",
+			(unsigned long long)counted, side, side,
+			100.0 * (double)counted / (double)pixels,
+			(unsigned long long)ps->cmp.diff_pixels);
+	else
+		ib_fail(err, "%llu pixels differ (%.4f%%)", (unsigned long long)counted,
+			100.0 * (double)counted / (double)pixels);
 	return -1;
 }
 

@@ -24,9 +24,11 @@ void compare_task_run(struct task_context *ctx, const struct wire_task *task,
 int compare_actual_path(const struct job *job, const char *expected_path, size_t rel_off,
 			char *buf, size_t cap, struct ib_error *err);
 
-/* The diff image's path relative to --diff-dir: the pair's name, with
- * ".png" added unless it already ends so ("a.jpg" -> "a.jpg.png"). */
-int compare_diff_name(const char *rel, char *buf, size_t cap, struct ib_error *err);
+/* The diff image's path relative to --diff-dir: the pair's name (between
+ * two files, the actual file's name without its directory), with ".png"
+ * added unless it already ends so ("a.jpg" -> "a.jpg.png"). */
+int compare_diff_name(const struct job *job, const char *pair_name, char *buf, size_t cap,
+		      struct ib_error *err);
 
 /* The name a pair goes by in reports: its relative path between two
  * directories, the actual file's path between two files. */

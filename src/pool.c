@@ -234,7 +234,7 @@ static void describe_pair(const struct pool *pool, const struct pending *task,
 	p->allowed = res->pair_allowed;
 	if (p->status == PAIR_MISSING)
 		p->actual = NULL;
-	if (res->has_diff && compare_diff_name(p->name, name, sizeof name, &err) == 0) {
+	if (res->has_diff && compare_diff_name(job, p->name, name, sizeof name, &err) == 0) {
 		snprintf(diff, cap, "%s/%s", job->cmp.diff_dir, name);
 		p->diff = diff;
 	}

@@ -38,11 +38,43 @@ assert_eq "$("$DECODE" pixel "$WORK/diffs/zoneplate.png" 25 35)" "255 0 0 255" "
 far=$("$DECODE" pixel "$WORK/diffs/zoneplate.png" 400 400)
 for v in $far; do [ "$v" -ge 229 ] || fail "faded original expected far from the change, got $far"; done
 
+# Two files: the diff is DIR/NAME.png whether ACTUAL is absolute or relative.
+run_imgbatch 1 compare "$G/zoneplate.png" "$A/zoneplate.png" --diff-dir "$WORK/d2"
+assert_eq "$(cd "$WORK/d2" && find . -type f)" "./zoneplate.png" "two-file diff, absolute path"
+(cd "$WORK" && "$IMGBATCH" compare golden/zoneplate.png actual/zoneplate.png --diff-dir d3 --quiet) &&
+	fail "a differing pair passed"
+assert_eq "$(cd "$WORK/d3" && find . -type f)" "./zoneplate.png" "two-file diff, relative path"
+
 # Limits: the same pair passes with enough allowance, by count or ratio.
 run_imgbatch 0 compare "$G/zoneplate.png" "$A/zoneplate.png" --max-diff-pixels "$diff_pixels"
 run_imgbatch 1 compare "$G/zoneplate.png" "$A/zoneplate.png" --max-diff-pixels $((diff_pixels - 1))
 run_imgbatch 0 compare "$G/zoneplate.png" "$A/zoneplate.png" --max-diff-ratio 0.001
 run_imgbatch 1 compare "$G/zoneplate.png" "$A/zoneplate.png" --max-diff-ratio 0.0001
+# --window N: the limits judge the densest NxN square instead of the total.
+# On a flat 200x200 image, 100 red pixels scattered on a 20-pixel grid (at
+# most one in any 10x10 square) fail by total count but pass in windows;
+# a 10x10 block of the same 100 pixels passes by total ratio (0.25%) but
+# fills a window (100%) and fails.
+convert -size 200x200 xc:gray50 "$WORK/flat.png"
+points=$(awk 'BEGIN { for (y = 5; y < 200; y += 20) for (x = 5; x < 200; x += 20)
+	printf "point %d,%d ", x, y }')
+convert "$WORK/flat.png" -fill red -draw "$points" "$WORK/scattered.png"
+convert "$WORK/flat.png" -fill red -draw 'rectangle 50,50 59,59' "$WORK/block.png"
+run_imgbatch 1 compare "$WORK/flat.png" "$WORK/scattered.png" --max-diff-pixels 10
+assert_contains "$WORK/err.txt" "100 pixels differ (0.2500%)"
+run_imgbatch 0 compare "$WORK/flat.png" "$WORK/scattered.png" --max-diff-pixels 10 --window 10 --json
+assert_contains "$WORK/out.txt" '"diff_pixels":100,'
+assert_contains "$WORK/out.txt" '"window_diff_pixels":1'
+run_imgbatch 0 compare "$WORK/flat.png" "$WORK/scattered.png" --max-diff-ratio 0.01 --window 10
+run_imgbatch 0 compare "$WORK/flat.png" "$WORK/block.png" --max-diff-ratio 0.01
+run_imgbatch 1 compare "$WORK/flat.png" "$WORK/block.png" --max-diff-ratio 0.01 --window 10
+assert_contains "$WORK/err.txt" "100 pixels differ in the densest 10x10 window (100.0000%), 100 in all"
+run_imgbatch 1 compare "$WORK/flat.png" "$WORK/block.png" --max-diff-pixels 99 --window 10
+run_imgbatch 0 compare "$WORK/flat.png" "$WORK/block.png" --max-diff-pixels 99 --window 5
+# A window larger than the image is the image's shorter side squared.
+run_imgbatch 0 compare "$WORK/flat.png" "$WORK/block.png" --max-diff-ratio 0.0025 --window 1000
+run_imgbatch 1 compare "$WORK/flat.png" "$WORK/block.png" --max-diff-ratio 0.0024 --window 1000
+
 # A high threshold ignores the small difference of a JPEG re-encode.
 convert "$G/photo.jpg" -quality 95 "$WORK/reencoded.jpg"
 run_imgbatch 1 compare "$G/photo.jpg" "$WORK/reencoded.jpg" --threshold 0
