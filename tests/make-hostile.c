@@ -5,15 +5,19 @@
  *   make-hostile huge-png W H FILE     a PNG whose header declares W x H and
  *                                      whose data stops after a few rows
  *   make-hostile huge-jpeg W H FILE    a 16x16 JPEG whose SOF declares W x H
+ *   make-hostile copies N SRC DIR      N copies of SRC as DIR/dK/fI.EXT, ten
+ *                                      folders (a scale test's tree, fast)
  * Exit 0 on success, 1 on failure (reason on stderr).
  */
 #include "config.h"
 
+#include <errno.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "codec.h"
 #include "image.h"
@@ -85,10 +89,51 @@ static int write_huge_jpeg(const char *path, uint32_t w, uint32_t h)
 	return ret;
 }
 
+/* Reads path whole (a small fixture); NULL on failure. */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *data = NULL;
+	long size;
+	if (f && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (data = malloc((size_t)size)) && fread(data, 1, (size_t)size, f) != (size_t)size) {
+		free(data);
+		data = NULL;
+	}
+	if (f)
+		fclose(f);
+	*len = data ? (size_t)size : 0;
+	return data;
+}
+
+static int write_copies(unsigned long n, const char *src, const char *dir)
+{
+	size_t len;
+	uint8_t *data = slurp(src, &len);
+	const char *dot = strrchr(src, '.');
+	char path[4096];
+	int ret = data ? 0 : 1;
+	for (unsigned k = 0; k < 10 && !ret; k++) {
+		snprintf(path, sizeof path, "%s/d%u", dir, k);
+		ret = mkdir(path, 0755) != 0 && errno != EEXIST;
+	}
+	for (unsigned long i = 0; i < n && !ret; i++) {
+		snprintf(path, sizeof path, "%s/d%lu/f%lu%s", dir, i % 10, i, dot ? dot : "");
+		FILE *f = fopen(path, "wb");
+		ret = !f || fwrite(data, 1, len, f) != len;
+		if (f && fclose(f) != 0)
+			ret = 1;
+	}
+	free(data);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "copies") == 0)
+		return write_copies(strtoul(argv[2], NULL, 10), argv[3], argv[4]);
 	if (argc != 5) {
-		fprintf(stderr, "usage: make-hostile flat-png|huge-png|huge-jpeg W H FILE\n");
+		fprintf(stderr, "usage: make-hostile flat-png|huge-png|huge-jpeg W H FILE | copies N SRC DIR\n");
 		return 2;
 	}
 	uint32_t w = (uint32_t)strtoul(argv[2], NULL, 10), h = (uint32_t)strtoul(argv[3], NULL, 10);
