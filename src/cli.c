@@ -20,7 +20,7 @@ enum {
 	OPT_METRIC, OPT_THRESHOLD, OPT_INCLUDE_AA, OPT_MAX_DIFF_PIXELS, OPT_MAX_DIFF_RATIO,
 	OPT_WINDOW, OPT_DIFF_DIR, OPT_DIFF_ALL, OPT_DIFF_COLOR, OPT_AA_COLOR, OPT_DIFF_MASK,
 	OPT_ALPHA, OPT_ALLOW_MISSING, OPT_ALLOW_NEW, OPT_UPDATE_GOLDEN, OPT_JUNIT, OPT_HTML,
-	OPT_TIMEOUT, OPT_MAX_MEMORY, OPT_MAX_FAILURES,
+	OPT_TIMEOUT, OPT_MAX_MEMORY, OPT_MAX_FAILURES, OPT_SHARD, OPT_SHARD_COUNT, OPT_MANIFEST,
 };
 
 /* What every command (imgbatch, thumbnail, compare) takes to run its pool. */
@@ -31,6 +31,9 @@ enum {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT }, \
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY }, \
 	{ "max-failures", required_argument, NULL, OPT_MAX_FAILURES }, \
+	{ "shard", required_argument, NULL, OPT_SHARD }, \
+	{ "shard-count", required_argument, NULL, OPT_SHARD_COUNT }, \
+	{ "manifest", required_argument, NULL, OPT_MANIFEST }, \
 	{ "quiet", no_argument, NULL, 'Q' }, \
 	{ "json", no_argument, NULL, OPT_JSON }, \
 	{ "help", no_argument, NULL, 'h' }, \
@@ -48,7 +51,13 @@ enum {
 "                         (default: no limit)\n" \
 "      --max-failures N   stop after N outputs in a row fail to be written with\n" \
 "                         the same error, e.g. a full disk (default " \
-XSTR(DEFAULT_MAX_FAILURES) "; 0: never)\n"
+XSTR(DEFAULT_MAX_FAILURES) "; 0: never)\n" \
+"      --shard K/N|auto   only the inputs of shard K of N (by a hash of each\n" \
+"                         path below its input root); auto: from a Slurm job\n" \
+"                         array or a Kubernetes Indexed Job\n" \
+"      --shard-count N    the N of --shard auto in a Kubernetes Indexed Job\n" \
+"      --manifest FILE    append one JSON line per input (and the run's summary)\n" \
+"                         to FILE; merge shards' with imgbatch report\n"
 
 
 static const struct option long_options[] = {
@@ -559,6 +568,9 @@ static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
 			return bad_value(err, "--max-failures", arg, "must be a whole number >= 0");
 		job->max_failures = (unsigned)n;
 		break;
+	case OPT_SHARD: job->shard_arg = arg; break;
+	case OPT_SHARD_COUNT: job->shard_count_arg = arg; break;
+	case OPT_MANIFEST: job->manifest = arg; break;
 	case OPT_FILES_FROM: job->files_from = arg; break;
 	case '0': job->nul_separated = true; break;
 	case OPT_FOLLOW: job->follow_symlinks = true; break;
@@ -769,6 +781,11 @@ enum cli_action cli_parse(int argc, char **argv, struct job *job, FILE *out, FIL
 	}
 	job->roots = argv + optind;
 	job->nroots = (unsigned)(argc - optind);
+	struct ib_error e;
+	if (job->shard_arg && shard_parse(job->shard_arg, job->shard_count_arg, &job->shard, &e) < 0) {
+		bad_value(err, "--shard", job->shard_arg, e.msg);
+		return CLI_USAGE_ERROR;
+	}
 	if (cmd->validate(job, err) < 0) {
 		fputs(cmd->try_help, err);
 		return CLI_USAGE_ERROR;

@@ -12,6 +12,7 @@
 #include "geometry.h"
 #include "image.h"
 #include "resize.h"
+#include "shard.h"
 #include "thumbnail.h"
 
 /* What `imgbatch compare` was asked for. */
@@ -99,6 +100,12 @@ struct job {
 	/* imgbatch compare: pairs of EXPECTED/ACTUAL images */
 	bool compare;
 	struct compare_job cmp;
+
+	/* scale-out */
+	const char *shard_arg;      /* --shard K/N|auto, parsed into shard */
+	const char *shard_count_arg; /* --shard-count N (Kubernetes) */
+	struct shard shard;         /* count 0: every input is ours */
+	const char *manifest;       /* --manifest FILE: JSON lines appended */
 
 	/* pool and reporting */
 	unsigned jobs;              /* -j */

@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "compare_new.h"
 #include "icc.h"
+#include "merge.h"
 #include "pool.h"
 #include "report.h"
 #include "scan.h"
@@ -37,6 +39,8 @@ static int prepare_thumbnails(struct job *job)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return merge_main(argc - 1, argv + 1);
 	struct job job;
 	switch (cli_parse(argc, argv, &job, stdout, stderr)) {
 	case CLI_EXIT_OK:
@@ -55,6 +59,11 @@ int main(int argc, char **argv)
 	struct report rep;
 	report_init(&rep, &job, stdout, stderr);
 	struct ib_error err;
+	if (job.manifest && report_open_manifest(&rep, job.manifest, &err) < 0) {
+		fprintf(stderr, "imgbatch: %s\n", err.msg);
+		report_release(&rep);
+		return 2;
+	}
 	if (job.compare && job.cmp.dirs && compare_account_new(&job, &rep, &err) < 0) {
 		fprintf(stderr, "imgbatch: %s\n", err.msg);
 		report_release(&rep);

@@ -320,6 +320,8 @@ static bool looks_like_image(const char *path)
 
 static void take_scan_item(struct pool *pool, const struct scan_item *item)
 {
+	if (!shard_owns(&pool->job->shard, item->path + item->rel_off))
+		return;  /* another shard's: not in this run's account */
 	report_seen(pool->rep);
 	struct pending task = { .id = pool->next_id++, .rel_off = item->rel_off };
 	task.path = strdup(item->path);

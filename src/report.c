@@ -1,6 +1,7 @@
 #include "config.h"
 #include "report.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,47 @@ void report_init(struct report *rep, const struct job *job, FILE *out, FILE *err
 	rep->last_progress = rep->start;
 }
 
+/* The wall clock, for manifests that several machines write. */
+static double epoch_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *command_name(const struct job *job)
+{
+	return job->thumbnail ? "thumbnail" : job->compare ? "compare" : "convert";
+}
+
+int report_open_manifest(struct report *rep, const char *path, struct ib_error *err)
+{
+	FILE *f = fopen(path, "ae");
+	if (!f)
+		return ib_fail_errno(err, errno, "cannot open the manifest %s", path);
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	fputs("{\"type\":\"run\",\"version\":\"" PACKAGE_VERSION "\",\"host\":", f);
+	json_put_string(f, host);
+	fprintf(f, ",\"pid\":%ld,\"command\":\"%s\"", (long)getpid(), command_name(rep->job));
+	if (rep->job->shard.count)
+		fprintf(f, ",\"shard\":%u,\"shards\":%u", rep->job->shard.index,
+			rep->job->shard.count);
+	fprintf(f, ",\"started\":%.3f}\n", epoch_seconds());
+	if (fflush(f) != 0) {
+		ib_fail_errno(err, errno, "cannot write the manifest %s", path);
+		fclose(f);
+		return -1;
+	}
+	rep->manifest = f;
+	return 0;
+}
+
 void report_release(struct report *rep)
 {
+	if (rep->manifest && fclose(rep->manifest) != 0)
+		fprintf(rep->err, "imgbatch: writing the manifest: %s\n", strerror(errno));
+	rep->manifest = NULL;
 	for (size_t i = 0; i < rep->nfailures; i++)
 		free(rep->failures[i]);
 	free(rep->failures);
@@ -195,10 +235,13 @@ void report_outcome(struct report *rep, const struct outcome *oc)
 	if (oc->pair && (rep->job->cmp.junit || rep->job->cmp.html) &&
 	    pair_log_add(&rep->pairs, oc->pair) < 0)
 		fputs("imgbatch: out of memory: a pair is missing from the reports\n", rep->err);
-	if (rep->job->json && oc->pair)
-		write_pair_json_line(rep->out, oc->pair, rep->job->cmp.opts.window > 0);
-	else if (rep->job->json)
-		write_json_line(rep->out, oc, rep->job->nsizes > 0);
+	FILE *lines[2] = { rep->job->json ? rep->out : NULL, rep->manifest };
+	for (int i = 0; i < 2; i++) {
+		if (lines[i] && oc->pair)
+			write_pair_json_line(lines[i], oc->pair, rep->job->cmp.opts.window > 0);
+		else if (lines[i])
+			write_json_line(lines[i], oc, rep->job->nsizes > 0);
+	}
 	if (oc->status == RESULT_FAILED) {
 		remember_failure(rep, oc);
 		if (!rep->job->json) {
@@ -249,16 +292,28 @@ void report_progress(struct report *rep, bool scan_done, bool force)
 	fflush(rep->err);
 }
 
-static void write_json_summary(struct report *rep, double elapsed, bool interrupted)
+/* extra: more members for the manifest ("" or ",\"key\":value..."). */
+static void write_json_summary(FILE *out, struct report *rep, double elapsed, bool interrupted,
+			       const char *extra)
 {
-	fprintf(rep->out, "{\"type\":\"summary\",\"total\":%llu,\"done\":%llu,\"skipped\":%llu,"
+	fprintf(out, "{\"type\":\"summary\",\"total\":%llu,\"done\":%llu,\"skipped\":%llu,"
 		"\"failed\":%llu,\"interrupted\":%s,\"seconds\":%.3f,\"input_bytes\":%llu,"
-		"\"output_bytes\":%llu}\n",
+		"\"output_bytes\":%llu%s}\n",
 		(unsigned long long)(rep->done + rep->skipped + rep->failed),
 		(unsigned long long)rep->done, (unsigned long long)rep->skipped,
 		(unsigned long long)rep->failed, interrupted ? "true" : "false", elapsed,
-		(unsigned long long)rep->in_bytes, (unsigned long long)rep->out_bytes);
-	fflush(rep->out);
+		(unsigned long long)rep->in_bytes, (unsigned long long)rep->out_bytes, extra);
+	fflush(out);
+}
+
+/* The manifest's last line says whether the run saw all its inputs; the
+ * file is synced, since other machines will read it. */
+static void finish_manifest(struct report *rep, double elapsed, bool interrupted, bool scan_done)
+{
+	write_json_summary(rep->manifest, rep, elapsed, interrupted,
+			   scan_done ? ",\"scan_complete\":true" : ",\"scan_complete\":false");
+	if (ferror(rep->manifest) || fsync(fileno(rep->manifest)) != 0)
+		fprintf(rep->err, "imgbatch: writing the manifest: %s\n", strerror(errno));
 }
 
 static int by_pair_name(const void *a, const void *b)
@@ -295,7 +350,9 @@ int report_finish(struct report *rep, bool interrupted, bool scan_done)
 	bool compare = rep->job->compare;
 	int reports = compare ? write_compare_reports(rep, elapsed) : 0;
 	if (rep->job->json)
-		write_json_summary(rep, elapsed, interrupted);
+		write_json_summary(rep->out, rep, elapsed, interrupted, "");
+	if (rep->manifest)
+		finish_manifest(rep, elapsed, interrupted, scan_done);
 	if (rep->job->progress != PROGRESS_QUIET || rep->failed) {
 		fprintf(rep->err, "imgbatch: %llu %s: %llu %s, %llu skipped, %llu failed "
 			"in %.2f s (%.1f %s/s)%s\n",

@@ -25,6 +25,7 @@ struct report {
 	const struct job *job;
 	FILE *out;                      /* JSON lines */
 	FILE *err;                      /* progress, failures, summary */
+	FILE *manifest;                 /* --manifest, or NULL */
 	bool tty;
 	uint64_t seen;                  /* inputs found so far */
 	uint64_t done, skipped, failed;
@@ -42,6 +43,11 @@ struct report {
 
 void report_init(struct report *rep, const struct job *job, FILE *out, FILE *err);
 void report_release(struct report *rep);
+
+/* --manifest: opens path for appending and writes this run's "run" line
+ * (host, pid, command, shard, start time); every outcome and the summary
+ * are then appended too, one JSON line each (see imgbatch report). */
+int report_open_manifest(struct report *rep, const char *path, struct ib_error *err);
 
 /* An input was found (counts toward the total shown). */
 void report_seen(struct report *rep);

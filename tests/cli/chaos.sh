@@ -54,11 +54,13 @@ assert_eq "$((done_count + failed))" "$n" "done + failed"
 [ "$failed" -ge 1 ] || fail "$kills kills but no file lost: the test did not bite"
 [ "$failed" -le "$kills" ] || fail "$failed files lost to $kills kills"
 assert_eq "$code" 1 "exit code with lost files"
-# Under AddressSanitizer a SIGSEGV is reported and the worker exits 1.
+# Under AddressSanitizer a SIGSEGV is reported, then the worker aborts
+# (ASAN_OPTIONS=abort_on_error=1) or exits 1.
+segv='"reason":"worker killed by signal 11 (SIGSEGV)"'
+[ "${IMGBATCH_SANITIZERS:-no}" != yes ] ||
+	segv='"reason":"worker \(killed by signal 6 (SIGABRT)\|exited unexpectedly with status 1\)"'
 bad=$(grep '"status":"failed"' "$WORK/out.txt" | grep -v \
-	-e '"reason":"worker killed by signal 9 (SIGKILL)"' \
-	-e '"reason":"worker killed by signal 11 (SIGSEGV)"' \
-	-e '"reason":"worker exited unexpectedly with status 1"' | head -n 3)
+	-e '"reason":"worker killed by signal 9 (SIGKILL)"' -e "$segv" | head -n 3)
 [ -z "$bad" ] || fail "failures not explained by a kill: $bad"
 no_temp_files "$WORK/out"
 find "$WORK/out" -type f ! -name '.imgbatch-*' >"$WORK/outputs"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The documentation says what the program does: README's filter list is the
 # program's own, every option of --help, thumbnail --help and compare --help
-# is in README and the man page.
+# (and report --help) is in README and the man page.
 . "$(dirname "$0")/lib.sh"
 
 readme=$top_srcdir/README.md
@@ -10,7 +10,8 @@ sed -n '/<!-- filters:begin -->/,/<!-- filters:end -->/p' "$readme" | sed '1d;$d
 diff -u "$WORK/readme-filters" "$WORK/program-filters" >&2 ||
 	fail "README's filter list differs from 'imgbatch --list-filters=markdown' (run: make readme-filters)"
 
-for opt in $({ "$IMGBATCH" --help; "$IMGBATCH" thumbnail --help; "$IMGBATCH" compare --help; } |
+for opt in $({ "$IMGBATCH" --help; "$IMGBATCH" thumbnail --help; "$IMGBATCH" compare --help;
+	"$IMGBATCH" report --help; } |
 	grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
 	grep -q -- "\`[^\`]*$opt" "$readme" || fail "README does not document $opt"
 	man_opt=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
