@@ -45,9 +45,9 @@ static double gaussian_sum(double sigma, uint32_t radius)
 	return sum;
 }
 
-double conv_gaussian_centre(double sigma)
+double conv_gaussian_centre(double sigma, uint32_t radius)
 {
-	return 1 / gaussian_sum(sigma, auto_radius(sigma));
+	return 1 / gaussian_sum(sigma, radius ? radius : auto_radius(sigma));
 }
 
 static int plan_sampled(struct gauss_plan *g, double sigma, uint32_t radius,

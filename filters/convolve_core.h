@@ -61,8 +61,9 @@ void conv_take(struct fimage *f, struct fimage *g);
 int conv_gaussian(struct fimage *f, double sigma, uint32_t radius, struct ib_error *err);
 
 /* The centre weight of the normalised 1-D sampled Gaussian of sigma cut at
- * |i| <= ceil(3 sigma) (the kernel conv_gaussian uses below CONV_BOX_SIGMA). */
-double conv_gaussian_centre(double sigma);
+ * |i| <= radius, or at ceil(3 sigma) when radius is 0 (the kernel
+ * conv_gaussian uses below CONV_BOX_SIGMA). */
+double conv_gaussian_centre(double sigma, uint32_t radius);
 
 /*
  * 2-D correlation with a kw x kh kernel (both odd, row-major, centred):

@@ -1,10 +1,16 @@
 #include "config.h"
 #include "filter.h"
 
+#include <math.h>
+
 #include "args.h"
 #include "convolve_core.h"
 
+/* As unsharp's: the radius sigma 1000 gets automatically. */
+#define SHARPEN_RADIUS_MAX 3000
+
 struct sharpen_params {
+	double radius;      /* 0: automatic */
 	double sigma;
 };
 _Static_assert(sizeof(struct sharpen_params) <= FILTER_PARAMS_MAX,
@@ -15,11 +21,24 @@ static int sharpen_parse(const char *args, struct filter_params *params, struct 
 	struct sharpen_params *p = (struct sharpen_params *)params->bytes;
 	struct arg_scan s;
 
-	p->sigma = 1;
+	*p = (struct sharpen_params){ .radius = 0, .sigma = 1 };
 	arg_scan_init(&s, "sharpen", args, err);
 	if (arg_at_end(&s))
 		return 0;
-	if (conv_number(&s, "sigma", &p->sigma) < 0 || conv_check_sigma(&s, p->sigma) < 0)
+	/* SIGMA alone, or ImageMagick's RADIUSxSIGMA (either part may be left out) */
+	double first = p->sigma;
+	if (*s.p != 'x' && conv_number(&s, "sigma", &first) < 0)
+		return -1;
+	if (arg_accept(&s, 'x')) {
+		p->radius = first;
+		if (arg_check(&s, p->radius >= 0 && p->radius <= SHARPEN_RADIUS_MAX, "radius",
+			      "between 0 and 3000", p->radius) < 0 ||
+		    (!arg_at_end(&s) && conv_number(&s, "sigma", &p->sigma) < 0))
+			return -1;
+	} else {
+		p->sigma = first;
+	}
+	if (conv_check_sigma(&s, p->sigma) < 0)
 		return -1;
 	return arg_end(&s);
 }
@@ -32,13 +51,14 @@ static int sharpen_parse(const char *args, struct filter_params *params, struct 
 static int sharpen_op(struct fimage *f, const void *ctx, struct ib_error *err)
 {
 	const struct sharpen_params *p = ctx;
-	double c = conv_gaussian_centre(p->sigma);
+	uint32_t radius = (uint32_t)ceil(p->radius);
+	double c = conv_gaussian_centre(p->sigma, radius);
 	float g0 = (float)(c * c);
 	struct fimage blurred = { 0 };
 	size_t n = (size_t)f->width * f->height * f->channels;
 	int rc = -1;
 
-	if (conv_copy(f, &blurred, err) < 0 || conv_gaussian(&blurred, p->sigma, 0, err) < 0)
+	if (conv_copy(f, &blurred, err) < 0 || conv_gaussian(&blurred, p->sigma, radius, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		f->data[i] = ((2 + g0) * f->data[i] - blurred.data[i]) / (1 + g0);
@@ -56,13 +76,15 @@ static int sharpen_apply(const struct filter_params *params, struct image *img,
 
 const struct filter filter_sharpen = {
 	.name = "sharpen",
-	.usage = "SIGMA",
+	.usage = "[RADIUSx]SIGMA",
 	.summary = "Sharpens with a Gaussian of standard deviation SIGMA pixels "
-		   "(0 < SIGMA <= 1000), as ImageMagick's -sharpen 0xSIGMA.",
-	.defaults = "sigma 1",
-	.formula = "v' = ((2 + g0) v - B(v)) / (1 + g0): B is blur=SIGMA and g0 the square of "
-		   "the centre weight of its kernel exp(-i^2/(2 SIGMA^2)), |i| <= ceil(3 SIGMA), "
-		   "normalised.  On gamma-encoded values, colours premultiplied by alpha, alpha "
+		   "(0 < SIGMA <= 1000) cut at RADIUS pixels (0 = automatic, at most 3000), "
+		   "as ImageMagick's -sharpen RADIUSxSIGMA.",
+	.defaults = "radius 0 (automatic), sigma 1",
+	.formula = "v' = ((2 + g0) v - B(v)) / (1 + g0): B is blur=SIGMA, or its exact kernel "
+		   "cut at |i| <= ceil(RADIUS) when RADIUS > 0, and g0 the square of the centre "
+		   "weight of that kernel exp(-i^2/(2 SIGMA^2)) (|i| <= ceil(3 SIGMA) when RADIUS "
+		   "is 0), normalised.  On gamma-encoded values, colours premultiplied by alpha, alpha "
 		   "filtered too; pixels beyond the edges repeat the border.",
 	.parse = sharpen_parse,
 	.apply = sharpen_apply,

@@ -276,6 +276,11 @@ START_TEST(test_sharpen_parse)
 	expect_parse_error(&filter_sharpen, "2000", "sharpen: sigma must be <= 1000, got 2000");
 	expect_parse_error(&filter_sharpen, "one", "sharpen: sigma must be a number, got 'one'");
 	expect_parse_error(&filter_sharpen, "1,2", "sharpen: unexpected ',2' after the parameters");
+	expect_parse_ok(&filter_sharpen, "2x1");
+	expect_parse_ok(&filter_sharpen, "x1.5");
+	expect_parse_ok(&filter_sharpen, "3x");
+	expect_parse_error(&filter_sharpen, "-1x1", "sharpen: radius must be between 0 and 3000, got -1");
+	expect_parse_error(&filter_sharpen, "1x0", "sharpen: sigma must be > 0, got 0");
 	check_same(&filter_sharpen, NULL, "1", 5, 1, 1, 8, bump);
 }
 END_TEST

@@ -5,6 +5,7 @@
  *   make-hostile huge-png W H FILE     a PNG whose header declares W x H and
  *                                      whose data stops after a few rows
  *   make-hostile huge-jpeg W H FILE    a 16x16 JPEG whose SOF declares W x H
+ *   make-hostile flat-jpeg W H FILE    a valid W x H gray JPEG of one colour
  *   make-hostile copies N SRC DIR      N copies of SRC as DIR/dK/fI.EXT, ten
  *                                      folders (a scale test's tree, fast)
  * Exit 0 on success, 1 on failure (reason on stderr).
@@ -65,20 +66,26 @@ static size_t find_sof(const struct buffer *jpg)
 	return 0;
 }
 
-static int write_huge_jpeg(const char *path, uint32_t w, uint32_t h)
+/* A W x H gray JPEG of mid-gray; with declare_w/h, its SOF then claims
+ * that size instead. */
+static int write_gray_jpeg(const char *path, uint32_t w, uint32_t h, uint32_t declare_w,
+			   uint32_t declare_h)
 {
 	struct image img;
 	struct ib_error err = { 0 };
 	struct buffer jpg = { 0 };
 	struct encode_options opts = { .quality = 90 };
-	if (w > 65535 || h > 65535 || image_alloc(&img, 16, 16, 3, 8, 0, &err) < 0)
+	if (declare_w > 65535 || declare_h > 65535 || image_alloc(&img, w, h, 1, 8, 0, &err) < 0)
 		return 1;
 	memset(img.pixels, 128, img.stride * img.height);
 	int ret = 1;
 	size_t sof;
 	if (codec_jpeg.encode(&img, &opts, &jpg, &err) == 0 && (sof = find_sof(&jpg))) {
 		uint8_t *p = jpg.data + sof + 5;   /* height, then width, big-endian */
-		p[0] = (uint8_t)(h >> 8), p[1] = (uint8_t)h, p[2] = (uint8_t)(w >> 8), p[3] = (uint8_t)w;
+		if (declare_w) {
+			p[0] = (uint8_t)(declare_h >> 8), p[1] = (uint8_t)declare_h;
+			p[2] = (uint8_t)(declare_w >> 8), p[3] = (uint8_t)declare_w;
+		}
 		FILE *f = fopen(path, "wb");
 		ret = !f || fwrite(jpg.data, 1, jpg.len, f) != jpg.len;
 		if (f && fclose(f) != 0)
@@ -133,7 +140,7 @@ int main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "copies") == 0)
 		return write_copies(strtoul(argv[2], NULL, 10), argv[3], argv[4]);
 	if (argc != 5) {
-		fprintf(stderr, "usage: make-hostile flat-png|huge-png|huge-jpeg W H FILE | copies N SRC DIR\n");
+		fprintf(stderr, "usage: make-hostile flat-png|huge-png|huge-jpeg|flat-jpeg W H FILE | copies N SRC DIR\n");
 		return 2;
 	}
 	uint32_t w = (uint32_t)strtoul(argv[2], NULL, 10), h = (uint32_t)strtoul(argv[3], NULL, 10);
@@ -143,7 +150,9 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "huge-png") == 0)
 		ret = write_gray_png(argv[4], w, h, false);
 	else if (strcmp(argv[1], "huge-jpeg") == 0)
-		ret = write_huge_jpeg(argv[4], w, h);
+		ret = write_gray_jpeg(argv[4], 16, 16, w, h);
+	else if (strcmp(argv[1], "flat-jpeg") == 0)
+		ret = write_gray_jpeg(argv[4], w, h, 0, 0);
 	if (ret == 1)
 		fprintf(stderr, "make-hostile: cannot write %s\n", argv[4]);
 	return ret;

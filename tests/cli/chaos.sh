@@ -64,14 +64,18 @@ bad=$(grep '"status":"failed"' "$WORK/out.txt" | grep -v \
 [ -z "$bad" ] || fail "failures not explained by a kill: $bad"
 no_temp_files "$WORK/out"
 find "$WORK/out" -type f ! -name '.imgbatch-*' >"$WORK/outputs"
-assert_eq "$(wc -l <"$WORK/outputs" | tr -d ' ')" "$done_count" "outputs"
+# A worker killed after renaming its output into place but before reporting
+# it leaves a complete output for a file accounted as failed.
+extra=$(( $(wc -l <"$WORK/outputs") - done_count ))
+[ "$extra" -ge 0 ] && [ "$extra" -le "$failed" ] ||
+	fail "$(wc -l <"$WORK/outputs") outputs for $done_count files done and $failed lost"
 while read -r f; do
 	"$DECODE" info "$f" >/dev/null || fail "output $f does not decode"
 done <"$WORK/outputs"
 
 run_imgbatch 0 -o "$WORK/out" $opts -j2 --update --json "$WORK/in"
-assert_eq "$(json_summary done)" "$failed" "the rerun did the lost files"
-assert_eq "$(json_summary skipped)" "$done_count" "and skipped the rest"
+assert_eq "$(json_summary done)" "$((failed - extra))" "the rerun did the lost files"
+assert_eq "$(json_summary skipped)" "$((done_count + extra))" "and skipped the rest"
 run_imgbatch 0 -o "$WORK/clean" $opts -j1 --json "$WORK/in"
 diff -r "$WORK/out" "$WORK/clean" >/dev/null || fail "the repaired tree differs from a clean run's"
-note "ok ($n files, $kills kills, $failed files lost and redone)"
+note "ok ($n files, $kills kills, $failed files lost; $extra of them had their output committed just before the kill; the rest redone)"

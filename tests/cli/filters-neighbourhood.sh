@@ -49,6 +49,8 @@ for img in zoneplate text-edges rgba-soft rgb16 photo; do
 	for sigma in 0.5 1 2; do
 		compare "sharpen=$sigma" "$img" 40 -1 -sharpen "0x$sigma"
 	done
+	compare "sharpen=2x1" "$img" 40 -1 -sharpen 2x1
+	compare "sharpen=1x2" "$img" 40 -1 -sharpen 1x2
 done
 
 # unsharp: opaque images only; ImageMagick 6 blurs unweighted colours there,

@@ -16,14 +16,19 @@ CTLD_PORT=${SLURM_TEST_CTLD_PORT:-16817}
 SLURMD_PORT=${SLURM_TEST_SLURMD_PORT:-16818}
 PKGS="munge slurmctld slurmd slurm-client"
 
-[ $# -eq 2 ] || { echo "usage: $0 start|env|stop STATE_DIR" >&2; exit 2; }
+die() { echo "$0: $*" >&2; exit 2; }
+skip() { echo "slurm cluster unavailable: $*" >&2; exit 77; }
+
+[ $# -eq 2 ] || die "usage: start|env|stop STATE_DIR"
 cmd=$1
 [ "$cmd" != start ] || mkdir -p "$2"
 S=$(cd "$2" 2>/dev/null && pwd) || S=$2
 export SLURM_CONF="$S/slurm.conf"
 SOCK=$S/munge/munge.socket.2
-
-skip() { echo "slurm cluster unavailable: $*" >&2; exit 77; }
+# Paths go unquoted into slurm.conf, and sockets (munge's, slurmd's step
+# sockets in the spool) are limited to 108 bytes: a caller error, not a skip.
+case $S in *[[:space:]]*) die "STATE_DIR must not contain whitespace" ;; esac
+[ ${#S} -le 80 ] || die "STATE_DIR longer than 80 bytes (socket paths): $S"
 
 # pidof_ NAME: the live (non-zombie) pid recorded in $S/run/NAME.pid whose
 # command is NAME; fails otherwise (stale file, reused pid, zombie).
@@ -45,10 +50,8 @@ stop_all() {
 	for d in slurmd slurmctld munged; do
 		p=$(pidof_ $d) || continue
 		kill "$p" 2>/dev/null || :
-		i=0; while pidof_ $d >/dev/null; do
-			[ $i -lt 10 ] || { kill -9 "$p" 2>/dev/null || :; sleep 1; break; }
-			sleep 1; i=$((i + 1))
-		done
+		i=0; while pidof_ $d >/dev/null && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
+		! pidof_ $d >/dev/null || { kill -9 "$p" 2>/dev/null || :; sleep 1; }
 		rm -f "$S/run/$d.pid"
 	done
 	for e in /proc/[0-9]*/environ; do
@@ -132,6 +135,8 @@ SelectTypeParameters=CR_Core
 ReturnToService=2
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
+# No accounting, so no sacct; finished jobs stay in "squeue -t all" and
+# "scontrol show job" for MinJobAge (300 s), and get a line in jobcomp.txt.
 JobCompType=jobcomp/filetxt
 JobCompLoc=$S/log/jobcomp.txt
 MailProg=/bin/true
@@ -157,5 +162,5 @@ EOF
 		sleep 1
 	done ;;
 *)
-	echo "usage: $0 start|env|stop STATE_DIR" >&2; exit 2 ;;
+	die "usage: start|env|stop STATE_DIR" ;;
 esac
