@@ -21,6 +21,7 @@ enum {
 	OPT_WINDOW, OPT_DIFF_DIR, OPT_DIFF_ALL, OPT_DIFF_COLOR, OPT_AA_COLOR, OPT_DIFF_MASK,
 	OPT_ALPHA, OPT_ALLOW_MISSING, OPT_ALLOW_NEW, OPT_UPDATE_GOLDEN, OPT_JUNIT, OPT_HTML,
 	OPT_TIMEOUT, OPT_MAX_MEMORY, OPT_MAX_FAILURES, OPT_SHARD, OPT_SHARD_COUNT, OPT_MANIFEST,
+	OPT_EMBEDDED,
 };
 
 /* What every command (imgbatch, thumbnail, compare) takes to run its pool. */
@@ -39,6 +40,10 @@ enum {
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }, \
 	{ NULL, 0, NULL, 0 }
+
+#define EMBEDDED_HELP \
+"      --embedded         make small outputs from a JPEG's EXIF thumbnail when it\n" \
+"                         is large enough and has the image's aspect ratio\n"
 
 #define DEFAULT_TIMEOUT_S 120
 #define DEFAULT_MAX_FAILURES 10
@@ -77,6 +82,7 @@ static const struct option long_options[] = {
 	{ "compression", required_argument, NULL, OPT_COMPRESSION },
 	{ "background", required_argument, NULL, OPT_BACKGROUND },
 	{ "no-auto-orient", no_argument, NULL, OPT_NO_AUTO_ORIENT },
+	{ "embedded", no_argument, NULL, OPT_EMBEDDED },
 	{ "strip", no_argument, NULL, OPT_STRIP },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "linear", no_argument, NULL, OPT_LINEAR },
@@ -117,6 +123,7 @@ static const char usage_text[] =
 "                         (default: Mitchell to shrink, Catmull-Rom to enlarge)\n"
 "      --linear           resample in linear light (gamma-correct)\n"
 "      --no-auto-orient   ignore the EXIF orientation (default: apply it)\n"
+EMBEDDED_HELP
 "Filters:\n"
 "  -f, --filter CHAIN     filters, comma-separated: NAME or NAME=ARGS, e.g.\n"
 "                         'grayscale,level=5%%,95%%,blur=2'; -r and -f steps run\n"
@@ -153,6 +160,7 @@ static void print_usage(FILE *out)
 static const struct option thumbnail_options[] = {
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "clean", no_argument, NULL, OPT_CLEAN },
+	{ "embedded", no_argument, NULL, OPT_EMBEDDED },
 	{ "files-from", required_argument, NULL, OPT_FILES_FROM },
 	{ "null", no_argument, NULL, '0' },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
@@ -172,6 +180,7 @@ static const char thumbnail_usage_text[] =
 "      --size LIST        normal (128), large (256, the default), x-large (512),\n"
 "                         xx-large (1024), comma-separated, or all\n"
 "      --clean            first remove entries whose original is gone or changed\n"
+EMBEDDED_HELP
 "      --max-pixels N     refuse images over N pixels (default 256000000)\n"
 "      --files-from FILE  also read input paths from FILE ('-' = stdin), one a line\n"
 "  -0, --null             --files-from entries are NUL-separated (find -print0)\n"
@@ -527,6 +536,7 @@ static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
 					 "use white, black, #rgb, #rrggbb or R,G,B");
 		break;
 	case OPT_NO_AUTO_ORIENT: job->auto_orient = false; break;
+	case OPT_EMBEDDED: job->embedded = true; break;
 	case OPT_STRIP: job->strip = true; break;
 	case OPT_KERNEL:
 		if (resize_kernel_parse(arg, &job->resize.kernel) < 0)

@@ -29,6 +29,8 @@ struct image_info {
 	int orientation;          /* EXIF orientation 1..8 (1 when absent or invalid) */
 	const uint8_t *icc;       /* embedded ICC profile or NULL; owned by the decoder */
 	size_t icc_len;
+	const uint8_t *thumb;     /* the EXIF thumbnail (a JPEG) or NULL; owned by the decoder */
+	size_t thumb_len;
 };
 
 struct decoder {

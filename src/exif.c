@@ -7,7 +7,10 @@
 #define TIFF_HEADER_LEN 8
 #define IFD_ENTRY_LEN 12
 #define TAG_ORIENTATION 0x0112
+#define TAG_THUMB_OFFSET 0x0201      /* JPEGInterchangeFormat, in IFD1 */
+#define TAG_THUMB_LENGTH 0x0202      /* JPEGInterchangeFormatLength */
 #define TYPE_SHORT 3
+#define TYPE_LONG 4
 
 struct tiff {
 	const uint8_t *data;
@@ -59,26 +62,68 @@ static int orientation_entry(const struct tiff *t, size_t off)
 	return value >= 1 && value <= 8 ? value : 1;
 }
 
+/* The entries of the IFD at ifd: *count of them from *entries; false when
+ * the IFD does not lie wholly inside the data. */
+static bool ifd_bounds(const struct tiff *t, uint32_t ifd, uint16_t *count, size_t *entries)
+{
+	if (ifd < TIFF_HEADER_LEN || ifd > t->len - 2)
+		return false;
+	*count = tiff_u16(t, ifd);
+	*entries = ifd + 2;
+	return *count <= (t->len - *entries) / IFD_ENTRY_LEN;
+}
+
+/* The offset of the entry for tag in an IFD, or 0. */
+static size_t find_entry(const struct tiff *t, uint16_t count, size_t entries, uint16_t tag)
+{
+	for (uint16_t i = 0; i < count; i++) {
+		size_t off = entries + (size_t)i * IFD_ENTRY_LEN;
+		if (tiff_u16(t, off) == tag)
+			return off;
+	}
+	return 0;
+}
+
 int exif_orientation(const uint8_t *data, size_t len)
 {
 	struct tiff t;
-	if (!tiff_init(&t, data, len))
+	uint16_t count;
+	size_t entries, off;
+	if (!tiff_init(&t, data, len) || !ifd_bounds(&t, tiff_u32(&t, 4), &count, &entries))
 		return 1;
+	off = find_entry(&t, count, entries, TAG_ORIENTATION);
+	return off ? orientation_entry(&t, off) : 1;
+}
 
-	uint32_t ifd = tiff_u32(&t, 4);
-	if (ifd < TIFF_HEADER_LEN || ifd > len - 2)
-		return 1;
-	uint16_t count = tiff_u16(&t, ifd);
-	size_t entries = ifd + 2;
-	if (count > (len - entries) / IFD_ENTRY_LEN)
-		return 1;
+/* A LONG (or SHORT) with count 1 in the entry at off; false otherwise. */
+static bool entry_number(const struct tiff *t, size_t off, uint32_t *value)
+{
+	uint16_t type = tiff_u16(t, off + 2);
+	if (!off || tiff_u32(t, off + 4) != 1 || (type != TYPE_LONG && type != TYPE_SHORT))
+		return false;
+	*value = type == TYPE_LONG ? tiff_u32(t, off + 8) : tiff_u16(t, off + 8);
+	return true;
+}
 
-	for (uint16_t i = 0; i < count; i++) {
-		size_t off = entries + (size_t)i * IFD_ENTRY_LEN;
-		if (tiff_u16(&t, off) == TAG_ORIENTATION)
-			return orientation_entry(&t, off);
-	}
-	return 1;
+bool exif_thumbnail(const uint8_t *data, size_t len, size_t *offset, size_t *length)
+{
+	struct tiff t;
+	uint16_t count;
+	size_t entries;
+	uint32_t at, n;
+	if (!tiff_init(&t, data, len) || !ifd_bounds(&t, tiff_u32(&t, 4), &count, &entries))
+		return false;
+	/* IFD1, the thumbnail's, follows IFD0's entries */
+	size_t next = entries + (size_t)count * IFD_ENTRY_LEN;
+	if (next > len - 4 || !ifd_bounds(&t, tiff_u32(&t, next), &count, &entries))
+		return false;
+	if (!entry_number(&t, find_entry(&t, count, entries, TAG_THUMB_OFFSET), &at) ||
+	    !entry_number(&t, find_entry(&t, count, entries, TAG_THUMB_LENGTH), &n) ||
+	    n < 4 || at > len || n > len - at || data[at] != 0xFF || data[at + 1] != 0xD8)
+		return false;
+	*offset = at;
+	*length = n;
+	return true;
 }
 
 /*

@@ -3,6 +3,7 @@
 #ifndef IMGBATCH_EXIF_H
 #define IMGBATCH_EXIF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,14 @@
  * malformed or out-of-range tag: a broken EXIF block never fails a file.
  */
 int exif_orientation(const uint8_t *tiff, size_t len);
+
+/*
+ * The JPEG thumbnail an EXIF block carries (IFD1's JPEGInterchangeFormat and
+ * its length): true with tiff[*offset..+*length) lying wholly inside the
+ * block and starting with a JPEG SOI, false when there is none or it is
+ * malformed.
+ */
+bool exif_thumbnail(const uint8_t *tiff, size_t len, size_t *offset, size_t *length);
 
 /* Whether orientation swaps width and height (5..8). */
 static inline int exif_swaps_axes(int orientation)

@@ -89,6 +89,7 @@ struct job {
 	int compression;
 	struct rgb8 background;
 	bool auto_orient;
+	bool embedded;              /* --embedded: use a JPEG's EXIF thumbnail when it is enough */
 	bool strip;
 	uint64_t max_pixels;
 

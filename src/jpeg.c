@@ -151,16 +151,24 @@ static int read_header(struct decoder_state *st, const uint8_t *data, size_t len
 	return 0;
 }
 
-/* Orientation from the first APP1 segment that holds EXIF (not XMP). */
-static int read_orientation(const struct jpeg_decompress_struct *cinfo)
+/* Orientation and thumbnail from the first APP1 segment that holds EXIF
+ * (not XMP). */
+static void read_exif(const struct jpeg_decompress_struct *cinfo, struct image_info *info)
 {
+	info->orientation = 1;
 	for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
-		if (m->marker == EXIF_MARKER && m->data_length >= EXIF_PREFIX_LEN &&
-		    !memcmp(m->data, EXIF_PREFIX, EXIF_PREFIX_LEN))
-			return exif_orientation(m->data + EXIF_PREFIX_LEN,
-						m->data_length - EXIF_PREFIX_LEN);
+		if (m->marker != EXIF_MARKER || m->data_length < EXIF_PREFIX_LEN ||
+		    memcmp(m->data, EXIF_PREFIX, EXIF_PREFIX_LEN))
+			continue;
+		const uint8_t *tiff = m->data + EXIF_PREFIX_LEN;
+		size_t len = m->data_length - EXIF_PREFIX_LEN, at, n;
+		info->orientation = exif_orientation(tiff, len);
+		if (exif_thumbnail(tiff, len, &at, &n)) {
+			info->thumb = tiff + at;
+			info->thumb_len = n;
+		}
+		return;
 	}
-	return 1;
 }
 
 static int jpeg_open(struct decoder *d, const uint8_t *data, size_t len,
@@ -188,8 +196,8 @@ static int jpeg_open(struct decoder *d, const uint8_t *data, size_t len,
 		.height = st->cinfo.image_height,
 		.channels = space == JCS_GRAYSCALE ? 1 : 3,
 		.depth = 8,
-		.orientation = read_orientation(&st->cinfo),
 	};
+	read_exif(&st->cinfo, &d->info);
 	/* A CMYK profile stays here for decode: its pixels come out as sRGB,
 	 * which that profile does not describe. */
 	if (space != JCS_CMYK) {

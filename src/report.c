@@ -136,6 +136,8 @@ static void write_json_line(FILE *out, const struct outcome *oc, bool size_list)
 				(unsigned long long)r->out_bytes);
 		if (oc->status == RESULT_DONE && size_list)
 			fprintf(out, ",\"outputs\":%u", r->outputs);
+		if (oc->status == RESULT_DONE && r->embedded)
+			fputs(",\"embedded\":true", out);
 		fprintf(out, ",\"ms\":%.3f,\"worker\":%d", (double)r->usec / 1000.0, r->worker_pid);
 	}
 	fputs("}\n", out);

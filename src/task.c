@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "exif.h"
 #include "icc.h"
 #include "output.h"
 #include "pipeline.h"
@@ -60,6 +62,7 @@ struct task_state {
 	struct buffer encoded;
 	unsigned noutputs;
 	struct thumb_entry thumb;     /* imgbatch thumbnail */
+	uint8_t *embedded;            /* --embedded: the EXIF thumbnail dec reads */
 	struct plan plans[JOB_MAX_SIZES];
 	char out_names[JOB_MAX_SIZES][WIRE_MAX_PATH + 1];
 };
@@ -215,6 +218,47 @@ static int encode_output(const struct job *job, const struct task_state *st, str
 	return out->encode(img, &opts, encoded, err);
 }
 
+/* Whether a w x h thumbnail has the aspect ratio of a W x H image, within
+ * 1% (a letterboxed one does not). */
+static bool same_aspect(uint32_t w, uint32_t h, uint32_t W, uint32_t H)
+{
+	return fabs((double)w * H - (double)h * W) <= 0.01 * (double)W * h;
+}
+
+/*
+ * --embedded: a JPEG's EXIF thumbnail becomes the source when it covers the
+ * load size that every output needs (a leading downscale; 0 when a filter
+ * needs the full image) and has the image's aspect ratio.  The outputs stay
+ * those planned from the image itself.  Any doubt keeps the image.
+ */
+static void use_embedded_thumbnail(struct task_state *st, struct wire_result *res)
+{
+	const struct image_info *full = &st->dec.info;
+	const struct plan *p = &st->plans[0];   /* the load size is the same in all */
+	struct decoder thumb = { .codec = &codec_jpeg };
+	struct ib_error ignored;
+	if (!full->thumb || !p->load_w || !p->load_h || !(st->embedded = malloc(full->thumb_len)))
+		return;
+	memcpy(st->embedded, full->thumb, full->thumb_len);
+	if (codec_jpeg.open(&thumb, st->embedded, full->thumb_len, &ignored) < 0)
+		goto keep_image;
+	bool swap = exif_swaps_axes(p->orientation);
+	uint32_t up_w = swap ? thumb.info.height : thumb.info.width;
+	uint32_t up_h = swap ? thumb.info.width : thumb.info.height;
+	if (up_w < p->load_w || up_h < p->load_h ||
+	    !same_aspect(thumb.info.width, thumb.info.height, full->width, full->height)) {
+		codec_jpeg.close(&thumb);
+		goto keep_image;
+	}
+	st->dec.codec->close(&st->dec);
+	st->dec = thumb;
+	res->embedded = 1;
+	return;
+keep_image:
+	free(st->embedded);
+	st->embedded = NULL;
+}
+
 /* Reads the whole file, its header, and plans every output. */
 static int open_and_plan(struct task_context *ctx, const struct codec *codec,
 			 struct task_state *st, struct wire_result *res, struct ib_error *err)
@@ -229,6 +273,8 @@ static int open_and_plan(struct task_context *ctx, const struct codec *codec,
 	res->in_height = st->dec.info.height;
 	pipeline_plan(ctx->job, &st->dec.info, st->plans);
 	st->noutputs = pipeline_outputs(ctx->job);
+	if (ctx->job->embedded)
+		use_embedded_thumbnail(st, res);
 	return 0;
 }
 
@@ -499,6 +545,7 @@ void task_run(struct task_context *ctx, const struct wire_task *task, struct wir
 	}
 	if (st.dec_open)
 		st.dec.codec->close(&st.dec);
+	free(st.embedded);
 	image_free(&st.img);
 	image_free(&st.resized);
 	image_free(&st.out);

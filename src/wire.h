@@ -60,6 +60,7 @@ struct wire_result {
 	uint8_t status;                       /* enum result_status */
 	uint8_t in_format, out_format;        /* enum image_format */
 	uint8_t outputs;                      /* files written (a list of sizes: several) */
+	uint8_t embedded;                     /* made from the EXIF thumbnail (--embedded) */
 	uint32_t in_width, in_height;
 	uint32_t out_width, out_height;       /* of the largest output */
 	uint64_t in_bytes, out_bytes;         /* out_bytes: all outputs together */

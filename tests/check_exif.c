@@ -56,6 +56,67 @@ static void build_tiff(uint8_t buf[TIFF_LEN], bool be, uint16_t tag,
 	put32(&w, 0);
 }
 
+/* A TIFF block with IFD0 (Orientation 1), IFD1 (the thumbnail's offset and
+ * length, as LONGs) and a 4-byte "JPEG" at 56, in either byte order;
+ * ifd1 is where IFD0 says IFD1 is (26 for the real one). */
+static size_t build_thumb_tiff(uint8_t buf[64], bool be, uint32_t ifd1, uint32_t at,
+			       uint32_t len, uint16_t offset_type)
+{
+	struct writer w = { buf, be };
+	memset(buf, 0, 64);
+	memcpy(w.p, be ? "MM" : "II", 2);
+	w.p += 2;
+	put16(&w, 42);
+	put32(&w, 8);
+	put16(&w, 1);                                   /* IFD0 at 8 */
+	put16(&w, 0x0112), put16(&w, 3), put32(&w, 1), put16(&w, 1), put16(&w, 0);
+	put32(&w, ifd1);
+	put16(&w, 2);                                   /* IFD1 at 26 */
+	put16(&w, 0x0201), put16(&w, offset_type), put32(&w, 1), put32(&w, at);
+	put16(&w, 0x0202), put16(&w, 4), put32(&w, 1), put32(&w, len);
+	put32(&w, 0);
+	memcpy(buf + 56, "\xFF\xD8\xFF\xD9", 4);
+	return 60;
+}
+
+START_TEST(test_thumbnail_found_both_orders)
+{
+	uint8_t buf[64];
+	size_t at, n;
+	for (int be = 0; be < 2; be++) {
+		size_t len = build_thumb_tiff(buf, be, 26, 56, 4, 4);
+		ck_assert(exif_thumbnail(buf, len, &at, &n));
+		ck_assert_uint_eq(at, 56);
+		ck_assert_uint_eq(n, 4);
+		ck_assert_int_eq(exif_orientation(buf, len), 1);
+	}
+}
+END_TEST
+
+/* Out of bounds, not a JPEG, no IFD1, cut short: no thumbnail. */
+START_TEST(test_thumbnail_malformed)
+{
+	uint8_t buf[64];
+	size_t at, n;
+	size_t len = build_thumb_tiff(buf, false, 26, 56, 5, 4);      /* one byte too long */
+	ck_assert(!exif_thumbnail(buf, len, &at, &n));
+	len = build_thumb_tiff(buf, false, 26, 0xFFFFFFF0u, 4, 4);   /* offset far out */
+	ck_assert(!exif_thumbnail(buf, len, &at, &n));
+	len = build_thumb_tiff(buf, false, 26, 52, 4, 4);            /* not at an SOI */
+	ck_assert(!exif_thumbnail(buf, len, &at, &n));
+	len = build_thumb_tiff(buf, false, 0, 56, 4, 4);             /* no IFD1 */
+	ck_assert(!exif_thumbnail(buf, len, &at, &n));
+	len = build_thumb_tiff(buf, false, 60, 56, 4, 4);            /* IFD1 past the end */
+	ck_assert(!exif_thumbnail(buf, len, &at, &n));
+	len = build_thumb_tiff(buf, false, 26, 56, 4, 7);            /* offset UNDEFINED */
+	ck_assert(!exif_thumbnail(buf, len, &at, &n));
+	len = build_thumb_tiff(buf, false, 26, 56, 4, 4);
+	for (size_t cut = 0; cut < len; cut++)
+		ck_assert(!exif_thumbnail(buf, cut, &at, &n));
+	ck_assert(exif_thumbnail(buf, len, &at, &n));
+}
+END_TEST
+
 START_TEST(test_orientation_every_value_both_orders)
 {
 	uint8_t buf[TIFF_LEN];
@@ -400,6 +461,8 @@ static Suite *exif_suite(void)
 	Suite *s = suite_create("exif");
 	TCase *tc = tcase_create("orientation");
 	tcase_add_test(tc, test_orientation_every_value_both_orders);
+	tcase_add_test(tc, test_thumbnail_found_both_orders);
+	tcase_add_test(tc, test_thumbnail_malformed);
 	tcase_add_test(tc, test_orientation_hand_written_blocks);
 	tcase_add_test(tc, test_orientation_missing_tag);
 	tcase_add_test(tc, test_orientation_truncated);

@@ -6,6 +6,8 @@
  *                                      whose data stops after a few rows
  *   make-hostile huge-jpeg W H FILE    a 16x16 JPEG whose SOF declares W x H
  *   make-hostile flat-jpeg W H FILE    a valid W x H gray JPEG of one colour
+ *   make-hostile exif-thumb W H TW TH FILE  a red W x H JPEG whose EXIF block
+ *                                      carries a green TW x TH thumbnail
  *   make-hostile copies N SRC DIR      N copies of SRC as DIR/dK/fI.EXT, ten
  *                                      folders (a scale test's tree, fast)
  * Exit 0 on success, 1 on failure (reason on stderr).
@@ -96,6 +98,63 @@ static int write_gray_jpeg(const char *path, uint32_t w, uint32_t h, uint32_t de
 	return ret;
 }
 
+/* A w x h RGB JPEG of one colour, appended to out. */
+static int solid_jpeg(uint32_t w, uint32_t h, const uint8_t rgb[3], struct buffer *out)
+{
+	struct image img;
+	struct ib_error err = { 0 };
+	struct encode_options opts = { .quality = 90 };
+	if (image_alloc(&img, w, h, 3, 8, 0, &err) < 0)
+		return -1;
+	for (size_t i = 0; i < (size_t)w * h; i++)
+		memcpy(img.pixels + 3 * i, rgb, 3);
+	int ret = codec_jpeg.encode(&img, &opts, out, &err);
+	image_free(&img);
+	return ret;
+}
+
+static void put_le(uint8_t *p, uint32_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Little-endian TIFF: IFD0 with Orientation 1, IFD1 pointing at the thumb. */
+static int write_exif_thumb(const char *path, uint32_t w, uint32_t h, uint32_t tw, uint32_t th)
+{
+	static const uint8_t red[3] = { 255, 0, 0 }, green[3] = { 0, 255, 0 };
+	struct buffer full = { 0 }, thumb = { 0 };
+	int ret = 1;
+	if (solid_jpeg(w, h, red, &full) < 0 || solid_jpeg(tw, th, green, &thumb) < 0 ||
+	    thumb.len > 60000)
+		goto out;
+	uint8_t tiff[64] = "II*\0";
+	put_le(tiff + 4, 8, 4);                       /* IFD0 at 8 */
+	put_le(tiff + 8, 1, 2);                       /* one entry: Orientation */
+	put_le(tiff + 10, 0x0112, 2), put_le(tiff + 12, 3, 2), put_le(tiff + 14, 1, 4);
+	put_le(tiff + 18, 1, 2);
+	put_le(tiff + 22, 26, 4);                     /* IFD1 at 26 */
+	put_le(tiff + 26, 2, 2);                      /* offset and length */
+	put_le(tiff + 28, 0x0201, 2), put_le(tiff + 30, 4, 2), put_le(tiff + 32, 1, 4);
+	put_le(tiff + 36, 56, 4);                     /* the thumbnail at 56 */
+	put_le(tiff + 40, 0x0202, 2), put_le(tiff + 42, 4, 2), put_le(tiff + 44, 1, 4);
+	put_le(tiff + 48, (uint32_t)thumb.len, 4);
+	put_le(tiff + 52, 0, 4);                      /* no IFD2 */
+	size_t seg = 2 + 6 + 56 + thumb.len;          /* APP1 length field onwards */
+	uint8_t head[10] = { 0xFF, 0xD8, 0xFF, 0xE1, (uint8_t)(seg >> 8), (uint8_t)seg,
+			     'E', 'x', 'i', 'f' };
+	FILE *f = fopen(path, "wb");
+	ret = !f || fwrite(head, 1, 10, f) != 10 || fwrite("\0\0", 1, 2, f) != 2 ||
+	      fwrite(tiff, 1, 56, f) != 56 || fwrite(thumb.data, 1, thumb.len, f) != thumb.len ||
+	      fwrite(full.data + 2, 1, full.len - 2, f) != full.len - 2;   /* after its SOI */
+	if (f && fclose(f) != 0)
+		ret = 1;
+out:
+	buffer_free(&full);
+	buffer_free(&thumb);
+	return ret;
+}
+
 /* Reads path whole (a small fixture); NULL on failure. */
 static uint8_t *slurp(const char *path, size_t *len)
 {
@@ -137,10 +196,14 @@ static int write_copies(unsigned long n, const char *src, const char *dir)
 
 int main(int argc, char **argv)
 {
+	if (argc == 7 && strcmp(argv[1], "exif-thumb") == 0)
+		return write_exif_thumb(argv[6], (uint32_t)atoi(argv[2]), (uint32_t)atoi(argv[3]),
+					(uint32_t)atoi(argv[4]), (uint32_t)atoi(argv[5]));
 	if (argc == 5 && strcmp(argv[1], "copies") == 0)
 		return write_copies(strtoul(argv[2], NULL, 10), argv[3], argv[4]);
 	if (argc != 5) {
-		fprintf(stderr, "usage: make-hostile flat-png|huge-png|huge-jpeg|flat-jpeg W H FILE | copies N SRC DIR\n");
+		fprintf(stderr, "usage: make-hostile flat-png|huge-png|huge-jpeg|flat-jpeg W H FILE | "
+			"exif-thumb W H TW TH FILE | copies N SRC DIR\n");
 		return 2;
 	}
 	uint32_t w = (uint32_t)strtoul(argv[2], NULL, 10), h = (uint32_t)strtoul(argv[3], NULL, 10);
