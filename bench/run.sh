@@ -1,0 +1,539 @@
+#!/bin/sh
+# Issue 6's benchmark (`make bench`): imgbatch against the codec floor and
+# its peers, all cores, alternating rounds (the order rotates each round),
+# medians and ratios; writes bench/results/RESULTS.md and ratios.png.
+#   S1 256-px JPEG q85 thumbnails of 16 MP JPEGs    floor: djpeg -scale 1/8 | cjpeg
+#   S2 long side 1920 px, JPEG q85, the same JPEGs  floor: djpeg -scale 1/2 | cjpeg
+#   S3 5,000 64-px PNGs in 10 folders to 32-px PNG  (files/s; no floor)
+#   S4 one 4000x3000 RGBA PNG to 800 px PNG         floor: libpng decode + encode
+#                                                    (bench/png-floor.c, no resize)
+# Also imgbatch -j1 against its default (one worker per core) on S1 and S3,
+# and imgbatch's peak RSS on S1, S2 and S4 (GNU time).
+# The floors do not resize: djpeg's 1/8 of 4608x3456 is 576x432 (S1) and
+# its 1/2 is 2304x1728 (S2), encoded as they are.  imgbatch resizes on top,
+# but the floor encodes the larger image and starts three processes a file,
+# so imgbatch can come in under 1x.
+#
+# Usage: bench/run.sh [ROUNDS]        (default $ROUNDS, else 3)
+# Environment: NJPEG (16) and NPNG (5000, a multiple of 10) run on the
+#   first files of the corpus only (smoke tests); SLOW (90): a tool whose
+#   first round takes longer than that many seconds runs one round only;
+#   SCENARIOS ("S1 S2 S3 S4") the scenarios to run (a partial RESULTS.md);
+#   REPORT_ONLY=1 writes the report of the last run again, running nothing;
+#   BENCH_DIR (bench/work), RESULTS_DIR (bench/results); IMGBATCH (default
+#   ./imgbatch of the calling directory, else of the source tree).
+# Needs: a built imgbatch and tools/gen-samples, ImageMagick (/usr/bin/convert,
+#   for the corpus), libjpeg-turbo-progs, cc + libpng (pkg-config).  Peers
+#   that are missing are skipped with a note: libvips-tools, parallel,
+#   graphicsmagick, python3-pil with ../shared/bench/pillow_pool.py, gnuplot
+#   (the plot), time (/usr/bin/time, peak RSS).
+set -eu
+here=$(pwd)
+src=$(cd "$(dirname "$0")/.." && pwd)
+rounds=${1:-${ROUNDS:-3}}
+njpeg=${NJPEG:-16}
+npng=${NPNG:-5000}
+slow=${SLOW:-90}
+scenarios=${SCENARIOS:-S1 S2 S3 S4}
+cores=$(nproc)
+if [ -n "${IMGBATCH:-}" ]; then IB=$(realpath "$IMGBATCH")
+elif [ -x "$here/imgbatch" ]; then IB=$here/imgbatch
+else IB=$src/imgbatch; fi
+if [ -x "$here/tools/gen-samples" ]; then GEN=$here/tools/gen-samples
+else GEN=$src/tools/gen-samples; fi
+cd "$src"
+work=$(realpath -m "${BENCH_DIR:-bench/work}")/run
+results=$(realpath -m "${RESULTS_DIR:-bench/results}")
+IM=/usr/bin/convert        # not /usr/local/bin/convert (a slow wrapper)
+PILLOW=$src/../shared/bench/pillow_pool.py
+PY=/usr/bin/python3
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ -x "$IB" ] || die "no imgbatch at $IB (run make first)"
+[ -x "$GEN" ] || die "no tools/gen-samples (run make first)"
+[ -x "$IM" ] || die "$IM (ImageMagick) is needed to build the corpus"
+for t in djpeg cjpeg cc pkg-config bc; do
+	command -v $t >/dev/null || die "$t is missing"
+done
+case $npng in *[!0-9]*|'') die "NPNG: a number" ;; esac
+[ $((npng % 10)) = 0 ] && [ "$npng" -ge 10 ] && [ "$npng" -le 5000 ] || die "NPNG: a multiple of 10, at most 5000"
+[ "$njpeg" -ge 1 ] && [ "$njpeg" -le 16 ] || die "NJPEG: 1..16"
+
+notes=
+note() { notes="$notes- $*
+"; echo "bench: note: $*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+have_parallel=0; have parallel && have_parallel=1
+have_vips=0; have vipsthumbnail && have_vips=1
+have_gm=0; have gm && have_gm=1
+have_pillow=0
+if [ -f "$PILLOW" ]; then
+	if $PY -c 'import PIL' 2>/dev/null; then have_pillow=1
+	else note "Pillow pool skipped: python3-pil is not installed"; fi
+else
+	note "Pillow pool skipped: ../shared/bench/pillow_pool.py is not there"
+fi
+[ $have_parallel = 1 ] || note "GNU parallel is missing: the vipsthumbnail, ImageMagick and GraphicsMagick peers are skipped"
+[ $have_vips = 1 ] || note "vipsthumbnail (libvips-tools) is missing: skipped"
+[ $have_gm = 1 ] || note "gm (graphicsmagick) is missing: skipped"
+PAR="parallel --will-cite -j $cores"
+# ImageMagick and GraphicsMagick run one OpenMP thread each when there is a
+# process per core (measured: a little faster than their default of a
+# thread per core, which oversubscribes); vipsthumbnail showed no difference
+# and keeps its default.
+ONE_THREAD="env MAGICK_THREAD_LIMIT=1 OMP_NUM_THREADS=1"
+
+mkdir -p "$work" "$results"
+now() { date +%s.%N; }
+
+# ---------------------------------------------------------------- corpus
+# 16 JPEGs of 4608x3456 (16 MP) at q92, 4:2:0 as cameras write them, made
+# from the generated photo sample: each shifted (-roll) and every other one
+# mirrored, then Gaussian noise with its own seed (about 4.8 MB each);
+# 5,000 64x64 RGB PNGs in 10 folders, tiles of ten differently shifted,
+# noised copies of the photo (all different); one 4000x3000 RGBA PNG (the
+# photo with noise under a radial alpha gradient).
+corpus=$work/corpus
+gen_jpeg() {
+	flop=
+	[ $(($1 % 2)) = 1 ] && flop=-flop
+	"$IM" "$2/samples/photo.jpg" -resize '4608x3456!' $flop -roll "+$(($1 * 289))+$(($1 * 211))" \
+		-seed "$(($1 + 1))" -attenuate 0.4 +noise Gaussian -sampling-factor 2x2 -quality 92 \
+		"$2/jpeg/img$(printf %02d "$1").jpg"
+}
+gen_tiles() {
+	mkdir -p "$2/png64/d$1"
+	"$IM" "$2/samples/photo.jpg" -roll "+$(($1 * 53))+$(($1 * 31))" -resize '1600x1280!' \
+		-seed "$(($1 + 100))" -attenuate 0.3 +noise Gaussian -crop 64x64 +repage \
+		"PNG24:$2/png64/d$1/t$1_%03d.png"
+}
+gen_rgba() {
+	"$IM" "$1/samples/photo.jpg" -resize '4000x3000!' -seed 99 -attenuate 0.3 +noise Gaussian \
+		\( -size 4000x3000 radial-gradient:white-black -level 0,70% \) \
+		-alpha off -compose copy_opacity -composite "PNG32:$1/rgba/big.png"
+}
+if [ ! -f "$corpus/.complete" ]; then
+	echo "bench: building the corpus in $corpus (about a minute)" >&2
+	t0=$(now)
+	tmp=$corpus.tmp
+	rm -rf "$tmp" "$corpus"
+	mkdir -p "$tmp/jpeg" "$tmp/png64" "$tmp/rgba"
+	"$GEN" "$tmp/samples" >/dev/null
+	i=0
+	while [ $i -lt 16 ]; do
+		gen_jpeg $i "$tmp" &
+		i=$((i + 1))
+		[ $((i % cores)) = 0 ] && wait
+	done
+	wait
+	gen_rgba "$tmp" &
+	i=0
+	while [ $i -lt 10 ]; do
+		gen_tiles $i "$tmp" &
+		i=$((i + 1))
+		[ $((i % cores)) = 0 ] && wait
+	done
+	wait
+	[ "$(ls "$tmp/jpeg" | wc -l)" = 16 ] || die "corpus: JPEGs missing"
+	[ "$(find "$tmp/png64" -name '*.png' | wc -l)" = 5000 ] || die "corpus: small PNGs missing"
+	[ -s "$tmp/rgba/big.png" ] || die "corpus: the RGBA PNG is missing"
+	rm -rf "$tmp/samples"
+	touch "$tmp/.complete"
+	mv "$tmp" "$corpus"
+	echo "bench: corpus built in $(echo "$(now) - $t0" | bc | cut -c1-5) s" >&2
+fi
+
+# The selection: the whole corpus, or hard links to its first files.
+if [ "$njpeg" = 16 ] && [ "$npng" = 5000 ]; then
+	sel=$corpus
+else
+	sel=$work/sel-$njpeg-$npng
+	if [ ! -d "$sel" ]; then
+		mkdir -p "$sel.tmp/jpeg" "$sel.tmp/rgba"
+		ls "$corpus/jpeg"/*.jpg | head -n "$njpeg" | xargs ln -t "$sel.tmp/jpeg"
+		ln "$corpus/rgba/big.png" "$sel.tmp/rgba/"
+		k=0
+		while [ $k -lt 10 ]; do
+			mkdir -p "$sel.tmp/png64/d$k"
+			ls "$corpus/png64/d$k"/*.png | head -n $((npng / 10)) | xargs ln -t "$sel.tmp/png64/d$k"
+			k=$((k + 1))
+		done
+		mv "$sel.tmp" "$sel"
+	fi
+fi
+list_jpeg=$work/list-jpeg
+list_png=$work/list-png
+ls "$sel/jpeg"/*.jpg >"$list_jpeg"
+find "$sel/png64" -name '*.png' | sort >"$list_png"
+big=$sel/rgba/big.png
+[ "$(wc -l <"$list_jpeg")" = "$njpeg" ] && [ "$(wc -l <"$list_png")" = "$npng" ] || die "selection is incomplete"
+jpeg_mb=$(xargs du -bc <"$list_jpeg" | tail -1 | awk -v n="$njpeg" '{ printf "%.2f", $1 / n / 1e6 }')
+big_mb=$(du -b "$big" | awk '{ printf "%.1f", $1 / 1e6 }')
+# Read everything once so that no tool pays for the first read from disk.
+cat "$big" >/dev/null
+cat "$list_jpeg" "$list_png" | xargs cat >/dev/null
+
+# The PNG floor.
+PNGFLOOR=$work/png-floor
+# shellcheck disable=SC2046
+cc -O2 -o "$PNGFLOOR" bench/png-floor.c $(pkg-config --cflags --libs libpng)
+
+# ---------------------------------------------------------------- tools
+# t_SCENARIO_TOOL OUTDIR runs one tool over the whole scenario.
+# pillow_pool.py SIZE OUTDIR JOBS FILE... (always writes JPEG q85).
+pillow() {
+	p_size=$1 p_out=$2 p_list=$3
+	# shellcheck disable=SC2046
+	(set -f; IFS='
+'; exec $PY "$PILLOW" "$p_size" "$p_out" "$cores" $(cat "$p_list"))
+}
+floor_jpeg() { # SCALE OUT [CJPEG-OPTION]
+	xargs -P "$cores" -I{} sh -c 'djpeg -scale "$2" "$1" | cjpeg -quality 85 $4 >"$3/${1##*/}"' \
+		_ {} "$1" "$2" "${3:-}" <"$list_jpeg"
+}
+t_S1_imgbatch() { "$IB" -o "$1" -r 256x256 -q 85 --quiet "$sel/jpeg"; }
+t_S1_imgbatch_j1() { "$IB" -j 1 -o "$1" -r 256x256 -q 85 --quiet "$sel/jpeg"; }
+t_S1_floor() { floor_jpeg 1/8 "$1"; }
+t_S1_floor_opt() { floor_jpeg 1/8 "$1" -optimize; }
+t_S1_vips() { $PAR -q vipsthumbnail {} -s 256x256 -o "$1/%s.jpg[Q=85]" <"$list_jpeg"; }
+t_S1_im() { $ONE_THREAD $PAR -q "$IM" -define jpeg:size=512x512 {} -thumbnail 256x256 -quality 85 "$1/{/}" <"$list_jpeg"; }
+t_S1_gm() { $ONE_THREAD $PAR -q gm convert -size 512x512 {} -thumbnail 256x256 -quality 85 "$1/{/}" <"$list_jpeg"; }
+t_S1_pillow() { pillow 256 "$1" "$list_jpeg"; }
+
+t_S2_imgbatch() { "$IB" -o "$1" -r 1920x1920 -q 85 --quiet "$sel/jpeg"; }
+t_S2_floor() { floor_jpeg 1/2 "$1"; }
+t_S2_floor_opt() { floor_jpeg 1/2 "$1" -optimize; }
+t_S2_vips() { $PAR -q vipsthumbnail {} -s 1920x1920 -o "$1/%s.jpg[Q=85]" <"$list_jpeg"; }
+t_S2_im() { $ONE_THREAD $PAR -q "$IM" -define jpeg:size=3840x3840 {} -resize 1920x1920 -quality 85 "$1/{/}" <"$list_jpeg"; }
+t_S2_gm() { $ONE_THREAD $PAR -q gm convert -size 3840x3840 {} -resize 1920x1920 -quality 85 "$1/{/}" <"$list_jpeg"; }
+t_S2_pillow() { pillow 1920 "$1" "$list_jpeg"; }
+
+# S3: the batched peers (vipsthumbnail with many files, gm mogrify) get 4
+# batches a core.  One process per file costs a peer about 20 ms (gm) to
+# 60 ms (vipsthumbnail) of start-up a file: those variants run one round on
+# every fifth file ($nsub), as files/s do not depend on the count for them.
+batch=$(( (npng + 4 * cores - 1) / (4 * cores) ))
+nsub=$((npng / 5))
+list_sub=$work/list-png-sub
+awk 'NR % 5 == 1' "$list_png" >"$list_sub"
+t_S3_imgbatch() { "$IB" -o "$1" -r 32x32 --quiet "$sel/png64"; }
+t_S3_imgbatch_j1() { "$IB" -j 1 -o "$1" -r 32x32 --quiet "$sel/png64"; }
+t_S3_vips() { $PAR -q vipsthumbnail {} -s 32x32 -o "$1/%s.png" <"$list_sub"; }
+t_S3_vipsX() { $PAR -X -n "$batch" -q vipsthumbnail -s 32x32 -o "$1/%s.png" {} <"$list_png"; }
+t_S3_gm() { $ONE_THREAD $PAR -q gm convert {} -thumbnail 32x32 "$1/{/}" <"$list_sub"; }
+t_S3_gmX() { $ONE_THREAD $PAR -X -n "$batch" -q gm mogrify -output-directory "$1" -create-directories \
+	-thumbnail 32x32 {} <"$list_png"; }
+t_S3_pillow() { pillow 32 "$1" "$list_png"; }
+
+t_S4_imgbatch() { "$IB" -o "$1" -r 800x800 --quiet "$big"; }
+t_S4_floor() { "$PNGFLOOR" "$big" "$1/big.png"; }
+t_S4_vips() { vipsthumbnail "$big" -s 800x800 -o "$1/%s.png"; }
+t_S4_gm() { $ONE_THREAD gm convert "$big" -thumbnail 800x800 "$1/big.png"; }
+
+name() {
+	case $1 in
+	imgbatch) echo "imgbatch" ;;
+	imgbatch_j1) echo "imgbatch -j1" ;;
+	floor) case $2 in S4) echo "floor: libpng decode + encode (png-floor.c)" ;;
+	       S1) echo "floor: djpeg -scale 1/8 \| cjpeg" ;;
+	       *) echo "floor: djpeg -scale 1/2 \| cjpeg" ;; esac ;;
+	floor_opt) echo "floor with cjpeg -optimize (info)" ;;
+	vips) case $2 in S4) echo "vipsthumbnail" ;; S3) echo "vipsthumbnail (parallel, 1 file/process; $nsub files)" ;;
+	      *) echo "vipsthumbnail (parallel, 1 file/process)" ;; esac ;;
+	vipsX) echo "vipsthumbnail (parallel -X, $batch files/process)" ;;
+	gmX) echo "GraphicsMagick gm mogrify (parallel -X, $batch files/process)" ;;
+	im) echo "ImageMagick convert (parallel)" ;;
+	gm) case $2 in S4) echo "GraphicsMagick gm convert" ;; S3) echo "GraphicsMagick gm convert (parallel, 1 file/process; $nsub files)" ;;
+	    *) echo "GraphicsMagick gm convert (parallel)" ;; esac ;;
+	pillow) echo "Pillow pool (pillow_pool.py)" ;;
+	esac
+}
+
+s1="imgbatch floor floor_opt"
+s2="imgbatch floor floor_opt"
+s3="imgbatch"
+s4="imgbatch floor"
+[ $have_parallel$have_vips = 11 ] && { s1="$s1 vips"; s2="$s2 vips"; s3="$s3 vipsX vips"; }
+[ $have_vips = 1 ] && s4="$s4 vips"
+[ $have_parallel = 1 ] && { s1="$s1 im"; s2="$s2 im"; }
+[ $have_parallel$have_gm = 11 ] && { s1="$s1 gm"; s2="$s2 gm"; s3="$s3 gmX gm"; }
+[ $have_gm = 1 ] && s4="$s4 gm"
+[ $have_pillow = 1 ] && { s1="$s1 pillow"; s2="$s2 pillow"; s3="$s3 pillow"; }
+s1="$s1 imgbatch_j1"
+s3="$s3 imgbatch_j1"
+
+# ---------------------------------------------------------------- runs
+# The files a tool works on in a scenario.
+nfiles() {
+	case $1 in
+	S1|S2) echo "$njpeg" ;;
+	S3) case $2 in vips|gm) echo "$nsub" ;; *) echo "$npng" ;; esac ;;
+	S4) echo 1 ;;
+	esac
+}
+times=$work/times
+if [ "${REPORT_ONLY:-0}" = 0 ]; then
+: >"$times"
+: >"$work/slow"
+: >"$work/slow-over"
+mkdir -p "$work/log"
+one_round=" S3:vips S3:gm "
+# run_scenario SCEN TOOL...: ROUNDS rounds, each running every tool once,
+# the order rotated by one each round; appends "SCEN TOOL SECONDS OUTPUTS
+# STATUS" to $times.
+run_scenario() {
+	scen=$1
+	shift
+	tools=$*
+	r=0
+	while [ "$r" -lt "$rounds" ]; do
+		order=$(echo "$tools" | awk -v k="$r" '{ for (i = 0; i < NF; i++) printf "%s ", $(((i + k) % NF) + 1) }')
+		for key in $order; do
+			grep -qx "$scen $key" "$work/slow" && continue
+			expect=$(nfiles "$scen" "$key")
+			out=$work/out/$scen-$key
+			rm -rf "$out"
+			mkdir -p "$out"
+			t0=$(now)
+			if "t_${scen}_$key" "$out" >"$work/log/$scen-$key.log" 2>&1; then rc=0; else rc=$?; fi
+			t1=$(now)
+			dt=$(echo "$t1 - $t0" | bc)
+			n=$(find "$out" -type f | wc -l)
+			echo "$scen $key $dt $n $rc" >>"$times"
+			printf 'bench: %s round %d %-12s %8.3f s  %d outputs%s\n' "$scen" $((r + 1)) "$key" "$dt" "$n" \
+				"$([ "$rc" = 0 ] && [ "$n" = "$expect" ] || echo "  FAILED (exit $rc, expected $expect outputs; see $work/log/$scen-$key.log)")" >&2
+			if [ "$r" = 0 ] && [ "$rounds" -gt 1 ] && [ "${one_round#* $scen:$key }" != "$one_round" ]; then
+				echo "$scen $key" >>"$work/slow"
+			elif [ "$r" = 0 ] && [ "$rounds" -gt 1 ] && [ "$(echo "$dt > $slow" | bc)" = 1 ]; then
+				echo "$scen $key" >>"$work/slow"
+				echo "$scen $key" >>"$work/slow-over"
+				echo "bench: $scen $key took over $slow s: one round only" >&2
+			fi
+		done
+		r=$((r + 1))
+	done
+}
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+run_date=$(date -u '+%Y-%m-%d %H:%M UTC')
+t_all=$(now)
+# snapshot: "WALL BUSY OURS" seconds: the clock, the CPU time the whole
+# machine spent busy (user, nice, system, irq, softirq, steal: other
+# containers' CI jobs included) and the CPU time of this script's children.
+# (`times` runs in this shell: a subshell would not see its children.)
+snapshot() {
+	times >"$work/cputimes"
+	busy=$(awk '$1 == "cpu" { print ($2 + $3 + $4 + $7 + $8 + $9) / 100; exit }' /proc/stat)
+	ours=$(tail -1 "$work/cputimes" | awk '{ t = 0; for (i = 1; i <= NF; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } print t }')
+	snap="$(now) $busy $ours"
+}
+: >"$work/foreign"
+for scen in $scenarios; do
+	snapshot
+	a=$snap
+	eval "run_scenario $scen \$$(echo "$scen" | tr S s)"
+	snapshot
+	# the other jobs' average load over the scenario, in cores
+	echo "$a $snap" | awk -v s="$scen" '{ printf "%s %.2f\n", s, (($5 - $2) - ($6 - $3)) / ($4 - $1) }' >>"$work/foreign"
+done
+
+# Peak RSS.  GNU time waits for imgbatch (the master) with wait4(), whose
+# ru_maxrss on Linux is the larger of the master's own peak and the largest
+# peak of any descendant it reaped: the peak of the largest single imgbatch
+# process (master or worker), not a sum over processes.
+rss_S1='' rss_S2='' rss_S4=''
+if [ -x /usr/bin/time ]; then
+	for scen in S1 S2 S4; do
+		case " $scenarios " in *" $scen "*) ;; *) continue ;; esac
+		out=$work/out/rss-$scen
+		rm -rf "$out"
+		mkdir -p "$out"
+		case $scen in
+		S1) set -- -r 256x256 -q 85 "$sel/jpeg" ;;
+		S2) set -- -r 1920x1920 -q 85 "$sel/jpeg" ;;
+		S4) set -- -r 800x800 "$big" ;;
+		esac
+		/usr/bin/time -f %M -o "$work/rss-$scen" "$IB" --quiet -o "$out" "$@"
+		eval "rss_$scen=$(tail -1 "$work/rss-$scen")"
+	done
+else
+	note "/usr/bin/time (package time) is missing: no peak RSS"
+fi
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+t_all=$(echo "$(now) - $t_all" | bc)
+cat >"$work/meta" <<EOF
+rounds='$rounds' scenarios='$scenarios' load_start='$load_start' load_end='$load_end' t_all='$t_all'
+rss_S1='$rss_S1' rss_S2='$rss_S2' rss_S4='$rss_S4' run_date='$run_date' run_files='$njpeg $npng'
+EOF
+else
+	# REPORT_ONLY=1: the report of the last run again (same NJPEG, NPNG)
+	[ -s "$times" ] && [ -f "$work/meta" ] || die "REPORT_ONLY: no earlier run in $work"
+	run_files=
+	. "$work/meta"
+	[ "$run_files" = "$njpeg $npng" ] || die "REPORT_ONLY: the last run had NJPEG NPNG = $run_files"
+fi
+
+# ---------------------------------------------------------------- report
+# median SCEN TOOL: seconds, of the runs that succeeded; empty when none did.
+median() {
+	awk -v s="$1" -v t="$2" -v e="$(nfiles "$1" "$2")" '$1 == s && $2 == t && $4 == e && $5 == 0 { print $3 }' "$times" |
+		sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+count() { awk -v s="$1" -v t="$2" '$1 == s && $2 == t' "$times" | wc -l; }
+failed() { awk -v s="$1" -v t="$2" -v e="$(nfiles "$1" "$2")" '$1 == s && $2 == t && ($4 != e || $5 != 0)' "$times" | wc -l; }
+# ratio SCEN KEY REF: median time a file of KEY / the same of REF
+ratio() {
+	a=$(median "$1" "$2")
+	b=$(median "$1" "$3")
+	[ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" -v na="$(nfiles "$1" "$2")" -v nb="$(nfiles "$1" "$3")" \
+		'BEGIN { printf "%.3f", (a / na) / (b / nb) }'
+}
+# table SCEN REF-KEY REF-LABEL TOOL...
+table() {
+	scen=$1 ref=$2 reflabel=$3
+	shift 3
+	if [ "$(awk -v s="$scen" '$1 == s' "$times" | wc -l)" = 0 ]; then
+		echo "(not run)"
+		return
+	fi
+	echo "| tool | runs | median s | files/s | ratio to $reflabel |"
+	echo "|---|---|---|---|---|"
+	for key in "$@"; do
+		m=$(median "$scen" "$key")
+		runs=$(count "$scen" "$key")
+		f=$(failed "$scen" "$key")
+		[ "$f" = 0 ] || runs="$runs ($f failed)"
+		if [ -z "$m" ]; then
+			echo "| $(name "$key" "$scen") | $runs | failed | | |"
+			continue
+		fi
+		rt=$(ratio "$scen" "$key" "$ref" || true)
+		awk -v n="$(name "$key" "$scen")" -v r="$runs" -v m="$m" -v rt="$rt" -v c="$(nfiles "$scen" "$key")" 'BEGIN {
+			fps = c / m; fmt = (fps >= 100) ? "%.0f" : "%.1f"
+			printf "| %s | %s | %.3f | " fmt " | %s |\n", n, r, m, fps, (rt == "") ? "-" : sprintf("%.2fx", rt) }'
+	done
+}
+verdict() { # VALUE OP LIMIT UNIT -> met / missed by
+	[ -n "$1" ] || { echo "not measured"; return; }
+	awk -v v="$1" -v op="$2" -v l="$3" -v u="$4" 'BEGIN {
+		ok = op == "<=" ? v <= l : v >= l
+		if (ok) printf "**met** (%s%s, target %s %s%s)", v, u, op, l, u
+		else printf "**missed** (%s%s, target %s %s%s: %s by %.0f%%)", v, u, op, l, u,
+			op == "<=" ? "over" : "short", op == "<=" ? (v / l - 1) * 100 : (1 - v / l) * 100 }'
+}
+
+r1=$(ratio S1 imgbatch floor || true)
+r2=$(ratio S2 imgbatch floor || true)
+r4=$(ratio S4 imgbatch floor || true)
+m3=$(median S3 imgbatch)
+fps3=$([ -n "$m3" ] && awk -v m="$m3" -v c="$npng" 'BEGIN { printf "%.0f", c / m }' || true)
+j1=$(ratio S1 imgbatch_j1 imgbatch || true)
+j3=$(ratio S3 imgbatch_j1 imgbatch || true)
+mib() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+rss1=$(mib "$rss_S1" || true); rss2=$(mib "$rss_S2" || true); rss4=$(mib "$rss_S4" || true)
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+ver() { "$@" 2>&1 | head -1 || true; }
+partial=
+[ "$njpeg" = 16 ] && [ "$npng" = 5000 ] || partial=" (partial corpus: NJPEG=$njpeg NPNG=$npng)"
+[ "$scenarios" = "S1 S2 S3 S4" ] || partial="$partial (scenarios: $scenarios)"
+slowlist=$(awk '{ printf "%s%s %s", (NR > 1) ? ", " : "", $1, $2 }' "$work/slow-over")
+[ -z "$slowlist" ] || note "over $slow s in its first round, so run once only: $slowlist"
+
+md=$results/RESULTS.md.tmp
+{
+	echo "# imgbatch benchmark (issue 6)$partial"
+	echo
+	echo "- Machine: $cpu, $cores cores (\`nproc\`), $(grep -m1 MemTotal /proc/meminfo | awk '{ printf "%.1f GiB RAM", $2 / 1048576 }'), $(uname -sr)"
+	echo "- Date: $run_date; $rounds rounds, tools alternating (order rotated each round), median of the runs; all $cores cores; whole run $(printf %.0f "$t_all") s"
+	echo "- The machine is shared with CI jobs, so timings are noisy. Load average (1/5/15 min) at start $load_start, at end $load_end; CPU used by other processes during the runs, on average (cores of $cores): $(awk '{ printf "%s%s %s", (NR > 1) ? ", " : "", $1, $2 }' "$work/foreign")"
+	echo "- imgbatch $(cd "$src" && git describe --always --dirty 2>/dev/null || echo '?'); $(ver djpeg -version | sed 's/ (build.*//'); $(ver vips --version); $(ver gm version | cut -d' ' -f1-2); $(ver "$IM" -version | cut -d' ' -f2-3); Pillow $($PY -c 'import PIL; print(PIL.__version__)' 2>/dev/null || echo '-'); libpng $(pkg-config --modversion libpng); $(ver parallel --version)"
+	echo "- Corpus: $njpeg JPEGs 4608x3456 q92 4:2:0 with Gaussian noise, $jpeg_mb MB each on average; $npng RGB PNGs 64x64 in 10 folders; one 4000x3000 RGBA PNG ($big_mb MB). Built by bench/run.sh under bench/work (not in git)."
+	echo "- Peers under GNU parallel run one process per file, $cores at a time (\`parallel -j $cores\`, which itself costs about 0.2 s to start), except the S3 rows marked -X (many files a process). ImageMagick and GraphicsMagick run with MAGICK_THREAD_LIMIT=1 OMP_NUM_THREADS=1 (a process per core already; measured no slower than their default); vipsthumbnail keeps its default threads (no difference measured)."
+	echo
+	echo "## S1: 256-px thumbnails, JPEG q85, of $njpeg 16 MP JPEGs"
+	echo
+	echo "Floor: \`djpeg -scale 1/8 FILE | cjpeg -quality 85 > OUT\`, one process per file under \`xargs -P $cores\`. It does not resize: 1/8 of 4608x3456 is 576x432, encoded as is. imgbatch: \`imgbatch -o OUT -r 256x256 -q 85 --quiet DIR\` (its JPEGs have optimized Huffman tables; the -optimize row is the floor doing the same)."
+	echo
+	table S1 floor floor $s1
+	echo
+	echo "## S2: long side 1920 px, JPEG q85, of $njpeg 16 MP JPEGs"
+	echo
+	echo "Floor: \`djpeg -scale 1/2 | cjpeg -quality 85\` (2304x1728, not resized to 1920). ImageMagick: \`-define jpeg:size=3840x3840 -resize 1920x1920\`; GraphicsMagick: \`-size 3840x3840 -resize 1920x1920\` (with that hint both decode at full size, since 1/2 would give 2304 < 3840, then resize 16 MP in 16-bit: hence their ratios)."
+	echo
+	table S2 floor floor $s2
+	echo
+	echo "## S3: $npng 64-px PNGs (10 folders) to 32-px PNG"
+	echo
+	echo "No floor: ratios are to imgbatch (time a file of the tool / time a file of imgbatch). The one-process-per-file peers run one round on every fifth file (their start-up, 20-60 ms a file, makes all 5,000 take minutes); their files/s do not depend on the count. imgbatch: \`-r 32x32\` at its default PNG level 6. pillow_pool.py always writes JPEG q85, so its outputs here are 32-px JPEGs."
+	echo
+	table S3 imgbatch imgbatch $s3
+	echo
+	echo "## S4: one 4000x3000 RGBA PNG to 800 px PNG"
+	echo
+	echo "Floor: bench/png-floor.c, libpng decode and encode at zlib level 6 (libpng's adaptive filters), no resize: it writes the whole 4000x3000 image, imgbatch only 800x600. One file, so one core."
+	echo
+	table S4 floor floor $s4
+	echo
+	echo "## Targets (issue 6)"
+	echo
+	echo "| target | measured | verdict |"
+	echo "|---|---|---|"
+	echo "| S1 <= 1.05x floor | ${r1:-?}x | $(verdict "$r1" '<=' 1.05 x) |"
+	echo "| S2 <= 1.3x floor | ${r2:-?}x | $(verdict "$r2" '<=' 1.3 x) |"
+	echo "| S3 >= 12,000 files/s on 2 cores | ${fps3:-?} files/s | $(verdict "$fps3" '>=' 12000 ' files/s') |"
+	echo "| S4 <= 1.3x floor | ${r4:-?}x | $(verdict "$r4" '<=' 1.3 x) |"
+	echo "| -j2 over -j1 >= 1.9x on S1 | ${j1:-?}x | $(verdict "$j1" '>=' 1.9 x) |"
+	echo "| -j2 over -j1 >= 1.9x on S3 | ${j3:-?}x | $(verdict "$j3" '>=' 1.9 x) |"
+	echo "| peak RSS of any imgbatch process <= 20 MiB on S1 | ${rss1:-?} MiB | $(verdict "$rss1" '<=' 20 ' MiB') |"
+	echo "| peak RSS of any imgbatch process <= 50 MiB on S2 | ${rss2:-?} MiB | $(verdict "$rss2" '<=' 50 ' MiB') |"
+	echo "| (S4 peak RSS, no target) | ${rss4:-?} MiB | |"
+	echo "| master CPU <= 5% on S3 at 100,000 files; cost per file flat 1,000-100,000 | | not measured here (see tests/cli/scale.sh, make check-long) |"
+	echo
+	[ "$cores" = 2 ] || echo "(-j1 ratios are against imgbatch's default of one worker per core, $cores here, not -j2.)"
+	echo "Peak RSS: \`/usr/bin/time -f %M\` around imgbatch; Linux's wait4() reports the largest peak of the master and every process it reaped, i.e. the biggest single process, not a sum."
+	echo
+	echo "![ratios to floor, S1 and S2](ratios.png)"
+	if [ -n "$notes" ]; then
+		echo
+		echo "## Notes"
+		echo
+		printf '%s' "$notes"
+	fi
+} >"$md"
+mv "$md" "$results/RESULTS.md"
+
+# ---------------------------------------------------------------- plot
+if have gnuplot; then
+	dat=$work/ratios.dat
+	: >"$dat"
+	for key in imgbatch floor_opt pillow gm vips im; do
+		a=$(ratio S1 "$key" floor || true)
+		b=$(ratio S2 "$key" floor || true)
+		[ -n "$a$b" ] || continue
+		label=$(name "$key" S1 | sed 's/ (.*//; s/ convert//; s/GraphicsMagick gm/GraphicsMagick/; s/floor with cjpeg -optimize/cjpeg -optimize/')
+		echo "\"$label\" ${a:-NaN} ${b:-NaN}" >>"$dat"
+	done
+	term="pngcairo size 900,500 font 'sans,10'"
+	gnuplot -e "set terminal $term" </dev/null 2>/dev/null || term="png size 900,500"
+	gnuplot <<EOF
+set terminal $term
+set output '$results/ratios.png'
+set title "Time relative to the codec floor (djpeg -scale M/8 | cjpeg), $cores cores, median of $rounds rounds"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set logscale y
+set yrange [0.5:*]
+set ylabel 'time / floor time (log scale)'
+set grid ytics
+set key top left
+set xtics noenhanced
+set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb 'black' lw 2
+plot '$dat' using 2:xtic(1) title 'S1 256-px thumbnails' lc rgb '#4477aa', \
+     '' using 3 title 'S2 1920 px' lc rgb '#ee6677'
+EOF
+else
+	note "gnuplot is missing: no plot"
+fi
+
+cat "$results/RESULTS.md"
