@@ -332,9 +332,9 @@ bool scan_inputs_within(const struct job *job, const char *out_dir)
 		return false;
 	if (job->files_from && dir_is_within(".", out.st_dev, out.st_ino))
 		return true;
+	char dir[WIRE_MAX_PATH + 1], checked[WIRE_MAX_PATH + 1] = "";
 	for (unsigned i = 0; i < job->nroots; i++) {
 		const char *root = job->roots[i];
-		char dir[WIRE_MAX_PATH + 1];
 		const char *slash = strrchr(root, '/');
 		if (stat(root, &st) == 0 && S_ISDIR(st.st_mode))
 			snprintf(dir, sizeof dir, "%s", root);
@@ -342,8 +342,12 @@ bool scan_inputs_within(const struct job *job, const char *out_dir)
 			snprintf(dir, sizeof dir, "%.*s", slash == root ? 1 : (int)(slash - root), root);
 		else
 			snprintf(dir, sizeof dir, ".");
+		/* a shell glob gives thousands of file roots in one directory: walk it once */
+		if (strcmp(dir, checked) == 0)
+			continue;
 		if (dir_is_within(dir, out.st_dev, out.st_ino))
 			return true;
+		memcpy(checked, dir, sizeof checked);
 	}
 	return false;
 }
