@@ -9,6 +9,7 @@
 # Needs: imagemagick (apt-get), a built ./imgbatch and tools/gen-samples.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 rounds=${1:-3}
 sigmas=${2:-1 3 10 30 100}
 case " $sigmas " in
@@ -61,12 +62,11 @@ while [ $r -lt "$rounds" ]; do
 done
 
 median() {
-	grep "^$1 $2 " "$work/times" | cut -d' ' -f3 | sort -g |
-		awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+	grep "^$1 $2 " "$work/times" | cut -d' ' -f3 | median_of
 }
 ib0=$(median imgbatch 0); im0=$(median convert 0)
 ib3=$(median imgbatch 3); im3=$(median convert 3)
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+cpu=$(cpu_model)
 echo "## blur cost on a 4000x3000 RGB PNG, one process/thread ($cpu), median of $rounds"
 echo
 printf 'Totals include decoding and encoding (no filter: imgbatch %.2f s, convert %.2f s);\n' \

@@ -16,6 +16,7 @@
 # bench/work), a built ./imgbatch and tools/gen-samples.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 rounds=${1:-3}
 npairs=${2:-24}
 size=${3:-2000x1500}
@@ -99,10 +100,9 @@ while [ $r -lt "$rounds" ]; do
 done
 
 median() {
-	grep "^$1 $2 " "$work/times" | cut -d' ' -f3 | sort -g |
-		awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+	grep "^$1 $2 " "$work/times" | cut -d' ' -f3 | median_of
 }
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+cpu=$(cpu_model)
 echo "## $npairs pairs of $size PNGs, diff image per pair, $cores cores ($cpu), median of $rounds"
 echo
 echo "| tool | jobs | median s | pairs/s | MP/s (per pair) | time vs imgbatch |"

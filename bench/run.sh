@@ -30,6 +30,7 @@
 set -eu
 here=$(pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/bench/lib.sh"
 rounds=${1:-${ROUNDS:-3}}
 njpeg=${NJPEG:-16}
 npng=${NPNG:-5000}
@@ -377,7 +378,7 @@ fi
 # median SCEN TOOL: seconds, of the runs that succeeded; empty when none did.
 median() {
 	awk -v s="$1" -v t="$2" -v e="$(nfiles "$1" "$2")" '$1 == s && $2 == t && $4 == e && $5 == 0 { print $3 }' "$times" |
-		sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+		median_of
 }
 count() { awk -v s="$1" -v t="$2" '$1 == s && $2 == t' "$times" | wc -l; }
 failed() { awk -v s="$1" -v t="$2" -v e="$(nfiles "$1" "$2")" '$1 == s && $2 == t && ($4 != e || $5 != 0)' "$times" | wc -l; }
@@ -431,7 +432,7 @@ j1=$(ratio S1 imgbatch_j1 imgbatch || true)
 j3=$(ratio S3 imgbatch_j1 imgbatch || true)
 mib() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 rss1=$(mib "$rss_S1" || true); rss2=$(mib "$rss_S2" || true); rss4=$(mib "$rss_S4" || true)
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+cpu=$(cpu_model)
 ver() { "$@" 2>&1 | head -1 || true; }
 partial=
 [ "$njpeg" = 16 ] && [ "$npng" = 5000 ] || partial=" (partial corpus: NJPEG=$njpeg NPNG=$npng)"

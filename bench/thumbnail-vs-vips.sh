@@ -9,6 +9,7 @@
 # Needs: libvips-tools parallel libjpeg-turbo-progs imagemagick (apt-get).
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 rounds=${1:-5}
 nfiles=${2:-16}
 mode=${3:-jpeg}
@@ -65,10 +66,10 @@ while [ $r -lt "$rounds" ]; do
 done
 
 median() {
-	grep "^$1 " "$work/times" | cut -d' ' -f2 | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+	grep "^$1 " "$work/times" | cut -d' ' -f2 | median_of
 }
 m_ib=$(median imgbatch); m_v=$(median vips); m_f=$(median floor)
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+cpu=$(cpu_model)
 echo "## 256x256 $mode thumbnails of $nfiles 4000x3000 JPEGs, $cores cores ($cpu), median of $rounds"
 echo
 echo "| tool | median s | files/s | ratio to floor | ratio to imgbatch |"
