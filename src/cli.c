@@ -97,6 +97,7 @@ static const char usage_text[] =
 "       imgbatch [OPTION]... --in-place INPUT...\n"
 "       imgbatch thumbnail [OPTION]... INPUT...   (see imgbatch thumbnail --help)\n"
 "       imgbatch compare [OPTION]... EXPECTED ACTUAL   (see imgbatch compare --help)\n"
+"       imgbatch report [--json] MANIFEST...   (see imgbatch report --help)\n"
 "Resize and convert JPEG and PNG files on every core.  INPUTs are files and\n"
 "directories (walked recursively); formats are detected by content.\n"
 "\n"
