@@ -237,9 +237,12 @@ static unsigned long uncovered_shards(const struct merge *mg, char *out, size_t 
 			if (done)
 				continue;
 			missing++;
-			if (len + 24 < cap)
-				len += (size_t)snprintf(out + len, cap - len, "%s%s%u/%u",
-							len ? ", " : "", n ? "" : "unsharded ", k, n);
+			if (len + 24 < cap && n)
+				len += (size_t)snprintf(out + len, cap - len, "%s%u/%u",
+							len ? ", " : "", k, n);
+			else if (len + 24 < cap)
+				len += (size_t)snprintf(out + len, cap - len, "%sthe unsharded run",
+							len ? ", " : "");
 		}
 	}
 	return missing;

@@ -343,11 +343,12 @@ static void count_output(struct wire_result *res, const struct image *img, uint6
 	res->out_bytes += bytes;
 }
 
-/* An output could not be written: the master watches these errnos to stop
- * a batch that fails every write the same way (--max-failures). */
+/* An output could not be written: the master watches the errno to stop a
+ * batch that fails every write the same way (--max-failures).  Failures
+ * without one (an encoder's, a symlink refused) are this file's alone. */
 static int write_failed(struct wire_result *res, const struct ib_error *err)
 {
-	res->write_errno = err->errnum ? err->errnum : EIO;
+	res->write_errno = err->errnum;
 	return -1;
 }
 

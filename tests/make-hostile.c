@@ -24,6 +24,7 @@
 
 #include "codec.h"
 #include "image.h"
+#include "load.h"
 
 /* A W x H gray PNG of zeros; complete, or cut off after 16 rows. */
 static int write_gray_png(const char *path, uint32_t w, uint32_t h, bool complete)
@@ -155,30 +156,13 @@ out:
 	return ret;
 }
 
-/* Reads path whole (a small fixture); NULL on failure. */
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *data = NULL;
-	long size;
-	if (f && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (data = malloc((size_t)size)) && fread(data, 1, (size_t)size, f) != (size_t)size) {
-		free(data);
-		data = NULL;
-	}
-	if (f)
-		fclose(f);
-	*len = data ? (size_t)size : 0;
-	return data;
-}
-
 static int write_copies(unsigned long n, const char *src, const char *dir)
 {
-	size_t len;
-	uint8_t *data = slurp(src, &len);
+	struct file_bytes data;
+	struct ib_error err;
 	const char *dot = strrchr(src, '.');
 	char path[4096];
-	int ret = data ? 0 : 1;
+	int ret = file_bytes_read(src, &data, &err) < 0;
 	for (unsigned k = 0; k < 10 && !ret; k++) {
 		snprintf(path, sizeof path, "%s/d%u", dir, k);
 		ret = mkdir(path, 0755) != 0 && errno != EEXIST;
@@ -186,11 +170,11 @@ static int write_copies(unsigned long n, const char *src, const char *dir)
 	for (unsigned long i = 0; i < n && !ret; i++) {
 		snprintf(path, sizeof path, "%s/d%lu/f%lu%s", dir, i % 10, i, dot ? dot : "");
 		FILE *f = fopen(path, "wb");
-		ret = !f || fwrite(data, 1, len, f) != len;
+		ret = !f || fwrite(data.data, 1, data.len, f) != data.len;
 		if (f && fclose(f) != 0)
 			ret = 1;
 	}
-	free(data);
+	file_bytes_free(&data);
 	return ret;
 }
 

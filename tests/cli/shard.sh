@@ -78,6 +78,17 @@ run_imgbatch 1 report "$WORK/m2-crashed.jsonl"
 assert_contains "$WORK/out.txt" "not every input is covered: 0/4, 1/4, 2/4, 3/4"
 run_imgbatch 2 report "$WORK/nope.jsonl"
 assert_contains "$WORK/err.txt" "cannot open $WORK/nope.jsonl"
+run_imgbatch 2 report
+assert_contains "$WORK/err.txt" "imgbatch report: name the manifests to merge"
+run_imgbatch 2 report --frobnicate "$WORK/m0.jsonl"
+assert_contains "$WORK/err.txt" "imgbatch report: unknown option --frobnicate"
+run_imgbatch 2 -o "$WORK/x" --manifest "$WORK/no/such/dir/m.jsonl" "$WORK/in"
+assert_contains "$WORK/err.txt" "cannot open the manifest $WORK/no/such/dir/m.jsonl: No such file or directory"
+# An unsharded run that did not finish (interrupted) does not cover its inputs.
+printf '%s\n' '{"type":"run","pid":1,"command":"convert","started":1}' \
+	'{"type":"summary","interrupted":true,"seconds":1,"scan_complete":false}' >"$WORK/cut.jsonl"
+run_imgbatch 1 report "$WORK/cut.jsonl"
+assert_contains "$WORK/out.txt" "not every input is covered: the unsharded run"
 
 # A rerun's record wins over the first run's (the last record counts).
 printf '%s\n' '{"type":"run","pid":1,"command":"convert","started":10}' \
