@@ -1,5 +1,6 @@
 #include "config.h"
 #include "resize.h"
+#include "resample.h"
 
 #include <limits.h>
 #include <string.h>
@@ -9,16 +10,16 @@
 struct kernel_desc {
 	const char *name;
 	enum resize_kernel kernel;
-	stbir_filter shrink, enlarge;   /* for an axis that shrinks, grows */
+	enum resample_filter shrink, enlarge;   /* for an axis that shrinks, grows */
 };
 
 static const struct kernel_desc kernels[] = {
-	{ "default", KERNEL_DEFAULT, STBIR_FILTER_MITCHELL, STBIR_FILTER_CATMULLROM },
-	{ "box", KERNEL_BOX, STBIR_FILTER_BOX, STBIR_FILTER_BOX },
-	{ "triangle", KERNEL_TRIANGLE, STBIR_FILTER_TRIANGLE, STBIR_FILTER_TRIANGLE },
-	{ "cubic-bspline", KERNEL_CUBICBSPLINE, STBIR_FILTER_CUBICBSPLINE, STBIR_FILTER_CUBICBSPLINE },
-	{ "catmull-rom", KERNEL_CATMULLROM, STBIR_FILTER_CATMULLROM, STBIR_FILTER_CATMULLROM },
-	{ "mitchell", KERNEL_MITCHELL, STBIR_FILTER_MITCHELL, STBIR_FILTER_MITCHELL },
+	{ "default", KERNEL_DEFAULT, RESAMPLE_MITCHELL, RESAMPLE_CATMULLROM },
+	{ "box", KERNEL_BOX, RESAMPLE_BOX, RESAMPLE_BOX },
+	{ "triangle", KERNEL_TRIANGLE, RESAMPLE_TRIANGLE, RESAMPLE_TRIANGLE },
+	{ "cubic-bspline", KERNEL_CUBICBSPLINE, RESAMPLE_CUBIC_BSPLINE, RESAMPLE_CUBIC_BSPLINE },
+	{ "catmull-rom", KERNEL_CATMULLROM, RESAMPLE_CATMULLROM, RESAMPLE_CATMULLROM },
+	{ "mitchell", KERNEL_MITCHELL, RESAMPLE_MITCHELL, RESAMPLE_MITCHELL },
 };
 
 #define N_KERNELS (sizeof kernels / sizeof kernels[0])
@@ -108,16 +109,33 @@ static int copy_image(const struct image *src, struct image *out,
 }
 
 /*
- * The stb filter for one axis.  An axis that keeps its size is not filtered:
+ * The filter for one axis.  An axis that keeps its size is not filtered:
  * box is the identity at 1:1, where B-spline or Mitchell would blur it, and
  * stb would pick Mitchell for it under STBIR_FILTER_DEFAULT.
  */
-static stbir_filter axis_filter(const struct kernel_desc *kernel, uint32_t in,
-				uint32_t out)
+static enum resample_filter axis_filter(const struct kernel_desc *kernel, uint32_t in,
+					uint32_t out)
 {
 	if (out == in)
-		return STBIR_FILTER_BOX;
+		return RESAMPLE_BOX;
 	return out < in ? kernel->shrink : kernel->enlarge;
+}
+
+static stbir_filter stb_filter(enum resample_filter f)
+{
+	switch (f) {
+	case RESAMPLE_BOX:
+		return STBIR_FILTER_BOX;
+	case RESAMPLE_TRIANGLE:
+		return STBIR_FILTER_TRIANGLE;
+	case RESAMPLE_CUBIC_BSPLINE:
+		return STBIR_FILTER_CUBICBSPLINE;
+	case RESAMPLE_CATMULLROM:
+		return STBIR_FILTER_CATMULLROM;
+	case RESAMPLE_MITCHELL:
+		return STBIR_FILTER_MITCHELL;
+	}
+	return STBIR_FILTER_DEFAULT;
 }
 
 /* Returns stb's result: 0 when it could not allocate its working memory. */
@@ -136,8 +154,14 @@ static int run_stb(const struct image *src, struct image *dst,
 			    (int)dst->height, (int)dst->stride, type,
 			    (int)src->channels, alpha, 0,
 			    STBIR_EDGE_CLAMP, STBIR_EDGE_CLAMP,
-			    axis_filter(kernel, src->width, dst->width),
-			    axis_filter(kernel, src->height, dst->height), space, NULL);
+			    stb_filter(axis_filter(kernel, src->width, dst->width)),
+			    stb_filter(axis_filter(kernel, src->height, dst->height)), space, NULL);
+}
+
+/* Our fixed-point path: 8-bit, no alpha, gamma-naive (see resample.h). */
+static bool fixed_point_applies(const struct image *src, bool linear)
+{
+	return !linear && resample_u8_applies(src);
 }
 
 static int resample(const struct image *src, uint32_t w, uint32_t h,
@@ -145,15 +169,21 @@ static int resample(const struct image *src, uint32_t w, uint32_t h,
 		    struct ib_error *err)
 {
 	size_t out_stride;
+	bool fixed = fixed_point_applies(src, linear);
 
 	if (image_check_size(w, h, src->channels, src->depth, 0, &out_stride, err))
 		return -1;
-	if (!stb_can_resize(src, w, h, out_stride))
+	if (!fixed && !stb_can_resize(src, w, h, out_stride))
 		return ib_fail(err, "resize %ux%u to %ux%u: too large for stb_image_resize",
 			       src->width, src->height, w, h);
 	if (image_alloc(out, w, h, src->channels, src->depth, 0, err))
 		return -1;
-	if (!run_stb(src, out, kernel, linear)) {
+	if (fixed && resample_u8(src, out, axis_filter(kernel, src->width, w),
+				 axis_filter(kernel, src->height, h), err) < 0) {
+		image_free(out);
+		return -1;
+	}
+	if (!fixed && !run_stb(src, out, kernel, linear)) {
 		image_free(out);
 		return ib_fail(err, "resize %ux%u to %ux%u: out of memory",
 			       src->width, src->height, w, h);

@@ -1,7 +1,13 @@
-/* Resizing: kernel names, exact copies, box averages, alpha, sRGB, refusals. */
+/*
+ * Resizing: kernel names, exact copies, box averages, alpha, sRGB, refusals,
+ * and our resampler (resample.c) held to stb_image_resize as the reference.
+ * Built twice: as check_resize, and as check_resize_portable with
+ * RESAMPLE_PORTABLE, which takes resample.c's loops without SSE2.
+ */
 #include "config.h"
 
 #include <check.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +16,8 @@
 #include <unistd.h>
 
 #include "resize.h"
+
+#include <stb_image_resize.h>
 
 static const enum resize_kernel all_kernels[] = {
 	KERNEL_DEFAULT, KERNEL_BOX, KERNEL_TRIANGLE,
@@ -792,6 +800,197 @@ START_TEST(test_large_resize_allowed)
 }
 END_TEST
 
+/* ---- our resampler against stb ------------------------------------------------------- */
+
+/* Smooth gradients, hard edges and noise: what photos and renders hold. */
+static void textured_image(struct image *img, uint32_t w, uint32_t h, uint32_t channels)
+{
+	uint32_t seed = 12345;
+
+	new_image(img, w, h, channels, 8);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++)
+			for (uint32_t c = 0; c < channels; c++) {
+				seed = seed * 1103515245 + 12345;
+				double v = 128 + 90 * sin(x * 0.21 + c) * cos(y * 0.13) +
+					   ((x / 7 + y / 5) % 2 ? 30 : -30) +
+					   (double)(seed >> 16 & 31) - 16;
+				set_sample(img, x, y, c, v < 0 ? 0 : v > 255 ? 255 : (uint32_t)v);
+			}
+}
+
+/* The stb filter that resize.c documents for one axis of `kernel`. */
+static stbir_filter stb_axis_filter(enum resize_kernel kernel, uint32_t in, uint32_t out)
+{
+	static const stbir_filter shrink[] = {
+		[KERNEL_DEFAULT] = STBIR_FILTER_MITCHELL, [KERNEL_BOX] = STBIR_FILTER_BOX,
+		[KERNEL_TRIANGLE] = STBIR_FILTER_TRIANGLE,
+		[KERNEL_CUBICBSPLINE] = STBIR_FILTER_CUBICBSPLINE,
+		[KERNEL_CATMULLROM] = STBIR_FILTER_CATMULLROM,
+		[KERNEL_MITCHELL] = STBIR_FILTER_MITCHELL,
+	};
+
+	if (in == out)
+		return STBIR_FILTER_BOX;
+	if (kernel == KERNEL_DEFAULT && out > in)
+		return STBIR_FILTER_CATMULLROM;
+	return shrink[kernel];
+}
+
+static void stb_reference(const struct image *src, uint32_t w, uint32_t h,
+			  enum resize_kernel kernel, struct image *dst)
+{
+	new_image(dst, w, h, src->channels, 8);
+	ck_assert_int_eq(stbir_resize(src->pixels, (int)src->width, (int)src->height,
+				      (int)src->stride, dst->pixels, (int)w, (int)h,
+				      (int)dst->stride, STBIR_TYPE_UINT8, (int)src->channels,
+				      STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP,
+				      STBIR_EDGE_CLAMP,
+				      stb_axis_filter(kernel, src->width, w),
+				      stb_axis_filter(kernel, src->height, h),
+				      STBIR_COLORSPACE_LINEAR, NULL), 1);
+}
+
+static double psnr(const struct image *a, const struct image *b)
+{
+	double squares = 0;
+	size_t n = (size_t)a->width * a->height * a->channels;
+
+	for (uint32_t y = 0; y < a->height; y++)
+		for (uint32_t i = 0; i < a->width * a->channels; i++) {
+			double d = (double)image_row(a, y)[i] - image_row(b, y)[i];
+			squares += d * d;
+		}
+	return squares ? 10 * log10(255.0 * 255 * n / squares) : INFINITY;
+}
+
+static void expect_like_stb(const struct image *src, uint32_t w, uint32_t h,
+			    enum resize_kernel kernel)
+{
+	struct image ours, theirs;
+
+	resize_ok(src, w, h, kernel, false, &ours);
+	stb_reference(src, w, h, kernel, &theirs);
+	double db = psnr(&ours, &theirs);
+	ck_assert_msg(db >= 45, "%u channels %ux%u -> %ux%u kernel %d: %.2f dB against stb",
+		      src->channels, src->width, src->height, w, h, (int)kernel, db);
+	image_free(&ours);
+	image_free(&theirs);
+}
+
+static const uint32_t stb_cases[][4] = {
+	{ 97, 61, 40, 30 },     /* shrink, ratios 0.41 and 0.49 */
+	{ 64, 64, 32, 32 },     /* S3 of the benchmark */
+	{ 230, 172, 192, 144 }, /* S2's 2304x1728 -> 1920x1440, scaled down */
+	{ 100, 100, 33, 77 },
+	{ 13, 7, 50, 29 },      /* enlarge */
+	{ 40, 30, 97, 20 },     /* enlarge one axis, shrink the other */
+	{ 50, 40, 50, 17 },     /* one axis kept */
+	{ 1, 9, 5, 3 },
+	{ 9, 1, 1, 1 },
+	{ 5, 5, 1, 1 },
+	{ 3, 2, 200, 1 },
+	{ 300, 2, 7, 2 },
+};
+
+START_TEST(test_like_stb)
+{
+	for (uint32_t channels = 1; channels <= 3; channels += 2)
+		for (size_t i = 0; i < sizeof stb_cases / sizeof stb_cases[0]; i++) {
+			const uint32_t *c = stb_cases[i];
+			struct image src;
+			textured_image(&src, c[0], c[1], channels);
+			for (size_t k = 0; k < N_KERNELS; k++)
+				expect_like_stb(&src, c[2], c[3], all_kernels[k]);
+			image_free(&src);
+		}
+}
+END_TEST
+
+/* Rows that do not start where the last one ended (a view into a wider image). */
+START_TEST(test_like_stb_padded_stride)
+{
+	struct image wide, view;
+
+	textured_image(&wide, 120, 50, 3);
+	view = wide;
+	view.width = 101;
+	expect_like_stb(&view, 37, 23, KERNEL_DEFAULT);
+	expect_like_stb(&view, 203, 61, KERNEL_DEFAULT);
+	image_free(&wide);
+}
+END_TEST
+
+/*
+ * A worker keeps the weights of its last four axes.  Resizes that reuse and
+ * evict them in turn (including a hit on the slot to be evicted next) must
+ * each give what a first resize gives.
+ */
+START_TEST(test_weight_cache_reuse_and_eviction)
+{
+	static const uint32_t jobs[][4] = {
+		{ 10, 20, 5, 5 }, { 30, 40, 5, 5 }, { 10, 50, 5, 5 }, { 10, 20, 5, 5 },
+		{ 60, 70, 8, 9 }, { 30, 40, 5, 5 }, { 10, 20, 5, 5 }, { 20, 10, 5, 5 },
+	};
+	struct image first[sizeof jobs / sizeof jobs[0]], src, again;
+
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) {
+			textured_image(&src, jobs[i][0], jobs[i][1], 3);
+			resize_ok(&src, jobs[i][2], jobs[i][3], KERNEL_DEFAULT, false,
+				  round ? &again : &first[i]);
+			if (round) {
+				ck_assert_mem_eq(again.pixels, first[i].pixels,
+						 (size_t)again.stride * again.height);
+				image_free(&again);
+				image_free(&first[i]);
+			} else {
+				expect_like_stb(&src, jobs[i][2], jobs[i][3], KERNEL_DEFAULT);
+			}
+			image_free(&src);
+		}
+}
+END_TEST
+
+/* Overshoot of the cubics is clamped, not wrapped: a black and white edge
+ * enlarged with Catmull-Rom stays within 0-255 and keeps its ends. */
+START_TEST(test_overshoot_clamped)
+{
+	static const uint32_t edge[] = { 0, 0, 0, 255, 255, 255 };
+	struct image src, dst;
+
+	gray_image(&src, 6, 1, 8, edge);
+	resize_ok(&src, 60, 1, KERNEL_CATMULLROM, false, &dst);
+	ck_assert_uint_eq(get_sample(&dst, 0, 0, 0), 0);
+	ck_assert_uint_eq(get_sample(&dst, 59, 0, 0), 255);
+	for (uint32_t x = 1; x < 60; x++)
+		ck_assert_uint_ge(get_sample(&dst, x, 0, 0) + 2, get_sample(&dst, x - 1, 0, 0));
+	image_free(&dst);
+	image_free(&src);
+}
+END_TEST
+
+/* The weights of a 100-megapixel-wide row do not fit in 512 MiB: a clean
+ * failure, dst untouched.  (AddressSanitizer aborts on a failed malloc.) */
+START_TEST(test_resampler_out_of_memory)
+{
+	const char *sanitizers = getenv("IMGBATCH_SANITIZERS");
+	struct image src;
+	struct rlimit old;
+
+	if (sanitizers && strcmp(sanitizers, "yes") == 0) {
+		printf("SKIP: test_resampler_out_of_memory: malloc failures abort under ASan\n");
+		return;
+	}
+	new_image(&src, 1, 1, 1, 8);
+	fill(&src, constant8);
+	limit_address_space(&old);
+	expect_refused(&src, 100000000, 1, KERNEL_BOX, "resize 1x1 to 100000000x1: out of memory");
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &old), 0);
+	image_free(&src);
+}
+END_TEST
+
 static Suite *resize_suite(void)
 {
 	Suite *s = suite_create("resize");
@@ -835,6 +1034,14 @@ static Suite *resize_suite(void)
 	tcase_add_test(tc, test_refuses_layout_and_kernel);
 	tcase_add_test(tc, test_refuses_absurd_sizes);
 	tcase_add_test(tc, test_large_resize_allowed);
+	tcase_add_test(tc, test_resampler_out_of_memory);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("against stb");
+	tcase_add_test(tc, test_like_stb);
+	tcase_add_test(tc, test_like_stb_padded_stride);
+	tcase_add_test(tc, test_weight_cache_reuse_and_eviction);
+	tcase_add_test(tc, test_overshoot_clamped);
 	suite_add_tcase(s, tc);
 	return s;
 }
