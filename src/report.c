@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -294,17 +295,32 @@ void report_progress(struct report *rep, bool scan_done, bool force)
 	fflush(rep->err);
 }
 
-/* extra: more members for the manifest ("" or ",\"key\":value..."). */
+/* User plus system CPU time of RUSAGE_SELF or of the reaped children. */
+static double cpu_seconds(int who)
+{
+	struct rusage ru;
+
+	if (getrusage(who, &ru) < 0)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/*
+ * extra: more members for the manifest ("" or ",\"key\":value...").  The
+ * workers have all been reaped by now, so RUSAGE_CHILDREN holds their CPU.
+ */
 static void write_json_summary(FILE *out, struct report *rep, double elapsed, bool interrupted,
 			       const char *extra)
 {
 	fprintf(out, "{\"type\":\"summary\",\"total\":%llu,\"done\":%llu,\"skipped\":%llu,"
 		"\"failed\":%llu,\"interrupted\":%s,\"seconds\":%.3f,\"input_bytes\":%llu,"
-		"\"output_bytes\":%llu%s}\n",
+		"\"output_bytes\":%llu,\"master_cpu_seconds\":%.3f,\"worker_cpu_seconds\":%.3f%s}\n",
 		(unsigned long long)(rep->done + rep->skipped + rep->failed),
 		(unsigned long long)rep->done, (unsigned long long)rep->skipped,
 		(unsigned long long)rep->failed, interrupted ? "true" : "false", elapsed,
-		(unsigned long long)rep->in_bytes, (unsigned long long)rep->out_bytes, extra);
+		(unsigned long long)rep->in_bytes, (unsigned long long)rep->out_bytes,
+		cpu_seconds(RUSAGE_SELF), cpu_seconds(RUSAGE_CHILDREN), extra);
 	fflush(out);
 }
 

@@ -13,6 +13,11 @@ assert_eq "$(json_summary failed)" 2 "failed count (corrupt.jpg, corrupt.png)"
 assert_eq "$(json_summary skipped)" 1 "skipped count (not-an-image.txt)"
 assert_eq "$(json_summary done)" $((total - 3)) "done count"
 assert_eq "$(grep -c '"type":"file"' "$WORK/out.txt")" "$total" "one JSON line per input"
+# CPU accounting: the workers decoded the images, the master only scheduled
+cpu=$(grep '"type":"summary"' "$WORK/out.txt" |
+	sed -n 's/.*"master_cpu_seconds":\([0-9.]*\),"worker_cpu_seconds":\([0-9.]*\).*/\1 \2/p')
+[ -n "$cpu" ] || fail "summary without master_cpu_seconds and worker_cpu_seconds"
+echo "$cpu" | awk '{ exit !($2 > 0 && $1 >= 0) }' || fail "implausible CPU seconds (master, workers): $cpu"
 
 grep '"input":"[^"]*corrupt.jpg"' "$WORK/out.txt" | grep -q '"status":"failed","input":".*","reason":"JPEG' ||
 	{ grep corrupt.jpg "$WORK/out.txt" >&2; fail "corrupt.jpg: no JPEG reason"; }
