@@ -1,6 +1,7 @@
 #include "config.h"
 #include "codec.h"
 #include "exif.h"
+#include "png_restream.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -72,6 +73,7 @@ struct decoder_state {
 	struct fault fault;
 	const uint8_t *data;
 	size_t len, pos;
+	uint8_t *restreamed;   /* data, when png_restream made it */
 };
 
 /*
@@ -179,6 +181,7 @@ static void decoder_destroy(struct decoder_state *st)
 {
 	/* Safe on NULL pointers. */
 	png_destroy_read_struct(&st->png, &st->info, NULL);
+	free(st->restreamed);
 	free(st);
 }
 
@@ -188,8 +191,10 @@ static int open_png(struct decoder *d, const uint8_t *data, size_t len,
 	struct decoder_state *st = calloc(1, sizeof *st);
 	if (!st)
 		return ib_fail(err, "PNG: out of memory");
-	st->data = data;
-	st->len = len;
+	st->restreamed = png_restream(data, len, &st->len);
+	st->data = st->restreamed ? st->restreamed : data;
+	if (!st->restreamed)
+		st->len = len;
 	st->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &st->fault,
 					 on_error, on_warning);
 	if (!st->png) {

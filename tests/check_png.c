@@ -10,6 +10,7 @@
 
 #include "codec.h"
 #include "image.h"
+#include "png_restream.h"
 
 static const uint8_t signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
 
@@ -1162,6 +1163,209 @@ START_TEST(test_exif_orientation)
 }
 END_TEST
 
+/* ---- restreaming (png_restream.c) ------------------------------------------------ */
+
+/* The file as libpng's simplified API reads it, as 8-bit RGBA; NULL when
+ * libpng refuses it. */
+static uint8_t *libpng_rgba(const uint8_t *data, size_t len, size_t *n)
+{
+	png_image im = { .version = PNG_IMAGE_VERSION };
+
+	if (!png_image_begin_read_from_memory(&im, data, len))
+		return NULL;
+	im.format = PNG_FORMAT_RGBA;
+	*n = PNG_IMAGE_SIZE(im);
+	uint8_t *pixels = malloc(*n);
+	ck_assert_ptr_nonnull(pixels);
+	if (!png_image_finish_read(&im, NULL, pixels, 0, NULL)) {
+		free(pixels);
+		png_image_free(&im);
+		return NULL;
+	}
+	return pixels;
+}
+
+/* Restreamed, the file reads as the same pixels, and a second restream
+ * changes nothing. */
+static void expect_restreamed_alike(const uint8_t *data, size_t len, const char *what)
+{
+	size_t re_len = 0, again_len = 0, n_orig = 0, n_re = 0;
+	uint8_t *re = png_restream(data, len, &re_len);
+
+	ck_assert_msg(re != NULL, "%s: not restreamed", what);
+	uint8_t *orig_px = libpng_rgba(data, len, &n_orig), *re_px = libpng_rgba(re, re_len, &n_re);
+	ck_assert_msg(orig_px && re_px, "%s: libpng refused the original or the restreamed file",
+		      what);
+	ck_assert_uint_eq(n_orig, n_re);
+	ck_assert_msg(memcmp(orig_px, re_px, n_orig) == 0, "%s: pixels differ", what);
+	uint8_t *again = png_restream(re, re_len, &again_len);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_uint_eq(again_len, re_len);
+	ck_assert_mem_eq(again, re, re_len);
+	free(again);
+	free(orig_px);
+	free(re_px);
+	free(re);
+}
+
+static void expect_not_restreamed(const uint8_t *data, size_t len, const char *what)
+{
+	size_t out_len = 12345;
+
+	ck_assert_msg(png_restream(data, len, &out_len) == NULL, "%s: restreamed", what);
+	ck_assert_uint_eq(out_len, 12345);
+}
+
+/* Every layout but the interlaced ones (left to libpng). */
+START_TEST(test_restream_layouts)
+{
+	const struct layout_case *lc = &layout_cases[_i];
+	struct buffer png = { 0 };
+
+	write_with_libpng(&lc->spec, lc->raw, lc->raw_len, &png);
+	if (lc->spec.interlace)
+		expect_not_restreamed(png.data, png.len, lc->name);
+	else
+		expect_restreamed_alike(png.data, png.len, lc->name);
+	buffer_free(&png);
+}
+END_TEST
+
+/* The offset of the first chunk of that type. */
+static size_t find_chunk(const struct buffer *png, const char *type)
+{
+	for (size_t at = 8; at + 12 <= png->len;) {
+		uint32_t len = (uint32_t)png->data[at] << 24 | (uint32_t)png->data[at + 1] << 16 |
+			       (uint32_t)png->data[at + 2] << 8 | png->data[at + 3];
+		if (memcmp(png->data + at + 4, type, 4) == 0)
+			return at;
+		at += 12 + len;
+	}
+	ck_abort_msg("no %s chunk", type);
+	return 0;
+}
+
+static uint32_t chunk_length(const struct buffer *png, size_t at)
+{
+	return (uint32_t)png->data[at] << 24 | (uint32_t)png->data[at + 1] << 16 |
+	       (uint32_t)png->data[at + 2] << 8 | png->data[at + 3];
+}
+
+/*
+ * png (one IDAT) rebuilt with that IDAT's payload, plus `extra` bytes
+ * after it, cut into `parts` IDAT chunks, and `between` (a chunk type, or
+ * NULL) inserted after the first part.
+ */
+static void rebuild_idat(const struct buffer *png, size_t parts, const uint8_t *extra,
+			 size_t extra_len, const char *between, struct buffer *out)
+{
+	size_t at = find_chunk(png, "IDAT");
+	uint32_t len = chunk_length(png, at);
+	struct buffer payload = { 0 };
+
+	append(&payload, png->data + at + 8, len);
+	append(&payload, extra, extra_len);
+	append(out, png->data, at);
+	for (size_t i = 0, from = 0; i < parts; i++) {
+		size_t to = payload.len * (i + 1) / parts;
+		append_chunk(out, "IDAT", payload.data + from, to - from);
+		if (i == 0 && between)
+			append_chunk(out, between, (const uint8_t *)"x", 1);
+		from = to;
+	}
+	append(out, png->data + at + 12 + len, png->len - (at + 12 + len));
+	buffer_free(&payload);
+}
+
+/* 300x300 RGB: 270,300 bytes of image data, five stored blocks. */
+static void make_photo_png(struct buffer *png, uint32_t w, uint32_t h, uint32_t channels)
+{
+	struct image img;
+
+	make_pattern(&img, w, h, channels, 8);
+	encode_ok(&img, 6, NULL, 0, png);
+	image_free(&img);
+}
+
+START_TEST(test_restream_blocks_and_chunks)
+{
+	struct buffer png = { 0 }, split = { 0 };
+
+	make_photo_png(&png, 300, 300, 3);
+	expect_restreamed_alike(png.data, png.len, "300x300 RGB, one IDAT");
+	rebuild_idat(&png, 7, NULL, 0, NULL, &split);
+	expect_restreamed_alike(split.data, split.len, "300x300 RGB, seven IDATs");
+	buffer_free(&split);
+	buffer_free(&png);
+}
+END_TEST
+
+START_TEST(test_restream_declines)
+{
+	struct buffer png = { 0 }, b = { 0 };
+	static const uint8_t junk[] = { 1, 2, 3 };
+
+	make_photo_png(&png, 64, 64, 3);
+	expect_restreamed_alike(png.data, png.len, "64x64 RGB");
+	size_t idat = find_chunk(&png, "IDAT");
+	uint32_t idat_len = chunk_length(&png, idat);
+
+	/* damage that libpng must report in its own words */
+	expect_not_restreamed(png.data, idat + 20, "cut in the IDAT");
+	png.data[idat + 8 + idat_len] ^= 1;
+	expect_not_restreamed(png.data, png.len, "bad IDAT CRC");
+	png.data[idat + 8 + idat_len] ^= 1;
+	png.data[0] ^= 1;
+	expect_not_restreamed(png.data, png.len, "bad signature");
+	png.data[0] ^= 1;
+
+	/* a damaged deflate stream with a valid CRC */
+	rebuild_idat(&png, 1, NULL, 0, NULL, &b);
+	struct buffer bad = { 0 };
+	append(&bad, png.data, png.len);
+	bad.data[idat + 8 + idat_len / 2] ^= 0xFF;
+	buffer_free(&b);
+	rebuild_idat(&bad, 1, NULL, 0, NULL, &b);   /* the CRC made right again */
+	expect_not_restreamed(b.data, b.len, "damaged deflate data");
+	buffer_free(&b);
+	buffer_free(&bad);
+
+	rebuild_idat(&png, 1, junk, sizeof junk, NULL, &b);
+	expect_not_restreamed(b.data, b.len, "bytes after the zlib stream");
+	buffer_free(&b);
+	rebuild_idat(&png, 3, NULL, 0, "tEXt", &b);
+	expect_not_restreamed(b.data, b.len, "IDAT chunks in two runs");
+	buffer_free(&b);
+	buffer_free(&png);
+
+	/* 1024x1024 gray: 1,049,600 bytes, over PNG_RESTREAM_MAX_RAW */
+	make_photo_png(&png, 1024, 1024, 1);
+	expect_not_restreamed(png.data, png.len, "over 1 MiB of image data");
+	buffer_free(&png);
+	/* a 1023-pixel row of RGB is under it */
+	make_photo_png(&png, 340, 1000, 3);
+	expect_restreamed_alike(png.data, png.len, "340x1000 RGB");
+	buffer_free(&png);
+}
+END_TEST
+
+/* A stream that ends before the image does: libpng's reason, as before. */
+START_TEST(test_restream_short_stream_left_to_libpng)
+{
+	struct buffer b = { 0 }, z = { 0 };
+	uint8_t rows[4 * (1 + 8 * 3)] = { 0 };
+
+	start_png(&b, 8, 8, 8, PNG_COLOR_TYPE_RGB);
+	append_zlib_stored(&z, rows, sizeof rows);      /* 4 of the 8 rows */
+	append_chunk(&b, "IDAT", z.data, z.len);
+	append_chunk(&b, "IEND", NULL, 0);
+	expect_not_restreamed(b.data, b.len, "half the rows");
+	expect_decode_failure(b.data, b.len, 0, "PNG: Not enough image data");
+	buffer_free(&z);
+	buffer_free(&b);
+}
+END_TEST
+
 static Suite *png_suite(void)
 {
 	Suite *s = suite_create("png");
@@ -1200,6 +1404,15 @@ static Suite *png_suite(void)
 	tcase_add_test(tc, test_max_pixels_huge_header);
 	tcase_add_test(tc, test_max_pixels_boundary);
 	tcase_add_test(tc, test_decode_ignores_min_size);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("restream");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_restream_layouts, 0,
+			    sizeof layout_cases / sizeof layout_cases[0]);
+	tcase_add_test(tc, test_restream_blocks_and_chunks);
+	tcase_add_test(tc, test_restream_declines);
+	tcase_add_test(tc, test_restream_short_stream_left_to_libpng);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("metadata");
