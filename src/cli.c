@@ -136,7 +136,7 @@ EMBEDDED_HELP
 "  -q, --quality N        JPEG quality 1-100 (default 85; 4:2:0 chroma below 90,\n"
 "                         4:4:4 from 90)\n"
 "      --progressive      write progressive JPEGs\n"
-"      --compression N    PNG zlib level 0-9 (default 6)\n"
+"      --compression N    PNG DEFLATE level 0-9 (default 6)\n"
 "      --background C     colour under transparency when writing JPEG:\n"
 "                         white (default), black, #rgb, #rrggbb or R,G,B\n"
 "      --strip            do not carry the ICC profile to the output\n"

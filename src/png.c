@@ -1,6 +1,7 @@
 #include "config.h"
 #include "codec.h"
 #include "exif.h"
+#include "png_idat.h"
 #include "png_restream.h"
 
 #include <setjmp.h>
@@ -132,6 +133,9 @@ static int read_header(struct decoder_state *st)
 		png_error(st->png, "out of memory");
 	png_set_read_fn(st->png, st, read_data);
 	set_limits(st->png);
+	/* png_restream's stream: libdeflate checked the file's own Adler-32 */
+	if (st->restreamed)
+		png_set_option(st->png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
 	png_read_info(st->png, st->info);
 	return 0;
 }
@@ -283,6 +287,7 @@ struct encoder_state {
 	png_structp png;
 	png_infop info;
 	struct fault fault;
+	uint8_t *idat;          /* png_idat_compress's stream, while written */
 };
 
 static void write_data(png_structp png, png_bytep data, size_t len)
@@ -353,6 +358,23 @@ static void set_compression(png_structp png, int level)
 		png_set_filter(png, PNG_FILTER_TYPE_BASE, level == 0 ? PNG_FILTER_NONE : PNG_FILTER_SUB);
 }
 
+/*
+ * The image data as one IDAT chunk made by png_idat_compress, then IEND.
+ * libpng's png_write_end is not called: it would insist on image data of its
+ * own making, and everything it would add (text, tIME) was written before.
+ */
+static int write_idat_in_one(struct encoder_state *st, const struct image *img, int level)
+{
+	size_t len = 0;
+
+	st->idat = png_idat_compress(img, level, &len);
+	if (!st->idat)
+		png_error(st->png, "out of memory");
+	png_write_chunk(st->png, (png_const_bytep)"IDAT", st->idat, len);
+	png_write_chunk(st->png, (png_const_bytep)"IEND", NULL, 0);
+	return 0;
+}
+
 /* Runs the whole compression; -1 when libpng bailed out. */
 static int compress_image(struct encoder_state *st, const struct image *img,
 			  const struct encode_options *opts, struct buffer *out)
@@ -373,6 +395,8 @@ static int compress_image(struct encoder_state *st, const struct image *img,
 	set_icc(png, st->info, opts);
 	set_text(png, st->info, opts);
 	png_write_info(png, st->info);
+	if (png_idat_raw_size(img) <= PNG_IDAT_MAX_RAW)
+		return write_idat_in_one(st, img, opts->compression);
 	/* PNG stores 16-bit samples big-endian. */
 	if (img->depth == 16 && host_is_little_endian())
 		png_set_swap(png);
@@ -408,6 +432,7 @@ static int encode_png(const struct image *img, const struct encode_options *opts
 		out->len = start_len;
 	}
 	png_destroy_write_struct(&st.png, &st.info);
+	free(st.idat);
 	return ret;
 }
 

@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include <png.h>
+#include <zlib.h>
 
 #include "codec.h"
 #include "image.h"
+#include "png_idat.h"
 #include "png_restream.h"
 
 static const uint8_t signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
@@ -1163,6 +1165,118 @@ START_TEST(test_exif_orientation)
 }
 END_TEST
 
+/* ---- image data made in one go (png_idat.c) ------------------------------------- */
+
+/* The filter byte of each row of a PNG with one IDAT, inflated with zlib. */
+static void filter_bytes(const struct buffer *png, size_t row_bytes, uint32_t rows,
+			 uint8_t *filters);
+
+/* A noisy gradient whose rows favour different filters; every seventh row
+ * is black, which None encodes best. */
+static void make_noise(struct image *img, uint32_t w, uint32_t h, uint32_t channels,
+		       uint32_t depth)
+{
+	struct ib_error err = { 0 };
+	uint32_t seed = 7;
+
+	ck_assert_int_eq(image_alloc(img, w, h, channels, depth, 0, &err), 0);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++)
+			for (uint32_t c = 0; c < channels; c++) {
+				seed = seed * 1103515245 + 12345;
+				uint32_t smooth = (x * 5 + y * 3 + c * 40) * (depth == 16 ? 257 : 1);
+				uint32_t v = (smooth + (seed >> 20) % 9) & (depth == 16 ? 0xFFFF : 0xFF);
+				set_sample(img, x, y, c, y % 7 == 3 ? 0 : v);
+			}
+}
+
+/* Level 6: row 0 a ramp (Sub predicts it), row 1 the same (Up), row 2 the
+ * running mean of its left neighbour and the ramp above (Average, exactly),
+ * row 3 zeros (None ties with Sub and Paeth at 0 and comes first).  Levels
+ * 0 and 1: None and Sub throughout. */
+START_TEST(test_idat_filter_choice)
+{
+	struct image img, back;
+	struct buffer png = { 0 };
+	struct ib_error err = { 0 };
+	uint8_t filters[4];
+
+	ck_assert_int_eq(image_alloc(&img, 40, 4, 1, 8, 0, &err), 0);
+	for (uint32_t x = 0; x < 40; x++) {
+		img.pixels[x] = (uint8_t)(100 + 3 * x);
+		img.pixels[40 + x] = (uint8_t)(100 + 3 * x);
+		img.pixels[80 + x] = (uint8_t)(((x ? img.pixels[80 + x - 1] : 0) + img.pixels[40 + x]) / 2);
+		img.pixels[120 + x] = 0;
+	}
+	encode_ok(&img, 6, NULL, 0, &png);
+	filter_bytes(&png, 40, 4, filters);
+	ck_assert_uint_eq(filters[0], 1);
+	ck_assert_uint_eq(filters[1], 2);
+	ck_assert_uint_eq(filters[2], 3);
+	ck_assert_uint_eq(filters[3], 0);
+	decode_ok(&png, &back, NULL);
+	ck_assert_mem_eq(back.pixels, img.pixels, 160);
+	image_free(&back);
+	buffer_free(&png);
+	for (int level = 0; level <= 1; level++) {
+		encode_ok(&img, level, NULL, 0, &png);
+		filter_bytes(&png, 40, 4, filters);
+		for (int y = 0; y < 4; y++)
+			ck_assert_uint_eq(filters[y], (unsigned)level);
+		buffer_free(&png);
+	}
+	image_free(&img);
+}
+END_TEST
+
+/* Noise in every layout at level 9: Paeth gets used too, and what the
+ * filters write decodes back exactly. */
+START_TEST(test_idat_noise_round_trip)
+{
+	bool paeth_used = false;
+
+	for (size_t i = 0; i < sizeof round_trip_layouts / sizeof round_trip_layouts[0]; i++) {
+		uint32_t channels = round_trip_layouts[i].channels, depth = round_trip_layouts[i].depth;
+		struct image img, back;
+		struct buffer png = { 0 };
+		uint8_t filters[53];
+
+		make_noise(&img, 97, 53, channels, depth);
+		encode_ok(&img, 9, NULL, 0, &png);
+		decode_ok(&png, &back, NULL);
+		for (uint32_t y = 0; y < img.height; y++)
+			ck_assert_mem_eq(image_row(&back, y), image_row(&img, y),
+					 97 * image_bytes_per_pixel(&img));
+		filter_bytes(&png, 97 * image_bytes_per_pixel(&img), 53, filters);
+		for (int y = 0; y < 53; y++) {
+			ck_assert_uint_lt(filters[y], 5);
+			paeth_used |= filters[y] == 4;
+		}
+		image_free(&img);
+		image_free(&back);
+		buffer_free(&png);
+	}
+	ck_assert_msg(paeth_used, "Paeth never chosen");
+}
+END_TEST
+
+/* Above PNG_IDAT_MAX_RAW, libpng and zlib stream the rows: same pixels. */
+START_TEST(test_idat_large_image_streamed)
+{
+	struct image img, back;
+	struct buffer png = { 0 };
+
+	make_noise(&img, 1500, 1500, 4, 8);
+	ck_assert_uint_gt(png_idat_raw_size(&img), PNG_IDAT_MAX_RAW);
+	encode_ok(&img, 1, NULL, 0, &png);
+	decode_ok(&png, &back, NULL);
+	ck_assert_mem_eq(back.pixels, img.pixels, (size_t)img.stride * img.height);
+	image_free(&img);
+	image_free(&back);
+	buffer_free(&png);
+}
+END_TEST
+
 /* ---- restreaming (png_restream.c) ------------------------------------------------ */
 
 /* The file as libpng's simplified API reads it, as 8-bit RGBA; NULL when
@@ -1275,6 +1389,21 @@ static void rebuild_idat(const struct buffer *png, size_t parts, const uint8_t *
 	}
 	append(out, png->data + at + 12 + len, png->len - (at + 12 + len));
 	buffer_free(&payload);
+}
+
+static void filter_bytes(const struct buffer *png, size_t row_bytes, uint32_t rows,
+			 uint8_t *filters)
+{
+	size_t at = find_chunk(png, "IDAT");
+	uLongf raw_len = (row_bytes + 1) * rows;
+	uint8_t *raw = malloc(raw_len);
+
+	ck_assert_ptr_nonnull(raw);
+	ck_assert_int_eq(uncompress(raw, &raw_len, png->data + at + 8, chunk_length(png, at)), Z_OK);
+	ck_assert_uint_eq(raw_len, (row_bytes + 1) * rows);
+	for (uint32_t y = 0; y < rows; y++)
+		filters[y] = raw[y * (row_bytes + 1)];
+	free(raw);
 }
 
 /* 300x300 RGB: 270,300 bytes of image data, five stored blocks. */
@@ -1404,6 +1533,13 @@ static Suite *png_suite(void)
 	tcase_add_test(tc, test_max_pixels_huge_header);
 	tcase_add_test(tc, test_max_pixels_boundary);
 	tcase_add_test(tc, test_decode_ignores_min_size);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("idat");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_idat_filter_choice);
+	tcase_add_test(tc, test_idat_noise_round_trip);
+	tcase_add_test(tc, test_idat_large_image_streamed);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("restream");
