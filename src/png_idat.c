@@ -8,6 +8,7 @@
 
 enum filter { FILTER_NONE, FILTER_SUB, FILTER_UP, FILTER_AVERAGE, FILTER_PAETH, FILTERS };
 
+
 uint64_t png_idat_raw_size(const struct image *img)
 {
 	return (1 + (uint64_t)img->width * image_bytes_per_pixel(img)) * img->height;
@@ -20,6 +21,23 @@ static uint8_t paeth(uint8_t a, uint8_t b, uint8_t c)
 	return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
+/* What filter f predicts from the bytes left (a), above (b), above-left (c). */
+static inline uint8_t predict(enum filter f, uint8_t a, uint8_t b, uint8_t c)
+{
+	switch (f) {
+	case FILTER_SUB:
+		return a;
+	case FILTER_UP:
+		return b;
+	case FILTER_AVERAGE:
+		return (uint8_t)((a + b) / 2);
+	case FILTER_PAETH:
+		return paeth(a, b, c);
+	default:
+		return 0;
+	}
+}
+
 /* The magnitude of a filtered byte read as signed.  abs() of the int8_t,
  * not a comparison: a branch on the sign of noisy data mispredicts half
  * the time. */
@@ -27,6 +45,82 @@ static inline unsigned magnitude(uint8_t v)
 {
 	return (unsigned)abs((int8_t)v);
 }
+
+#if defined(__SSE2__) && !defined(PNG_IDAT_PORTABLE)
+#include <emmintrin.h>
+
+/* x ? if_set : if_clear, lane by lane (x's lanes all ones or all zeros). */
+static inline __m128i select128(__m128i x, __m128i if_set, __m128i if_clear)
+{
+	return _mm_or_si128(_mm_and_si128(x, if_set), _mm_andnot_si128(x, if_clear));
+}
+
+static inline __m128i abs16(__m128i x)
+{
+	return _mm_max_epi16(x, _mm_sub_epi16(_mm_setzero_si128(), x));
+}
+
+/* Paeth's choice in eight 16-bit lanes. */
+static inline __m128i paeth8(__m128i a, __m128i b, __m128i c)
+{
+	__m128i pa = abs16(_mm_sub_epi16(b, c)), pb = abs16(_mm_sub_epi16(a, c));
+	__m128i pc = abs16(_mm_add_epi16(_mm_sub_epi16(a, c), _mm_sub_epi16(b, c)));
+	__m128i not_a = _mm_or_si128(_mm_cmpgt_epi16(pa, pb), _mm_cmpgt_epi16(pa, pc));
+
+	return select128(not_a, select128(_mm_cmpgt_epi16(pb, pc), c, b), a);
+}
+
+static inline __m128i predict16(enum filter f, __m128i a, __m128i b, __m128i c)
+{
+	__m128i zero = _mm_setzero_si128();
+
+	switch (f) {
+	case FILTER_SUB:
+		return a;
+	case FILTER_UP:
+		return b;
+	case FILTER_AVERAGE:   /* _mm_avg_epu8 rounds up: take the odd bit off */
+		return _mm_sub_epi8(_mm_avg_epu8(a, b),
+				    _mm_and_si128(_mm_xor_si128(a, b), _mm_set1_epi8(1)));
+	case FILTER_PAETH:
+		return _mm_packus_epi16(
+			paeth8(_mm_unpacklo_epi8(a, zero), _mm_unpacklo_epi8(b, zero),
+			       _mm_unpacklo_epi8(c, zero)),
+			paeth8(_mm_unpackhi_epi8(a, zero), _mm_unpackhi_epi8(b, zero),
+			       _mm_unpackhi_epi8(c, zero)));
+	default:
+		return zero;
+	}
+}
+
+/* Filters 16 bytes at a time from i (>= bpp) on; returns where it stopped. */
+static size_t filter_simd(enum filter f, const uint8_t *row, const uint8_t *prev, size_t bpp,
+			  size_t i, size_t n, uint8_t *out, uint64_t *sum)
+{
+	__m128i zero = _mm_setzero_si128(), sums = zero;
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(row + i));
+		__m128i a = _mm_loadu_si128((const __m128i *)(row + i - bpp));
+		__m128i b = _mm_loadu_si128((const __m128i *)(prev + i));
+		__m128i c = _mm_loadu_si128((const __m128i *)(prev + i - bpp));
+		__m128i v = _mm_sub_epi8(x, predict16(f, a, b, c));
+		_mm_storeu_si128((__m128i *)(out + i), v);
+		/* |(int8_t)v| = min(v, -v) as unsigned bytes, summed eight at a time */
+		sums = _mm_add_epi64(sums, _mm_sad_epu8(_mm_min_epu8(v, _mm_sub_epi8(zero, v)), zero));
+	}
+	*sum += (uint64_t)_mm_cvtsi128_si64(sums) +
+		(uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+	return i;
+}
+#else
+static size_t filter_simd(enum filter f, const uint8_t *row, const uint8_t *prev, size_t bpp,
+			  size_t i, size_t n, uint8_t *out, uint64_t *sum)
+{
+	(void)f, (void)row, (void)prev, (void)bpp, (void)n, (void)out, (void)sum;
+	return i;
+}
+#endif
 
 /*
  * out[i] = row[i] filtered with f; prev is the row above (zeros at the top),
@@ -39,37 +133,13 @@ static uint64_t apply_filter(enum filter f, const uint8_t *row, const uint8_t *p
 {
 	size_t first = bpp < n ? bpp : n;
 	uint64_t sum = 0;
+	size_t i = 0;
 
-	switch (f) {
-	case FILTER_NONE:
-		for (size_t i = 0; i < n; i++)
-			sum += magnitude(out[i] = row[i]);
-		break;
-	case FILTER_SUB:
-		for (size_t i = 0; i < first; i++)
-			sum += magnitude(out[i] = row[i]);
-		for (size_t i = bpp; i < n; i++)
-			sum += magnitude(out[i] = (uint8_t)(row[i] - row[i - bpp]));
-		break;
-	case FILTER_UP:
-		for (size_t i = 0; i < n; i++)
-			sum += magnitude(out[i] = (uint8_t)(row[i] - prev[i]));
-		break;
-	case FILTER_AVERAGE:
-		for (size_t i = 0; i < first; i++)
-			sum += magnitude(out[i] = (uint8_t)(row[i] - prev[i] / 2));
-		for (size_t i = bpp; i < n; i++)
-			sum += magnitude(out[i] = (uint8_t)(row[i] - (row[i - bpp] + prev[i]) / 2));
-		break;
-	default:
-		/* Paeth with no left neighbour (a = c = 0) predicts the byte above */
-		for (size_t i = 0; i < first; i++)
-			sum += magnitude(out[i] = (uint8_t)(row[i] - prev[i]));
-		for (size_t i = bpp; i < n; i++)
-			sum += magnitude(out[i] = (uint8_t)(row[i] -
-							    paeth(row[i - bpp], prev[i], prev[i - bpp])));
-		break;
-	}
+	for (; i < first; i++)
+		sum += magnitude(out[i] = (uint8_t)(row[i] - predict(f, 0, prev[i], 0)));
+	for (i = filter_simd(f, row, prev, bpp, i, n, out, &sum); i < n; i++)
+		sum += magnitude(out[i] = (uint8_t)(row[i] - predict(f, row[i - bpp], prev[i],
+								    prev[i - bpp])));
 	return sum;
 }
 

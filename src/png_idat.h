@@ -7,7 +7,9 @@
  * table, libpng allocates its buffers) and its slower compressor were the
  * largest cost of writing: a 32x32 RGB PNG took about 31 us with zlib at
  * level 6, 18-25 us with libdeflate counting a fresh compressor each time;
- * a worker keeps one compressor per level.
+ * a worker keeps one compressor per level.  The filters run 16 bytes at a
+ * time with SSE2 where it exists (all of x86-64), with the same choices and
+ * bytes as the portable loops.
  */
 #ifndef IMGBATCH_PNG_IDAT_H
 #define IMGBATCH_PNG_IDAT_H

@@ -1,4 +1,9 @@
-/* The PNG codec: sniffing, every stored layout, round trips, damage, metadata. */
+/*
+ * The PNG codec: sniffing, every stored layout, round trips, damage,
+ * metadata, image data made in one go (png_idat.c) and restreaming
+ * (png_restream.c).  Built twice: as check_png, and as check_png_portable
+ * with PNG_IDAT_PORTABLE, which takes png_idat.c's loops without SSE2.
+ */
 #include "config.h"
 
 #include <check.h>
