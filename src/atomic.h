@@ -1,5 +1,7 @@
-/* Writes that are never seen half-done: a temp file in the destination
- * directory, written whole, optionally fsync'ed, then renamed into place. */
+/* Writes that are never seen half-done: a file in the destination
+ * directory, written whole, optionally fsync'ed, then given its name: an
+ * unnamed one (O_TMPFILE) linked in when the name is new, a named temp file
+ * renamed into place when it replaces a file (or without O_TMPFILE). */
 #ifndef IMGBATCH_ATOMIC_H
 #define IMGBATCH_ATOMIC_H
 
@@ -27,8 +29,8 @@ int atomic_open_dir(int base_fd, const char *rel, bool create, struct ib_error *
 /*
  * Writes data to name inside dir_fd atomically.  name must be a single path
  * component.  On any failure the temp file is removed and the destination is
- * untouched.  While the temp file exists its name is registered for
- * atomic_cleanup_on_signal().
+ * untouched.  While a named temp file exists its name is registered for
+ * atomic_cleanup_on_signal() (an unnamed one vanishes with the process).
  */
 int atomic_write(int dir_fd, const char *name, const void *data, size_t len,
 		 bool do_fsync, struct ib_error *err);

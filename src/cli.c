@@ -111,7 +111,7 @@ static const char usage_text[] =
 "                         fields: {dir} {stem} {ext} {w} {h}\n"
 "      --in-place         write next to the input, replacing it if the name matches\n"
 "      --update           skip inputs whose output exists and is not older\n"
-"      --fsync            fsync each output before renaming it into place\n"
+"      --fsync            fsync each output and its directory\n"
 "Geometry:\n"
 "  -r, --resize GEOM      ImageMagick geometry: W, Wx, xH, WxH (fit), WxH! (exact),\n"
 "                         WxH^ (cover), WxH> (shrink only), WxH< (enlarge only),\n"

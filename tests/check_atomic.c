@@ -342,13 +342,15 @@ START_TEST(test_cleanup_after_write_is_noop)
 END_TEST
 
 /* With a run id, temp names carry it: with every name that the write could
- * try taken (100 of them, from the same run id and pid), it must fail. */
+ * try taken (100 of them, from the same run id and pid), replacing f must
+ * fail and leave it as it was. */
 START_TEST(test_temp_names_carry_run_id)
 {
 	struct ib_error err = { 0 };
-	char name[128];
+	char name[128], buf[64];
 
 	make_root();
+	put_file(root_fd, "f", "old");
 	atomic_set_run_id("host.example-42");
 	for (int i = 0; i < 100; i++) {
 		snprintf(name, sizeof name, ATOMIC_TEMP_PREFIX "host.example-42-%ld-%d",
@@ -357,9 +359,43 @@ START_TEST(test_temp_names_carry_run_id)
 	}
 	ck_assert_int_eq(atomic_write(root_fd, "f", "data", 4, false, &err), -1);
 	ck_assert_str_eq(err.msg, "creating a temp file for f: File exists");
-	ck_assert(!exists_at(root_fd, "f"));
+	ck_assert_uint_eq(get_file(root_fd, "f", buf, sizeof buf), 3);
+	ck_assert_str_eq(buf, "old");
 	atomic_set_run_id("");
 	ck_assert_int_eq(atomic_write(root_fd, "f", "data", 4, false, &err), 0);
+	ck_assert_uint_eq(get_file(root_fd, "f", buf, sizeof buf), 4);
+	remove_root();
+}
+END_TEST
+
+/*
+ * A new name is written as an unnamed file and linked in whole: a writer
+ * killed mid-write (SIGXFSZ, no cleanup) leaves nothing at all, where the
+ * named temp file of a replacement stays (the test above).  And the temp
+ * names taken do not matter to it.
+ */
+START_TEST(test_new_name_killed_leaves_nothing)
+{
+	char msg[256], list[256];
+	struct ib_error err = { 0 };
+	pid_t pid;
+
+	make_root();
+	ck_assert_int_eq(run_child(XFSZ_NO_CLEANUP, &pid, msg, sizeof msg), 4);
+	list_dir(root_fd, list, sizeof list);
+	ck_assert_str_eq(list, "");
+	ck_assert_int_eq(run_child(XFSZ_IGNORE, &pid, msg, sizeof msg), 0);
+	ck_assert_str_eq(msg, "writing big: File too large");
+	list_dir(root_fd, list, sizeof list);
+	ck_assert_str_eq(list, "");
+
+	for (int i = 0; i < 100; i++) {
+		char name[64];
+		temp_name_of(getpid(), (unsigned)i, name, sizeof name);
+		put_file(root_fd, name, "taken");
+	}
+	ck_assert_int_eq(atomic_write(root_fd, "new", "data", 4, true, &err), 0);
+	ck_assert(exists_at(root_fd, "new"));
 	remove_root();
 }
 END_TEST
@@ -548,6 +584,7 @@ static Suite *atomic_suite(void)
 	tcase_add_test(tc, test_write_rejects_bad_names);
 	tcase_add_test(tc, test_write_skips_stale_temp_name);
 	tcase_add_test(tc, test_temp_names_carry_run_id);
+	tcase_add_test(tc, test_new_name_killed_leaves_nothing);
 	tcase_add_test(tc, test_write_failure_leaves_destination);
 	tcase_add_test(tc, test_cleanup_on_signal_removes_temp);
 	tcase_add_test(tc, test_signal_without_cleanup_leaves_temp);
