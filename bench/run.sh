@@ -337,6 +337,8 @@ run_scenario() {
 			# not the tools'
 			out=$work/out/$scen-$key-$r
 			mkdir -p "$out"
+			# the last tool's outputs go to disk now, not during this run
+			sync
 			t0=$(now)
 			if "t_${scen}_$key" "$out" >"$work/log/$scen-$key.log" 2>&1; then rc=0; else rc=$?; fi
 			t1=$(now)
