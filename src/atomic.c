@@ -210,14 +210,21 @@ int atomic_write(int dir_fd, const char *name, const void *data, size_t len,
  * (nor every system /proc): then it returns 1 and the named temp file does
  * the job.  -1: a write error, reported.
  */
+/* Set once the unnamed way is known not to work here (a file system
+ * without O_TMPFILE, no /proc): from then on the named way is taken at once
+ * instead of after a failed try for every file. */
+static bool unnamed_unavailable;
+
 static int write_unnamed(int dir_fd, const char *name, const void *data, size_t len,
 			 bool do_fsync, mode_t mode, struct ib_error *err)
 {
 	char proc_path[64];
 	int fd = openat(dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
 
-	if (fd < 0)
+	if (fd < 0) {
+		unnamed_unavailable = errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL;
 		return 1;
+	}
 	if (write_all(fd, data, len)) {
 		ib_fail_errno(err, errno, "writing %s", name);
 		close(fd);
@@ -230,6 +237,7 @@ static int write_unnamed(int dir_fd, const char *name, const void *data, size_t 
 	}
 	snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", fd);
 	if (linkat(AT_FDCWD, proc_path, dir_fd, name, AT_SYMLINK_FOLLOW)) {
+		unnamed_unavailable = errno == ENOENT;   /* no /proc/self/fd */
 		close(fd);
 		return 1;
 	}
@@ -300,7 +308,8 @@ int atomic_write_mode(int dir_fd, const char *name, const void *data, size_t len
 		return ib_fail(err, "invalid output file name '%s'", name);
 	/* an existing name is replaced by rename: linkat would refuse it */
 	struct stat st;
-	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
+	if (!unnamed_unavailable && fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    errno == ENOENT) {
 		int r = write_unnamed(dir_fd, name, data, len, do_fsync, mode, err);
 		if (r <= 0)
 			return r;

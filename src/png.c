@@ -133,9 +133,6 @@ static int read_header(struct decoder_state *st)
 		png_error(st->png, "out of memory");
 	png_set_read_fn(st->png, st, read_data);
 	set_limits(st->png);
-	/* png_restream's stream: libdeflate checked the file's own Adler-32 */
-	if (st->restreamed)
-		png_set_option(st->png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
 	png_read_info(st->png, st->info);
 	return 0;
 }

@@ -109,8 +109,9 @@ static size_t filter_simd(enum filter f, const uint8_t *row, const uint8_t *prev
 		/* |(int8_t)v| = min(v, -v) as unsigned bytes, summed eight at a time */
 		sums = _mm_add_epi64(sums, _mm_sad_epu8(_mm_min_epu8(v, _mm_sub_epi8(zero, v)), zero));
 	}
-	*sum += (uint64_t)_mm_cvtsi128_si64(sums) +
-		(uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+	uint64_t halves[2];
+	_mm_storeu_si128((__m128i *)halves, sums);
+	*sum += halves[0] + halves[1];
 	return i;
 }
 #else

@@ -138,12 +138,21 @@ static struct libdeflate_decompressor *decompressor(void)
 	return d;
 }
 
-/* True when the stream inflates to exactly raw_len bytes and ends there. */
+/*
+ * True when the stream inflates to exactly raw_len bytes and ends there.
+ * libdeflate ignores the window size the zlib header declares, which zlib
+ * enforces: a stream declaring a window smaller than the data might reach
+ * back further than it, which zlib (libpng) would refuse, so it is left to
+ * them.
+ */
 static bool inflate_exactly(const uint8_t *stream, size_t bytes, uint8_t *raw, size_t raw_len)
 {
 	struct libdeflate_decompressor *d = decompressor();
 	size_t used = 0, got = 0;
+	unsigned window_log = bytes ? (stream[0] >> 4) + 8u : 0;
 
+	if (window_log < 15 && raw_len > (size_t)1 << window_log)
+		return false;
 	return d && libdeflate_zlib_decompress_ex(d, stream, bytes, raw, raw_len, &used, &got) ==
 			    LIBDEFLATE_SUCCESS &&
 	       used == bytes && got == raw_len;

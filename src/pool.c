@@ -525,7 +525,7 @@ static void handle_result(struct pool *pool, const struct wire_result *res)
 static void drain_results(struct pool *pool)
 {
 	for (;;) {
-		size_t room = sizeof pool->reader.buf - pool->reader.len;
+		size_t room = wire_result_room(&pool->reader);
 		ssize_t n = wire_result_fill(&pool->reader, pool->result_rd);
 		struct wire_result res;
 		while (wire_result_next(&pool->reader, &res))

@@ -364,6 +364,28 @@ static void horizontal_gray(const struct axis *ax, const float *mid, uint8_t *ou
 	}
 }
 
+/*
+ * The vertical pass's output row, n floats and one of padding (zero) for
+ * horizontal_rgb's fourth lane.  Kept from call to call like the weights:
+ * a worker allocates it once, and a worker killed mid-resize (the watchdog)
+ * still holds it.
+ */
+static float *mid_row(size_t n)
+{
+	static float *row;
+	static size_t capacity;
+
+	if (n + 1 > capacity) {
+		float *grown = realloc(row, (n + 1) * sizeof *grown);
+		if (!grown)
+			return NULL;
+		row = grown;
+		capacity = n + 1;
+	}
+	row[n] = 0;
+	return row;
+}
+
 bool resample_u8_applies(const struct image *src)
 {
 	return src->depth == 8 && (src->channels == 1 || src->channels == 3);
@@ -375,15 +397,11 @@ int resample_u8(const struct image *src, struct image *dst, enum resample_filter
 	const struct axis *ax = axis_get(src->width, dst->width, filter_x, NULL);
 	const struct axis *ay = ax ? axis_get(src->height, dst->height, filter_y, ax) : NULL;
 	size_t n = (size_t)src->width * src->channels;
-	/* one float of padding for horizontal_rgb's fourth lane */
-	float *mid = calloc(n + 1, sizeof *mid);
-	int rc = 0;
+	float *mid = ay ? mid_row(n) : NULL;
 
-	if (!ay || !mid) {
-		rc = ib_fail(err, "resize %ux%u to %ux%u: out of memory", src->width,
-			     src->height, dst->width, dst->height);
-		goto out;
-	}
+	if (!mid)
+		return ib_fail(err, "resize %ux%u to %ux%u: out of memory", src->width,
+			       src->height, dst->width, dst->height);
 	for (uint32_t y = 0; y < dst->height; y++) {
 		vertical_row(src, ay, y, n, mid);
 		if (src->channels == 3)
@@ -391,7 +409,5 @@ int resample_u8(const struct image *src, struct image *dst, enum resample_filter
 		else
 			horizontal_gray(ax, mid, image_row(dst, y));
 	}
-out:
-	free(mid);
-	return rc;
+	return 0;
 }

@@ -1,11 +1,11 @@
 /*
- * Fixed-point separable resampling of 8-bit images without alpha: the fast
- * path of resize.c.  Its kernels are stb_image_resize's (stb stays the
- * reference: tests/check_resize.c holds it to >= 45 dB PSNR against stb),
- * with the same pixel-centre mapping and edge clamping, but it computes in
- * integers (Q14 weights, a Q6 intermediate) and remembers the weights of
- * the last few axis sizes, so a worker resizing many images of one size
- * computes them once.
+ * Separable resampling of 8-bit gray and RGB images: the fast path of
+ * resize.c.  Its kernels are stb_image_resize's (stb stays the reference:
+ * tests/check_resize.c holds it to >= 45 dB PSNR against stb), with the same
+ * pixel-centre mapping and edge clamping, but it applies the weights in
+ * single precision four samples at a time (SSE2 where it exists) and
+ * remembers the weights of the last few axis sizes, so a worker resizing
+ * many images of one size computes them once.
  */
 #ifndef IMGBATCH_RESAMPLE_H
 #define IMGBATCH_RESAMPLE_H

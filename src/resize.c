@@ -158,32 +158,43 @@ static int run_stb(const struct image *src, struct image *dst,
 			    stb_filter(axis_filter(kernel, src->height, dst->height)), space, NULL);
 }
 
-/* Our fixed-point path: 8-bit, no alpha, gamma-naive (see resample.h). */
-static bool fixed_point_applies(const struct image *src, bool linear)
+/* Our own resampler: 8-bit gray or RGB, gamma-naive (see resample.h). */
+static bool own_resampler_applies(const struct image *src, bool linear)
 {
 	return !linear && resample_u8_applies(src);
 }
+
+/*
+ * The largest output either resampler makes: stb's int arithmetic stops at
+ * INT_MAX bytes (stb_can_resize), and ours keeps the same bound, so that a
+ * mistyped geometry (-r 70000x70000!) is refused at once instead of
+ * allocating tens of gigabytes.
+ */
+#define OUTPUT_MAX_BYTES ((uint64_t)INT_MAX)
 
 static int resample(const struct image *src, uint32_t w, uint32_t h,
 		    const struct kernel_desc *kernel, bool linear, struct image *out,
 		    struct ib_error *err)
 {
 	size_t out_stride;
-	bool fixed = fixed_point_applies(src, linear);
+	bool ours = own_resampler_applies(src, linear);
 
 	if (image_check_size(w, h, src->channels, src->depth, 0, &out_stride, err))
 		return -1;
-	if (!fixed && !stb_can_resize(src, w, h, out_stride))
+	if (ours && (uint64_t)out_stride * h > OUTPUT_MAX_BYTES)
+		return ib_fail(err, "resize %ux%u to %ux%u: the output would take over 2 GiB",
+			       src->width, src->height, w, h);
+	if (!ours && !stb_can_resize(src, w, h, out_stride))
 		return ib_fail(err, "resize %ux%u to %ux%u: too large for stb_image_resize",
 			       src->width, src->height, w, h);
 	if (image_alloc(out, w, h, src->channels, src->depth, 0, err))
 		return -1;
-	if (fixed && resample_u8(src, out, axis_filter(kernel, src->width, w),
-				 axis_filter(kernel, src->height, h), err) < 0) {
+	if (ours && resample_u8(src, out, axis_filter(kernel, src->width, w),
+				axis_filter(kernel, src->height, h), err) < 0) {
 		image_free(out);
 		return -1;
 	}
-	if (!fixed && !run_stb(src, out, kernel, linear)) {
+	if (!ours && !run_stb(src, out, kernel, linear)) {
 		image_free(out);
 		return ib_fail(err, "resize %ux%u to %ux%u: out of memory",
 			       src->width, src->height, w, h);

@@ -144,6 +144,11 @@ int wire_chunk_next(const struct wire_chunk *chunk, size_t *offset,
 
 ssize_t wire_result_fill(struct wire_result_reader *reader, int fd)
 {
+	/* the unread tail (less than one result, after a drain) moves to the
+	 * front once a read, not once a result */
+	memmove(reader->buf, reader->buf + reader->start, reader->len - reader->start);
+	reader->len -= reader->start;
+	reader->start = 0;
 	for (;;) {
 		ssize_t n = read(fd, reader->buf + reader->len, sizeof reader->buf - reader->len);
 		if (n < 0 && errno == EINTR)
@@ -156,11 +161,10 @@ ssize_t wire_result_fill(struct wire_result_reader *reader, int fd)
 
 int wire_result_next(struct wire_result_reader *reader, struct wire_result *out)
 {
-	if (reader->len < sizeof *out)
+	if (reader->len - reader->start < sizeof *out)
 		return 0;
-	memcpy(out, reader->buf, sizeof *out);
-	reader->len -= sizeof *out;
-	memmove(reader->buf, reader->buf + sizeof *out, reader->len);
+	memcpy(out, reader->buf + reader->start, sizeof *out);
+	reader->start += sizeof *out;
 	out->reason[sizeof out->reason - 1] = '\0';
 	return 1;
 }

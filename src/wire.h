@@ -109,10 +109,17 @@ int wire_chunk_next(const struct wire_chunk *chunk, size_t *offset,
 		    char *path_buf, struct wire_task *task, struct ib_error *err);
 
 /* Reassembles results from a non-blocking pipe (short reads). */
+/* buf[start .. len) holds bytes read but not yet taken as results. */
 struct wire_result_reader {
 	uint8_t buf[64 * sizeof(struct wire_result)];
-	size_t len;
+	size_t start, len;
 };
+
+/* How many bytes the next wire_result_fill may read at most. */
+static inline size_t wire_result_room(const struct wire_result_reader *reader)
+{
+	return sizeof reader->buf - (reader->len - reader->start);
+}
 
 /* Reads what is available.  Returns bytes read (>0), 0 on EOF, -1 with errno
  * EAGAIN when nothing is there, or another error. */

@@ -1464,6 +1464,16 @@ START_TEST(test_restream_declines)
 	buffer_free(&b);
 	buffer_free(&bad);
 
+	/* a zlib header declaring a 256-byte window for 12 KB: zlib enforces
+	 * the window, libdeflate would not */
+	append(&bad, png.data, png.len);
+	bad.data[idat + 8] = 0x08;
+	bad.data[idat + 9] = 0x1D;              /* (0x08 << 8 | 0x1D) % 31 == 0 */
+	rebuild_idat(&bad, 1, NULL, 0, NULL, &b);
+	expect_not_restreamed(b.data, b.len, "a 256-byte window");
+	buffer_free(&b);
+	buffer_free(&bad);
+
 	rebuild_idat(&png, 1, junk, sizeof junk, NULL, &b);
 	expect_not_restreamed(b.data, b.len, "bytes after the zlib stream");
 	buffer_free(&b);
@@ -1476,7 +1486,7 @@ START_TEST(test_restream_declines)
 	make_photo_png(&png, 1024, 1024, 1);
 	expect_not_restreamed(png.data, png.len, "over 1 MiB of image data");
 	buffer_free(&png);
-	/* a 1023-pixel row of RGB is under it */
+	/* 340x1000 RGB, 1,021,000 bytes, is under it */
 	make_photo_png(&png, 340, 1000, 3);
 	expect_restreamed_alike(png.data, png.len, "340x1000 RGB");
 	buffer_free(&png);

@@ -970,6 +970,25 @@ START_TEST(test_overshoot_clamped)
 }
 END_TEST
 
+/* Our resampler keeps stb's bound on the output: over 2 GiB is refused
+ * before anything is allocated. */
+START_TEST(test_resampler_refuses_huge_output)
+{
+	struct image src;
+	struct rlimit old;
+
+	new_image(&src, 1, 1, 3, 8);
+	fill(&src, constant8);
+	limit_address_space(&old);
+	expect_refused(&src, 70000, 70000, KERNEL_DEFAULT,
+		       "resize 1x1 to 70000x70000: the output would take over 2 GiB");
+	expect_refused(&src, 1, 800000000, KERNEL_BOX,
+		       "resize 1x1 to 1x800000000: the output would take over 2 GiB");
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &old), 0);
+	image_free(&src);
+}
+END_TEST
+
 /* The weights of a 100-megapixel-wide row do not fit in 512 MiB: a clean
  * failure, dst untouched.  (AddressSanitizer aborts on a failed malloc.) */
 START_TEST(test_resampler_out_of_memory)
@@ -1035,6 +1054,7 @@ static Suite *resize_suite(void)
 	tcase_add_test(tc, test_refuses_absurd_sizes);
 	tcase_add_test(tc, test_large_resize_allowed);
 	tcase_add_test(tc, test_resampler_out_of_memory);
+	tcase_add_test(tc, test_resampler_refuses_huge_output);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("against stb");
