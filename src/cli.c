@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "number.h"
 #include "output.h"
 
 enum {
@@ -232,21 +233,6 @@ static void set_defaults(struct job *job)
 	job->max_failures = DEFAULT_MAX_FAILURES;
 }
 
-/* Parses a whole decimal number in [min, max]. */
-static int parse_number(const char *text, unsigned long long min, unsigned long long max,
-			unsigned long long *out)
-{
-	if (!text[0] || text[0] == '-' || text[0] == '+')
-		return -1;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(text, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Parses a byte count with an optional K, M or G suffix (powers of 1024). */
 static int parse_size(const char *text, unsigned long long min, unsigned long long *out)
 {
@@ -262,7 +248,7 @@ static int parse_size(const char *text, unsigned long long min, unsigned long lo
 		return -1;
 	memcpy(digits, text, len);
 	digits[len] = '\0';
-	if (parse_number(digits, 1, ULLONG_MAX >> shift, &v) < 0 || (v << shift) < min)
+	if (number_parse(digits, 1, ULLONG_MAX >> shift, &v) < 0 || (v << shift) < min)
 		return -1;
 	*out = v << shift;
 	return 0;
@@ -378,7 +364,7 @@ static int apply_compare_option(int opt, const char *arg, struct compare_job *c,
 		break;
 	case OPT_INCLUDE_AA: c->opts.include_aa = true; break;
 	case OPT_MAX_DIFF_PIXELS:
-		if (parse_number(arg, 0, UINT64_MAX, &n) < 0)
+		if (number_parse(arg, 0, UINT64_MAX, &n) < 0)
 			return bad_value(err, "--max-diff-pixels", arg, "must be a whole number >= 0");
 		c->max_diff_pixels = n;
 		break;
@@ -387,7 +373,7 @@ static int apply_compare_option(int opt, const char *arg, struct compare_job *c,
 			return bad_value(err, "--max-diff-ratio", arg, "must be a number from 0 to 1");
 		break;
 	case OPT_WINDOW:
-		if (parse_number(arg, 1, 65535, &n) < 0)
+		if (number_parse(arg, 1, 65535, &n) < 0)
 			return bad_value(err, "--window", arg, "must be a whole number from 1 to 65535");
 		c->opts.window = (uint32_t)n;
 		break;
@@ -521,13 +507,13 @@ static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
 			return bad_value(err, "--format", arg, "use jpeg, png or same");
 		break;
 	case 'q':
-		if (parse_number(arg, 1, 100, &n) < 0)
+		if (number_parse(arg, 1, 100, &n) < 0)
 			return bad_value(err, "--quality", arg, "must be a whole number from 1 to 100");
 		job->quality = (int)n;
 		break;
 	case OPT_PROGRESSIVE: job->progressive = true; break;
 	case OPT_COMPRESSION:
-		if (parse_number(arg, 0, 9, &n) < 0)
+		if (number_parse(arg, 0, 9, &n) < 0)
 			return bad_value(err, "--compression", arg, "must be a whole number from 0 to 9");
 		job->compression = (int)n;
 		break;
@@ -545,25 +531,25 @@ static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
 		break;
 	case OPT_LINEAR: job->resize.linear = true; break;
 	case OPT_MAX_PIXELS:
-		if (parse_number(arg, 1, UINT64_MAX, &n) < 0)
+		if (number_parse(arg, 1, UINT64_MAX, &n) < 0)
 			return bad_value(err, "--max-pixels", arg, "must be a positive whole number");
 		job->max_pixels = n;
 		break;
 	case 'j':
-		if (parse_number(arg, 1, 1024, &n) < 0)
+		if (number_parse(arg, 1, 1024, &n) < 0)
 			return bad_value(err, "--jobs", arg, "must be a whole number from 1 to 1024");
 		job->jobs = (unsigned)n;
 		break;
 	case OPT_CHUNK:
 		if (strcmp(arg, "auto") == 0)
 			job->chunk = 0;
-		else if (parse_number(arg, 1, 4096, &n) < 0)
+		else if (number_parse(arg, 1, 4096, &n) < 0)
 			return bad_value(err, "--chunk", arg, "use auto or a whole number from 1 to 4096");
 		else
 			job->chunk = (unsigned)n;
 		break;
 	case OPT_TIMEOUT:
-		if (parse_number(arg, 0, 86400, &n) < 0)
+		if (number_parse(arg, 0, 86400, &n) < 0)
 			return bad_value(err, "--timeout", arg, "must be a whole number of seconds "
 					 "from 0 (no limit) to 86400");
 		job->timeout_s = (unsigned)n;
@@ -575,7 +561,7 @@ static int apply_option(int opt, const char *arg, struct job *job, FILE *err)
 		job->max_memory = n;
 		break;
 	case OPT_MAX_FAILURES:
-		if (parse_number(arg, 0, UINT_MAX, &n) < 0)
+		if (number_parse(arg, 0, UINT_MAX, &n) < 0)
 			return bad_value(err, "--max-failures", arg, "must be a whole number >= 0");
 		job->max_failures = (unsigned)n;
 		break;

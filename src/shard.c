@@ -1,9 +1,10 @@
 #include "config.h"
 #include "shard.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "number.h"
 
 uint64_t shard_hash(const char *rel)
 {
@@ -33,15 +34,12 @@ bool shard_owns(const struct shard *shard, const char *rel)
 	return shard->count == 0 || mix(shard_hash(rel)) % shard->count == shard->index;
 }
 
-/* A whole decimal number in [0, max]; -1 otherwise. */
+/* A whole number from the environment in 0..max; -1 when unset or not one. */
 static long long whole_number(const char *text, long long max)
 {
-	if (!text || !*text || *text == '-' || *text == '+')
-		return -1;
-	char *end;
-	errno = 0;
-	long long v = strtoll(text, &end, 10);
-	return errno || *end || v > max ? -1 : v;
+	unsigned long long v;
+
+	return text && number_parse(text, 0, (unsigned long long)max, &v) == 0 ? (long long)v : -1;
 }
 
 static int set_shard(long long k, long long n, const char *where, struct shard *shard,
