@@ -1,8 +1,10 @@
 /*
  * The PNG floor for bench/run.sh (scenario S4): decode a PNG with libpng and
  * encode it again, same size and layout, at zlib level 6 with libpng's
- * default (adaptive) filters, as imgbatch writes PNG by default.  No resize,
- * no colour conversion: only what any PNG-to-PNG tool cannot avoid.
+ * default (adaptive) filters: the level and filter choice imgbatch uses by
+ * default (which compresses with libdeflate up to 8 MiB of image data, with
+ * zlib above).  No resize, no colour conversion: only what any PNG-to-PNG
+ * tool cannot avoid.
  * Usage: png-floor IN.png OUT.png
  * Build: cc -O2 bench/png-floor.c $(pkg-config --cflags --libs libpng)
  */

@@ -98,6 +98,16 @@ now() { date +%s.%N; }
 # noised copies of the photo (all different); one 4000x3000 RGBA PNG (the
 # photo with noise under a radial alpha gradient).
 corpus=$work/corpus
+# each_in_parallel N FN DIR: FN 0 DIR ... FN N-1 DIR, $cores at a time
+each_in_parallel() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		"$2" $i "$3" &
+		i=$((i + 1))
+		[ $((i % cores)) = 0 ] && wait
+	done
+	wait
+}
 gen_jpeg() {
 	flop=
 	[ $(($1 % 2)) = 1 ] && flop=-flop
@@ -123,21 +133,9 @@ if [ ! -f "$corpus/.complete" ]; then
 	rm -rf "$tmp" "$corpus"
 	mkdir -p "$tmp/jpeg" "$tmp/png64" "$tmp/rgba"
 	"$GEN" "$tmp/samples" >/dev/null
-	i=0
-	while [ $i -lt 16 ]; do
-		gen_jpeg $i "$tmp" &
-		i=$((i + 1))
-		[ $((i % cores)) = 0 ] && wait
-	done
-	wait
+	each_in_parallel 16 gen_jpeg "$tmp"
 	gen_rgba "$tmp" &
-	i=0
-	while [ $i -lt 10 ]; do
-		gen_tiles $i "$tmp" &
-		i=$((i + 1))
-		[ $((i % cores)) = 0 ] && wait
-	done
-	wait
+	each_in_parallel 10 gen_tiles "$tmp"
 	[ "$(ls "$tmp/jpeg" | wc -l)" = 16 ] || die "corpus: JPEGs missing"
 	[ "$(find "$tmp/png64" -name '*.png' | wc -l)" = 5000 ] || die "corpus: small PNGs missing"
 	[ -s "$tmp/rgba/big.png" ] || die "corpus: the RGBA PNG is missing"

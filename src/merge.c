@@ -237,12 +237,10 @@ static unsigned long uncovered_shards(const struct merge *mg, char *out, size_t 
 			if (done)
 				continue;
 			missing++;
-			if (len + 24 < cap && n)
-				len += (size_t)snprintf(out + len, cap - len, "%s%u/%u",
-							len ? ", " : "", k, n);
-			else if (len + 24 < cap)
-				len += (size_t)snprintf(out + len, cap - len, "%sthe unsharded run",
-							len ? ", " : "");
+			const char *sep = len ? ", " : "";
+			if (len + 24 < cap)
+				len += (size_t)(n ? snprintf(out + len, cap - len, "%s%u/%u", sep, k, n)
+						  : snprintf(out + len, cap - len, "%sthe unsharded run", sep));
 		}
 	}
 	return missing;

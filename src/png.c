@@ -1,6 +1,7 @@
 #include "config.h"
 #include "codec.h"
 #include "exif.h"
+#include "png_chunk.h"
 #include "png_idat.h"
 #include "png_restream.h"
 
@@ -11,7 +12,6 @@
 
 #include <png.h>
 
-#define PNG_SIGNATURE_LEN 8
 /* The IHDR chunk type, which must follow the signature and its length. */
 #define IHDR_TYPE_OFFSET 12
 /*
@@ -85,11 +85,7 @@ struct decoder_state {
  */
 static bool sniff_png(const uint8_t *data, size_t len)
 {
-	static const uint8_t signature[PNG_SIGNATURE_LEN] = {
-		0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'
-	};
-
-	if (len >= PNG_SIGNATURE_LEN && !memcmp(data, signature, PNG_SIGNATURE_LEN))
+	if (png_has_signature(data, len))
 		return true;
 	return len >= IHDR_TYPE_OFFSET + 4 && !memcmp(data + IHDR_TYPE_OFFSET, "IHDR", 4);
 }

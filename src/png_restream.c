@@ -7,56 +7,23 @@
 
 #include <libdeflate.h>
 
-#define SIGNATURE_LEN 8
-#define CHUNK_OVERHEAD 12          /* length, type and CRC */
+#include "png_chunk.h"
+
 #define STORED_BLOCK_MAX 65535     /* bytes in one stored deflate block */
 #define STORED_BLOCK_HEADER 5      /* BFINAL/BTYPE byte, LEN, NLEN */
 /* zlib header: deflate with a 32 KiB window; 0x7801 is a multiple of 31 */
 static const uint8_t zlib_header[2] = { 0x78, 0x01 };
-static const uint8_t signature[SIGNATURE_LEN] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-struct chunk {
-	size_t start;              /* offset of its length field */
-	uint32_t length;
-	const uint8_t *type;       /* followed by the payload, then the CRC */
-};
 
 /* The chunk at *pos, if the file holds all of it; moves *pos past it. */
-static bool next_chunk(const uint8_t *data, size_t len, size_t *pos, struct chunk *c)
+static bool next_chunk(const uint8_t *data, size_t len, size_t *pos, struct png_chunk *c)
 {
-	if (len - *pos < CHUNK_OVERHEAD)
-		return false;
-	c->start = *pos;
-	c->length = get_be32(data + *pos);
-	c->type = data + *pos + 4;
-	if (c->length > len - *pos - CHUNK_OVERHEAD)
-		return false;
-	*pos += CHUNK_OVERHEAD + c->length;
-	return true;
+	return png_chunk_next(data, len, pos, c) == PNG_CHUNK_OK;
 }
 
-static bool is_type(const struct chunk *c, const char *type)
-{
-	return memcmp(c->type, type, 4) == 0;
-}
-
-static bool crc_ok(const struct chunk *c)
+static bool crc_ok(const struct png_chunk *c)
 {
 	return libdeflate_crc32(0, c->type, 4 + (size_t)c->length) ==
-	       get_be32(c->type + 4 + c->length);
+	       png_be32(c->type + 4 + c->length);
 }
 
 /*
@@ -64,14 +31,14 @@ static bool crc_ok(const struct chunk *c)
  * of each row.  0 when the image is interlaced, larger than
  * PNG_RESTREAM_MAX_RAW, or its IHDR is not one libpng would accept.
  */
-static size_t raw_size(const struct chunk *ihdr)
+static size_t raw_size(const struct png_chunk *ihdr)
 {
 	static const unsigned channels_of_type[7] = { 1, 0, 3, 1, 2, 0, 4 };
 	const uint8_t *p = ihdr->type + 4;
 
-	if (!is_type(ihdr, "IHDR") || ihdr->length != 13)
+	if (!png_chunk_is(ihdr, "IHDR") || ihdr->length != 13)
 		return 0;
-	uint32_t width = get_be32(p), height = get_be32(p + 4);
+	uint32_t width = png_be32(p), height = png_be32(p + 4);
 	unsigned depth = p[8], type = p[9], interlace = p[12];
 	if (!width || !height || type > 6 || !channels_of_type[type] || interlace ||
 	    !depth || depth > 16 || (depth & (depth - 1)))
@@ -90,11 +57,11 @@ static size_t raw_size(const struct chunk *ihdr)
 static bool find_idat_run(const uint8_t *data, size_t len, size_t pos, size_t *first,
 			  size_t *end, size_t *bytes)
 {
-	struct chunk c;
+	struct png_chunk c;
 
 	*first = *end = *bytes = 0;
 	while (next_chunk(data, len, &pos, &c)) {
-		if (is_type(&c, "IDAT")) {
+		if (png_chunk_is(&c, "IDAT")) {
 			if ((*end && *end != c.start) || !crc_ok(&c))
 				return false;
 			if (!*first)
@@ -102,7 +69,7 @@ static bool find_idat_run(const uint8_t *data, size_t len, size_t pos, size_t *f
 			*end = pos;
 			*bytes += c.length;
 		}
-		if (is_type(&c, "IEND"))
+		if (png_chunk_is(&c, "IEND"))
 			break;
 	}
 	return *first != 0;
@@ -112,11 +79,11 @@ static bool find_idat_run(const uint8_t *data, size_t len, size_t pos, size_t *f
 static const uint8_t *idat_stream(const uint8_t *data, size_t first, size_t end, size_t bytes,
 				  uint8_t **copy)
 {
-	struct chunk c;
+	struct png_chunk c;
 	size_t pos = first, at = 0;
 
 	*copy = NULL;
-	if (CHUNK_OVERHEAD + bytes == end - first)
+	if (PNG_CHUNK_OVERHEAD + bytes == end - first)
 		return data + first + 8;
 	*copy = malloc(bytes);
 	if (!*copy)
@@ -181,7 +148,7 @@ static uint8_t *write_stored_stream(uint8_t *z, const uint8_t *raw, size_t raw_l
 		z += STORED_BLOCK_HEADER + n;
 		at += n;
 	}
-	put_be32(z, libdeflate_adler32(1, raw, raw_len));
+	png_put_be32(z, libdeflate_adler32(1, raw, raw_len));
 	return z + 4;
 }
 
@@ -190,17 +157,17 @@ static uint8_t *rebuild(const uint8_t *data, size_t len, size_t first, size_t en
 			const uint8_t *raw, size_t raw_len, size_t *out_len)
 {
 	size_t stream_len = stored_stream_len(raw_len);
-	size_t total = first + CHUNK_OVERHEAD + stream_len + (len - end);
+	size_t total = first + PNG_CHUNK_OVERHEAD + stream_len + (len - end);
 	uint8_t *out = malloc(total);
 
 	if (!out)
 		return NULL;
 	memcpy(out, data, first);
 	uint8_t *chunk = out + first;
-	put_be32(chunk, (uint32_t)stream_len);
+	png_put_be32(chunk, (uint32_t)stream_len);
 	memcpy(chunk + 4, "IDAT", 4);
 	uint8_t *crc = write_stored_stream(chunk + 8, raw, raw_len);
-	put_be32(crc, libdeflate_crc32(0, chunk + 4, 4 + stream_len));
+	png_put_be32(crc, libdeflate_crc32(0, chunk + 4, 4 + stream_len));
 	memcpy(crc + 4, data + end, len - end);
 	*out_len = total;
 	return out;
@@ -208,12 +175,11 @@ static uint8_t *rebuild(const uint8_t *data, size_t len, size_t first, size_t en
 
 uint8_t *png_restream(const uint8_t *data, size_t len, size_t *out_len)
 {
-	size_t pos = SIGNATURE_LEN, first, end, bytes;
-	struct chunk ihdr;
+	size_t pos = PNG_SIGNATURE_LEN, first, end, bytes;
+	struct png_chunk ihdr;
 	uint8_t *copy, *raw, *out = NULL;
 
-	if (len < SIGNATURE_LEN || memcmp(data, signature, SIGNATURE_LEN) ||
-	    !next_chunk(data, len, &pos, &ihdr))
+	if (!png_has_signature(data, len) || !next_chunk(data, len, &pos, &ihdr))
 		return NULL;
 	size_t raw_len = raw_size(&ihdr);
 	if (!raw_len || !find_idat_run(data, len, pos, &first, &end, &bytes))

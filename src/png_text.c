@@ -5,19 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const uint8_t png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+#include "png_chunk.h"
 
-/* A chunk is length (4) + type (4) + data + CRC (4). */
-#define CHUNK_HEAD 8
-#define CHUNK_CRC 4
-/* The PNG spec caps chunk lengths at 2^31 - 1. */
-#define CHUNK_LEN_MAX 0x7fffffffu
 #define KEYWORD_MAX 79
-
-static uint32_t read_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* Hands the tEXt chunk data[0..len) to visit; malformed keywords are
  * skipped (0).  The text is copied to add the NUL the file does not have. */
@@ -44,29 +34,31 @@ static int visit_text_chunk(const uint8_t *data, uint32_t len, png_text_visit_fn
 int png_text_read(const uint8_t *data, size_t len, png_text_visit_fn visit, void *ctx,
 		  struct ib_error *err)
 {
-	if (len < sizeof png_signature || memcmp(data, png_signature, sizeof png_signature) != 0)
+	if (!png_has_signature(data, len))
 		return ib_fail(err, "not a PNG file");
-	size_t pos = sizeof png_signature;
+	size_t pos = PNG_SIGNATURE_LEN;
+	struct png_chunk c;
 	for (;;) {
-		if (pos == len)
+		switch (png_chunk_next(data, len, &pos, &c)) {
+		case PNG_CHUNK_END:
 			return ib_fail(err, "PNG ends without an IEND chunk");
-		if (len - pos < CHUNK_HEAD)
+		case PNG_CHUNK_CUT_HEAD:
 			return ib_fail(err, "PNG truncated in a chunk header at offset %zu", pos);
-		uint32_t chunk_len = read_be32(data + pos);
-		const uint8_t *type = data + pos + 4;
-		if (chunk_len > CHUNK_LEN_MAX)
+		case PNG_CHUNK_BAD_LENGTH:
 			return ib_fail(err, "PNG chunk length %" PRIu32 " out of range at offset %zu",
-				       chunk_len, pos);
-		if (len - pos - CHUNK_HEAD < (size_t)chunk_len + CHUNK_CRC)
+				       c.length, pos);
+		case PNG_CHUNK_CUT:
 			return ib_fail(err, "PNG chunk at offset %zu truncated", pos);
-		if (memcmp(type, "IEND", 4) == 0)
+		case PNG_CHUNK_OK:
+			break;
+		}
+		if (png_chunk_is(&c, "IEND"))
 			return 0;
-		if (memcmp(type, "tEXt", 4) == 0) {
-			int rc = visit_text_chunk(type + 4, chunk_len, visit, ctx, err);
+		if (png_chunk_is(&c, "tEXt")) {
+			int rc = visit_text_chunk(c.type + 4, c.length, visit, ctx, err);
 			if (rc)
 				return rc;
 		}
-		pos += CHUNK_HEAD + (size_t)chunk_len + CHUNK_CRC;
 	}
 }
 
