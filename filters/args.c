@@ -1,5 +1,5 @@
 #include "config.h"
-#include "args.h"
+#include "filters/args.h"
 
 #include <ctype.h>
 #include <math.h>

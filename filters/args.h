@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "error.h"
+#include "util/error.h"
 
 struct arg_scan {
 	const char *filter;      /* for messages */

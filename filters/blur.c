@@ -1,8 +1,8 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
-#include "args.h"
-#include "convolve_core.h"
+#include "filters/args.h"
+#include "filters/convolve_core.h"
 
 struct blur_params {
 	double sigma;

@@ -3,12 +3,12 @@
  * ImageMagick's -brightness-contrast BxC.
  */
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
 #include <math.h>
 
-#include "args.h"
-#include "pixels.h"
+#include "filters/args.h"
+#include "filters/pixels.h"
 
 struct bc_params {
 	double brightness;       /* -100..100 */

@@ -1,12 +1,12 @@
 #include "config.h"
-#include "colour.h"
+#include "filters/colour.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "pixels.h"
+#include "filters/pixels.h"
 
 /*
  * Copies the text up to the next ':' (or the end) into buf; *len gets its

@@ -8,9 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "args.h"
-#include "geometry.h"
-#include "image.h"
+#include "filters/args.h"
+#include "pipeline/geometry.h"
+#include "codec/image.h"
 
 /* A background colour: opaque 8-bit RGB, or fully transparent. */
 struct fill_colour {

@@ -1,11 +1,11 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
 #include <math.h>
 #include <stdio.h>
 
-#include "args.h"
-#include "convolve_core.h"
+#include "filters/args.h"
+#include "filters/convolve_core.h"
 
 #define KERNEL_SIDE_MAX 11
 #define KERNEL_VALUE_MAX 1e6

@@ -1,5 +1,5 @@
 #include "config.h"
-#include "convolve_core.h"
+#include "filters/convolve_core.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -10,9 +10,9 @@
 
 #include <stdint.h>
 
-#include "args.h"
-#include "error.h"
-#include "pixels.h"
+#include "filters/args.h"
+#include "util/error.h"
+#include "filters/pixels.h"
 
 /* The largest sigma the Gaussian filters accept. */
 #define CONV_SIGMA_MAX 1000.0

@@ -1,10 +1,10 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
 #include <math.h>
 
-#include "args.h"
-#include "colour.h"
+#include "filters/args.h"
+#include "filters/colour.h"
 
 struct crop_params {
 	uint32_t width, height;

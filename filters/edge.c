@@ -1,10 +1,10 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
 #include <math.h>
 
-#include "args.h"
-#include "convolve_core.h"
+#include "filters/args.h"
+#include "filters/convolve_core.h"
 
 struct edge_params {
 	double scale;

@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "image.h"
+#include "util/error.h"
+#include "codec/image.h"
 
 /* Largest parameter block any filter uses (checked by a unit test). */
 #define FILTER_PARAMS_MAX 512

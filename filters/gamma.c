@@ -1,10 +1,10 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
 #include <math.h>
 
-#include "args.h"
-#include "pixels.h"
+#include "filters/args.h"
+#include "filters/pixels.h"
 
 struct gamma_params {
 	double gamma;

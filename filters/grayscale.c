@@ -1,8 +1,8 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
-#include "args.h"
-#include "pixels.h"
+#include "filters/args.h"
+#include "filters/pixels.h"
 
 /* Rec. 709 luma weights in ten-thousandths: integer sums keep the result exact. */
 #define LUMA_R 2126

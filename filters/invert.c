@@ -1,8 +1,8 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
-#include "args.h"
-#include "pixels.h"
+#include "filters/args.h"
+#include "filters/pixels.h"
 
 static int invert_parse(const char *args, struct filter_params *params, struct ib_error *err)
 {

@@ -3,12 +3,12 @@
  * ImageMagick's -level and -auto-level.
  */
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
 #include <math.h>
 
-#include "args.h"
-#include "pixels.h"
+#include "filters/args.h"
+#include "filters/pixels.h"
 
 struct level_params {
 	double black, white;     /* fractions of full scale, black < white */

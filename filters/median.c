@@ -1,12 +1,12 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "args.h"
-#include "convolve_core.h"
-#include "pixels.h"
+#include "filters/args.h"
+#include "filters/convolve_core.h"
+#include "filters/pixels.h"
 
 #define MEDIAN_RADIUS_MAX 50
 

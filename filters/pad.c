@@ -1,11 +1,11 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
 #include <string.h>
 
-#include "args.h"
-#include "colour.h"
-#include "pixels.h"
+#include "filters/args.h"
+#include "filters/colour.h"
+#include "filters/pixels.h"
 
 struct pad_params {
 	uint32_t width, height;

@@ -1,5 +1,5 @@
 #include "config.h"
-#include "pixels.h"
+#include "filters/pixels.h"
 
 #include <math.h>
 #include <stdlib.h>

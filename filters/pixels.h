@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "image.h"
+#include "util/error.h"
+#include "codec/image.h"
 
 /* The largest sample value: 255 or 65535. */
 static inline uint32_t image_sample_max(const struct image *img)

@@ -1,12 +1,12 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
 #include <math.h>
 
-#include "args.h"
-#include "colour.h"
-#include "exif.h"
-#include "pixels.h"
+#include "filters/args.h"
+#include "filters/colour.h"
+#include "codec/exif.h"
+#include "filters/pixels.h"
 
 struct rotate_params {
 	double degrees;           /* clockwise */

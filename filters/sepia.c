@@ -6,12 +6,12 @@
  * the brightest to 1, which is what is done here, on every image.
  */
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
 #include <math.h>
 
-#include "args.h"
-#include "pixels.h"
+#include "filters/args.h"
+#include "filters/pixels.h"
 
 /* Rec. 709 luma weights in ten-thousandths. */
 #define LUMA_R 2126

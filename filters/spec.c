@@ -1,5 +1,5 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 #include "config.h"
-#include "filter.h"
+#include "filters/filter.h"
 
-#include "args.h"
-#include "exif.h"
+#include "filters/args.h"
+#include "codec/exif.h"
 
 static int transpose_parse(const char *args, struct filter_params *params,
 			   struct ib_error *err)

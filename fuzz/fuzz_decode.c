@@ -9,10 +9,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "codec.h"
-#include "exif.h"
-#include "image.h"
-#include "resize.h"
+#include "codec/codec.h"
+#include "codec/exif.h"
+#include "codec/image.h"
+#include "resample/resize.h"
 
 /* Keeps each run small: libFuzzer's default RSS limit is 2 GB. */
 #define FUZZ_MAX_PIXELS (4u << 20)

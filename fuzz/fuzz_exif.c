@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "exif.h"
+#include "codec/exif.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter.h"
-#include "image.h"
+#include "filters/filter.h"
+#include "codec/image.h"
 
 #define FUZZ_MAX_SIDE 128
 #define FUZZ_MAX_STEPS 8

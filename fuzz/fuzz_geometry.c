@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "geometry.h"
+#include "pipeline/geometry.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

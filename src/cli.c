@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "number.h"
-#include "output.h"
+#include "util/number.h"
+#include "disk/output_name.h"
 
 enum {
 	OPT_CROP = 256, OPT_GRAVITY, OPT_NAME, OPT_IN_PLACE, OPT_UPDATE, OPT_FSYNC,

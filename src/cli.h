@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "job.h"
+#include "engine/job.h"
 
 enum cli_action {
 	CLI_RUN = 0,

@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "cli.h"
-#include "compare_new.h"
-#include "icc.h"
-#include "merge.h"
-#include "pool.h"
-#include "report.h"
-#include "scan.h"
+#include "compare/new_images.h"
+#include "codec/icc.h"
+#include "report/merge.h"
+#include "engine/pool.h"
+#include "engine/account.h"
+#include "engine/scan.h"
 
 /* imgbatch thumbnail: opens the cache and runs --clean; 0 or -1. */
 static int prepare_thumbnails(struct job *job)

@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "atomic.h"
-#include "scratch_dir.h"
+#include "disk/atomic.h"
+#include "tests/scratch_dir.h"
 
 /*
  * Every test runs in its own process (main() forces CK_FORK), so the temp

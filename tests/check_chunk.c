@@ -4,7 +4,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "chunk.h"
+#include "engine/chunk.h"
 
 START_TEST(test_nothing_queued)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
+#include "compare/pixelmatch.h"
 
 static const uint8_t black[4] = { 0, 0, 0, 255 };
 static const uint8_t white[4] = { 255, 255, 255, 255 };

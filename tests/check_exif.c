@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exif.h"
-#include "image.h"
+#include "codec/exif.h"
+#include "codec/image.h"
 
 /* ---- exif_orientation ---------------------------------------------------- */
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "args.h"
-#include "filter.h"
-#include "pixels.h"
+#include "filters/args.h"
+#include "filters/filter.h"
+#include "filters/pixels.h"
 
 /* Records what filter_spec_parse hands to add(). */
 struct seen {

@@ -9,9 +9,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "filter.h"
-#include "image.h"
-#include "pixels.h"
+#include "filters/filter.h"
+#include "codec/image.h"
+#include "filters/pixels.h"
 
 extern const struct filter filter_rotate, filter_flip, filter_flop, filter_transpose,
 	filter_crop, filter_pad;

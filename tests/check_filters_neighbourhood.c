@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter.h"
+#include "filters/filter.h"
 
 extern const struct filter filter_blur, filter_sharpen, filter_unsharp, filter_edge,
 	filter_emboss, filter_median, filter_convolve;

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter.h"
-#include "pixels.h"
+#include "filters/filter.h"
+#include "filters/pixels.h"
 
 extern const struct filter filter_grayscale, filter_invert, filter_sepia,
 	filter_brightness, filter_contrast, filter_brightness_contrast, filter_gamma,

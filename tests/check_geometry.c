@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "geometry.h"
+#include "pipeline/geometry.h"
 
 struct resize_case {
 	const char *geometry;

@@ -11,9 +11,9 @@
 #include <lcms2.h>
 #endif
 
-#include "codec.h"
-#include "icc.h"
-#include "image.h"
+#include "codec/codec.h"
+#include "codec/icc.h"
+#include "codec/image.h"
 
 /* ---- helpers --------------------------------------------------------------- */
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image.h"
+#include "codec/image.h"
 
 /* A stride image_check_size must leave alone when it refuses. */
 #define UNTOUCHED 12345

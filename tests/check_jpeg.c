@@ -8,8 +8,8 @@
 
 #include <jpeglib.h>
 
-#include "codec.h"
-#include "image.h"
+#include "codec/codec.h"
+#include "codec/image.h"
 
 /* ---- helpers --------------------------------------------------------------- */
 

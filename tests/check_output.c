@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output.h"
+#include "disk/output_name.h"
 
 #define J FORMAT_JPEG
 #define P FORMAT_PNG

@@ -14,10 +14,10 @@
 #include <png.h>
 #include <zlib.h>
 
-#include "codec.h"
-#include "image.h"
-#include "png_idat.h"
-#include "png_restream.h"
+#include "codec/codec.h"
+#include "codec/image.h"
+#include "codec/png_idat.h"
+#include "codec/png_restream.h"
 
 static const uint8_t signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
 

@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "html_report.h"
-#include "junit.h"
+#include "compare/html.h"
+#include "compare/junit.h"
 
 /*
  * Every test runs in its own process (main() forces CK_FORK) inside a fresh

@@ -15,7 +15,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "resize.h"
+#include "resample/resize.h"
 
 #include <stb_image_resize.h>
 

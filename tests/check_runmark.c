@@ -5,9 +5,9 @@
 #include <sys/file.h>
 #include <sys/wait.h>
 
-#include "atomic.h"
-#include "runmark.h"
-#include "scratch_dir.h"
+#include "disk/atomic.h"
+#include "disk/runmark.h"
+#include "tests/scratch_dir.h"
 
 static void make_subdir(const char *rel)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shard.h"
+#include "engine/shard.h"
 
 /* FNV-1a 64 reference values (the algorithm's published test vectors). */
 START_TEST(test_hash_is_fnv1a_64)

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "png_text.h"
-#include "thumbcache.h"
+#include "codec/png_text.h"
+#include "thumbnail/spec.h"
 
 #define SIZE_HINT "(normal, large, x-large, xx-large or all)"
 

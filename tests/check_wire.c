@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "wire.h"
+#include "engine/wire.h"
 
 static void make_pipe(int fds[2])
 {

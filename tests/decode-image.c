@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
-#include "exif.h"
-#include "image.h"
+#include "codec/codec.h"
+#include "codec/exif.h"
+#include "codec/image.h"
 
 static uint8_t *read_file(const char *path, size_t *len)
 {

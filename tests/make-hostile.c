@@ -22,9 +22,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "codec.h"
-#include "image.h"
-#include "load.h"
+#include "codec/codec.h"
+#include "codec/image.h"
+#include "codec/load.h"
 
 /* A W x H gray PNG of zeros; complete, or cut off after 16 rows. */
 static int write_gray_png(const char *path, uint32_t w, uint32_t h, bool complete)

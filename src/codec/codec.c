@@ -1,0 +1,75 @@
+#include "config.h"
+#include "codec/codec.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define BUFFER_FIRST_CAP 65536
+
+static const struct codec *const codecs[] = { &codec_jpeg, &codec_png };
+
+const struct codec *codec_sniff(const uint8_t *data, size_t len)
+{
+	for (size_t i = 0; i < sizeof codecs / sizeof codecs[0]; i++)
+		if (codecs[i]->sniff(data, len))
+			return codecs[i];
+	return NULL;
+}
+
+const struct codec *codec_for_format(enum image_format format)
+{
+	for (size_t i = 0; i < sizeof codecs / sizeof codecs[0]; i++)
+		if (codecs[i]->format == format)
+			return codecs[i];
+	return NULL;
+}
+
+enum image_format format_from_name(const char *name)
+{
+	if (!strcasecmp(name, "jpeg") || !strcasecmp(name, "jpg"))
+		return FORMAT_JPEG;
+	if (!strcasecmp(name, "png"))
+		return FORMAT_PNG;
+	return FORMAT_UNKNOWN;
+}
+
+/* Doubles the capacity until need fits, so appends cost amortised O(1). */
+static int buffer_reserve(struct buffer *buf, size_t need, struct ib_error *err)
+{
+	size_t cap = buf->cap ? buf->cap : BUFFER_FIRST_CAP;
+
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2) {
+			cap = need;
+			break;
+		}
+		cap *= 2;
+	}
+	uint8_t *data = realloc(buf->data, cap);
+	if (!data)
+		return ib_fail(err, "out of memory (output of %zu bytes)", need);
+	buf->data = data;
+	buf->cap = cap;
+	return 0;
+}
+
+int buffer_append(struct buffer *buf, const void *data, size_t len,
+		  struct ib_error *err)
+{
+	if (len > SIZE_MAX - buf->len)
+		return ib_fail(err, "output too large");
+	if (buf->len + len > buf->cap &&
+	    buffer_reserve(buf, buf->len + len, err) < 0)
+		return -1;
+	if (len)
+		memcpy(buf->data + buf->len, data, len);
+	buf->len += len;
+	return 0;
+}
+
+void buffer_free(struct buffer *buf)
+{
+	free(buf->data);
+	memset(buf, 0, sizeof *buf);
+}

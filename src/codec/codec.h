@@ -1,0 +1,106 @@
+/*
+ * struct codec: one per file format, behind which libjpeg-turbo and libpng
+ * live.  Decoding is two-phase so the caller can pick a target size from the
+ * header before any pixel is decoded (JPEG shrink-on-load, --max-pixels).
+ * All codecs work on an in-memory copy of the file and never print or exit:
+ * every library warning or error becomes an ib_error reason.
+ */
+#ifndef IMGBATCH_CODEC_CODEC_H
+#define IMGBATCH_CODEC_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+#include "codec/image.h"
+
+enum image_format {
+	FORMAT_UNKNOWN = 0,
+	FORMAT_JPEG,
+	FORMAT_PNG,
+};
+
+/* What the header says, before decoding. */
+struct image_info {
+	uint32_t width, height;   /* as stored, before EXIF orientation */
+	uint32_t channels;        /* what decode will deliver: 1..4 */
+	uint32_t depth;           /* what decode will deliver: 8 or 16 */
+	int orientation;          /* EXIF orientation 1..8 (1 when absent or invalid) */
+	const uint8_t *icc;       /* embedded ICC profile or NULL; owned by the decoder */
+	size_t icc_len;
+	const uint8_t *thumb;     /* the EXIF thumbnail (a JPEG) or NULL; owned by the decoder */
+	size_t thumb_len;
+};
+
+struct decoder {
+	const struct codec *codec;
+	struct image_info info;
+	void *state;              /* codec-private */
+};
+
+/* A PNG tEXt chunk: keyword (1-79 Latin-1 bytes) and text. */
+struct text_entry {
+	const char *key, *value;
+};
+
+#define ENCODE_MAX_TEXT 16
+
+struct encode_options {
+	int quality;              /* JPEG 1..100 */
+	bool progressive;         /* JPEG */
+	int compression;          /* PNG zlib level 0..9 */
+	const uint8_t *icc;       /* profile to embed, or NULL */
+	size_t icc_len;
+	const struct text_entry *text;   /* PNG: tEXt chunks, at most ENCODE_MAX_TEXT */
+	unsigned ntext;
+};
+
+/* A growable byte buffer that encoders write into. */
+struct buffer {
+	uint8_t *data;
+	size_t len, cap;
+};
+
+/* Appends len bytes, growing the buffer; on failure buf is unchanged. */
+int buffer_append(struct buffer *buf, const void *data, size_t len,
+		  struct ib_error *err);
+void buffer_free(struct buffer *buf);
+
+struct codec {
+	const char *name;         /* "jpeg", "png" */
+	const char *extension;    /* canonical: "jpg", "png" */
+	enum image_format format;
+	/* True when the first len bytes (len >= CODEC_SNIFF_BYTES when the file is
+	 * that long) carry this format's signature. */
+	bool (*sniff)(const uint8_t *data, size_t len);
+	/* Parses the header of data[0..len) (which must outlive the decoder) and
+	 * fills d->info; on failure nothing needs closing. */
+	int (*open)(struct decoder *d, const uint8_t *data, size_t len,
+		    struct ib_error *err);
+	/* Decodes into out (allocated here).  The decoder may shrink on load to
+	 * any size whose both sides are >= min_w/min_h (0 = full size); out gets
+	 * the real decoded size.  Refuses images over max_pixels before
+	 * allocating.  Called at most once per open. */
+	int (*decode)(struct decoder *d, uint32_t min_w, uint32_t min_h,
+		      uint64_t max_pixels, struct image *out, struct ib_error *err);
+	void (*close)(struct decoder *d);
+	/* Appends the encoded image to out.  JPEG accepts 8-bit gray or RGB only
+	 * (see image_prepare_for_jpeg); PNG accepts every struct image layout. */
+	int (*encode)(const struct image *img, const struct encode_options *opts,
+		      struct buffer *out, struct ib_error *err);
+};
+
+#define CODEC_SNIFF_BYTES 16
+
+extern const struct codec codec_jpeg;
+extern const struct codec codec_png;
+
+/* The codec whose signature data starts with, or NULL. */
+const struct codec *codec_sniff(const uint8_t *data, size_t len);
+/* Looks a codec up by format. */
+const struct codec *codec_for_format(enum image_format format);
+/* Parses "jpeg"/"jpg"/"png" (case-insensitive). */
+enum image_format format_from_name(const char *name);
+
+#endif

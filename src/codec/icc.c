@@ -1,0 +1,317 @@
+#include "config.h"
+#include "codec/icc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Every ICC_UNCHANGED note starts so. */
+#define NOTE "colours unconverted: "
+
+#ifdef HAVE_LCMS2
+
+#include <lcms2.h>
+
+/*
+ * Perceptual intent.  For the matrix-shaper profiles most photos carry
+ * (Adobe RGB, Display P3, gray gamma curves) lcms has no perceptual table and
+ * works colorimetrically, so in-gamut colours come out exact and the rest
+ * clip.  For LUT-based profiles, CMYK press profiles above all, it picks the
+ * table the profile's maker built to fit the whole gamut into a smaller one:
+ * the choice for showing a picture, which is what we make; relative
+ * colorimetric is for proofing.  lcms adds black point compensation to
+ * perceptual links into a v4 profile such as its sRGB: the darkest a CMYK
+ * profile prints becomes sRGB black.
+ */
+#define ICC_INTENT INTENT_PERCEPTUAL
+
+/*
+ * Each conversion runs in its own lcms context, whose error handler keeps the
+ * first message for the note: lcms never prints, and one file's messages
+ * never show up in another's note.
+ */
+struct lcms_session {
+	cmsContext ctx;
+	char message[IB_REASON_MAX];
+};
+
+static void keep_first_message(cmsContext ctx, cmsUInt32Number code, const char *text)
+{
+	struct lcms_session *s = cmsGetContextUserData(ctx);
+
+	(void)code;
+	if (!s->message[0])
+		snprintf(s->message, sizeof s->message, "%s", text);
+}
+
+/* s must stay where it is until session_end: the context points to it. */
+static int session_begin(struct lcms_session *s, struct ib_error *err)
+{
+	s->message[0] = '\0';
+	s->ctx = cmsCreateContext(NULL, s);
+	if (!s->ctx)
+		return ib_fail(err, "ICC: out of memory");
+	cmsSetLogErrorHandlerTHR(s->ctx, keep_first_message);
+	return 0;
+}
+
+static void session_end(struct lcms_session *s)
+{
+	cmsDeleteContext(s->ctx);
+}
+
+static const char *session_message(const struct lcms_session *s)
+{
+	return s->message[0] ? s->message : "no reason given";
+}
+
+/* "gray", else the ICC signature without its padding: "RGB", "CMYK", "Lab". */
+static void space_name(cmsColorSpaceSignature sig, char name[5])
+{
+	int len = 0;
+
+	if (sig == cmsSigGrayData) {
+		snprintf(name, 5, "gray");
+		return;
+	}
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		unsigned char c = (unsigned char)(sig >> shift);
+		name[len++] = c >= 0x20 && c < 0x7F ? (char)c : '?';
+	}
+	while (len > 0 && name[len - 1] == ' ')
+		len--;
+	name[len] = '\0';
+}
+
+/* What a gray sRGB image means: the sRGB tone curve, the D50 white of the
+ * ICC connection space (so that gray stays neutral). */
+static cmsHPROFILE create_srgb_gray(cmsContext ctx)
+{
+	/* IEC 61966-2-1, as lcms parametric curve 4: Y = (aX + b)^g for X >= d,
+	 * Y = cX below; params g, a, b, c, d. */
+	static const cmsFloat64Number srgb_curve[5] = {
+		2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045,
+	};
+	cmsToneCurve *curve = cmsBuildParametricToneCurve(ctx, 4, srgb_curve);
+
+	if (!curve)
+		return NULL;
+	cmsHPROFILE profile = cmsCreateGrayProfileTHR(ctx, cmsD50_xyY(), curve);
+	cmsFreeToneCurve(curve);
+	return profile;
+}
+
+static cmsHPROFILE create_target(cmsContext ctx, cmsUInt32Number format)
+{
+	if (T_COLORSPACE(format) == PT_GRAY)
+		return create_srgb_gray(ctx);
+	return cmsCreate_sRGBProfileTHR(ctx);
+}
+
+/*
+ * Alpha is copied, not converted.  lcms turns a 16-bit transform into a 3D
+ * table whose interpolation misses by up to 150/65535 (Adobe RGB grey to
+ * sRGB), more than half an 8-bit level: 16-bit pixels are rather computed
+ * exactly, about 8 times slower (some 0.3 us a pixel).  8-bit transforms of
+ * matrix-shaper profiles stay within half a level as optimised.
+ */
+static cmsUInt32Number transform_flags(cmsUInt32Number in_fmt)
+{
+	cmsUInt32Number flags = cmsFLAGS_COPY_ALPHA;
+
+	if (T_BYTES(in_fmt) == 2)
+		flags |= cmsFLAGS_NOOPTIMIZE;
+	return flags;
+}
+
+/*
+ * Links the embedded profile, for pixels laid out as in_fmt, to sRGB laid out
+ * as out_fmt.  ICC_UNCHANGED with a note when the profile is unreadable,
+ * made for another colour space, or cannot be linked.
+ */
+static int link_to_srgb(struct lcms_session *s, const uint8_t *icc, size_t icc_len,
+			cmsUInt32Number in_fmt, cmsUInt32Number out_fmt,
+			cmsHTRANSFORM *xf, struct ib_error *note)
+{
+	cmsColorSpaceSignature want = _cmsICCcolorSpace((int)T_COLORSPACE(in_fmt));
+	char have_name[5], want_name[5];
+
+	*xf = NULL;
+	if (icc_len > UINT32_MAX) {
+		ib_fail(note, NOTE "ICC profile of %zu bytes is too large", icc_len);
+		return ICC_UNCHANGED;
+	}
+	cmsHPROFILE src = cmsOpenProfileFromMemTHR(s->ctx, icc, (cmsUInt32Number)icc_len);
+	if (!src) {
+		ib_fail(note, NOTE "unreadable ICC profile (%s)", session_message(s));
+		return ICC_UNCHANGED;
+	}
+	if (cmsGetColorSpace(src) != want) {
+		space_name(cmsGetColorSpace(src), have_name);
+		space_name(want, want_name);
+		ib_fail(note, NOTE "the ICC profile is for %s, the image is %s",
+			have_name, want_name);
+		cmsCloseProfile(src);
+		return ICC_UNCHANGED;
+	}
+	cmsHPROFILE dst = create_target(s->ctx, out_fmt);
+	if (!dst) {
+		cmsCloseProfile(src);
+		return ib_fail(note, "ICC: out of memory");
+	}
+	/* The transform keeps what it needs of both profiles. */
+	*xf = cmsCreateTransformTHR(s->ctx, src, in_fmt, dst, out_fmt, ICC_INTENT,
+				    transform_flags(in_fmt));
+	cmsCloseProfile(dst);
+	cmsCloseProfile(src);
+	if (!*xf) {
+		ib_fail(note, NOTE "cannot convert from the ICC profile (%s)",
+			session_message(s));
+		return ICC_UNCHANGED;
+	}
+	return ICC_CONVERTED;
+}
+
+/* The lcms layout of img; TYPE_*_16 are native-endian, as our samples. */
+static cmsUInt32Number image_format(const struct image *img)
+{
+	static const cmsUInt32Number formats[4][2] = {
+		{ TYPE_GRAY_8, TYPE_GRAY_16 },
+		{ TYPE_GRAYA_8, TYPE_GRAYA_16 },
+		{ TYPE_RGB_8, TYPE_RGB_16 },
+		{ TYPE_RGBA_8, TYPE_RGBA_16 },
+	};
+	return formats[img->channels - 1][img->depth == 16];
+}
+
+/*
+ * lcms may work in place as input and output pixels have the same size.
+ * It adds up line offsets in 32 bits, so it gets bands of rows that span at
+ * most 4 GiB, single rows when one row is longer than that.
+ */
+static void transform_in_place(cmsHTRANSFORM xf, const struct image *img)
+{
+	bool fits = img->stride > 0 && img->stride <= UINT32_MAX;
+	size_t band = fits ? UINT32_MAX / img->stride : 1;
+	cmsUInt32Number stride = fits ? (cmsUInt32Number)img->stride : 0;
+
+	for (uint32_t y = 0; y < img->height; ) {
+		uint32_t rows = img->height - y < band ? img->height - y : (uint32_t)band;
+		uint8_t *first = image_row(img, y);
+		cmsDoTransformLineStride(xf, first, first, img->width, rows, stride, stride, 0, 0);
+		y += rows;
+	}
+}
+
+bool icc_available(void)
+{
+	return true;
+}
+
+int icc_to_srgb(struct image *img, const uint8_t *icc, size_t icc_len,
+		struct ib_error *note)
+{
+	struct lcms_session s;
+	cmsHTRANSFORM xf;
+	cmsUInt32Number format = image_format(img);
+
+	if (session_begin(&s, note) < 0)
+		return -1;
+	int ret = link_to_srgb(&s, icc, icc_len, format, format, &xf, note);
+	if (ret == ICC_CONVERTED) {
+		transform_in_place(xf, img);
+		cmsDeleteTransform(xf);
+	}
+	session_end(&s);
+	return ret;
+}
+
+struct icc_cmyk {
+	struct lcms_session session;
+	cmsHTRANSFORM xf;
+};
+
+int icc_cmyk_open(struct icc_cmyk **out, const uint8_t *icc, size_t icc_len,
+		  bool inverted, struct ib_error *note)
+{
+	/* The _REV flavour makes lcms read 255 - v: 255 is then no ink. */
+	cmsUInt32Number in_fmt = inverted ? TYPE_CMYK_8_REV : TYPE_CMYK_8;
+	struct icc_cmyk *t = malloc(sizeof *t);
+
+	*out = NULL;
+	if (!t)
+		return ib_fail(note, "ICC: out of memory");
+	if (session_begin(&t->session, note) < 0) {
+		free(t);
+		return -1;
+	}
+	int ret = link_to_srgb(&t->session, icc, icc_len, in_fmt, TYPE_RGB_8, &t->xf, note);
+	if (ret != ICC_CONVERTED) {
+		session_end(&t->session);
+		free(t);
+		return ret;
+	}
+	*out = t;
+	return ICC_CONVERTED;
+}
+
+void icc_cmyk_to_srgb_row(const struct icc_cmyk *t, const uint8_t *cmyk,
+			  uint8_t *rgb, uint32_t width)
+{
+	cmsDoTransform(t->xf, cmyk, rgb, width);
+}
+
+void icc_cmyk_close(struct icc_cmyk *t)
+{
+	if (!t)
+		return;
+	cmsDeleteTransform(t->xf);
+	session_end(&t->session);
+	free(t);
+}
+
+#else /* !HAVE_LCMS2 */
+
+#define NO_LCMS NOTE "built without Little CMS"
+
+bool icc_available(void)
+{
+	return false;
+}
+
+int icc_to_srgb(struct image *img, const uint8_t *icc, size_t icc_len,
+		struct ib_error *note)
+{
+	(void)img;
+	(void)icc;
+	(void)icc_len;
+	ib_fail(note, NO_LCMS);
+	return ICC_UNCHANGED;
+}
+
+int icc_cmyk_open(struct icc_cmyk **out, const uint8_t *icc, size_t icc_len,
+		  bool inverted, struct ib_error *note)
+{
+	(void)icc;
+	(void)icc_len;
+	(void)inverted;
+	*out = NULL;
+	ib_fail(note, NO_LCMS);
+	return ICC_UNCHANGED;
+}
+
+/* Never called: icc_cmyk_open hands out no transform in this build. */
+void icc_cmyk_to_srgb_row(const struct icc_cmyk *t, const uint8_t *cmyk,
+			  uint8_t *rgb, uint32_t width)
+{
+	(void)t;
+	(void)cmyk;
+	(void)rgb;
+	(void)width;
+}
+
+void icc_cmyk_close(struct icc_cmyk *t)
+{
+	(void)t;
+}
+
+#endif

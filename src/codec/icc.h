@@ -1,0 +1,55 @@
+/*
+ * ICC colour management with Little CMS 2: pixels described by an embedded
+ * profile become sRGB, so that outputs need no profile.  Without lcms2 (see
+ * icc_available) nothing is converted and every call says so in its note.
+ */
+#ifndef IMGBATCH_CODEC_ICC_H
+#define IMGBATCH_CODEC_ICC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+#include "codec/image.h"
+
+enum icc_result {
+	ICC_CONVERTED,
+	ICC_UNCHANGED,
+};
+
+/* Whether this build converts colours (was built with Little CMS). */
+bool icc_available(void);
+
+/*
+ * Converts the colour channels of img in place from the profile icc[0..icc_len)
+ * to sRGB: RGB images to sRGB, gray images (with a gray profile) to gray with
+ * the sRGB tone curve.  Alpha is left exactly as it was; 8 and 16 bits.
+ * Returns ICC_CONVERTED, or ICC_UNCHANGED with img untouched and a one-line
+ * reason in *note (unreadable profile, profile for another colour space, no
+ * lcms2).  Returns -1 only when out of memory.
+ */
+int icc_to_srgb(struct image *img, const uint8_t *icc, size_t icc_len,
+		struct ib_error *note);
+
+/* A CMYK -> sRGB transform through the profile of a CMYK JPEG. */
+struct icc_cmyk;
+
+/*
+ * Prepares *out for 8-bit CMYK pixels described by icc[0..icc_len); inverted
+ * when the samples are stored inverted (Adobe files: 255 = no ink).  Returns
+ * ICC_CONVERTED with *out ready, or ICC_UNCHANGED with *out NULL and a reason
+ * in *note (then only an approximation without a profile is left to the
+ * caller).  Returns -1 only when out of memory.
+ */
+int icc_cmyk_open(struct icc_cmyk **out, const uint8_t *icc, size_t icc_len,
+		  bool inverted, struct ib_error *note);
+
+/* Converts width CMYK pixels (4 bytes each) to sRGB (3 bytes each). */
+void icc_cmyk_to_srgb_row(const struct icc_cmyk *t, const uint8_t *cmyk,
+			  uint8_t *rgb, uint32_t width);
+
+/* Frees t; NULL is fine. */
+void icc_cmyk_close(struct icc_cmyk *t);
+
+#endif

@@ -1,0 +1,508 @@
+#include "config.h"
+#include "codec/codec.h"
+#include "codec/exif.h"
+#include "codec/icc.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+
+#define EXIF_MARKER (JPEG_APP0 + 1)
+#define ICC_MARKER (JPEG_APP0 + 2)
+#define EXIF_PREFIX "Exif\0"    /* six bytes with the implicit NUL */
+#define EXIF_PREFIX_LEN 6
+/* jpeg_write_icc_profile splits a profile into at most 255 APP2 markers of
+ * 65519 payload bytes each (the sequence number is one byte). */
+#define ICC_MAX_LEN (255u * 65519u)
+#define ROWS_PER_READ 16
+#define DEST_FIRST_CHUNK 65536
+
+/* ---- errors ---------------------------------------------------------------- */
+
+/*
+ * libjpeg reports errors through error_exit, which must not return: ours
+ * longjmps to the setjmp of the helper that called into libjpeg.  Warnings
+ * about corrupt data take the same path, so a damaged or truncated file fails
+ * instead of decoding to a picture with a grey bottom.  Nothing is printed.
+ */
+struct fault_mgr {
+	struct jpeg_error_mgr mgr;
+	jmp_buf bail;
+	bool warning;                   /* the fault was a (fatal) warning */
+	char message[JMSG_LENGTH_MAX];
+};
+
+static __attribute__((noreturn)) void raise_fault(j_common_ptr cinfo, bool warning)
+{
+	struct fault_mgr *fault = (struct fault_mgr *)cinfo->err;
+	fault->warning = warning;
+	cinfo->err->format_message(cinfo, fault->message);
+	longjmp(fault->bail, 1);
+}
+
+static __attribute__((noreturn)) void on_error_exit(j_common_ptr cinfo)
+{
+	raise_fault(cinfo, false);
+}
+
+/* Warnings that do not affect the pixels: an unknown JFIF minor revision,
+ * and a broken ICC profile, which is then ignored. */
+static bool harmless_warning(int code)
+{
+	return code == JWRN_JFIF_MAJOR || code == JWRN_BOGUS_ICC;
+}
+
+/* msg_level -1 is a warning; higher levels are trace messages. */
+static void on_emit_message(j_common_ptr cinfo, int msg_level)
+{
+	if (msg_level < 0 && !harmless_warning(cinfo->err->msg_code))
+		raise_fault(cinfo, true);
+}
+
+static void on_output_message(j_common_ptr cinfo)
+{
+	(void)cinfo;
+}
+
+static struct jpeg_error_mgr *fault_init(struct fault_mgr *fault)
+{
+	struct jpeg_error_mgr *mgr = jpeg_std_error(&fault->mgr);
+	mgr->error_exit = on_error_exit;
+	mgr->emit_message = on_emit_message;
+	mgr->output_message = on_output_message;
+	return mgr;
+}
+
+/* Turns the fault libjpeg bailed out with into a reason. */
+static int fault_reason(const struct fault_mgr *fault, struct ib_error *err)
+{
+	static const char corrupt_prefix[] = "Corrupt JPEG data: ";
+	const char *msg = fault->message;
+
+	if (fault->mgr.msg_code == JWRN_JPEG_EOF)
+		return ib_fail(err, "JPEG: truncated data (premature end of file)");
+	if (fault->mgr.msg_code == JERR_OUT_OF_MEMORY)
+		return ib_fail(err, "JPEG: out of memory");
+	if (!fault->warning)
+		return ib_fail(err, "JPEG: %s", msg);
+	if (!strncmp(msg, corrupt_prefix, sizeof corrupt_prefix - 1))
+		msg += sizeof corrupt_prefix - 1;
+	return ib_fail(err, "JPEG: corrupt data: %s", msg);
+}
+
+/* ---- decoding -------------------------------------------------------------- */
+
+struct decoder_state {
+	struct jpeg_decompress_struct cinfo;
+	struct fault_mgr fault;
+	JOCTET *icc;                    /* malloc'd by jpeg_read_icc_profile */
+	unsigned int icc_len;
+};
+
+static bool jpeg_sniff(const uint8_t *data, size_t len)
+{
+	return len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+}
+
+/* What decode asks libjpeg for: gray stays gray, CMYK is converted here. */
+static J_COLOR_SPACE output_color_space(J_COLOR_SPACE stored)
+{
+	switch (stored) {
+	case JCS_GRAYSCALE:
+		return JCS_GRAYSCALE;
+	case JCS_YCbCr:
+	case JCS_RGB:
+		return JCS_RGB;
+	case JCS_CMYK:
+	case JCS_YCCK:
+		return JCS_CMYK;
+	default:
+		return JCS_UNKNOWN;
+	}
+}
+
+static void decoder_destroy(struct decoder_state *st)
+{
+	/* Safe on a never-created (zeroed) cinfo: it checks cinfo->mem. */
+	jpeg_destroy_decompress(&st->cinfo);
+	free(st->icc);
+	free(st);
+}
+
+/* Reads everything up to the first scan; -1 when libjpeg bailed out. */
+static int read_header(struct decoder_state *st, const uint8_t *data, size_t len)
+{
+	j_decompress_ptr cinfo = &st->cinfo;
+
+	cinfo->err = fault_init(&st->fault);
+	if (setjmp(st->fault.bail))
+		return -1;
+	jpeg_create_decompress(cinfo);
+	jpeg_mem_src(cinfo, data, len);
+	jpeg_save_markers(cinfo, EXIF_MARKER, 0xFFFF);
+	jpeg_save_markers(cinfo, ICC_MARKER, 0xFFFF);
+	jpeg_read_header(cinfo, TRUE);
+	/* Leaves icc NULL when the file has no (valid) profile. */
+	jpeg_read_icc_profile(cinfo, &st->icc, &st->icc_len);
+	return 0;
+}
+
+/* Orientation and thumbnail from the first APP1 segment that holds EXIF
+ * (not XMP). */
+static void read_exif(const struct jpeg_decompress_struct *cinfo, struct image_info *info)
+{
+	info->orientation = 1;
+	for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
+		if (m->marker != EXIF_MARKER || m->data_length < EXIF_PREFIX_LEN ||
+		    memcmp(m->data, EXIF_PREFIX, EXIF_PREFIX_LEN))
+			continue;
+		const uint8_t *tiff = m->data + EXIF_PREFIX_LEN;
+		size_t len = m->data_length - EXIF_PREFIX_LEN, at, n;
+		info->orientation = exif_orientation(tiff, len);
+		if (exif_thumbnail(tiff, len, &at, &n)) {
+			info->thumb = tiff + at;
+			info->thumb_len = n;
+		}
+		return;
+	}
+}
+
+static int jpeg_open(struct decoder *d, const uint8_t *data, size_t len,
+		     struct ib_error *err)
+{
+	struct decoder_state *st = calloc(1, sizeof *st);
+	if (!st)
+		return ib_fail(err, "JPEG: out of memory");
+
+	if (read_header(st, data, len) < 0) {
+		fault_reason(&st->fault, err);
+		goto fail;
+	}
+	J_COLOR_SPACE space = output_color_space(st->cinfo.jpeg_color_space);
+	if (space == JCS_UNKNOWN) {
+		ib_fail(err, "JPEG: unsupported colour space (%d components)",
+			st->cinfo.num_components);
+		goto fail;
+	}
+
+	d->codec = &codec_jpeg;
+	d->state = st;
+	d->info = (struct image_info) {
+		.width = st->cinfo.image_width,
+		.height = st->cinfo.image_height,
+		.channels = space == JCS_GRAYSCALE ? 1 : 3,
+		.depth = 8,
+	};
+	read_exif(&st->cinfo, &d->info);
+	/* A CMYK profile stays here for decode: its pixels come out as sRGB,
+	 * which that profile does not describe. */
+	if (space != JCS_CMYK) {
+		d->info.icc = st->icc;
+		d->info.icc_len = st->icc_len;
+	}
+	return 0;
+fail:
+	decoder_destroy(st);
+	return -1;
+}
+
+/*
+ * Picks the smallest DCT scaling M/8 whose output still covers min_w x min_h:
+ * libjpeg-turbo scales while it decodes, far cheaper than decoding everything
+ * and resizing.  It could go up to 16/8, but we never upscale: at most 8/8,
+ * which a 0 on either side asks for.  ISLOW is the exact integer IDCT:
+ * identical output on every machine.  Returns -1 when libjpeg bailed out.
+ */
+static int choose_scale(struct decoder_state *st, uint32_t min_w, uint32_t min_h)
+{
+	j_decompress_ptr cinfo = &st->cinfo;
+
+	if (setjmp(st->fault.bail))
+		return -1;
+	cinfo->out_color_space = output_color_space(cinfo->jpeg_color_space);
+	cinfo->dct_method = JDCT_ISLOW;
+	cinfo->scale_denom = 8;
+	for (unsigned int m = min_w && min_h ? 1 : 8; m <= 8; m++) {
+		cinfo->scale_num = m;
+		jpeg_calc_output_dimensions(cinfo);
+		if (cinfo->output_width >= min_w && cinfo->output_height >= min_h)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * CMYK to RGB without a usable colour profile: R = (255 - C) * (255 - K) /
+ * 255, and likewise G from M and B from Y.  Adobe (Photoshop) files store the
+ * inks inverted (255 = no ink), so there R = C * K / 255 on the stored values.
+ */
+static void cmyk_to_rgb(const JSAMPLE *src, uint8_t *dst, JDIMENSION width,
+			bool inverted)
+{
+	for (JDIMENSION x = 0; x < width; x++, src += 4, dst += 3) {
+		unsigned int k = inverted ? src[3] : 255u - src[3];
+		for (int c = 0; c < 3; c++) {
+			unsigned int v = inverted ? src[c] : 255u - src[c];
+			dst[c] = (uint8_t)((v * k + 127) / 255);
+		}
+	}
+}
+
+/* libjpeg flags the Adobe APP14 marker that Photoshop writes. */
+static bool cmyk_inverted(const struct jpeg_decompress_struct *cinfo)
+{
+	return cinfo->saw_Adobe_marker;
+}
+
+/* Through the file's profile when profile is not NULL. */
+static void read_cmyk_rows(j_decompress_ptr cinfo, const struct icc_cmyk *profile,
+			   const struct image *out)
+{
+	/* From libjpeg's image pool: released with cinfo, even after a longjmp. */
+	JSAMPARRAY cmyk = cinfo->mem->alloc_sarray((j_common_ptr)cinfo, JPOOL_IMAGE,
+						   cinfo->output_width * 4, 1);
+
+	while (cinfo->output_scanline < cinfo->output_height) {
+		uint8_t *dst = image_row(out, cinfo->output_scanline);
+		jpeg_read_scanlines(cinfo, cmyk, 1);
+		if (profile)
+			icc_cmyk_to_srgb_row(profile, cmyk[0], dst, cinfo->output_width);
+		else
+			cmyk_to_rgb(cmyk[0], dst, cinfo->output_width, cmyk_inverted(cinfo));
+	}
+}
+
+/* Gray and RGB scanlines go straight into the image rows. */
+static void read_rows(j_decompress_ptr cinfo, const struct image *out)
+{
+	JSAMPROW rows[ROWS_PER_READ];
+
+	while (cinfo->output_scanline < cinfo->output_height) {
+		JDIMENSION n = cinfo->output_height - cinfo->output_scanline;
+		if (n > ROWS_PER_READ)
+			n = ROWS_PER_READ;
+		for (JDIMENSION i = 0; i < n; i++)
+			rows[i] = image_row(out, cinfo->output_scanline + i);
+		jpeg_read_scanlines(cinfo, rows, n);
+	}
+}
+
+/* Decodes every scanline into out; -1 when libjpeg bailed out. */
+static int read_pixels(struct decoder_state *st, const struct icc_cmyk *profile,
+		       const struct image *out)
+{
+	j_decompress_ptr cinfo = &st->cinfo;
+
+	if (setjmp(st->fault.bail))
+		return -1;
+	jpeg_start_decompress(cinfo);
+	if (cinfo->out_color_space == JCS_CMYK)
+		read_cmyk_rows(cinfo, profile, out);
+	else
+		read_rows(cinfo, out);
+	/* Reads up to EOI, so a file cut after its last scanline fails too. */
+	jpeg_finish_decompress(cinfo);
+	return 0;
+}
+
+/*
+ * The transform through a CMYK file's own profile into *profile, or NULL when
+ * there is none (not CMYK, no profile, or one lcms cannot use, whatever the
+ * reason): the naive formula then does.  -1 when out of memory.
+ */
+static int open_cmyk_profile(const struct decoder_state *st, struct icc_cmyk **profile,
+			     struct ib_error *err)
+{
+	struct ib_error note;
+
+	*profile = NULL;
+	if (st->cinfo.out_color_space != JCS_CMYK || !st->icc)
+		return 0;
+	if (icc_cmyk_open(profile, st->icc, st->icc_len, cmyk_inverted(&st->cinfo),
+			  &note) < 0)
+		return ib_fail(err, "JPEG: out of memory");
+	return 0;
+}
+
+static int jpeg_decode(struct decoder *d, uint32_t min_w, uint32_t min_h,
+		       uint64_t max_pixels, struct image *out, struct ib_error *err)
+{
+	struct decoder_state *st = d->state;
+	struct icc_cmyk *profile;
+	size_t stride;
+
+	memset(out, 0, sizeof *out);
+	/*
+	 * The limit applies to the stored size, whatever the scale: decoding
+	 * time, and a progressive file's coefficient buffers, grow with it.
+	 */
+	if (image_check_size(d->info.width, d->info.height, d->info.channels, 8,
+			     max_pixels, &stride, err) < 0)
+		return -1;
+	if (choose_scale(st, min_w, min_h) < 0)
+		return fault_reason(&st->fault, err);
+	if (open_cmyk_profile(st, &profile, err) < 0)
+		return -1;
+	if (image_alloc(out, st->cinfo.output_width, st->cinfo.output_height,
+			d->info.channels, 8, max_pixels, err) < 0) {
+		icc_cmyk_close(profile);
+		return -1;
+	}
+	int ret = read_pixels(st, profile, out);
+	icc_cmyk_close(profile);
+	if (ret < 0) {
+		image_free(out);
+		return fault_reason(&st->fault, err);
+	}
+	return 0;
+}
+
+static void jpeg_close(struct decoder *d)
+{
+	if (d->state)
+		decoder_destroy(d->state);
+	d->state = NULL;
+	d->info.icc = NULL;
+	d->info.icc_len = 0;
+}
+
+/* ---- encoding -------------------------------------------------------------- */
+
+/* A libjpeg destination that appends to a struct buffer, growing it. */
+struct buffer_dest {
+	struct jpeg_destination_mgr mgr;
+	struct buffer *buf;
+};
+
+struct encoder_state {
+	struct jpeg_compress_struct cinfo;
+	struct fault_mgr fault;
+	struct buffer_dest dest;
+};
+
+/* Hands libjpeg the free tail of the buffer, growing it first when full. */
+static void dest_reserve(j_compress_ptr cinfo)
+{
+	struct buffer_dest *dest = (struct buffer_dest *)cinfo->dest;
+	struct buffer *buf = dest->buf;
+
+	if (buf->len == buf->cap) {
+		size_t cap = buf->cap ? buf->cap * 2 : DEST_FIRST_CHUNK;
+		uint8_t *data = cap > buf->cap ? realloc(buf->data, cap) : NULL;
+		if (!data)
+			ERREXIT1(cinfo, JERR_OUT_OF_MEMORY, 0);
+		buf->data = data;
+		buf->cap = cap;
+	}
+	dest->mgr.next_output_byte = buf->data + buf->len;
+	dest->mgr.free_in_buffer = buf->cap - buf->len;
+}
+
+static void dest_init(j_compress_ptr cinfo)
+{
+	dest_reserve(cinfo);
+}
+
+/* Called when libjpeg has filled all the space it was given. */
+static boolean dest_empty(j_compress_ptr cinfo)
+{
+	struct buffer_dest *dest = (struct buffer_dest *)cinfo->dest;
+	dest->buf->len = dest->buf->cap;
+	dest_reserve(cinfo);
+	return TRUE;
+}
+
+static void dest_term(j_compress_ptr cinfo)
+{
+	struct buffer_dest *dest = (struct buffer_dest *)cinfo->dest;
+	dest->buf->len = dest->buf->cap - dest->mgr.free_in_buffer;
+}
+
+/*
+ * Chroma subsampling: libjpeg's default 4:2:0 below quality 90; from 90 up,
+ * 4:4:4, since at that quality the colour detail lost to subsampling would
+ * dominate the error (the policy of many tools).
+ */
+static void set_sampling(j_compress_ptr cinfo, int quality)
+{
+	if (cinfo->num_components == 3 && quality >= 90) {
+		cinfo->comp_info[0].h_samp_factor = 1;
+		cinfo->comp_info[0].v_samp_factor = 1;
+	}
+}
+
+/* Runs the whole compression; -1 when libjpeg bailed out. */
+static int compress_image(struct encoder_state *st, const struct image *img,
+			  const struct encode_options *opts)
+{
+	j_compress_ptr cinfo = &st->cinfo;
+
+	cinfo->err = fault_init(&st->fault);
+	if (setjmp(st->fault.bail))
+		return -1;
+	jpeg_create_compress(cinfo);
+	st->dest.mgr.init_destination = dest_init;
+	st->dest.mgr.empty_output_buffer = dest_empty;
+	st->dest.mgr.term_destination = dest_term;
+	cinfo->dest = &st->dest.mgr;
+
+	cinfo->image_width = img->width;
+	cinfo->image_height = img->height;
+	cinfo->input_components = (int)img->channels;
+	cinfo->in_color_space = img->channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+	jpeg_set_defaults(cinfo);
+	jpeg_set_quality(cinfo, opts->quality, TRUE);
+	cinfo->optimize_coding = TRUE;
+	cinfo->dct_method = JDCT_ISLOW;
+	set_sampling(cinfo, opts->quality);
+	if (opts->progressive)
+		jpeg_simple_progression(cinfo);
+
+	jpeg_start_compress(cinfo, TRUE);
+	if (opts->icc && opts->icc_len)
+		jpeg_write_icc_profile(cinfo, opts->icc, (unsigned int)opts->icc_len);
+	while (cinfo->next_scanline < cinfo->image_height) {
+		JSAMPROW row = image_row(img, cinfo->next_scanline);
+		jpeg_write_scanlines(cinfo, &row, 1);
+	}
+	jpeg_finish_compress(cinfo);
+	return 0;
+}
+
+static int jpeg_encode(const struct image *img, const struct encode_options *opts,
+		       struct buffer *out, struct ib_error *err)
+{
+	if (img->depth != 8 || (img->channels != 1 && img->channels != 3))
+		return ib_fail(err, "JPEG: cannot encode a %u-bit image with %u channels (needs 8-bit gray or RGB)",
+			       img->depth, img->channels);
+	if (opts->quality < 1 || opts->quality > 100)
+		return ib_fail(err, "JPEG: quality %d is outside 1..100", opts->quality);
+	if (opts->icc && opts->icc_len > ICC_MAX_LEN)
+		return ib_fail(err, "JPEG: ICC profile of %zu bytes is too large to embed",
+			       opts->icc_len);
+
+	struct encoder_state st = { .dest.buf = out };
+	size_t start_len = out->len;
+	int ret = compress_image(&st, img, opts);
+	if (ret < 0) {
+		fault_reason(&st.fault, err);
+		out->len = start_len;
+	}
+	jpeg_destroy_compress(&st.cinfo);
+	return ret;
+}
+
+const struct codec codec_jpeg = {
+	.name = "jpeg",
+	.extension = "jpg",
+	.format = FORMAT_JPEG,
+	.sniff = jpeg_sniff,
+	.open = jpeg_open,
+	.decode = jpeg_decode,
+	.close = jpeg_close,
+	.encode = jpeg_encode,
+};

@@ -1,0 +1,477 @@
+#include "config.h"
+#include "compare/html.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "disk/atomic.h"
+#include "compare/junit.h"
+
+/* Enough for "<index>-expected.<ext>" (see image_name). */
+#define IMAGE_NAME_MAX 48
+#define EXT_MAX 8
+
+enum image_role { ROLE_EXPECTED, ROLE_ACTUAL, ROLE_DIFF, ROLE_COUNT };
+
+static const char *const role_names[ROLE_COUNT] = { "expected", "actual", "diff" };
+
+/* ---- order and labels ------------------------------------------------------ */
+
+static bool is_failing(const struct pair_outcome *p)
+{
+	if (p->status == PAIR_MISSING || p->status == PAIR_NEW)
+		return !p->allowed;
+	return p->status != PAIR_PASS;
+}
+
+/* Page order: what needs a look first. */
+enum { RANK_COUNT = 5 };
+
+static int rank_of(const struct pair_outcome *p)
+{
+	switch (p->status) {
+	case PAIR_FAIL:
+		return 0;
+	case PAIR_ERROR:
+		return 1;
+	case PAIR_MISSING:
+	case PAIR_NEW:
+		return p->allowed ? 3 : 2;
+	case PAIR_PASS:
+		break;
+	}
+	return 4;
+}
+
+static const char *status_name(enum pair_status status)
+{
+	switch (status) {
+	case PAIR_FAIL:
+		return "fail";
+	case PAIR_ERROR:
+		return "error";
+	case PAIR_MISSING:
+		return "missing";
+	case PAIR_NEW:
+		return "new";
+	case PAIR_PASS:
+		break;
+	}
+	return "pass";
+}
+
+static const char *side_path(const struct pair_outcome *p, enum image_role role)
+{
+	return role == ROLE_EXPECTED ? p->expected : role == ROLE_ACTUAL ? p->actual : p->diff;
+}
+
+/* ---- images ---------------------------------------------------------------- */
+
+/* The extension of path's file name with its dot, or "" when it has none
+ * or one that would need escaping in a URL (over EXT_MAX or not [A-Za-z0-9]). */
+static void extension_of(const char *path, char ext[EXT_MAX + 2])
+{
+	const char *base = strrchr(path, '/');
+	const char *dot = strrchr(base ? base + 1 : path, '.');
+	size_t len = dot ? strlen(dot + 1) : 0;
+
+	ext[0] = '\0';
+	if (len == 0 || len > EXT_MAX)
+		return;
+	for (size_t i = 1; i <= len; i++)
+		if (!isalnum((unsigned char)dot[i]))
+			return;
+	memcpy(ext, dot, len + 2);
+}
+
+static void image_name(char name[IMAGE_NAME_MAX], size_t index, enum image_role role,
+		       const char *src)
+{
+	char ext[EXT_MAX + 2];
+
+	extension_of(src, ext);
+	snprintf(name, IMAGE_NAME_MAX, "%zu-%s%s", index, role_names[role], ext);
+}
+
+/* Reads the whole of fd into a new buffer; -1 with errno. */
+static int read_all(int fd, char **data, size_t *len)
+{
+	struct stat st;
+	size_t cap, used = 0;
+	char *buf, *bigger;
+	ssize_t got;
+
+	if (fstat(fd, &st))
+		return -1;
+	/* + 1: a file of the size fstat gave reaches EOF without a realloc;
+	 * one that grows, or says 0 like /proc, doubles the buffer. */
+	cap = (size_t)st.st_size + 1;
+	buf = malloc(cap);
+	if (!buf)
+		return -1;
+	while ((got = read(fd, buf + used, cap - used)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			goto fail;
+		used += (size_t)got;
+		if (used < cap)
+			continue;
+		cap *= 2;
+		bigger = realloc(buf, cap);
+		if (!bigger)
+			goto fail;
+		buf = bigger;
+	}
+	*data = buf;
+	*len = used;
+	return 0;
+fail:
+	free(buf);
+	return -1;
+}
+
+static int copy_image(const char *src, int img_fd, const char *name, struct ib_error *err)
+{
+	int fd = open(src, O_RDONLY | O_CLOEXEC);
+	char *data;
+	size_t len;
+	int ret;
+
+	if (fd < 0)
+		return ib_fail_errno(err, errno, "opening %s", src);
+	ret = read_all(fd, &data, &len);
+	if (ret)
+		ib_fail_errno(err, errno, "reading %s", src);
+	close(fd);
+	if (ret)
+		return -1;
+	ret = atomic_write(img_fd, name, data, len, false, err);
+	free(data);
+	return ret;
+}
+
+/* A hard link costs nothing; a copy is the fallback (another file system,
+ * or one without links).  An image of an earlier report is replaced. */
+static int place_image(const char *src, int img_fd, const char *name, struct ib_error *err)
+{
+	if (unlinkat(img_fd, name, 0) && errno != ENOENT)
+		return ib_fail_errno(err, errno, "replacing img/%s", name);
+	if (!linkat(AT_FDCWD, src, img_fd, name, 0))
+		return 0;
+	return copy_image(src, img_fd, name, err);
+}
+
+static int place_images(int img_fd, const struct pair_outcome *pairs, size_t n,
+			struct ib_error *err)
+{
+	char name[IMAGE_NAME_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		for (int role = 0; role < ROLE_COUNT; role++) {
+			const char *src = side_path(&pairs[i], role);
+
+			if (!src)
+				continue;
+			image_name(name, i, role, src);
+			if (place_image(src, img_fd, name, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- the page -------------------------------------------------------------- */
+
+static const char page_head[] =
+	"<!DOCTYPE html>\n"
+	"<html lang=\"en\">\n"
+	"<head>\n"
+	"<meta charset=\"utf-8\">\n"
+	/* Nothing but this file and its img/ may load, whatever a name holds. */
+	"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	"img-src 'self' file:; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
+	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	"<title>imgbatch compare report</title>\n"
+	"<style>\n"
+	"body{font:14px/1.4 system-ui,sans-serif;margin:0 1em;background:#f4f4f4;color:#222}\n"
+	"header{position:sticky;top:0;z-index:1;background:#f4f4f4;padding:.5em 0;border-bottom:1px solid #bbb}\n"
+	"h1{font-size:1.2em;margin:0}\n"
+	"#summary{margin:.2em 0}\n"
+	".pair{background:#fff;border:1px solid #bbb;border-left:6px solid #3a3;margin:1em 0;padding:.4em 1em;"
+	"content-visibility:auto;contain-intrinsic-size:auto 300px}\n"
+	".pair[data-failing=true]{border-left-color:#c33}\n"
+	".pair[data-status=error]{border-left-color:#e80}\n"
+	".pair[data-failing=false]:not([data-status=pass]){border-left-color:#999}\n"
+	".pair h2{font-size:1em;margin:.2em 0;overflow-wrap:anywhere}\n"
+	".status{display:inline-block;min-width:6em;text-transform:uppercase}\n"
+	".reason{margin:.2em 0}\n"
+	".counts{display:flex;flex-wrap:wrap;gap:0 1.5em;margin:.2em 0}\n"
+	".counts div{display:flex;gap:.4em}\n"
+	".counts dt{color:#666}\n"
+	".counts dd{margin:0}\n"
+	".images{display:flex;flex-wrap:wrap;gap:1em}\n"
+	"figure{margin:0;flex:0 1 calc(25% - .75em);min-width:8em}\n"
+	"figcaption{color:#666}\n"
+	"figure img{max-width:100%;height:auto;image-rendering:pixelated;"
+	"background:repeating-conic-gradient(#ddd 0 25%,#fff 0 50%) 0 0/16px 16px}\n"
+	"body.failures-only .pair[data-failing=false]{display:none}\n"
+	"</style>\n"
+	"</head>\n"
+	"<body>\n"
+	"<header>\n"
+	"<h1>imgbatch compare report</h1>\n";
+
+static const char page_controls[] =
+	"<label><input type=\"checkbox\" id=\"failures-only\" autocomplete=\"off\"> show failures only</label>\n"
+	"</header>\n"
+	"<main>\n";
+
+static const char page_tail[] =
+	"</main>\n"
+	"<script>\n"
+	"'use strict';\n"
+	"document.getElementById('failures-only').addEventListener('change', function (e) {\n"
+	"\tdocument.body.classList.toggle('failures-only', e.target.checked);\n"
+	"});\n"
+	/* One listener for all the cards: thousands of pairs stay cheap. */
+	"document.addEventListener('click', function (e) {\n"
+	"\tvar button = e.target.closest('button.flip');\n"
+	"\tif (!button)\n"
+	"\t\treturn;\n"
+	"\tvar img = button.closest('.pair').querySelector('img.flip-image');\n"
+	"\tvar next = img.dataset.showing === 'expected' ? 'actual' : 'expected';\n"
+	"\timg.src = img.dataset[next];\n"
+	"\timg.dataset.showing = next;\n"
+	"\tbutton.closest('figure').querySelector('.showing').textContent = next;\n"
+	"});\n"
+	"</script>\n"
+	"</body>\n"
+	"</html>\n";
+
+static void put_summary(FILE *out, const struct pair_outcome *pairs, size_t n)
+{
+	size_t by_status[PAIR_ERROR + 1] = { 0 }, allowed = 0;   /* PAIR_ERROR is last */
+
+	for (size_t i = 0; i < n; i++) {
+		by_status[pairs[i].status]++;
+		allowed += (pairs[i].status == PAIR_MISSING || pairs[i].status == PAIR_NEW) &&
+			   pairs[i].allowed;
+	}
+	fprintf(out, "<p id=\"summary\">%zu pairs: failed %zu, errors %zu, missing %zu, "
+		"new %zu (allowed %zu), passed %zu</p>\n",
+		n, by_status[PAIR_FAIL], by_status[PAIR_ERROR], by_status[PAIR_MISSING],
+		by_status[PAIR_NEW], allowed, by_status[PAIR_PASS]);
+}
+
+static void put_count(FILE *out, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void put_count(FILE *out, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(out, "<div><dt>%s</dt><dd>", label);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputs("</dd></div>", out);
+}
+
+/* The numbers of a compared pair; pairs not compared pixel by pixel (a
+ * side absent, sizes that differ: width 0) have none. */
+static void put_counts(FILE *out, const struct pair_outcome *p)
+{
+	uint64_t total = (uint64_t)p->width * p->height;
+
+	if (!total || (p->status != PAIR_PASS && p->status != PAIR_FAIL))
+		return;
+	fputs("<dl class=\"counts\">", out);
+	put_count(out, "size", "%" PRIu32 "x%" PRIu32, p->width, p->height);
+	put_count(out, "diff pixels", "%" PRIu64, p->diff_pixels);
+	put_count(out, "ratio", "%.6f", (double)p->diff_pixels / (double)total);
+	put_count(out, "anti-aliased", "%" PRIu64, p->aa_pixels);
+	if (isinf(p->psnr))
+		put_count(out, "PSNR", "identical");
+	else
+		put_count(out, "PSNR", "%.2f dB", p->psnr);
+	put_count(out, "max channel diff", "%" PRIu32, p->max_channel_diff);
+	put_count(out, "time", "%.1f ms", p->ms);
+	fputs("</dl>\n", out);
+}
+
+/* No width/height attributes: when the sizes differ, either would scale one
+ * side to the other and hide the difference.  Off-screen cards keep a
+ * placeholder height (contain-intrinsic-size), so lazy loading still only
+ * fetches the images near the viewport. */
+static void put_image(FILE *out, const struct pair_outcome *p, size_t index,
+		      enum image_role role)
+{
+	const char *src = side_path(p, role);
+	char name[IMAGE_NAME_MAX];
+
+	if (!src)
+		return;
+	image_name(name, index, role, src);
+	fprintf(out, "<figure><figcaption>%s</figcaption><img class=\"%s\" src=\"img/%s\" alt=\"%s\" "
+		"loading=\"lazy\" decoding=\"async\"></figure>\n",
+		role_names[role], role_names[role], name, role_names[role]);
+}
+
+/* One image that a button flips between expected and actual, so a change
+ * shows as motion in the same place. */
+static void put_flip(FILE *out, const struct pair_outcome *p, size_t index)
+{
+	char expected[IMAGE_NAME_MAX], actual[IMAGE_NAME_MAX];
+
+	if (!p->expected || !p->actual)
+		return;
+	image_name(expected, index, ROLE_EXPECTED, p->expected);
+	image_name(actual, index, ROLE_ACTUAL, p->actual);
+	fprintf(out, "<figure class=\"flip-view\"><figcaption><span class=\"showing\">expected</span> "
+		"<button class=\"flip\" type=\"button\">flip</button></figcaption>"
+		"<img class=\"flip-image\" src=\"img/%s\" data-expected=\"img/%s\" "
+		"data-actual=\"img/%s\" data-showing=\"expected\" alt=\"expected or actual\" "
+		"loading=\"lazy\" decoding=\"async\"></figure>\n",
+		expected, expected, actual);
+}
+
+static void put_pair(FILE *out, const struct pair_outcome *p, size_t index)
+{
+	const char *status = status_name(p->status);
+
+	fprintf(out, "<section class=\"pair\" id=\"pair-%zu\" data-status=\"%s\" data-failing=\"%s\">\n",
+		index, status, is_failing(p) ? "true" : "false");
+	fprintf(out, "<h2><span class=\"status\">%s%s</span> <span class=\"name\">",
+		status, is_failing(p) || p->status == PAIR_PASS ? "" : " (allowed)");
+	markup_put_text(out, p->name);
+	fputs("</span></h2>\n", out);
+	if (*p->reason) {
+		fputs("<p class=\"reason\">", out);
+		markup_put_text(out, p->reason);
+		fputs("</p>\n", out);
+	}
+	put_counts(out, p);
+	fputs("<div class=\"images\">\n", out);
+	put_flip(out, p, index);
+	for (int role = 0; role < ROLE_COUNT; role++)
+		put_image(out, p, index, role);
+	fputs("</div>\n</section>\n", out);
+}
+
+static void put_page(FILE *out, const struct pair_outcome *pairs, size_t n)
+{
+	fputs(page_head, out);
+	put_summary(out, pairs, n);
+	fputs(page_controls, out);
+	/* A pass per rank keeps the input order within each rank. */
+	for (int rank = 0; rank < RANK_COUNT; rank++)
+		for (size_t i = 0; i < n; i++)
+			if (rank_of(&pairs[i]) == rank)
+				put_pair(out, &pairs[i], i);
+	fputs(page_tail, out);
+}
+
+static int write_page(int dir_fd, const struct pair_outcome *pairs, size_t n,
+		      struct ib_error *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	bool failed;
+	int ret;
+
+	if (!out)
+		return ib_fail_errno(err, errno, "building index.html");
+	put_page(out, pairs, n);
+	failed = ferror(out);
+	if (fclose(out) || failed) {
+		free(buf);
+		return ib_fail(err, "building index.html: out of memory");
+	}
+	ret = atomic_write(dir_fd, "index.html", buf, len, true, err);
+	free(buf);
+	return ret;
+}
+
+/* ---- directories ----------------------------------------------------------- */
+
+/* mkdir -p: each component in turn; one that exists is fine. */
+static int make_dirs(const char *dir, struct ib_error *err)
+{
+	char *path = strdup(dir);
+	int ret = 0;
+
+	if (!path)
+		return ib_fail_errno(err, errno, "creating the HTML report directory %s", dir);
+	for (char *p = path + 1;; p++) {
+		char c = *p;
+
+		if (c && c != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) && errno != EEXIST) {
+			ret = ib_fail_errno(err, errno, "creating the HTML report directory %s", path);
+			break;
+		}
+		if (!c)
+			break;
+		*p = c;
+	}
+	free(path);
+	return ret;
+}
+
+static int open_report_dir(const char *dir, struct ib_error *err)
+{
+	int fd;
+
+	if (!*dir)
+		return ib_fail(err, "the HTML report directory name is empty");
+	if (make_dirs(dir, err))
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ib_fail_errno(err, errno, "opening the HTML report directory %s", dir);
+	return fd;
+}
+
+/* The callees name the file; add which report it belongs to. */
+static int fail_in_dir(struct ib_error *err, const char *dir)
+{
+	struct ib_error inner;
+
+	if (!err)
+		return -1;
+	inner = *err;
+	return ib_fail(err, "writing the HTML report in %s: %s", dir, inner.msg);
+}
+
+int html_report_write(const char *dir, const struct pair_outcome *pairs, size_t n,
+		      struct ib_error *err)
+{
+	int dir_fd = open_report_dir(dir, err), img_fd, ret = -1;
+
+	if (dir_fd < 0)
+		return -1;
+	/* Never follows a link planted at img: images go only where asked. */
+	img_fd = atomic_open_dir(dir_fd, "img", true, err);
+	if (img_fd >= 0) {
+		ret = place_images(img_fd, pairs, n, err);
+		if (!ret)
+			ret = write_page(dir_fd, pairs, n, err);
+		close(img_fd);
+	}
+	close(dir_fd);
+	return ret ? fail_in_dir(err, dir) : 0;
+}

@@ -1,0 +1,32 @@
+/* imgbatch compare: the outcome of one expected/actual pair, as the master
+ * keeps it for the reports (JSON lines, JUnit XML, HTML). */
+#ifndef IMGBATCH_COMPARE_PAIRS_H
+#define IMGBATCH_COMPARE_PAIRS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum pair_status {
+	PAIR_PASS,
+	PAIR_FAIL,      /* compared, over the limits, or sizes differ */
+	PAIR_MISSING,   /* only the expected (golden) side exists */
+	PAIR_NEW,       /* only the actual side exists */
+	PAIR_ERROR,     /* a side could not be read or decoded */
+};
+
+struct pair_outcome {
+	const char *name;               /* relative path (two directories) or the actual file */
+	const char *expected, *actual;  /* paths; NULL for the absent side */
+	const char *diff;               /* diff image written, or NULL */
+	enum pair_status status;
+	bool allowed;                   /* MISSING/NEW allowed by --allow-*: not a failure */
+	const char *reason;             /* one line; "" when passed */
+	uint32_t width, height;         /* 0 when not decoded */
+	uint64_t diff_pixels, aa_pixels;
+	uint64_t window_diff_pixels;    /* --window: the most in any NxN square */
+	double psnr;                    /* dB over RGBA8; INFINITY when identical */
+	uint32_t max_channel_diff;      /* 0..255 */
+	double ms;                      /* worker time */
+};
+
+#endif

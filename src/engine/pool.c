@@ -1,0 +1,888 @@
+#include "config.h"
+#include "engine/pool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "disk/atomic.h"
+#include "engine/chunk.h"
+#include "compare/pair.h"
+#include "util/keyset.h"
+#include "disk/runmark.h"
+#include "engine/scan.h"
+#include "convert/run.h"
+#include "engine/wire.h"
+#include "engine/worker.h"
+
+/* How many scanned tasks may wait for a worker: the master's memory bound
+ * (plus the chunks in flight). */
+#define QUEUE_MAX 4096
+/* Scan entries examined between two polls, so results never wait long. */
+#define SCAN_STEP 256
+/* A worker past its deadline gets SIGTERM (it removes its temp file), then
+ * SIGKILL this much later if it is still there. */
+#define TIMEOUT_KILL_GRACE_MS 2000
+
+struct pending {
+	uint64_t id;
+	char *path;
+	size_t rel_off;
+};
+
+/* A FIFO of tasks; re-queued tasks go back to the front. */
+struct queue {
+	struct pending *items;
+	size_t head, len, cap;
+};
+
+struct slot {
+	pid_t pid;              /* 0 when no worker runs in this slot */
+	int task_fd;            /* write end of this worker's task pipe */
+	struct pending *chunk;  /* tasks sent, in order */
+	size_t chunk_len, reported;
+	uint64_t busy_since_ms; /* when its current task began (chunk sent, last result) */
+	uint64_t chunk_sent_us; /* when its chunk was sent */
+	uint64_t timed_out_ms;  /* when the watchdog stopped it; 0 if it did not */
+	size_t timed_out_task;  /* the chunk index it was on then */
+};
+
+struct pool {
+	const struct job *job;
+	struct report *rep;
+	struct slot *slots;
+	unsigned nslots;
+	int result_rd, result_wr;
+	int out_root_fd;
+	struct wire_result_reader reader;
+	struct queue queue;
+	struct scan *scan;
+	bool scan_done;
+	bool stopping;
+	uint64_t next_id;
+	struct keyset outputs;
+	pid_t master_pid;
+	char run_id[RUNMARK_ID_MAX];
+	int run_mark_fd;            /* our mark in -o, locked while we run */
+	/* --max-failures: identical write errors in a row */
+	int last_write_errno;
+	unsigned write_failures_in_row;
+	bool giving_up;             /* too many: start no more files */
+	bool lost_busy_worker;      /* one died mid-file: its temp file may remain */
+};
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static uint64_t now_ms(void)
+{
+	return now_us() / 1000u;
+}
+
+/* ---- signals: handlers only set flags and wake poll() via a self-pipe ---- */
+
+static volatile sig_atomic_t got_stop_signal;
+static volatile sig_atomic_t got_child;
+static int signal_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	if (sig == SIGCHLD)
+		got_child = 1;
+	else
+		got_stop_signal = sig;
+	ssize_t ignored = write(signal_pipe[1], "", 1);
+	(void)ignored;
+	errno = saved;
+}
+
+static int set_cloexec_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+static int install_master_signals(void)
+{
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return -1;
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void drain_signal_pipe(void)
+{
+	char buf[64];
+	while (read(signal_pipe[0], buf, sizeof buf) > 0)
+		;
+}
+
+/* ---- the task queue ---- */
+
+static int queue_grow(struct queue *q)
+{
+	size_t cap = q->cap ? q->cap * 2 : 256;
+	struct pending *items = malloc(cap * sizeof *items);
+	if (!items)
+		return -1;
+	for (size_t i = 0; i < q->len; i++)
+		items[i] = q->items[(q->head + i) % q->cap];
+	free(q->items);
+	q->items = items;
+	q->head = 0;
+	q->cap = cap;
+	return 0;
+}
+
+static int queue_push_back(struct queue *q, struct pending p)
+{
+	if (q->len == q->cap && queue_grow(q) < 0)
+		return -1;
+	q->items[(q->head + q->len) % q->cap] = p;
+	q->len++;
+	return 0;
+}
+
+static int queue_push_front(struct queue *q, struct pending p)
+{
+	if (q->len == q->cap && queue_grow(q) < 0)
+		return -1;
+	q->head = (q->head + q->cap - 1) % q->cap;
+	q->items[q->head] = p;
+	q->len++;
+	return 0;
+}
+
+static struct pending queue_pop(struct queue *q)
+{
+	struct pending p = q->items[q->head];
+	q->head = (q->head + 1) % q->cap;
+	q->len--;
+	return p;
+}
+
+/* ---- accounting ---- */
+
+/* The path a done task wrote (its largest output), as the user sees it. */
+static bool output_path(const struct pool *pool, const struct pending *task,
+			const struct wire_result *res, char *full, size_t cap)
+{
+	const struct job *job = pool->job;
+	char name[WIRE_MAX_PATH + 1];
+	struct ib_error err;
+
+	if (job->thumbnail)
+		return thumb_output_path(&job->cache, task->path, full, cap, &err) == 0;
+	if (task_output_name(job, task->path + task->rel_off, (enum image_format)res->in_format,
+			     res->out_width, res->out_height, name, sizeof name, &err) < 0)
+		return false;
+	if (job->in_place) {
+		const char *slash = strrchr(task->path, '/');
+		snprintf(full, cap, "%.*s%s", slash ? (int)(slash - task->path + 1) : 0,
+			 task->path, name);
+	} else {
+		snprintf(full, cap, "%s/%s", job->out_dir, name);
+	}
+	return true;
+}
+
+/* imgbatch compare: the pair a task was, from its result (res NULL: no
+ * worker compared it, e.g. the scan could not read it). */
+static void describe_pair(const struct pool *pool, const struct pending *task,
+			  enum result_status status, const char *reason,
+			  const struct wire_result *res, struct pair_outcome *p, char *actual,
+			  char *diff, size_t cap)
+{
+	const struct job *job = pool->job;
+	struct ib_error err;
+	char name[WIRE_MAX_PATH + 1];
+
+	memset(p, 0, sizeof *p);
+	p->name = compare_pair_name(job, task->path, task->rel_off);
+	p->expected = task->path;
+	p->reason = reason ? reason : "";
+	p->psnr = INFINITY;
+	p->status = PAIR_ERROR;
+	p->allowed = status == RESULT_SKIPPED;
+	if (compare_actual_path(job, task->path, task->rel_off, actual, cap, &err) == 0)
+		p->actual = actual;
+	if (!res)
+		return;
+	p->status = (enum pair_status)res->pair_status;
+	p->allowed = res->pair_allowed;
+	if (p->status == PAIR_MISSING)
+		p->actual = NULL;
+	if (res->has_diff && compare_diff_name(job, p->name, name, sizeof name, &err) == 0) {
+		snprintf(diff, cap, "%s/%s", job->cmp.diff_dir, name);
+		p->diff = diff;
+	}
+	p->width = res->in_width;
+	p->height = res->in_height;
+	p->diff_pixels = res->diff_pixels;
+	p->aa_pixels = res->aa_pixels;
+	p->window_diff_pixels = res->window_diff_pixels;
+	p->psnr = res->psnr;
+	p->max_channel_diff = res->max_channel_diff;
+	p->ms = (double)res->usec / 1000.0;
+}
+
+static void account(struct pool *pool, const struct pending *task, enum result_status status,
+		    const char *reason, const struct wire_result *res)
+{
+	if (pool->job->compare) {
+		char actual[2 * WIRE_MAX_PATH + 2], diff[2 * WIRE_MAX_PATH + 2];
+		struct pair_outcome pair;
+		describe_pair(pool, task, status, reason, res, &pair, actual, diff, sizeof actual);
+		struct outcome oc = {
+			.input = task->path, .output = pair.diff, .status = status,
+			.reason = pair.reason, .res = res, .pair = &pair,
+		};
+		report_outcome(pool->rep, &oc);
+		return;
+	}
+
+	char full[2 * WIRE_MAX_PATH + 2];
+	bool has_output = res && status == RESULT_DONE &&
+			  output_path(pool, task, res, full, sizeof full);
+	struct outcome oc = {
+		.input = task->path, .output = has_output ? full : NULL, .status = status,
+		.reason = reason ? reason : "", .res = res,
+	};
+	report_outcome(pool->rep, &oc);
+}
+
+static void account_and_free(struct pool *pool, struct pending *task, enum result_status status,
+			     const char *reason)
+{
+	account(pool, task, status, reason, NULL);
+	free(task->path);
+	task->path = NULL;
+}
+
+/*
+ * Two inputs that would write the same output: the later one (in scan order,
+ * so the same one whatever -j) fails.  The key leaves {w}/{h} unexpanded and
+ * guesses the input format from its extension; see README for the limits.
+ */
+static bool output_collides(struct pool *pool, const struct pending *task)
+{
+	if (pool->job->thumbnail || pool->job->compare)
+		return false;  /* one cache entry per absolute path; pairs write no outputs */
+	const char *rel = task->path + task->rel_off;
+	const char *dot = strrchr(rel, '.');
+	enum image_format guess = dot ? format_from_name(dot + 1) : FORMAT_UNKNOWN;
+	char key[WIRE_MAX_PATH + 1];
+	struct ib_error err;
+	if (task_output_name(pool->job, rel, guess, 0, 0, key, sizeof key, &err) < 0)
+		return false;  /* the worker reports the naming error itself */
+	return keyset_add(&pool->outputs, keyset_hash(key)) == 0;
+}
+
+/* ---- scanning into the queue ---- */
+
+/* Only images write outputs, so only they can collide: a colliding name is
+ * sniffed here (rarely) as the worker would sniff it. */
+static bool looks_like_image(const char *path)
+{
+	uint8_t head[CODEC_SNIFF_BYTES];
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return true;  /* unreadable: the collision is the reason given */
+	ssize_t n = read(fd, head, sizeof head);
+	close(fd);
+	return n < 0 || (n > 0 && codec_sniff(head, (size_t)n) != NULL);
+}
+
+#define GAVE_UP_REASON "not started: outputs kept failing to be written (--max-failures)"
+
+
+static void take_scan_item(struct pool *pool, const struct scan_item *item)
+{
+	if (!shard_owns(&pool->job->shard, item->path + item->rel_off))
+		return;  /* another shard's: not in this run's account */
+	report_seen(pool->rep);
+	struct pending task = { .id = pool->next_id++, .rel_off = item->rel_off };
+	task.path = strdup(item->path);
+	if (!task.path) {
+		struct pending tmp = { .path = (char *)item->path };
+		account(pool, &tmp, RESULT_FAILED, "out of memory in the master", NULL);
+		return;
+	}
+	if (item->kind != SCAN_FILE) {
+		account_and_free(pool, &task, item->kind == SCAN_SKIP ? RESULT_SKIPPED : RESULT_FAILED,
+				 item->reason);
+	} else if (pool->giving_up) {
+		account_and_free(pool, &task, RESULT_SKIPPED, GAVE_UP_REASON);
+	} else if (output_collides(pool, &task)) {
+		if (looks_like_image(task.path))
+			account_and_free(pool, &task, RESULT_FAILED,
+					 "another input of this batch already writes the same output");
+		else
+			account_and_free(pool, &task, RESULT_SKIPPED, "not a JPEG or PNG image");
+	} else if (queue_push_back(&pool->queue, task) < 0) {
+		account_and_free(pool, &task, RESULT_FAILED, "out of memory in the master");
+	}
+}
+
+static void scan_some(struct pool *pool)
+{
+	for (int i = 0; i < SCAN_STEP && !pool->scan_done && pool->queue.len < QUEUE_MAX; i++) {
+		struct scan_item item;
+		if (scan_next(pool->scan, &item) == 0)
+			pool->scan_done = true;
+		else
+			take_scan_item(pool, &item);
+	}
+}
+
+/* ---- workers ---- */
+
+static void close_slot_fds_in_child(struct pool *pool, int keep)
+{
+	for (unsigned i = 0; i < pool->nslots; i++)
+		if (pool->slots[i].task_fd >= 0 && pool->slots[i].task_fd != keep)
+			close(pool->slots[i].task_fd);
+	close(pool->result_rd);
+	close(signal_pipe[0]);
+	close(signal_pipe[1]);
+	if (pool->run_mark_fd >= 0)
+		close(pool->run_mark_fd);  /* the mark's lock must die with the master */
+}
+
+/* --max-memory: the worker's allocations beyond it fail (and become an
+ * "out of memory" result) instead of dragging the machine into swap. */
+static void limit_worker_memory(uint64_t bytes)
+{
+	struct rlimit rl;
+	if (!bytes || getrlimit(RLIMIT_AS, &rl) < 0)
+		return;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > bytes)
+		rl.rlim_cur = (rlim_t)bytes;
+	setrlimit(RLIMIT_AS, &rl);
+}
+
+static int spawn_worker(struct pool *pool, struct slot *slot)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);  /* the child installs its own handlers first */
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[1]);
+		close_slot_fds_in_child(pool, -1);
+		/* Die with the master: SIGTERM lets the worker remove its temp file. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != pool->master_pid)
+			_exit(1);
+		limit_worker_memory(pool->job->max_memory);
+		worker_main(pool->job, fds[0], pool->result_wr, pool->out_root_fd);
+	}
+	int saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(fds[0]);
+	if (pid < 0) {
+		close(fds[1]);
+		errno = saved;
+		return -1;
+	}
+	slot->pid = pid;
+	slot->task_fd = fds[1];
+	slot->chunk_len = slot->reported = 0;
+	slot->timed_out_ms = 0;
+	return 0;
+}
+
+static bool slot_idle(const struct slot *slot)
+{
+	return slot->pid > 0 && slot->reported == slot->chunk_len;
+}
+
+static void dispatch_to(struct pool *pool, struct slot *slot)
+{
+	size_t n = chunk_next_size(pool->job->chunk, pool->queue.len, pool->scan_done, pool->nslots);
+	static struct wire_chunk chunk;
+	wire_chunk_init(&chunk);
+	slot->chunk_len = slot->reported = 0;
+	while (slot->chunk_len < n) {
+		struct pending *next = &pool->queue.items[pool->queue.head];
+		if (wire_chunk_add(&chunk, next->id, next->path, next->rel_off) < 0) {
+			if (slot->chunk_len > 0)
+				break;  /* chunk full: send what fits */
+			struct pending bad = queue_pop(&pool->queue);
+			account_and_free(pool, &bad, RESULT_FAILED, "path too long");
+			if (pool->queue.len == 0)
+				return;
+			continue;
+		}
+		slot->chunk[slot->chunk_len++] = queue_pop(&pool->queue);
+	}
+	slot->chunk_sent_us = now_us();
+	slot->busy_since_ms = slot->chunk_sent_us / 1000u;
+	if (slot->chunk_len > 0 && wire_chunk_send(slot->task_fd, &chunk) < 0) {
+		/* The worker is dead but not yet reaped: its tasks never started. */
+		while (slot->chunk_len > slot->reported)
+			queue_push_front(&pool->queue, slot->chunk[--slot->chunk_len]);
+	}
+}
+
+static void dispatch(struct pool *pool)
+{
+	for (unsigned i = 0; i < pool->nslots && pool->queue.len > 0; i++)
+		if (slot_idle(&pool->slots[i]))
+			dispatch_to(pool, &pool->slots[i]);
+}
+
+static struct slot *slot_of_pid(struct pool *pool, pid_t pid)
+{
+	for (unsigned i = 0; i < pool->nslots; i++)
+		if (pool->slots[i].pid == pid)
+			return &pool->slots[i];
+	return NULL;
+}
+
+/* --max-failures: a full disk or a read-only output fails every file the
+ * same way; after N in a row, start no more files instead of churning
+ * through a million of them.  The queue and the rest of the scan are
+ * accounted as skipped. */
+static void note_write_outcome(struct pool *pool, const struct wire_result *res)
+{
+	if (res->status == RESULT_DONE) {
+		pool->write_failures_in_row = 0;
+		return;
+	}
+	if (res->status != RESULT_FAILED || !res->write_errno)
+		return;
+	if (res->write_errno != pool->last_write_errno) {
+		pool->last_write_errno = res->write_errno;
+		pool->write_failures_in_row = 0;
+	}
+	unsigned limit = pool->job->max_failures;
+	if (++pool->write_failures_in_row != limit || !limit || pool->giving_up)
+		return;
+	pool->giving_up = true;
+	fprintf(stderr, "imgbatch: %u outputs in a row failed to be written (%s); "
+		"starting no more files (--max-failures %u)\n", limit,
+		strerror(res->write_errno), limit);
+	while (pool->queue.len > 0) {
+		struct pending t = queue_pop(&pool->queue);
+		account_and_free(pool, &t, RESULT_SKIPPED, GAVE_UP_REASON);
+	}
+}
+
+static void handle_result(struct pool *pool, const struct wire_result *res)
+{
+	struct slot *slot = slot_of_pid(pool, res->worker_pid);
+	if (!slot || slot->reported >= slot->chunk_len ||
+	    slot->chunk[slot->reported].id != res->task_id) {
+		fprintf(stderr, "imgbatch: internal error: unexpected result for task %llu\n",
+			(unsigned long long)res->task_id);
+		return;
+	}
+	struct pending *task = &slot->chunk[slot->reported++];
+	slot->busy_since_ms = now_ms();
+	account(pool, task, (enum result_status)res->status, res->reason, res);
+	free(task->path);
+	task->path = NULL;
+	note_write_outcome(pool, res);
+}
+
+/*
+ * Reads and handles what the result pipe holds.  A read that leaves room in
+ * the buffer took everything there was, so it is not followed by one that
+ * would only say EAGAIN: that saves a system call per wake-up of the master.
+ */
+static void drain_results(struct pool *pool)
+{
+	for (;;) {
+		size_t room = wire_result_room(&pool->reader);
+		ssize_t n = wire_result_fill(&pool->reader, pool->result_rd);
+		struct wire_result res;
+		while (wire_result_next(&pool->reader, &res))
+			handle_result(pool, &res);
+		if (n <= 0 || (size_t)n < room)
+			return;
+	}
+}
+
+static void describe_death(int status, char *buf, size_t cap)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, cap, "worker killed by signal %d (SIG%s)", WTERMSIG(status),
+			 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
+	else
+		snprintf(buf, cap, "worker exited unexpectedly with status %d", WEXITSTATUS(status));
+}
+
+/*
+ * A worker is gone.  Results arrive in chunk order, so the first unreported
+ * task of its chunk is the one it died on: that one fails (or, when we are
+ * stopping, is the one interrupted); the rest never started and go back to
+ * the queue (or are skipped when stopping).
+ */
+static void worker_died(struct pool *pool, struct slot *slot, int status)
+{
+	close(slot->task_fd);
+	slot->task_fd = -1;
+	slot->pid = 0;
+	if (slot->reported < slot->chunk_len) {
+		char reason[IB_REASON_MAX];
+		pool->lost_busy_worker = true;
+		if (slot->timed_out_ms && slot->timed_out_task == slot->reported)
+			snprintf(reason, sizeof reason, "timed out after %u s", pool->job->timeout_s);
+		else if (pool->stopping)
+			snprintf(reason, sizeof reason, "interrupted while processing");
+		else
+			describe_death(status, reason, sizeof reason);
+		account_and_free(pool, &slot->chunk[slot->reported++], RESULT_FAILED, reason);
+	}
+	while (slot->chunk_len > slot->reported) {
+		struct pending *t = &slot->chunk[--slot->chunk_len];
+		if (pool->stopping)
+			account_and_free(pool, t, RESULT_SKIPPED, "interrupted before processing");
+		else
+			queue_push_front(&pool->queue, *t);
+	}
+	slot->chunk_len = slot->reported = 0;
+	if (!pool->stopping && spawn_worker(pool, slot) < 0)
+		fprintf(stderr, "imgbatch: cannot start a worker: %s\n", strerror(errno));
+}
+
+/* The watchdog: a worker whose current file has run past --timeout is
+ * stopped; worker_died() then fails that file and forks a replacement. */
+static void check_timeouts(struct pool *pool)
+{
+	if (!pool->job->timeout_s)
+		return;
+	uint64_t now = now_ms(), limit = (uint64_t)pool->job->timeout_s * 1000u;
+	for (unsigned i = 0; i < pool->nslots; i++) {
+		struct slot *slot = &pool->slots[i];
+		if (slot->pid <= 0 || slot_idle(slot))
+			continue;
+		if (!slot->timed_out_ms && now - slot->busy_since_ms > limit) {
+			slot->timed_out_ms = now;
+			slot->timed_out_task = slot->reported;
+			kill(slot->pid, SIGTERM);
+		} else if (slot->timed_out_ms && now - slot->timed_out_ms > TIMEOUT_KILL_GRACE_MS) {
+			kill(slot->pid, SIGKILL);
+		}
+	}
+}
+
+static void reap_workers(struct pool *pool)
+{
+	got_child = 0;
+	/* A worker's last results are in the pipe before it can be reaped: take
+	 * them first so its finished tasks are not blamed for its death. */
+	drain_results(pool);
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct slot *slot = slot_of_pid(pool, pid);
+		if (slot)
+			worker_died(pool, slot, status);
+	}
+}
+
+static unsigned live_workers(const struct pool *pool)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < pool->nslots; i++)
+		n += pool->slots[i].pid > 0;
+	return n;
+}
+
+static bool all_idle(const struct pool *pool)
+{
+	for (unsigned i = 0; i < pool->nslots; i++)
+		if (pool->slots[i].pid > 0 && !slot_idle(&pool->slots[i]))
+			return false;
+	return true;
+}
+
+/* Ctrl-C or SIGTERM: stop dispatching, stop the workers (each removes its
+ * temp file), account for everything in hand. */
+static void begin_stop(struct pool *pool)
+{
+	pool->stopping = true;
+	for (unsigned i = 0; i < pool->nslots; i++) {
+		struct slot *slot = &pool->slots[i];
+		if (slot->pid > 0)
+			kill(slot->pid, SIGTERM);
+	}
+	while (pool->queue.len > 0) {
+		struct pending t = queue_pop(&pool->queue);
+		account_and_free(pool, &t, RESULT_SKIPPED, "interrupted before processing");
+	}
+}
+
+/* No more work: closing the task pipes tells idle workers to exit. */
+static void close_task_pipes(struct pool *pool)
+{
+	for (unsigned i = 0; i < pool->nslots; i++) {
+		if (pool->slots[i].task_fd >= 0) {
+			close(pool->slots[i].task_fd);
+			pool->slots[i].task_fd = -1;
+		}
+	}
+}
+
+/*
+ * Coalescing results.  At 10,000 small files a second, waking the master for
+ * every result costs it more in context switches than all its other work.
+ * While every busy worker has files in hand for a while yet, the master may
+ * leave their results in the pipe and take them in one read.  A worker's time
+ * a file is measured over its current chunk, during which it never waits;
+ * the master wakes up two files' time before the first worker would run out,
+ * and soon enough that the results in the pipe stay within half of it.
+ */
+#define QUIET_MAX_US 5000
+#define QUIET_MIN_US 300
+#define QUIET_MARGIN_FILES 2
+#define QUIET_MIN_SAMPLE 4              /* results of a chunk before estimating */
+#define QUIET_PIPE_BYTES (32 * 1024)    /* results left in the result pipe, at most */
+
+/* How long the master may leave results in the pipe; 0: wake for each. */
+static uint64_t quiet_us(const struct pool *pool)
+{
+	uint64_t now = now_us();
+	double quiet = QUIET_MAX_US, files_per_us = 0;
+	bool busy = false;
+
+	for (unsigned i = 0; i < pool->nslots; i++) {
+		const struct slot *slot = &pool->slots[i];
+		if (slot->pid <= 0 || slot_idle(slot))
+			continue;
+		if (slot->reported < QUIET_MIN_SAMPLE)
+			return 0;
+		double per_file = (double)(now - slot->chunk_sent_us) / (double)slot->reported;
+		double left = ((double)(slot->chunk_len - slot->reported) - QUIET_MARGIN_FILES) * per_file;
+		if (left < quiet)
+			quiet = left;
+		files_per_us += 1 / (per_file > 1 ? per_file : 1);
+		busy = true;
+	}
+	double pipe_bound = QUIET_PIPE_BYTES / (sizeof(struct wire_result) * files_per_us);
+	if (busy && pipe_bound < quiet)
+		quiet = pipe_bound;
+	return busy && quiet >= QUIET_MIN_US ? (uint64_t)quiet : 0;
+}
+
+/* Sleeps until a signal or timeout_us, waking for results too unless
+ * wake_for_results is false. */
+static void sleep_for_event(uint64_t timeout_us, bool wake_for_results, int result_rd)
+{
+	struct pollfd fds[2] = {
+		{ .fd = signal_pipe[0], .events = POLLIN },
+		{ .fd = result_rd, .events = POLLIN },
+	};
+	struct timespec timeout = {
+		.tv_sec = (time_t)(timeout_us / 1000000u),
+		.tv_nsec = (long)(timeout_us % 1000000u) * 1000,
+	};
+	if (ppoll(fds, wake_for_results ? 2 : 1, &timeout, NULL) < 0 && errno != EINTR)
+		return;
+	if (fds[0].revents)
+		drain_signal_pipe();
+}
+
+static void wait_for_event(struct pool *pool, int timeout_ms)
+{
+	uint64_t quiet = timeout_ms > 0 && !pool->stopping ? quiet_us(pool) : 0;
+
+	if (quiet)
+		sleep_for_event(quiet, false, pool->result_rd);
+	else
+		sleep_for_event((uint64_t)timeout_ms * 1000u, true, pool->result_rd);
+	drain_results(pool);
+}
+
+static void run_loop(struct pool *pool)
+{
+	for (;;) {
+		if (!pool->stopping) {
+			scan_some(pool);
+			dispatch(pool);
+			if (pool->scan_done && pool->queue.len == 0 && all_idle(pool))
+				break;
+		} else if (live_workers(pool) == 0) {
+			break;
+		}
+		bool more_to_scan = !pool->stopping && !pool->scan_done && pool->queue.len < QUEUE_MAX;
+		wait_for_event(pool, more_to_scan ? 0 : 200);
+		if (got_stop_signal && !pool->stopping)
+			begin_stop(pool);
+		if (got_child)
+			reap_workers(pool);
+		check_timeouts(pool);
+		report_progress(pool->rep, pool->scan_done, false);
+	}
+}
+
+static void shutdown_workers(struct pool *pool)
+{
+	close_task_pipes(pool);
+	while (live_workers(pool) > 0) {
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break;
+		drain_results(pool);
+		struct slot *slot = slot_of_pid(pool, pid);
+		if (slot) {
+			pool->stopping = true;  /* no respawn from here on */
+			worker_died(pool, slot, status);
+		}
+	}
+}
+
+/* Opens (creating) -o and returns its fd; fills dev/ino for the scan to skip. */
+static int open_output_root(const struct job *job, struct stat *st, struct ib_error *err)
+{
+	if (job->in_place)
+		return -1;
+	if (mkdir(job->out_dir, 0777) < 0 && errno != EEXIST)
+		return ib_fail_errno(err, errno, "cannot create output directory %s", job->out_dir);
+	int fd = open(job->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, st) < 0)
+		return ib_fail_errno(err, errno, "cannot open output directory %s", job->out_dir);
+	return fd;
+}
+
+/* Marks our run in -o (workers name temp files after it) and removes what
+ * dead runs left there; see runmark.h. */
+static int claim_output_root(struct pool *pool, struct ib_error *err)
+{
+	runmark_make_id(pool->run_id, sizeof pool->run_id);
+	atomic_set_run_id(pool->run_id);
+	pool->run_mark_fd = runmark_claim(pool->out_root_fd, pool->run_id, err);
+	if (pool->run_mark_fd < 0)
+		return -1;
+	unsigned long removed = runmark_sweep_dead(pool->out_root_fd);
+	if (removed && pool->job->progress != PROGRESS_QUIET)
+		fprintf(stderr, "imgbatch: removed %lu temp file%s left in %s by a run that died\n",
+			removed, removed == 1 ? "" : "s", pool->job->out_dir);
+	return 0;
+}
+
+static int pool_setup(struct pool *pool, const struct job *job, struct report *rep,
+		      struct ib_error *err)
+{
+	memset(pool, 0, sizeof *pool);
+	pool->job = job;
+	pool->rep = rep;
+	pool->master_pid = getpid();
+	pool->result_rd = pool->result_wr = pool->out_root_fd = pool->run_mark_fd = -1;
+	struct stat out_st = { 0 };
+	if (job->thumbnail) {
+		/* the cache is an output tree too: its files are never inputs */
+		if (stat(job->cache.root, &out_st) < 0)
+			return ib_fail_errno(err, errno, "cannot open %s", job->cache.root);
+	} else if (job->out_dir &&
+		   (pool->out_root_fd = open_output_root(job, &out_st, err)) < 0) {
+		return -1;
+	}
+	if (pool->out_root_fd >= 0 && claim_output_root(pool, err) < 0)
+		return -1;
+	pool->scan = scan_open(job, out_st.st_dev, out_st.st_ino, err);
+	if (!pool->scan)
+		return -1;
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0 || set_cloexec_nonblock(fds[0]) < 0)
+		return ib_fail_errno(err, errno, "cannot create the result pipe");
+	pool->result_rd = fds[0];
+	pool->result_wr = fds[1];
+	if (install_master_signals() < 0)
+		return ib_fail_errno(err, errno, "cannot install signal handlers");
+	pool->slots = calloc(job->jobs, sizeof *pool->slots);
+	if (!pool->slots)
+		return ib_fail(err, "out of memory");
+	pool->nslots = job->jobs;
+	size_t chunk_cap = job->chunk ? job->chunk : CHUNK_AUTO_MAX;
+	for (unsigned i = 0; i < pool->nslots; i++) {
+		pool->slots[i].task_fd = -1;
+		pool->slots[i].chunk = calloc(chunk_cap, sizeof(struct pending));
+		if (!pool->slots[i].chunk)
+			return ib_fail(err, "out of memory");
+	}
+	for (unsigned i = 0; i < pool->nslots; i++)
+		if (spawn_worker(pool, &pool->slots[i]) < 0)
+			return ib_fail_errno(err, errno, "cannot start worker");
+	return 0;
+}
+
+static void pool_release(struct pool *pool)
+{
+	for (unsigned i = 0; pool->slots && i < pool->nslots; i++)
+		free(pool->slots[i].chunk);
+	free(pool->slots);
+	while (pool->queue.len > 0)
+		free(queue_pop(&pool->queue).path);
+	free(pool->queue.items);
+	keyset_free(&pool->outputs);
+	scan_close(pool->scan);
+	/* A worker killed mid-write (SIGKILL, SIGSEGV) could not remove its
+	 * temp file; every worker is gone now, so all of ours are leftovers. */
+	if (pool->run_mark_fd >= 0 && pool->lost_busy_worker)
+		runmark_sweep_run(pool->out_root_fd, pool->run_id);
+	if (pool->run_mark_fd >= 0)
+		runmark_release(pool->out_root_fd, pool->run_mark_fd, pool->run_id);
+	if (pool->result_rd >= 0)
+		close(pool->result_rd);
+	if (pool->result_wr >= 0)
+		close(pool->result_wr);
+	if (pool->out_root_fd >= 0)
+		close(pool->out_root_fd);
+}
+
+int pool_run(const struct job *job, struct report *rep)
+{
+	struct pool pool;
+	struct ib_error err;
+	int code;
+	if (pool_setup(&pool, job, rep, &err) < 0) {
+		fprintf(stderr, "imgbatch: %s\n", err.msg);
+		got_stop_signal = SIGTERM;
+		begin_stop(&pool);
+		shutdown_workers(&pool);
+		code = 2;
+	} else {
+		run_loop(&pool);
+		shutdown_workers(&pool);
+		code = report_finish(rep, got_stop_signal != 0, pool.scan_done);
+	}
+	pool_release(&pool);
+	return code;
+}

@@ -1,0 +1,131 @@
+/*
+ * What crosses a process boundary, and the full-read/full-write loops that
+ * move it.  Master -> worker: chunks of tasks (id + path) on the worker's own
+ * pipe.  Worker -> master: one fixed-size struct wire_result per task on the
+ * shared result pipe; a result is smaller than PIPE_BUF, so results written
+ * by several workers never interleave.  Configuration is never sent: workers
+ * inherit struct job through fork().
+ */
+#ifndef IMGBATCH_ENGINE_WIRE_H
+#define IMGBATCH_ENGINE_WIRE_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+#define WIRE_CHUNK_MAGIC 0x696d6263u     /* "imbc" */
+/* A chunk fits a default pipe buffer, so writing one to an idle worker's
+ * pipe never blocks the master. */
+#define WIRE_CHUNK_MAX_BYTES (60 * 1024)
+#define WIRE_MAX_PATH 4095
+
+struct wire_chunk_header {
+	uint32_t magic;
+	uint32_t count;
+	uint32_t payload_len;                 /* bytes of tasks that follow */
+};
+
+/* One task in a chunk payload; path_len bytes of path follow (no NUL). */
+struct wire_task_header {
+	uint64_t id;
+	uint32_t path_len;
+	uint32_t rel_off;                     /* where the mirrored part begins */
+};
+
+struct wire_chunk {
+	struct wire_chunk_header header;
+	uint8_t payload[WIRE_CHUNK_MAX_BYTES];
+	size_t payload_len;                   /* while building */
+};
+
+/* A task unpacked from a chunk; path is NUL-terminated in the caller's buffer. */
+struct wire_task {
+	uint64_t id;
+	const char *path;
+	size_t rel_off;
+};
+
+enum result_status {
+	RESULT_DONE = 1,
+	RESULT_SKIPPED = 2,
+	RESULT_FAILED = 3,
+};
+
+struct wire_result {
+	uint64_t task_id;
+	int32_t worker_pid;
+	uint8_t status;                       /* enum result_status */
+	uint8_t in_format, out_format;        /* enum image_format */
+	uint8_t outputs;                      /* files written (a list of sizes: several) */
+	uint8_t embedded;                     /* made from the EXIF thumbnail (--embedded) */
+	uint32_t in_width, in_height;
+	uint32_t out_width, out_height;       /* of the largest output */
+	uint64_t in_bytes, out_bytes;         /* out_bytes: all outputs together */
+	uint64_t usec;                        /* worker time for this task */
+	int32_t write_errno;                  /* failed writing an output: its errno */
+	/* imgbatch compare (in_width/in_height: the pair's size) */
+	uint8_t pair_status;                  /* enum pair_status */
+	uint8_t pair_allowed;                 /* not a failure (--allow-*, --update-golden) */
+	uint8_t has_diff;                     /* a diff image was written */
+	uint32_t max_channel_diff;
+	uint64_t diff_pixels, aa_pixels, window_diff_pixels;
+	double psnr;
+	char reason[IB_REASON_MAX];           /* NUL-terminated; empty when done */
+};
+
+_Static_assert(sizeof(struct wire_result) <= PIPE_BUF,
+	       "a result must be written atomically to the shared pipe");
+
+/* Writes all len bytes: retries EINTR, polls on EAGAIN. 0 or -1 (errno set). */
+int wire_write_all(int fd, const void *buf, size_t len);
+
+/* Reads exactly len bytes: retries EINTR, polls on EAGAIN.  Returns 1 when
+ * done, 0 on EOF before the first byte, -1 on error or EOF mid-message
+ * (errno EPIPE). */
+int wire_read_all(int fd, void *buf, size_t len);
+
+/* Starts an empty chunk. */
+void wire_chunk_init(struct wire_chunk *chunk);
+
+/* Appends a task; returns -1 when it does not fit (the chunk is unchanged). */
+int wire_chunk_add(struct wire_chunk *chunk, uint64_t id, const char *path, size_t rel_off);
+
+/* Sends a built chunk. */
+int wire_chunk_send(int fd, const struct wire_chunk *chunk);
+
+/* Receives a chunk, validating the header.  Returns 1, 0 on clean EOF, or -1
+ * with a reason (short read, bad magic, oversized payload). */
+int wire_chunk_receive(int fd, struct wire_chunk *chunk, struct ib_error *err);
+
+/*
+ * Iterates the tasks of a received chunk: *offset starts at 0.  Copies the
+ * path into path_buf (WIRE_MAX_PATH + 1 bytes).  Returns 1 with *task set,
+ * 0 at the end, -1 when the payload is malformed.
+ */
+int wire_chunk_next(const struct wire_chunk *chunk, size_t *offset,
+		    char *path_buf, struct wire_task *task, struct ib_error *err);
+
+/* Reassembles results from a non-blocking pipe (short reads). */
+/* buf[start .. len) holds bytes read but not yet taken as results. */
+struct wire_result_reader {
+	uint8_t buf[64 * sizeof(struct wire_result)];
+	size_t start, len;
+};
+
+/* How many bytes the next wire_result_fill may read at most. */
+static inline size_t wire_result_room(const struct wire_result_reader *reader)
+{
+	return sizeof reader->buf - (reader->len - reader->start);
+}
+
+/* Reads what is available.  Returns bytes read (>0), 0 on EOF, -1 with errno
+ * EAGAIN when nothing is there, or another error. */
+ssize_t wire_result_fill(struct wire_result_reader *reader, int fd);
+
+/* Pops the next whole result; 1 when one was returned, 0 when none is whole. */
+int wire_result_next(struct wire_result_reader *reader, struct wire_result *out);
+
+#endif

@@ -1,0 +1,292 @@
+#include "config.h"
+#include "thumbnail/cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "disk/atomic.h"
+#include "codec/codec.h"
+#include "codec/png_text.h"
+
+#define FAIL_DIR "fail/" PACKAGE_NAME "-" PACKAGE_VERSION
+#define SOFTWARE PACKAGE_NAME " " PACKAGE_VERSION
+/* A cache entry larger than this is not one we wrote: it is not read. */
+#define ENTRY_MAX_BYTES (64u << 20)
+
+/* mkdir -p, each created directory 0700 (the standard's mode). */
+static int make_dirs(const char *path, struct ib_error *err)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len >= sizeof buf)
+		return ib_fail(err, "thumbnail cache path too long");
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+			return ib_fail_errno(err, errno, "creating %s", buf);
+		if (!saved)
+			return 0;
+		*p = saved;
+	}
+}
+
+static int open_cache_dir(const struct thumb_cache *cache, const char *sub,
+			  struct ib_error *err)
+{
+	char path[PATH_MAX + 32];
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", cache->root, sub) >= sizeof path)
+		return ib_fail(err, "thumbnail cache path too long");
+	if (make_dirs(path, err) < 0)
+		return -1;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ib_fail_errno(err, errno, "opening %s", path);
+	return fd;
+}
+
+int thumb_cache_open(struct thumb_cache *cache, unsigned sizes, struct ib_error *err)
+{
+	cache->sizes = sizes;
+	cache->fail_fd = -1;
+	for (int i = 0; i < THUMB_NSIZES; i++)
+		cache->size_fd[i] = -1;
+	if (thumb_cache_root(cache->root, sizeof cache->root, err) < 0)
+		return -1;
+	for (int i = 0; i < THUMB_NSIZES; i++) {
+		if (!(sizes & (1u << i)))
+			continue;
+		cache->size_fd[i] = open_cache_dir(cache, thumb_size_dir((enum thumb_size)i), err);
+		if (cache->size_fd[i] < 0)
+			goto fail;
+	}
+	cache->fail_fd = open_cache_dir(cache, FAIL_DIR, err);
+	if (cache->fail_fd >= 0)
+		return 0;
+fail:
+	thumb_cache_close(cache);
+	return -1;
+}
+
+void thumb_cache_close(struct thumb_cache *cache)
+{
+	for (int i = 0; i < THUMB_NSIZES; i++) {
+		if (cache->size_fd[i] >= 0)
+			close(cache->size_fd[i]);
+		cache->size_fd[i] = -1;
+	}
+	if (cache->fail_fd >= 0)
+		close(cache->fail_fd);
+	cache->fail_fd = -1;
+}
+
+int thumb_entry_init(struct thumb_entry *e, const char *path, const struct stat *st,
+		     struct ib_error *err)
+{
+	if (thumb_absolute_path(path, e->path, sizeof e->path, err) < 0 ||
+	    thumb_uri(e->path, e->uri, sizeof e->uri, err) < 0)
+		return -1;
+	thumb_name(e->uri, e->name);
+	snprintf(e->mtime, sizeof e->mtime, "%jd", (intmax_t)st->st_mtim.tv_sec);
+	snprintf(e->size, sizeof e->size, "%jd", (intmax_t)st->st_size);
+	return 0;
+}
+
+/* Reads a whole cache file; NULL when it is missing, unreadable or too big. */
+static uint8_t *read_entry(int dir_fd, const char *name, size_t *len)
+{
+	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+	uint8_t *data = NULL;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= ENTRY_MAX_BYTES && (data = malloc((size_t)st.st_size))) {
+		ssize_t got = pread(fd, data, (size_t)st.st_size, 0);
+		if (got != st.st_size) {
+			free(data);
+			data = NULL;
+		}
+		*len = (size_t)st.st_size;
+	}
+	close(fd);
+	return data;
+}
+
+/* The URI and MTime an entry records; 0 when it has both. */
+static int entry_keys(const uint8_t *data, size_t len, char *uri, size_t uri_cap,
+		      char *mtime, size_t mtime_cap)
+{
+	struct ib_error err;
+	if (png_text_find(data, len, "Thumb::URI", uri, uri_cap, &err) != 1 ||
+	    png_text_find(data, len, "Thumb::MTime", mtime, mtime_cap, &err) != 1)
+		return -1;
+	return 0;
+}
+
+bool thumb_entry_current(int dir_fd, const struct thumb_entry *e)
+{
+	char uri[sizeof e->uri], mtime[sizeof e->mtime];
+	size_t len;
+	uint8_t *data = read_entry(dir_fd, e->name, &len);
+	bool current = data && entry_keys(data, len, uri, sizeof uri, mtime, sizeof mtime) == 0 &&
+		       strcmp(uri, e->uri) == 0 && strcmp(mtime, e->mtime) == 0;
+	free(data);
+	return current;
+}
+
+static int write_png(int dir_fd, const char *name, const struct image *img,
+		     const struct text_entry *text, unsigned ntext, uint64_t *bytes,
+		     struct ib_error *err)
+{
+	struct encode_options opts = { .compression = 6, .text = text, .ntext = ntext };
+	struct buffer png = { 0 };
+	int ret = codec_png.encode(img, &opts, &png, err);
+
+	if (ret == 0)
+		ret = atomic_write_mode(dir_fd, name, png.data, png.len, false, 0600, err);
+	if (ret == 0 && bytes)
+		*bytes = png.len;
+	buffer_free(&png);
+	return ret;
+}
+
+int thumb_entry_write(int dir_fd, const struct thumb_entry *e, const struct image *img,
+		      const char *mime, uint32_t orig_w, uint32_t orig_h, uint64_t *bytes,
+		      struct ib_error *err)
+{
+	char width[16], height[16];
+	snprintf(width, sizeof width, "%" PRIu32, orig_w);
+	snprintf(height, sizeof height, "%" PRIu32, orig_h);
+	const struct text_entry text[] = {
+		{ "Thumb::URI", e->uri },
+		{ "Thumb::MTime", e->mtime },
+		{ "Thumb::Size", e->size },
+		{ "Thumb::Mimetype", mime },
+		{ "Thumb::Image::Width", width },
+		{ "Thumb::Image::Height", height },
+		{ "Software", SOFTWARE },
+	};
+	return write_png(dir_fd, e->name, img, text, sizeof text / sizeof text[0], bytes, err);
+}
+
+int thumb_fail_write(int fail_fd, const struct thumb_entry *e, struct ib_error *err)
+{
+	/* The standard asks for a PNG carrying the keys; its pixels do not
+	 * matter: one transparent pixel. */
+	uint8_t pixel[4] = { 0, 0, 0, 0 };
+	const struct image img = {
+		.width = 1, .height = 1, .channels = 4, .depth = 8, .stride = 4, .pixels = pixel,
+	};
+	const struct text_entry text[] = {
+		{ "Thumb::URI", e->uri },
+		{ "Thumb::MTime", e->mtime },
+		{ "Software", SOFTWARE },
+	};
+	return write_png(fail_fd, e->name, &img, text, sizeof text / sizeof text[0], NULL, err);
+}
+
+int thumb_output_path(const struct thumb_cache *cache, const char *path, char *buf,
+		      size_t cap, struct ib_error *err)
+{
+	char abs[PATH_MAX], uri[3 * PATH_MAX + 8], name[THUMB_NAME_LEN + 1];
+	int largest = THUMB_NSIZES - 1;
+
+	while (largest > 0 && !(cache->sizes & (1u << largest)))
+		largest--;
+	if (thumb_absolute_path(path, abs, sizeof abs, err) < 0 ||
+	    thumb_uri(abs, uri, sizeof uri, err) < 0)
+		return -1;
+	thumb_name(uri, name);
+	if ((size_t)snprintf(buf, cap, "%s/%s/%s", cache->root,
+			     thumb_size_dir((enum thumb_size)largest), name) >= cap)
+		return ib_fail(err, "thumbnail path too long");
+	return 0;
+}
+
+/* ---- --clean ------------------------------------------------------------- */
+
+enum entry_verdict { ENTRY_KEEP, ENTRY_REMOVE, ENTRY_FOREIGN, ENTRY_ERROR };
+
+/* Whether the original an entry names still exists with the same mtime. */
+static enum entry_verdict judge_entry(int dir_fd, const char *name)
+{
+	char uri[3 * PATH_MAX + 8], mtime[24], path[PATH_MAX], now[24];
+	struct ib_error err;
+	struct stat st;
+	size_t len;
+	uint8_t *data = read_entry(dir_fd, name, &len);
+	int keys = data ? entry_keys(data, len, uri, sizeof uri, mtime, sizeof mtime) : -1;
+
+	free(data);
+	if (keys < 0 || thumb_uri_to_path(uri, path, sizeof path, &err) < 0)
+		return ENTRY_FOREIGN;
+	if (stat(path, &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? ENTRY_REMOVE : ENTRY_ERROR;
+	snprintf(now, sizeof now, "%jd", (intmax_t)st.st_mtim.tv_sec);
+	return strcmp(now, mtime) == 0 ? ENTRY_KEEP : ENTRY_REMOVE;
+}
+
+static bool is_entry_name(const char *name)
+{
+	size_t len = strlen(name);
+	return name[0] != '.' && len > 4 && strcmp(name + len - 4, ".png") == 0;
+}
+
+static void clean_dir(const struct thumb_cache *cache, const char *sub, FILE *err_out,
+		      struct thumb_clean_stats *stats)
+{
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/%s", cache->root, sub);
+	DIR *dir = opendir(path);
+	if (!dir) {
+		if (errno != ENOENT) {
+			fprintf(err_out, "imgbatch: cannot read %s: %s\n", path, strerror(errno));
+			stats->errors++;
+		}
+		return;
+	}
+	struct dirent *d;
+	while ((d = readdir(dir))) {
+		if (!is_entry_name(d->d_name))
+			continue;
+		switch (judge_entry(dirfd(dir), d->d_name)) {
+		case ENTRY_KEEP: stats->kept++; break;
+		case ENTRY_FOREIGN: stats->foreign++; break;
+		case ENTRY_ERROR:
+			fprintf(err_out, "imgbatch: %s/%s: cannot check its original\n", path,
+				d->d_name);
+			stats->errors++;
+			break;
+		case ENTRY_REMOVE:
+			if (unlinkat(dirfd(dir), d->d_name, 0) == 0) {
+				stats->removed++;
+			} else {
+				fprintf(err_out, "imgbatch: cannot remove %s/%s: %s\n", path,
+					d->d_name, strerror(errno));
+				stats->errors++;
+			}
+			break;
+		}
+	}
+	closedir(dir);
+}
+
+void thumb_cache_clean(const struct thumb_cache *cache, FILE *err_out,
+		       struct thumb_clean_stats *stats)
+{
+	memset(stats, 0, sizeof *stats);
+	for (int i = 0; i < THUMB_NSIZES; i++)
+		clean_dir(cache, thumb_size_dir((enum thumb_size)i), err_out, stats);
+	clean_dir(cache, FAIL_DIR, err_out, stats);
+}

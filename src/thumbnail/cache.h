@@ -1,0 +1,76 @@
+/*
+ * `imgbatch thumbnail`: the freedesktop.org thumbnail cache as imgbatch
+ * fills it.  The master opens the cache's directories before forking (the
+ * workers inherit them); a worker checks an original's entries, writes its
+ * thumbnails or its fail entry.  Names and URIs come from spec.c.
+ */
+#ifndef IMGBATCH_THUMBNAIL_CACHE_H
+#define IMGBATCH_THUMBNAIL_CACHE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "util/error.h"
+#include "codec/image.h"
+#include "thumbnail/spec.h"
+
+/* The cache's directories, opened (and created 0700) by the master. */
+struct thumb_cache {
+	char root[PATH_MAX];            /* .../thumbnails */
+	unsigned sizes;                 /* requested: bit (1 << enum thumb_size) */
+	int size_fd[THUMB_NSIZES];      /* -1 for sizes not requested */
+	int fail_fd;                    /* fail/imgbatch-VERSION */
+};
+
+/* Opens the cache under thumb_cache_root() for the sizes in the mask. */
+int thumb_cache_open(struct thumb_cache *cache, unsigned sizes, struct ib_error *err);
+void thumb_cache_close(struct thumb_cache *cache);
+
+/* What the cache records of one original. */
+struct thumb_entry {
+	char path[PATH_MAX];            /* absolute, normalised */
+	char uri[3 * PATH_MAX + 8];
+	char name[THUMB_NAME_LEN + 1];  /* md5(uri).png */
+	char mtime[24];                 /* whole seconds, decimal */
+	char size[24];                  /* bytes, decimal */
+};
+
+/* Fills e for the original at path (relative to the working directory). */
+int thumb_entry_init(struct thumb_entry *e, const char *path, const struct stat *st,
+		     struct ib_error *err);
+
+/* Whether dir_fd holds an entry for e's original as it is now (URI and
+ * MTime match). */
+bool thumb_entry_current(int dir_fd, const struct thumb_entry *e);
+
+/* Encodes img (8 or 16 bits, any layout) as the PNG thumbnail of e in
+ * dir_fd, atomically, mode 0600.  *bytes gets the file's size. */
+int thumb_entry_write(int dir_fd, const struct thumb_entry *e, const struct image *img,
+		      const char *mime, uint32_t orig_w, uint32_t orig_h, uint64_t *bytes,
+		      struct ib_error *err);
+
+/* Records that e's original could not be thumbnailed (fail/imgbatch-VERSION). */
+int thumb_fail_write(int fail_fd, const struct thumb_entry *e, struct ib_error *err);
+
+/* The path of the largest requested thumbnail of path, for reports. */
+int thumb_output_path(const struct thumb_cache *cache, const char *path, char *buf,
+		      size_t cap, struct ib_error *err);
+
+/* Counts of --clean. */
+struct thumb_clean_stats {
+	uint64_t kept, removed, foreign, errors;
+};
+
+/*
+ * --clean: removes every entry (thumbnails of all sizes and imgbatch's fail
+ * entries) whose original is gone or has another mtime.  PNGs without a
+ * file:// Thumb::URI are left alone and counted as foreign.  Errors are
+ * printed to err_out and counted.
+ */
+void thumb_cache_clean(const struct thumb_cache *cache, FILE *err_out,
+		       struct thumb_clean_stats *stats);
+
+#endif
