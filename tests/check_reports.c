@@ -740,7 +740,7 @@ START_TEST(test_html_missing_source_image)
 	make_root();
 	ck_assert_int_eq(html_report_write("h", lost, 1, &err), -1);
 	ck_assert_str_eq(err.msg, "writing the HTML report in h: "
-			 "opening src/nothing.png: No such file or directory");
+			 "cannot open src/nothing.png: No such file or directory");
 	list_dir("h", list, sizeof list);
 	ck_assert_str_eq(list, "img");
 	remove_root();

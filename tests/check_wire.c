@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -184,29 +185,50 @@ START_TEST(test_read_all_survives_short_reads_and_eintr)
 }
 END_TEST
 
+/* A result's bytes as wire_result_send puts them on the pipe. */
+static size_t encode_result(struct wire_result *res, uint8_t *copy)
+{
+	int probe[2];
+	make_pipe(probe);
+	ck_assert_int_eq(wire_result_send(probe[1], res), 0);
+	ssize_t n = read(probe[0], copy, PIPE_BUF);
+	ck_assert_int_eq(n, res->len);
+	close(probe[0]);
+	close(probe[1]);
+	return (size_t)n;
+}
+
 START_TEST(test_result_reader_reassembles_short_reads)
 {
 	int fds[2];
 	make_pipe(fds);
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	struct wire_result a = { .task_id = 1, .status = RESULT_DONE }, b = { .task_id = 2 };
-	strcpy(b.reason, "PNG: CRC error");
+	static struct wire_result a, b, got;
+	static uint8_t bytes_a[PIPE_BUF];
+	wire_result_init(&a, 1);
+	a.status = RESULT_DONE;
+	ck_assert_int_eq(wire_result_set_output(&a, "out/x.png"), 0);
+	wire_result_init(&b, 2);
+	wire_result_set_reason(&b, "PNG: CRC error");
 	b.status = RESULT_FAILED;
-	const uint8_t *pa = (const uint8_t *)&a;
+	size_t len_a = encode_result(&a, bytes_a);
+	/* only up to the output's NUL travels */
+	ck_assert_uint_eq(len_a, offsetof(struct wire_result, output) + sizeof "out/x.png");
 	static struct wire_result_reader reader;
-	struct wire_result got;
 	/* Half of a, then the rest of a and all of b. */
-	ck_assert_int_eq(wire_write_all(fds[1], pa, sizeof a / 2), 0);
+	ck_assert_int_eq(wire_write_all(fds[1], bytes_a, len_a / 2), 0);
 	ck_assert_int_gt(wire_result_fill(&reader, fds[0]), 0);
 	ck_assert_int_eq(wire_result_next(&reader, &got), 0);
-	ck_assert_int_eq(wire_write_all(fds[1], pa + sizeof a / 2, sizeof a - sizeof a / 2), 0);
-	ck_assert_int_eq(wire_write_all(fds[1], &b, sizeof b), 0);
+	ck_assert_int_eq(wire_write_all(fds[1], bytes_a + len_a / 2, len_a - len_a / 2), 0);
+	ck_assert_int_eq(wire_result_send(fds[1], &b), 0);
 	ck_assert_int_gt(wire_result_fill(&reader, fds[0]), 0);
 	ck_assert_int_eq(wire_result_next(&reader, &got), 1);
 	ck_assert_uint_eq(got.task_id, 1);
+	ck_assert_str_eq(got.output, "out/x.png");
 	ck_assert_int_eq(wire_result_next(&reader, &got), 1);
 	ck_assert_uint_eq(got.task_id, 2);
 	ck_assert_str_eq(got.reason, "PNG: CRC error");
+	ck_assert_str_eq(got.output, "");  /* not the last result's */
 	ck_assert_int_eq(wire_result_next(&reader, &got), 0);
 	errno = 0;
 	ck_assert_int_eq(wire_result_fill(&reader, fds[0]), -1);
@@ -214,6 +236,48 @@ START_TEST(test_result_reader_reassembles_short_reads)
 	close(fds[1]);
 	ck_assert_int_eq(wire_result_fill(&reader, fds[0]), 0);  /* EOF */
 	close(fds[0]);
+}
+END_TEST
+
+START_TEST(test_result_carries_the_longest_output_in_one_write)
+{
+	static struct wire_result res, got;
+	static char path[WIRE_OUTPUT_MAX + 1];
+	int fds[2];
+	make_pipe(fds);
+	wire_result_init(&res, 7);
+	memset(path, 'a', WIRE_OUTPUT_MAX);
+	path[WIRE_OUTPUT_MAX] = '\0';
+	ck_assert_int_eq(wire_result_set_output(&res, path), -1);   /* no room for its NUL */
+	path[WIRE_OUTPUT_MAX - 1] = '\0';
+	ck_assert_int_eq(wire_result_set_output(&res, path), 0);
+	ck_assert_int_eq(wire_result_send(fds[1], &res), 0);
+	ck_assert_uint_le(res.len, PIPE_BUF);
+	static struct wire_result_reader reader;
+	ck_assert_int_eq(wire_result_fill(&reader, fds[0]), (ssize_t)res.len);
+	ck_assert_int_eq(wire_result_next(&reader, &got), 1);
+	ck_assert_uint_eq(strlen(got.output), WIRE_OUTPUT_MAX - 1);
+	close(fds[0]);
+	close(fds[1]);
+}
+END_TEST
+
+START_TEST(test_result_reader_refuses_impossible_lengths)
+{
+	static struct wire_result_reader reader;
+	static struct wire_result got;
+	uint32_t lens[] = { 0, (uint32_t)offsetof(struct wire_result, output),
+			    (uint32_t)sizeof(struct wire_result) + 1, UINT32_MAX };
+	for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		int fds[2];
+		make_pipe(fds);
+		memset(&reader, 0, sizeof reader);
+		ck_assert_int_eq(wire_write_all(fds[1], &lens[i], sizeof lens[i]), 0);
+		ck_assert_int_gt(wire_result_fill(&reader, fds[0]), 0);
+		ck_assert_int_eq(wire_result_next(&reader, &got), -1);
+		close(fds[0]);
+		close(fds[1]);
+	}
 }
 END_TEST
 
@@ -228,6 +292,8 @@ int main(void)
 	tcase_add_test(tc, test_read_all_eof_mid_message);
 	tcase_add_test(tc, test_read_all_survives_short_reads_and_eintr);
 	tcase_add_test(tc, test_result_reader_reassembles_short_reads);
+	tcase_add_test(tc, test_result_carries_the_longest_output_in_one_write);
+	tcase_add_test(tc, test_result_reader_refuses_impossible_lengths);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,9 +1,11 @@
 #include "config.h"
 #include "codec/codec.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define BUFFER_FIRST_CAP 65536
 
@@ -15,6 +17,21 @@ const struct codec *codec_sniff(const uint8_t *data, size_t len)
 		if (codecs[i]->sniff(data, len))
 			return codecs[i];
 	return NULL;
+}
+
+int codec_sniff_path(const char *path, const struct codec **codec)
+{
+	uint8_t head[CODEC_SNIFF_BYTES];
+	/* O_NONBLOCK: a FIFO in place of a file must not hang the caller */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, head, sizeof head);
+	close(fd);
+	if (n < 0)
+		return -1;
+	*codec = codec_sniff(head, (size_t)n);
+	return 1;
 }
 
 const struct codec *codec_for_format(enum image_format format)

@@ -98,6 +98,9 @@ extern const struct codec codec_png;
 
 /* The codec whose signature data starts with, or NULL. */
 const struct codec *codec_sniff(const uint8_t *data, size_t len);
+/* The codec of the file at path by its first bytes: 1 with *codec set (NULL
+ * when it is no image we read), or -1 when it cannot be opened or read. */
+int codec_sniff_path(const char *path, const struct codec **codec);
 /* Looks a codec up by format. */
 const struct codec *codec_for_format(enum image_format format);
 /* Parses "jpeg"/"jpg"/"png" (case-insensitive). */

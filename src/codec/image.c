@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/hex.h"
+
 static bool layout_is_valid(uint32_t channels, uint32_t depth)
 {
 	return channels >= 1 && channels <= 4 && (depth == 8 || depth == 16);
@@ -87,17 +89,6 @@ int image_crop(const struct image *src, uint32_t x, uint32_t y, uint32_t w,
 
 /* ---- colours ----------------------------------------------------------------- */
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "#rgb" (each digit doubled, as in CSS) or "#rrggbb", after the '#'. */
 static int parse_hex(const char *s, struct rgb8 *out)
 {
@@ -110,7 +101,7 @@ static int parse_hex(const char *s, struct rgb8 *out)
 	for (size_t c = 0; c < 3; c++) {
 		int value = 0;
 		for (size_t i = 0; i < per; i++) {
-			int d = hex_digit(s[c * per + i]);
+			int d = hex_value(s[c * per + i]);
 			if (d < 0)
 				return -1;
 			value = value * 16 + d;

@@ -7,17 +7,8 @@
 #include <stdint.h>
 
 #include "util/error.h"
+#include "util/file.h"
 #include "codec/image.h"
-
-/* The bytes of a file, read whole. */
-struct file_bytes {
-	uint8_t *data;
-	size_t len;
-};
-
-/* Reads path whole into *file (malloc'd; free with file_bytes_free). */
-int file_bytes_read(const char *path, struct file_bytes *file, struct ib_error *err);
-void file_bytes_free(struct file_bytes *file);
 
 /*
  * Decodes file (JPEG or PNG, by content) into *img at full size, without

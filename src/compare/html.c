@@ -16,6 +16,7 @@
 
 #include "disk/atomic.h"
 #include "compare/junit.h"
+#include "util/file.h"
 
 /* Enough for "<index>-expected.<ext>" (see image_name). */
 #define IMAGE_NAME_MAX 48
@@ -103,61 +104,13 @@ static void image_name(char name[IMAGE_NAME_MAX], size_t index, enum image_role 
 	snprintf(name, IMAGE_NAME_MAX, "%zu-%s%s", index, role_names[role], ext);
 }
 
-/* Reads the whole of fd into a new buffer; -1 with errno. */
-static int read_all(int fd, char **data, size_t *len)
-{
-	struct stat st;
-	size_t cap, used = 0;
-	char *buf, *bigger;
-	ssize_t got;
-
-	if (fstat(fd, &st))
-		return -1;
-	/* + 1: a file of the size fstat gave reaches EOF without a realloc;
-	 * one that grows, or says 0 like /proc, doubles the buffer. */
-	cap = (size_t)st.st_size + 1;
-	buf = malloc(cap);
-	if (!buf)
-		return -1;
-	while ((got = read(fd, buf + used, cap - used)) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			goto fail;
-		used += (size_t)got;
-		if (used < cap)
-			continue;
-		cap *= 2;
-		bigger = realloc(buf, cap);
-		if (!bigger)
-			goto fail;
-		buf = bigger;
-	}
-	*data = buf;
-	*len = used;
-	return 0;
-fail:
-	free(buf);
-	return -1;
-}
-
 static int copy_image(const char *src, int img_fd, const char *name, struct ib_error *err)
 {
-	int fd = open(src, O_RDONLY | O_CLOEXEC);
-	char *data;
-	size_t len;
-	int ret;
-
-	if (fd < 0)
-		return ib_fail_errno(err, errno, "opening %s", src);
-	ret = read_all(fd, &data, &len);
-	if (ret)
-		ib_fail_errno(err, errno, "reading %s", src);
-	close(fd);
-	if (ret)
+	struct file_bytes file;
+	if (file_bytes_read(src, &file, err) < 0)
 		return -1;
-	ret = atomic_write(img_fd, name, data, len, false, err);
-	free(data);
+	int ret = atomic_write(img_fd, name, file.data, file.len, false, err);
+	file_bytes_free(&file);
 	return ret;
 }
 

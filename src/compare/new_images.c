@@ -2,31 +2,24 @@
 #include "compare/new_images.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "codec/codec.h"
+#include "compare/compare.h"
 #include "compare/pair.h"
 #include "engine/scan.h"
 
 static bool is_image_file(const char *path)
 {
-	uint8_t head[CODEC_SNIFF_BYTES];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, head, sizeof head);
-	close(fd);
-	return n > 0 && codec_sniff(head, (size_t)n) != NULL;
+	const struct codec *codec;
+	return codec_sniff_path(path, &codec) == 1 && codec;
 }
 
-static void account_new(const struct job *job, struct report *rep, const char *path,
-			const char *rel)
+static void account_new(const struct compare_settings *c, struct account *acc,
+			const char *path, const char *rel)
 {
-	const struct compare_job *c = &job->cmp;
 	struct ib_error err;
 	struct pair_outcome pair = {
 		.name = rel, .actual = path, .status = PAIR_NEW, .allowed = c->allow_new,
@@ -43,17 +36,15 @@ static void account_new(const struct job *job, struct report *rep, const char *p
 			pair.reason = err.msg;
 		}
 	}
-	struct outcome oc = {
-		.input = path, .status = status, .reason = pair.reason, .pair = &pair,
-	};
-	report_seen(rep);
-	report_outcome(rep, &oc);
+	account_seen(acc);
+	compare_account_pair(c, acc, status, &pair, NULL);
 }
 
-int compare_account_new(const struct job *job, struct report *rep, struct ib_error *err)
+int compare_account_new(const struct job *job, struct account *acc, struct ib_error *err)
 {
+	const struct compare_settings *cs = job->settings;
 	struct job walk = *job;
-	char *roots[1] = { (char *)job->cmp.actual };
+	char *roots[1] = { (char *)cs->actual };
 	char expected[2 * WIRE_MAX_PATH + 2];
 	struct scan_item item;
 	struct stat st;
@@ -69,10 +60,10 @@ int compare_account_new(const struct job *job, struct report *rep, struct ib_err
 		if (item.kind != SCAN_FILE)
 			continue;
 		const char *rel = item.path + item.rel_off;
-		snprintf(expected, sizeof expected, "%s/%s", job->cmp.expected, rel);
+		snprintf(expected, sizeof expected, "%s/%s", cs->expected, rel);
 		if (lstat(expected, &st) == 0 || errno != ENOENT || !is_image_file(item.path))
 			continue;
-		account_new(job, rep, item.path, rel);
+		account_new(cs, acc, item.path, rel);
 	}
 	scan_close(scan);
 	return 0;

@@ -4,12 +4,12 @@
 #ifndef IMGBATCH_COMPARE_NEW_IMAGES_H
 #define IMGBATCH_COMPARE_NEW_IMAGES_H
 
-#include "util/error.h"
-#include "engine/job.h"
 #include "engine/account.h"
+#include "engine/job.h"
+#include "util/error.h"
 
-/* Accounts the new images in rep (with --update-golden, copies them to the
+/* Accounts the new images in acc (with --update-golden, copies them to the
  * expected side first).  -1 when the actual directory cannot be walked. */
-int compare_account_new(const struct job *job, struct report *rep, struct ib_error *err);
+int compare_account_new(const struct job *job, struct account *acc, struct ib_error *err);
 
 #endif

@@ -9,26 +9,26 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "disk/atomic.h"
 #include "codec/codec.h"
 #include "codec/load.h"
+#include "disk/atomic.h"
 
-int compare_actual_path(const struct job *job, const char *expected_path, size_t rel_off,
-			char *buf, size_t cap, struct ib_error *err)
+int compare_actual_path(const struct compare_settings *cs, const char *expected_path,
+			size_t rel_off, char *buf, size_t cap, struct ib_error *err)
 {
-	const char *actual = job->cmp.actual;
-	int n = job->cmp.dirs ? snprintf(buf, cap, "%s/%s", actual, expected_path + rel_off)
+	const char *actual = cs->actual;
+	int n = cs->dirs ? snprintf(buf, cap, "%s/%s", actual, expected_path + rel_off)
 			      : snprintf(buf, cap, "%s", actual);
 	if (n < 0 || (size_t)n >= cap)
 		return ib_fail(err, "path too long");
 	return 0;
 }
 
-int compare_diff_name(const struct job *job, const char *pair_name, char *buf, size_t cap,
-		      struct ib_error *err)
+int compare_diff_name(const struct compare_settings *cs, const char *pair_name, char *buf,
+		      size_t cap, struct ib_error *err)
 {
 	/* two files: the diff is DIR/NAME.png, whatever directory ACTUAL is in */
-	const char *slash = job->cmp.dirs ? NULL : strrchr(pair_name, '/');
+	const char *slash = cs->dirs ? NULL : strrchr(pair_name, '/');
 	const char *rel = slash ? slash + 1 : pair_name;
 	size_t len = strlen(rel);
 	bool is_png = len >= 4 && strcasecmp(rel + len - 4, ".png") == 0;
@@ -37,10 +37,10 @@ int compare_diff_name(const struct job *job, const char *pair_name, char *buf, s
 	return 0;
 }
 
-const char *compare_pair_name(const struct job *job, const char *expected_path,
+const char *compare_pair_name(const struct compare_settings *cs, const char *expected_path,
 			      size_t rel_off)
 {
-	return job->cmp.dirs ? expected_path + rel_off : job->cmp.actual;
+	return cs->dirs ? expected_path + rel_off : cs->actual;
 }
 
 /* The directory part of path ("." when none) into buf, and its last name. */
@@ -86,12 +86,27 @@ int compare_accept_golden(const char *src, const char *root, const char *rel,
 	return ret;
 }
 
+/* What a worker keeps: the settings and --diff-dir, opened by the master. */
+struct compare_worker {
+	const struct compare_settings *cs;
+	int diff_root_fd;
+};
+
+void *compare_worker_start(const struct job *job, int out_root_fd)
+{
+	static struct compare_worker w;
+	w.cs = job->settings;
+	w.diff_root_fd = out_root_fd;
+	return &w;
+}
+
 /* Everything one pair holds; released in one place. */
 struct pair_state {
 	char actual_path[WIRE_MAX_PATH + 1];
 	struct file_bytes expected_file, actual_file;
 	struct image expected, actual, diff;
 	struct compare_result cmp;
+	struct pair_result out;       /* what the result reports */
 };
 
 /* Decodes file, the bytes of path; a failure names the file. */
@@ -107,7 +122,7 @@ static int decode(const char *path, const struct file_bytes *file, uint64_t max_
 
 /* The limits of --max-diff-pixels and --max-diff-ratio: diff differing
  * pixels out of pixels. */
-static bool within_limits(const struct compare_job *c, uint64_t diff, uint64_t pixels)
+static bool within_limits(const struct compare_settings *c, uint64_t diff, uint64_t pixels)
 {
 	if (c->max_diff_ratio >= 0 && (double)diff > c->max_diff_ratio * (double)pixels)
 		return false;
@@ -117,7 +132,7 @@ static bool within_limits(const struct compare_job *c, uint64_t diff, uint64_t p
 /* What the limits judge: the whole image, or with --window N its densest
  * NxN square (smaller when the image is: compare_images clamps N to the
  * shorter side).  *side is 0 for the whole image. */
-static uint64_t judged_count(const struct compare_job *c, const struct image *img,
+static uint64_t judged_count(const struct compare_settings *c, const struct image *img,
 			     const struct compare_result *r, uint64_t *pixels, uint32_t *side)
 {
 	uint32_t n = c->opts.window;
@@ -135,54 +150,56 @@ static uint64_t judged_count(const struct compare_job *c, const struct image *im
 	return r->window_diff_pixels;
 }
 
-static int write_diff(struct task_context *ctx, const char *name, const struct image *diff,
-		      struct ib_error *err)
+/* Writes the diff image of the pair called name; its path (as the user
+ * names it) goes to the result. */
+static int write_diff(const struct compare_worker *w, const char *name, const struct image *diff,
+		      struct wire_result *res, struct ib_error *err)
 {
 	char rel[WIRE_MAX_PATH + 1];
 	struct buffer png = { 0 };
 	struct encode_options opts = { .compression = 1 };
 	int ret = -1;
 
-	if (compare_diff_name(ctx->job, name, rel, sizeof rel, err) == 0 &&
+	if (compare_diff_name(w->cs, name, rel, sizeof rel, err) == 0 &&
 	    codec_png.encode(diff, &opts, &png, err) == 0)
-		ret = write_below(ctx->out_root_fd, rel, png.data, png.len, err);
+		ret = write_below(w->diff_root_fd, rel, png.data, png.len, err);
 	buffer_free(&png);
+	char shown[2 * WIRE_MAX_PATH + 2];
+	if (ret == 0 && (size_t)snprintf(shown, sizeof shown, "%s/%s", w->cs->diff_dir, rel) < sizeof shown)
+		wire_result_set_output(res, shown);   /* too long to report: not reported */
 	return ret;
 }
 
 /* Decides the pair's fate once both images are decoded. */
-static int judge_pair(struct task_context *ctx, const struct wire_task *task,
+static int judge_pair(const struct compare_worker *w, const struct wire_task *task,
 		      struct pair_state *ps, struct wire_result *res, struct ib_error *err)
 {
-	const struct compare_job *c = &ctx->job->cmp;
-	const char *name = compare_pair_name(ctx->job, task->path, task->rel_off);
+	const struct compare_settings *c = w->cs;
+	const char *name = compare_pair_name(c, task->path, task->rel_off);
 	bool want_diff = c->diff_dir != NULL;
 
 	if (ps->expected.width != ps->actual.width || ps->expected.height != ps->actual.height) {
-		res->pair_status = PAIR_FAIL;
-		res->in_width = res->in_height = 0;   /* no counts to report */
+		ps->out.status = PAIR_FAIL;
+		ps->out.width = ps->out.height = 0;   /* no counts to report */
 		return ib_fail(err, "size differs: %ux%u vs %ux%u", ps->expected.width,
 			       ps->expected.height, ps->actual.width, ps->actual.height);
 	}
 	if (compare_images(&ps->expected, &ps->actual, &c->opts, want_diff ? &ps->diff : NULL,
 			   &ps->cmp, err) < 0)
 		return -1;   /* PAIR_ERROR: out of memory */
-	res->pair_status = PAIR_FAIL;
-	res->diff_pixels = ps->cmp.diff_pixels;
-	res->aa_pixels = ps->cmp.aa_pixels;
-	res->window_diff_pixels = ps->cmp.window_diff_pixels;
-	res->psnr = ps->cmp.psnr;
-	res->max_channel_diff = ps->cmp.max_channel_diff;
+	ps->out.status = PAIR_FAIL;
+	ps->out.diff_pixels = ps->cmp.diff_pixels;
+	ps->out.aa_pixels = ps->cmp.aa_pixels;
+	ps->out.window_diff_pixels = ps->cmp.window_diff_pixels;
+	ps->out.psnr = ps->cmp.psnr;
+	ps->out.max_channel_diff = ps->cmp.max_channel_diff;
 	uint64_t pixels;
 	uint32_t side;
 	uint64_t counted = judged_count(c, &ps->expected, &ps->cmp, &pixels, &side);
 	bool pass = within_limits(c, counted, pixels);
-	res->pair_status = pass ? PAIR_PASS : PAIR_FAIL;
-	if (want_diff && (!pass || c->diff_all)) {
-		if (write_diff(ctx, name, &ps->diff, err) < 0)
-			return -1;
-		res->has_diff = 1;
-	}
+	ps->out.status = pass ? PAIR_PASS : PAIR_FAIL;
+	if (want_diff && (!pass || c->diff_all) && write_diff(w, name, &ps->diff, res, err) < 0)
+		return -1;
 	if (pass)
 		return 0;
 	if (side)
@@ -196,89 +213,76 @@ static int judge_pair(struct task_context *ctx, const struct wire_task *task,
 	return -1;
 }
 
-static int compare_pair(struct task_context *ctx, const struct wire_task *task,
+static int compare_pair(const struct compare_worker *w, const struct wire_task *task,
 			struct pair_state *ps, struct wire_result *res, struct ib_error *err)
 {
-	const struct job *job = ctx->job;
+	const struct compare_settings *cs = w->cs;
 	struct stat st;
 
-	if (compare_actual_path(job, task->path, task->rel_off, ps->actual_path, sizeof ps->actual_path,
+	if (compare_actual_path(cs, task->path, task->rel_off, ps->actual_path, sizeof ps->actual_path,
 				err) < 0)
 		return -1;
-	res->pair_status = PAIR_ERROR;
+	ps->out.status = PAIR_ERROR;
 	if (file_bytes_read(task->path, &ps->expected_file, err) < 0)
 		return -1;
 	if (!codec_sniff(ps->expected_file.data, ps->expected_file.len)) {
 		/* not an image pair at all, like a README next to the goldens */
-		res->pair_allowed = 1;
+		ps->out.allowed = 1;
 		return ib_fail(err, "not a JPEG or PNG image");
 	}
 	if (stat(ps->actual_path, &st) < 0 && errno == ENOENT) {
-		res->pair_status = PAIR_MISSING;
-		res->pair_allowed = job->cmp.allow_missing;
+		ps->out.status = PAIR_MISSING;
+		ps->out.allowed = cs->allow_missing;
 		return ib_fail(err, "no actual image %s", ps->actual_path);
 	}
-	if (decode(task->path, &ps->expected_file, job->max_pixels, &ps->expected, err) < 0 ||
+	if (decode(task->path, &ps->expected_file, cs->max_pixels, &ps->expected, err) < 0 ||
 	    file_bytes_read(ps->actual_path, &ps->actual_file, err) < 0 ||
-	    decode(ps->actual_path, &ps->actual_file, job->max_pixels, &ps->actual, err) < 0)
+	    decode(ps->actual_path, &ps->actual_file, cs->max_pixels, &ps->actual, err) < 0)
 		return -1;
 	res->in_bytes = ps->expected_file.len + ps->actual_file.len;
-	res->in_width = ps->expected.width;
-	res->in_height = ps->expected.height;
-	return judge_pair(ctx, task, ps, res, err);
+	ps->out.width = ps->expected.width;
+	ps->out.height = ps->expected.height;
+	return judge_pair(w, task, ps, res, err);
 }
 
 /* --update-golden: a failing pair's actual image becomes the expected one. */
-static void accept_as_golden(const struct job *job, const struct wire_task *task,
-			     const struct pair_state *ps, struct wire_result *res,
-			     struct ib_error *err)
+static void accept_as_golden(const struct compare_settings *cs, const struct wire_task *task,
+			     struct pair_state *ps, struct ib_error *err)
 {
 	char root[WIRE_MAX_PATH + 1];
 	const char *rel = task->path + task->rel_off;
-	if (job->cmp.dirs)
-		snprintf(root, sizeof root, "%s", job->cmp.expected);
+	if (cs->dirs)
+		snprintf(root, sizeof root, "%s", cs->expected);
 	else
 		rel = split_dir(task->path, root, sizeof root);
 	if (compare_accept_golden(ps->actual_path, root, rel, err) < 0)
 		return;
-	res->pair_allowed = 1;
+	ps->out.allowed = 1;
 	ib_fail(err, "accepted as the new expected image (--update-golden)");
 }
 
-static uint64_t now_usec(void)
+void compare_run(void *state, const struct wire_task *task, struct wire_result *res)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-void compare_task_run(struct task_context *ctx, const struct wire_task *task,
-		      struct wire_result *res)
-{
-	uint64_t start = now_usec();
+	const struct compare_worker *w = state;
 	struct pair_state ps;
 	struct ib_error err = { 0 };
 
 	memset(&ps, 0, sizeof ps);
-	memset(res, 0, sizeof *res);
-	res->task_id = task->id;
-	res->worker_pid = (int32_t)getpid();
-	res->psnr = INFINITY;
-	if (compare_pair(ctx, task, &ps, res, &err) == 0) {
+	ps.out.psnr = INFINITY;
+	if (compare_pair(w, task, &ps, res, &err) == 0) {
 		res->status = RESULT_DONE;
 	} else {
-		if (res->pair_status == PAIR_FAIL && ctx->job->cmp.update_golden)
-			accept_as_golden(ctx->job, task, &ps, res, &err);
-		res->status = res->pair_allowed ? RESULT_SKIPPED : RESULT_FAILED;
-		if (res->pair_allowed && res->pair_status == PAIR_FAIL)
+		if (ps.out.status == PAIR_FAIL && w->cs->update_golden)
+			accept_as_golden(w->cs, task, &ps, &err);
+		res->status = ps.out.allowed ? RESULT_SKIPPED : RESULT_FAILED;
+		if (ps.out.allowed && ps.out.status == PAIR_FAIL)
 			res->status = RESULT_DONE;
-		memcpy(res->reason, err.msg, sizeof res->reason);
-		res->reason[sizeof res->reason - 1] = '\0';
+		wire_result_set_reason(res, err.msg);
 	}
+	WIRE_PAYLOAD_PUT(res, &ps.out);
 	image_free(&ps.expected);
 	image_free(&ps.actual);
 	image_free(&ps.diff);
 	file_bytes_free(&ps.expected_file);
 	file_bytes_free(&ps.actual_file);
-	res->usec = now_usec() - start;
 }

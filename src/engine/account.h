@@ -1,5 +1,6 @@
-/* Everything the user sees: progress (bar on a TTY, periodic lines
- * otherwise), JSON lines, failures as they happen and the final account. */
+/* The master's account of every input, and what the user sees of it:
+ * progress (bar on a TTY, periodic lines otherwise), failures as they
+ * happen, JSON lines (--json on stdout, --manifest), the final summary. */
 #ifndef IMGBATCH_ENGINE_ACCOUNT_H
 #define IMGBATCH_ENGINE_ACCOUNT_H
 
@@ -8,20 +9,18 @@
 #include <stdio.h>
 
 #include "engine/job.h"
-#include "compare/pair_log.h"
 #include "engine/wire.h"
+#include "util/error.h"
 
 /* The final account of one input. */
 struct outcome {
 	const char *input;
-	const char *output;             /* NULL when nothing was written */
 	enum result_status status;
 	const char *reason;             /* "" when done */
 	const struct wire_result *res;  /* NULL when no worker ran it */
-	const struct pair_outcome *pair; /* imgbatch compare, else NULL */
 };
 
-struct report {
+struct account {
 	const struct job *job;
 	FILE *out;                      /* JSON lines */
 	FILE *err;                      /* progress, failures, summary */
@@ -33,33 +32,44 @@ struct report {
 	double start;                   /* monotonic seconds */
 	double last_progress;
 	bool bar_shown;
-	char **failures;                /* "path: reason", the first REPORT_MAX_LISTED */
+	char **failures;                /* "path: reason", the first ACCOUNT_MAX_LISTED */
 	size_t nfailures;
-	struct pair_log pairs;          /* imgbatch compare with --junit or --html */
-	uint64_t pair_errors;           /* unreadable images: exit status 2 */
 };
 
-#define REPORT_MAX_LISTED 1000
+#define ACCOUNT_MAX_LISTED 1000
 
-void report_init(struct report *rep, const struct job *job, FILE *out, FILE *err);
-void report_release(struct report *rep);
+void account_init(struct account *acc, const struct job *job, FILE *out, FILE *err);
+void account_release(struct account *acc);
 
 /* --manifest: opens path for appending and writes this run's "run" line
  * (host, pid, command, shard, start time); every outcome and the summary
  * are then appended too, one JSON line each (see imgbatch report). */
-int report_open_manifest(struct report *rep, const char *path, struct ib_error *err);
+int account_open_manifest(struct account *acc, const char *path, struct ib_error *err);
 
 /* An input was found (counts toward the total shown). */
-void report_seen(struct report *rep);
+void account_seen(struct account *acc);
 
-/* Accounts for one input: exactly once per input seen. */
-void report_outcome(struct report *rep, const struct outcome *oc);
+/* Counts one input's outcome (exactly once per input seen); a failure is
+ * printed (unless --json) and remembered for the summary. */
+void account_count(struct account *acc, const struct outcome *oc);
+
+/* Writes one JSON line, made by write(out, ctx), to stdout with --json and
+ * to the manifest. */
+void account_emit(struct account *acc, void (*write)(FILE *out, const void *ctx),
+		  const void *ctx);
+
+/* Writes a path member ",\"key\":\"...\"" (and key_hex when the path is
+ * not UTF-8), for JSON lines. */
+void account_put_path(FILE *out, const char *key, const char *path);
+
+/* The JSON name of a status: "done", "skipped", "failed". */
+const char *account_status_name(enum result_status status);
 
 /* Redraws progress when due (or always with force). */
-void report_progress(struct report *rep, bool scan_done, bool force);
+void account_progress(struct account *acc, bool scan_done, bool force);
 
-/* Prints the summary and writes the compare reports; returns the exit code
- * (0, 1, 2 when an image could not be read by compare, or 130). */
-int report_finish(struct report *rep, bool interrupted, bool scan_done);
+/* Prints the summary (and the failures), writes the JSON summary and the
+ * manifest's last line; returns 0, 1 (some input failed) or 130. */
+int account_finish(struct account *acc, bool interrupted, bool scan_done);
 
 #endif

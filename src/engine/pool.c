@@ -16,15 +16,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "disk/atomic.h"
-#include "engine/chunk.h"
-#include "compare/pair.h"
-#include "util/keyset.h"
 #include "disk/runmark.h"
+#include "engine/chunk.h"
 #include "engine/scan.h"
-#include "convert/run.h"
 #include "engine/wire.h"
 #include "engine/worker.h"
+#include "util/clock.h"
 
 /* How many scanned tasks may wait for a worker: the master's memory bound
  * (plus the chunks in flight). */
@@ -60,7 +59,7 @@ struct slot {
 
 struct pool {
 	const struct job *job;
-	struct report *rep;
+	struct account *acc;
 	struct slot *slots;
 	unsigned nslots;
 	int result_rd, result_wr;
@@ -71,7 +70,6 @@ struct pool {
 	bool scan_done;
 	bool stopping;
 	uint64_t next_id;
-	struct keyset outputs;
 	pid_t master_pid;
 	char run_id[RUNMARK_ID_MAX];
 	int run_mark_fd;            /* our mark in -o, locked while we run */
@@ -82,16 +80,9 @@ struct pool {
 	bool lost_busy_worker;      /* one died mid-file: its temp file may remain */
 };
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static uint64_t now_ms(void)
 {
-	return now_us() / 1000u;
+	return clock_monotonic_us() / 1000u;
 }
 
 /* ---- signals: handlers only set flags and wake poll() via a self-pipe ---- */
@@ -191,92 +182,12 @@ static struct pending queue_pop(struct queue *q)
 
 /* ---- accounting ---- */
 
-/* The path a done task wrote (its largest output), as the user sees it. */
-static bool output_path(const struct pool *pool, const struct pending *task,
-			const struct wire_result *res, char *full, size_t cap)
-{
-	const struct job *job = pool->job;
-	char name[WIRE_MAX_PATH + 1];
-	struct ib_error err;
-
-	if (job->thumbnail)
-		return thumb_output_path(&job->cache, task->path, full, cap, &err) == 0;
-	if (task_output_name(job, task->path + task->rel_off, (enum image_format)res->in_format,
-			     res->out_width, res->out_height, name, sizeof name, &err) < 0)
-		return false;
-	if (job->in_place) {
-		const char *slash = strrchr(task->path, '/');
-		snprintf(full, cap, "%.*s%s", slash ? (int)(slash - task->path + 1) : 0,
-			 task->path, name);
-	} else {
-		snprintf(full, cap, "%s/%s", job->out_dir, name);
-	}
-	return true;
-}
-
-/* imgbatch compare: the pair a task was, from its result (res NULL: no
- * worker compared it, e.g. the scan could not read it). */
-static void describe_pair(const struct pool *pool, const struct pending *task,
-			  enum result_status status, const char *reason,
-			  const struct wire_result *res, struct pair_outcome *p, char *actual,
-			  char *diff, size_t cap)
-{
-	const struct job *job = pool->job;
-	struct ib_error err;
-	char name[WIRE_MAX_PATH + 1];
-
-	memset(p, 0, sizeof *p);
-	p->name = compare_pair_name(job, task->path, task->rel_off);
-	p->expected = task->path;
-	p->reason = reason ? reason : "";
-	p->psnr = INFINITY;
-	p->status = PAIR_ERROR;
-	p->allowed = status == RESULT_SKIPPED;
-	if (compare_actual_path(job, task->path, task->rel_off, actual, cap, &err) == 0)
-		p->actual = actual;
-	if (!res)
-		return;
-	p->status = (enum pair_status)res->pair_status;
-	p->allowed = res->pair_allowed;
-	if (p->status == PAIR_MISSING)
-		p->actual = NULL;
-	if (res->has_diff && compare_diff_name(job, p->name, name, sizeof name, &err) == 0) {
-		snprintf(diff, cap, "%s/%s", job->cmp.diff_dir, name);
-		p->diff = diff;
-	}
-	p->width = res->in_width;
-	p->height = res->in_height;
-	p->diff_pixels = res->diff_pixels;
-	p->aa_pixels = res->aa_pixels;
-	p->window_diff_pixels = res->window_diff_pixels;
-	p->psnr = res->psnr;
-	p->max_channel_diff = res->max_channel_diff;
-	p->ms = (double)res->usec / 1000.0;
-}
-
+/* One input's end, told to its command. */
 static void account(struct pool *pool, const struct pending *task, enum result_status status,
 		    const char *reason, const struct wire_result *res)
 {
-	if (pool->job->compare) {
-		char actual[2 * WIRE_MAX_PATH + 2], diff[2 * WIRE_MAX_PATH + 2];
-		struct pair_outcome pair;
-		describe_pair(pool, task, status, reason, res, &pair, actual, diff, sizeof actual);
-		struct outcome oc = {
-			.input = task->path, .output = pair.diff, .status = status,
-			.reason = pair.reason, .res = res, .pair = &pair,
-		};
-		report_outcome(pool->rep, &oc);
-		return;
-	}
-
-	char full[2 * WIRE_MAX_PATH + 2];
-	bool has_output = res && status == RESULT_DONE &&
-			  output_path(pool, task, res, full, sizeof full);
-	struct outcome oc = {
-		.input = task->path, .output = has_output ? full : NULL, .status = status,
-		.reason = reason ? reason : "", .res = res,
-	};
-	report_outcome(pool->rep, &oc);
+	pool->job->command->outcome(pool->job, pool->acc, task->path, task->rel_off, status,
+				    reason ? reason : "", res);
 }
 
 static void account_and_free(struct pool *pool, struct pending *task, enum result_status status,
@@ -287,48 +198,28 @@ static void account_and_free(struct pool *pool, struct pending *task, enum resul
 	task->path = NULL;
 }
 
-/*
- * Two inputs that would write the same output: the later one (in scan order,
- * so the same one whatever -j) fails.  The key leaves {w}/{h} unexpanded and
- * guesses the input format from its extension; see README for the limits.
- */
-static bool output_collides(struct pool *pool, const struct pending *task)
-{
-	if (pool->job->thumbnail || pool->job->compare)
-		return false;  /* one cache entry per absolute path; pairs write no outputs */
-	const char *rel = task->path + task->rel_off;
-	const char *dot = strrchr(rel, '.');
-	enum image_format guess = dot ? format_from_name(dot + 1) : FORMAT_UNKNOWN;
-	char key[WIRE_MAX_PATH + 1];
-	struct ib_error err;
-	if (task_output_name(pool->job, rel, guess, 0, 0, key, sizeof key, &err) < 0)
-		return false;  /* the worker reports the naming error itself */
-	return keyset_add(&pool->outputs, keyset_hash(key)) == 0;
-}
-
-/* ---- scanning into the queue ---- */
-
-/* Only images write outputs, so only they can collide: a colliding name is
- * sniffed here (rarely) as the worker would sniff it. */
-static bool looks_like_image(const char *path)
-{
-	uint8_t head[CODEC_SNIFF_BYTES];
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return true;  /* unreadable: the collision is the reason given */
-	ssize_t n = read(fd, head, sizeof head);
-	close(fd);
-	return n < 0 || (n > 0 && codec_sniff(head, (size_t)n) != NULL);
-}
-
 #define GAVE_UP_REASON "not started: outputs kept failing to be written (--max-failures)"
 
+
+/* Asks the command whether a scanned input goes to the queue; when not, it
+ * is accounted for (and freed) here. */
+static bool admitted(struct pool *pool, struct pending *task)
+{
+	enum result_status status;
+	const char *reason;
+	bool (*admit)(const struct job *, const char *, size_t, enum result_status *,
+		      const char **) = pool->job->command->admit;
+	if (!admit || admit(pool->job, task->path, task->rel_off, &status, &reason))
+		return true;
+	account_and_free(pool, task, status, reason);
+	return false;
+}
 
 static void take_scan_item(struct pool *pool, const struct scan_item *item)
 {
 	if (!shard_owns(&pool->job->shard, item->path + item->rel_off))
 		return;  /* another shard's: not in this run's account */
-	report_seen(pool->rep);
+	account_seen(pool->acc);
 	struct pending task = { .id = pool->next_id++, .rel_off = item->rel_off };
 	task.path = strdup(item->path);
 	if (!task.path) {
@@ -341,12 +232,8 @@ static void take_scan_item(struct pool *pool, const struct scan_item *item)
 				 item->reason);
 	} else if (pool->giving_up) {
 		account_and_free(pool, &task, RESULT_SKIPPED, GAVE_UP_REASON);
-	} else if (output_collides(pool, &task)) {
-		if (looks_like_image(task.path))
-			account_and_free(pool, &task, RESULT_FAILED,
-					 "another input of this batch already writes the same output");
-		else
-			account_and_free(pool, &task, RESULT_SKIPPED, "not a JPEG or PNG image");
+	} else if (!admitted(pool, &task)) {
+		return;
 	} else if (queue_push_back(&pool->queue, task) < 0) {
 		account_and_free(pool, &task, RESULT_FAILED, "out of memory in the master");
 	}
@@ -447,7 +334,7 @@ static void dispatch_to(struct pool *pool, struct slot *slot)
 		}
 		slot->chunk[slot->chunk_len++] = queue_pop(&pool->queue);
 	}
-	slot->chunk_sent_us = now_us();
+	slot->chunk_sent_us = clock_monotonic_us();
 	slot->busy_since_ms = slot->chunk_sent_us / 1000u;
 	if (slot->chunk_len > 0 && wire_chunk_send(slot->task_fd, &chunk) < 0) {
 		/* The worker is dead but not yet reaped: its tasks never started. */
@@ -527,9 +414,14 @@ static void drain_results(struct pool *pool)
 	for (;;) {
 		size_t room = wire_result_room(&pool->reader);
 		ssize_t n = wire_result_fill(&pool->reader, pool->result_rd);
-		struct wire_result res;
-		while (wire_result_next(&pool->reader, &res))
+		static struct wire_result res;
+		int got;
+		while ((got = wire_result_next(&pool->reader, &res)) == 1)
 			handle_result(pool, &res);
+		if (got < 0) {
+			fputs("imgbatch: internal error: a malformed result\n", stderr);
+			pool->reader.start = pool->reader.len;
+		}
 		if (n <= 0 || (size_t)n < room)
 			return;
 	}
@@ -675,7 +567,7 @@ static void close_task_pipes(struct pool *pool)
 /* How long the master may leave results in the pipe; 0: wake for each. */
 static uint64_t quiet_us(const struct pool *pool)
 {
-	uint64_t now = now_us();
+	uint64_t now = clock_monotonic_us();
 	double quiet = QUIET_MAX_US, files_per_us = 0;
 	bool busy = false;
 
@@ -745,7 +637,7 @@ static void run_loop(struct pool *pool)
 		if (got_child)
 			reap_workers(pool);
 		check_timeouts(pool);
-		report_progress(pool->rep, pool->scan_done, false);
+		account_progress(pool->acc, pool->scan_done, false);
 	}
 }
 
@@ -771,8 +663,6 @@ static void shutdown_workers(struct pool *pool)
 /* Opens (creating) -o and returns its fd; fills dev/ino for the scan to skip. */
 static int open_output_root(const struct job *job, struct stat *st, struct ib_error *err)
 {
-	if (job->in_place)
-		return -1;
 	if (mkdir(job->out_dir, 0777) < 0 && errno != EEXIST)
 		return ib_fail_errno(err, errno, "cannot create output directory %s", job->out_dir);
 	int fd = open(job->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -797,19 +687,18 @@ static int claim_output_root(struct pool *pool, struct ib_error *err)
 	return 0;
 }
 
-static int pool_setup(struct pool *pool, const struct job *job, struct report *rep,
+static int pool_setup(struct pool *pool, const struct job *job, struct account *acc,
 		      struct ib_error *err)
 {
 	memset(pool, 0, sizeof *pool);
 	pool->job = job;
-	pool->rep = rep;
+	pool->acc = acc;
 	pool->master_pid = getpid();
 	pool->result_rd = pool->result_wr = pool->out_root_fd = pool->run_mark_fd = -1;
 	struct stat out_st = { 0 };
-	if (job->thumbnail) {
-		/* the cache is an output tree too: its files are never inputs */
-		if (stat(job->cache.root, &out_st) < 0)
-			return ib_fail_errno(err, errno, "cannot open %s", job->cache.root);
+	if (job->skip_dir) {
+		if (stat(job->skip_dir, &out_st) < 0)
+			return ib_fail_errno(err, errno, "cannot open %s", job->skip_dir);
 	} else if (job->out_dir &&
 		   (pool->out_root_fd = open_output_root(job, &out_st, err)) < 0) {
 		return -1;
@@ -851,7 +740,6 @@ static void pool_release(struct pool *pool)
 	while (pool->queue.len > 0)
 		free(queue_pop(&pool->queue).path);
 	free(pool->queue.items);
-	keyset_free(&pool->outputs);
 	scan_close(pool->scan);
 	/* A worker killed mid-write (SIGKILL, SIGSEGV) could not remove its
 	 * temp file; every worker is gone now, so all of ours are leftovers. */
@@ -867,22 +755,23 @@ static void pool_release(struct pool *pool)
 		close(pool->out_root_fd);
 }
 
-int pool_run(const struct job *job, struct report *rep)
+int pool_run(const struct job *job, struct account *acc, struct pool_end *end)
 {
 	struct pool pool;
 	struct ib_error err;
-	int code;
-	if (pool_setup(&pool, job, rep, &err) < 0) {
+	int ret = 0;
+	if (pool_setup(&pool, job, acc, &err) < 0) {
 		fprintf(stderr, "imgbatch: %s\n", err.msg);
 		got_stop_signal = SIGTERM;
 		begin_stop(&pool);
 		shutdown_workers(&pool);
-		code = 2;
+		ret = -1;
 	} else {
 		run_loop(&pool);
 		shutdown_workers(&pool);
-		code = report_finish(rep, got_stop_signal != 0, pool.scan_done);
 	}
+	end->interrupted = got_stop_signal != 0;
+	end->scan_done = pool.scan_done;
 	pool_release(&pool);
-	return code;
+	return ret;
 }

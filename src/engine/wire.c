@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -159,12 +161,54 @@ ssize_t wire_result_fill(struct wire_result_reader *reader, int fd)
 	}
 }
 
+void wire_result_init(struct wire_result *res, uint64_t task_id)
+{
+	/* the whole struct, so no uninitialised byte is ever sent */
+	memset(res, 0, sizeof *res);
+	res->task_id = task_id;
+}
+
+void wire_result_set_reason(struct wire_result *res, const char *reason)
+{
+	snprintf(res->reason, sizeof res->reason, "%s", reason);
+}
+
+int wire_result_set_output(struct wire_result *res, const char *path)
+{
+	size_t len = strlen(path);
+	if (len >= sizeof res->output)
+		return -1;
+	memcpy(res->output, path, len + 1);
+	return 0;
+}
+
+/* Where a result's bytes on the wire end: after its output's NUL. */
+static size_t wire_length(const struct wire_result *res)
+{
+	return offsetof(struct wire_result, output) + strnlen(res->output, sizeof res->output - 1) + 1;
+}
+
+int wire_result_send(int fd, struct wire_result *res)
+{
+	res->output[sizeof res->output - 1] = '\0';
+	res->len = (uint32_t)wire_length(res);
+	return wire_write_all(fd, res, res->len);
+}
+
 int wire_result_next(struct wire_result_reader *reader, struct wire_result *out)
 {
-	if (reader->len - reader->start < sizeof *out)
+	size_t have = reader->len - reader->start;
+	uint32_t len;
+	if (have < sizeof len)
 		return 0;
-	memcpy(out, reader->buf + reader->start, sizeof *out);
-	reader->start += sizeof *out;
+	memcpy(&len, reader->buf + reader->start, sizeof len);
+	if (len <= offsetof(struct wire_result, output) || len > sizeof *out)
+		return -1;
+	if (have < len)
+		return 0;
+	memcpy(out, reader->buf + reader->start, len);
+	reader->start += len;
 	out->reason[sizeof out->reason - 1] = '\0';
+	((char *)out)[len - 1] = '\0';   /* the output's NUL, whatever was sent */
 	return 1;
 }

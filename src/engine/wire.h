@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "util/error.h"
@@ -54,30 +55,56 @@ enum result_status {
 	RESULT_FAILED = 3,
 };
 
+/* Room for a command's own fields in a result (see wire_payload_*). */
+#define WIRE_PAYLOAD_MAX 64
+/* The longest output path a result carries, with its NUL: what PIPE_BUF
+ * leaves after the other fields. */
+#define WIRE_OUTPUT_MAX 3712
+
+/*
+ * One input's result.  The engine fills task_id, worker_pid and usec; the
+ * command fills the rest.  On the wire a result is sent up to the end of
+ * its output string (len bytes, at most PIPE_BUF), so it is written in one
+ * write() that never interleaves with another worker's.
+ */
 struct wire_result {
-	uint64_t task_id;
+	uint32_t len;                         /* bytes on the wire (wire_result_send) */
 	int32_t worker_pid;
+	uint64_t task_id;
 	uint8_t status;                       /* enum result_status */
-	uint8_t in_format, out_format;        /* enum image_format */
-	uint8_t outputs;                      /* files written (a list of sizes: several) */
-	uint8_t embedded;                     /* made from the EXIF thumbnail (--embedded) */
-	uint32_t in_width, in_height;
-	uint32_t out_width, out_height;       /* of the largest output */
-	uint64_t in_bytes, out_bytes;         /* out_bytes: all outputs together */
-	uint64_t usec;                        /* worker time for this task */
 	int32_t write_errno;                  /* failed writing an output: its errno */
-	/* imgbatch compare (in_width/in_height: the pair's size) */
-	uint8_t pair_status;                  /* enum pair_status */
-	uint8_t pair_allowed;                 /* not a failure (--allow-*, --update-golden) */
-	uint8_t has_diff;                     /* a diff image was written */
-	uint32_t max_channel_diff;
-	uint64_t diff_pixels, aa_pixels, window_diff_pixels;
-	double psnr;
+	uint64_t in_bytes, out_bytes;         /* out_bytes: all outputs together */
+	uint64_t usec;                        /* worker time for this input */
+	_Alignas(8) uint8_t payload[WIRE_PAYLOAD_MAX];  /* the command's own */
 	char reason[IB_REASON_MAX];           /* NUL-terminated; empty when done */
+	char output[WIRE_OUTPUT_MAX];         /* what the worker wrote, as the user
+	                                       * names it ("" when nothing) */
 };
 
 _Static_assert(sizeof(struct wire_result) <= PIPE_BUF,
 	       "a result must be written atomically to the shared pipe");
+
+/* Empties res for task id (every field zero, output ""). */
+void wire_result_init(struct wire_result *res, uint64_t task_id);
+
+/* Sets the reason (truncated to IB_REASON_MAX - 1 bytes). */
+void wire_result_set_reason(struct wire_result *res, const char *reason);
+
+/* Sets the output path; -1 when it does not fit WIRE_OUTPUT_MAX. */
+int wire_result_set_output(struct wire_result *res, const char *path);
+
+/* Copies a command's payload struct *p into and out of a result. */
+#define WIRE_PAYLOAD_PUT(res, p) do { \
+	_Static_assert(sizeof *(p) <= WIRE_PAYLOAD_MAX, "payload too large"); \
+	memcpy((res)->payload, (p), sizeof *(p)); \
+} while (0)
+#define WIRE_PAYLOAD_GET(res, p) do { \
+	_Static_assert(sizeof *(p) <= WIRE_PAYLOAD_MAX, "payload too large"); \
+	memcpy((p), (res)->payload, sizeof *(p)); \
+} while (0)
+
+/* Sends a result in one write(); 0 or -1 (errno set). */
+int wire_result_send(int fd, struct wire_result *res);
 
 /* Writes all len bytes: retries EINTR, polls on EAGAIN. 0 or -1 (errno set). */
 int wire_write_all(int fd, const void *buf, size_t len);
@@ -111,7 +138,7 @@ int wire_chunk_next(const struct wire_chunk *chunk, size_t *offset,
 /* Reassembles results from a non-blocking pipe (short reads). */
 /* buf[start .. len) holds bytes read but not yet taken as results. */
 struct wire_result_reader {
-	uint8_t buf[64 * sizeof(struct wire_result)];
+	uint8_t buf[64 * PIPE_BUF];
 	size_t start, len;
 };
 
@@ -125,7 +152,8 @@ static inline size_t wire_result_room(const struct wire_result_reader *reader)
  * EAGAIN when nothing is there, or another error. */
 ssize_t wire_result_fill(struct wire_result_reader *reader, int fd);
 
-/* Pops the next whole result; 1 when one was returned, 0 when none is whole. */
+/* Pops the next whole result into out; 1 when one was returned, 0 when none
+ * is whole, -1 when the bytes are no result (a length out of bounds). */
 int wire_result_next(struct wire_result_reader *reader, struct wire_result *out);
 
 #endif

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "disk/atomic.h"
-#include "compare/pair.h"
-#include "convert/run.h"
 #include "engine/wire.h"
+#include "util/clock.h"
 
 /* SIGTERM from the master (Ctrl-C, shutdown): remove the temp file of the
  * write in progress, then die of the same signal so the master sees why. */
@@ -58,14 +58,29 @@ static void keep_freed_memory(void)
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 }
 
+/* One input through the command's run hook, timed; the result goes to the
+ * master. */
+static void run_one(const struct command *cmd, void *state, const struct wire_task *task,
+		    int result_fd)
+{
+	static struct wire_result res;
+	uint64_t start = clock_monotonic_us();
+	wire_result_init(&res, task->id);
+	res.worker_pid = (int32_t)getpid();
+	cmd->run(state, task, &res);
+	res.usec = clock_monotonic_us() - start;
+	if (wire_result_send(result_fd, &res) < 0)
+		_exit(4);  /* the master is gone */
+}
+
 void worker_main(const struct job *job, int task_fd, int result_fd, int out_root_fd)
 {
+	const struct command *cmd = job->command;
 	install_worker_signals();
 	keep_freed_memory();
 	static struct wire_chunk chunk;
 	static char path[WIRE_MAX_PATH + 1];
-	struct task_context ctx;
-	task_context_init(&ctx, job, out_root_fd);
+	void *state = cmd->worker_start ? cmd->worker_start(job, out_root_fd) : NULL;
 	int status = 0;
 	for (;;) {
 		struct ib_error err;
@@ -78,20 +93,14 @@ void worker_main(const struct job *job, int task_fd, int result_fd, int out_root
 		}
 		size_t offset = 0;
 		struct wire_task task;
-		while ((r = wire_chunk_next(&chunk, &offset, path, &task, &err)) == 1) {
-			struct wire_result res;
-			if (job->compare)
-				compare_task_run(&ctx, &task, &res);
-			else
-				task_run(&ctx, &task, &res);
-			if (wire_write_all(result_fd, &res, sizeof res) < 0)
-				_exit(4);  /* the master is gone */
-		}
+		while ((r = wire_chunk_next(&chunk, &offset, path, &task, &err)) == 1)
+			run_one(cmd, state, &task, result_fd);
 		if (r < 0) {
 			status = 3;
 			break;
 		}
 	}
-	task_context_release(&ctx);
+	if (cmd->worker_stop)
+		cmd->worker_stop(state);
 	_exit(status);
 }

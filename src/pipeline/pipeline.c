@@ -5,24 +5,24 @@
 #include "resample/resize.h"
 
 /* --crop applies to resize steps that name both sides in pixels. */
-static bool step_crops(const struct job *job, const struct geometry *g)
+static bool step_crops(const struct pixel_settings *px, const struct geometry *g)
 {
-	return job->crop && g->has_width && g->has_height && !(g->flags & GEOM_PERCENT);
+	return px->crop && g->has_width && g->has_height && !(g->flags & GEOM_PERCENT);
 }
 
 /* The geometry of resize step i in the plan of output `size`. */
-static const struct geometry *step_geometry(const struct job *job, unsigned i, unsigned size)
+static const struct geometry *step_geometry(const struct pixel_settings *px, unsigned i, unsigned size)
 {
-	return job->nsizes && i == job->branch ? &job->sizes[size] : &job->steps[i].geometry;
+	return px->nsizes && i == px->branch ? &px->sizes[size] : &px->steps[i].geometry;
 }
 
-static void plan_resize(const struct job *job, const struct geometry *g, uint32_t in_w,
+static void plan_resize(const struct pixel_settings *px, const struct geometry *g, uint32_t in_w,
 			uint32_t in_h, struct step_plan *sp)
 {
 	geometry_apply(g, in_w, in_h, &sp->resize_w, &sp->resize_h);
 	sp->out_w = sp->resize_w;
 	sp->out_h = sp->resize_h;
-	if (step_crops(job, g)) {
+	if (step_crops(px, g)) {
 		if ((uint32_t)g->width < sp->out_w)
 			sp->out_w = (uint32_t)g->width;
 		if ((uint32_t)g->height < sp->out_h)
@@ -39,19 +39,19 @@ static void plan_filter(const struct step *s, uint32_t in_w, uint32_t in_h,
 		s->filter->output_size(&s->params, in_w, in_h, &sp->out_w, &sp->out_h);
 }
 
-static void plan_one(const struct job *job, const struct image_info *info, unsigned size,
+static void plan_one(const struct pixel_settings *px, const struct image_info *info, unsigned size,
 		     struct plan *p)
 {
-	p->orientation = job->auto_orient ? info->orientation : 1;
+	p->orientation = px->auto_orient ? info->orientation : 1;
 	bool swap = exif_swaps_axes(p->orientation);
 	p->upright_w = swap ? info->height : info->width;
 	p->upright_h = swap ? info->width : info->height;
 	uint32_t w = p->upright_w, h = p->upright_h;
-	for (unsigned i = 0; i < job->nsteps; i++) {
-		const struct step *s = &job->steps[i];
+	for (unsigned i = 0; i < px->nsteps; i++) {
+		const struct step *s = &px->steps[i];
 		struct step_plan *sp = &p->steps[i];
 		if (s->kind == STEP_RESIZE)
-			plan_resize(job, step_geometry(job, i, size), w, h, sp);
+			plan_resize(px, step_geometry(px, i, size), w, h, sp);
 		else
 			plan_filter(s, w, h, sp);
 		w = sp->out_w;
@@ -61,21 +61,21 @@ static void plan_one(const struct job *job, const struct image_info *info, unsig
 	p->final_h = h;
 }
 
-unsigned pipeline_outputs(const struct job *job)
+unsigned pipeline_outputs(const struct pixel_settings *px)
 {
-	return job->nsizes ? job->nsizes : 1;
+	return px->nsizes ? px->nsizes : 1;
 }
 
-void pipeline_plan(const struct job *job, const struct image_info *info, struct plan *plans)
+void pipeline_plan(const struct pixel_settings *px, const struct image_info *info, struct plan *plans)
 {
 	/* Only a leading resize lets the decoder shrink: a filter first needs
 	 * the full picture. */
-	bool resize_first = job->nsteps > 0 && job->steps[0].kind == STEP_RESIZE;
+	bool resize_first = px->nsteps > 0 && px->steps[0].kind == STEP_RESIZE;
 	uint32_t load_w = 0, load_h = 0;
-	unsigned n = pipeline_outputs(job);
+	unsigned n = pipeline_outputs(px);
 
 	for (unsigned i = 0; i < n; i++) {
-		plan_one(job, info, i, &plans[i]);
+		plan_one(px, info, i, &plans[i]);
 		if (resize_first && plans[i].steps[0].resize_w > load_w)
 			load_w = plans[i].steps[0].resize_w;
 		if (resize_first && plans[i].steps[0].resize_h > load_h)
@@ -94,19 +94,19 @@ static void replace_image(struct image *img, struct image *next)
 	*img = *next;
 }
 
-static int run_resize(const struct job *job, const struct step_plan *sp, struct image *img,
+static int run_resize(const struct pixel_settings *px, const struct step_plan *sp, struct image *img,
 		      struct ib_error *err)
 {
 	struct image next = { 0 };
 
 	if (img->width != sp->resize_w || img->height != sp->resize_h) {
-		if (resize_image(img, sp->resize_w, sp->resize_h, &job->resize, &next, err) < 0)
+		if (resize_image(img, sp->resize_w, sp->resize_h, &px->resize, &next, err) < 0)
 			return -1;
 		replace_image(img, &next);
 	}
 	if (img->width != sp->out_w || img->height != sp->out_h) {
 		uint32_t x, y;
-		gravity_offset(job->gravity, img->width, img->height, sp->out_w, sp->out_h, &x, &y);
+		gravity_offset(px->gravity, img->width, img->height, sp->out_w, sp->out_h, &x, &y);
 		if (image_crop(img, x, y, sp->out_w, sp->out_h, &next, err) < 0)
 			return -1;
 		replace_image(img, &next);
@@ -126,12 +126,12 @@ static int run_filter(const struct step *s, const struct step_plan *sp, struct i
 }
 
 /* Runs steps [from, to) of the plan. */
-static int run_steps(const struct job *job, const struct plan *p, unsigned from, unsigned to,
+static int run_steps(const struct pixel_settings *px, const struct plan *p, unsigned from, unsigned to,
 		     struct image *img, struct ib_error *err)
 {
 	for (unsigned i = from; i < to; i++) {
-		const struct step *s = &job->steps[i];
-		int r = s->kind == STEP_RESIZE ? run_resize(job, &p->steps[i], img, err)
+		const struct step *s = &px->steps[i];
+		int r = s->kind == STEP_RESIZE ? run_resize(px, &p->steps[i], img, err)
 					       : run_filter(s, &p->steps[i], img, err);
 		if (r < 0)
 			return -1;
@@ -139,40 +139,40 @@ static int run_steps(const struct job *job, const struct plan *p, unsigned from,
 	return 0;
 }
 
-int pipeline_run(const struct job *job, const struct plan *p, struct decoder *dec,
+int pipeline_run(const struct pixel_settings *px, const struct plan *p, struct decoder *dec,
 		 struct image *img, struct ib_error *err)
 {
 	bool swap = exif_swaps_axes(p->orientation);
 	uint32_t min_w = swap ? p->load_h : p->load_w;
 	uint32_t min_h = swap ? p->load_w : p->load_h;
 
-	if (dec->codec->decode(dec, min_w, min_h, job->max_pixels, img, err) < 0)
+	if (dec->codec->decode(dec, min_w, min_h, px->max_pixels, img, err) < 0)
 		return -1;
 	if ((p->orientation != 1 && exif_apply_orientation(img, p->orientation, err) < 0) ||
-	    run_steps(job, p, 0, job->branch, img, err) < 0) {
+	    run_steps(px, p, 0, px->branch, img, err) < 0) {
 		image_free(img);
 		return -1;
 	}
 	return 0;
 }
 
-int pipeline_branch(const struct job *job, const struct plan *p, const struct image *base,
+int pipeline_branch(const struct pixel_settings *px, const struct plan *p, const struct image *base,
 		    struct image *prev, struct image *out, struct ib_error *err)
 {
-	const struct step_plan *sp = &p->steps[job->branch];
+	const struct step_plan *sp = &p->steps[px->branch];
 	bool prev_will_do = prev->pixels && prev->width >= sp->resize_w &&
 			    prev->height >= sp->resize_h;
 	struct image resized = { 0 };
 	uint32_t x, y;
 
-	if (resize_image(prev_will_do ? prev : base, sp->resize_w, sp->resize_h, &job->resize,
+	if (resize_image(prev_will_do ? prev : base, sp->resize_w, sp->resize_h, &px->resize,
 			 &resized, err) < 0)
 		return -1;
 	replace_image(prev, &resized);
-	gravity_offset(job->gravity, prev->width, prev->height, sp->out_w, sp->out_h, &x, &y);
+	gravity_offset(px->gravity, prev->width, prev->height, sp->out_w, sp->out_h, &x, &y);
 	if (image_crop(prev, x, y, sp->out_w, sp->out_h, out, err) < 0)
 		return -1;
-	if (run_steps(job, p, job->branch + 1, job->nsteps, out, err) < 0) {
+	if (run_steps(px, p, px->branch + 1, px->nsteps, out, err) < 0) {
 		image_free(out);
 		return -1;
 	}

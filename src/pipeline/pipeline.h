@@ -9,10 +9,52 @@
 
 #include <stdint.h>
 
+#include <stdbool.h>
+
 #include "codec/codec.h"
-#include "util/error.h"
 #include "codec/image.h"
-#include "engine/job.h"
+#include "filters/filter.h"
+#include "pipeline/geometry.h"
+#include "resample/resize.h"
+#include "util/error.h"
+
+/* One step of the pixel pipeline: -r and -f, in command-line order. */
+enum step_kind {
+	STEP_RESIZE,
+	STEP_FILTER,
+};
+
+struct step {
+	enum step_kind kind;
+	struct geometry geometry;        /* STEP_RESIZE */
+	const struct filter *filter;     /* STEP_FILTER */
+	struct filter_params params;     /* STEP_FILTER, parsed by the master */
+};
+
+#define PIPELINE_MAX_STEPS 32
+/* -r with a list of sizes, "480,960,1920": one output per size, all from one
+ * decode. */
+#define PIPELINE_MAX_SIZES 8
+
+/* What becomes of an image's pixels between decoding and encoding: what the
+ * commands that make images (convert, thumbnail) were asked for. */
+struct pixel_settings {
+	struct step steps[PIPELINE_MAX_STEPS];
+	unsigned nsteps;
+	/* With a list of sizes, the pipeline branches at steps[branch] (a
+	 * STEP_RESIZE whose geometry is sizes[0]): the steps before it run once,
+	 * that step and those after it once per size.  nsizes is 0 without a
+	 * list, and branch is then nsteps. */
+	struct geometry sizes[PIPELINE_MAX_SIZES];
+	unsigned nsizes;
+	unsigned branch;
+	bool crop;                  /* --crop: cut each WxH^ result to exactly WxH */
+	enum gravity gravity;
+	struct resize_options resize;
+	bool auto_orient;
+	bool embedded;              /* --embedded: use a JPEG's EXIF thumbnail when it is enough */
+	uint64_t max_pixels;
+};
 
 struct step_plan {
 	uint32_t resize_w, resize_h;   /* STEP_RESIZE: the resampled size */
@@ -24,25 +66,25 @@ struct plan {
 	uint32_t upright_w, upright_h; /* after orientation */
 	uint32_t load_w, load_h;       /* shrink-on-load floor, upright axes; 0 = full */
 	uint32_t final_w, final_h;
-	struct step_plan steps[JOB_MAX_STEPS];
+	struct step_plan steps[PIPELINE_MAX_STEPS];
 };
 
 /*
  * Plans the job's steps for an image whose header says info: one plan per
- * output, nplans = job->nsizes or 1, plans[i] for size i.  The load size is
+ * output, nplans = px->nsizes or 1, plans[i] for size i.  The load size is
  * the same in every plan: the largest any of them needs.
  */
-void pipeline_plan(const struct job *job, const struct image_info *info, struct plan *plans);
+void pipeline_plan(const struct pixel_settings *px, const struct image_info *info, struct plan *plans);
 
-/* How many outputs a job makes of each input. */
-unsigned pipeline_outputs(const struct job *job);
+/* How many outputs the settings make of each input. */
+unsigned pipeline_outputs(const struct pixel_settings *px);
 
 /*
  * Decodes from the opened decoder into *img (shrinking on load to p's load
  * size), applies the orientation and runs the steps before the branch (all
  * of them without a list of sizes).  On failure *img is freed.
  */
-int pipeline_run(const struct job *job, const struct plan *p, struct decoder *dec,
+int pipeline_run(const struct pixel_settings *px, const struct plan *p, struct decoder *dec,
 		 struct image *img, struct ib_error *err);
 
 /*
@@ -52,7 +94,7 @@ int pipeline_run(const struct job *job, const struct plan *p, struct decoder *de
  * is replaced by this output's resized image (the caller frees it at the
  * end); *out is the finished output.  Make outputs largest first.
  */
-int pipeline_branch(const struct job *job, const struct plan *p, const struct image *base,
+int pipeline_branch(const struct pixel_settings *px, const struct plan *p, const struct image *base,
 		    struct image *prev, struct image *out, struct ib_error *err);
 
 #endif

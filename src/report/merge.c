@@ -376,3 +376,9 @@ int merge_main(int argc, char **argv)
 	merge_free(&mg);
 	return code;
 }
+
+const struct command report_command = {
+	.name = "report",
+	.summary = "merge the manifests of sharded runs into one account",
+	.main = merge_main,
+};

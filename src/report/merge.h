@@ -9,6 +9,11 @@
 #ifndef IMGBATCH_REPORT_MERGE_H
 #define IMGBATCH_REPORT_MERGE_H
 
+#include "command.h"
+
+/* argv[0] is "report"; returns the exit status. */
 int merge_main(int argc, char **argv);
+
+extern const struct command report_command;
 
 #endif

@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "util/hex.h"
+
 static const struct {
 	const char *dir;
 	uint32_t pixels;
@@ -145,7 +147,6 @@ static bool uri_keeps(unsigned char c)
 
 int thumb_uri(const char *abs_path, char *buf, size_t cap, struct ib_error *err)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	if (*abs_path != '/')
 		return ib_fail(err, "URI of \"%s\": not an absolute path", abs_path);
 	size_t len = strlen(uri_scheme);
@@ -160,23 +161,12 @@ int thumb_uri(const char *abs_path, char *buf, size_t cap, struct ib_error *err)
 			buf[len++] = (char)*p;
 		} else {
 			buf[len++] = '%';
-			buf[len++] = hex[*p >> 4];
-			buf[len++] = hex[*p & 0xf];
+			buf[len++] = hex_digit(*p >> 4, 1);
+			buf[len++] = hex_digit(*p, 1);
 		}
 	}
 	buf[len] = '\0';
 	return 0;
-}
-
-static int hex_digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* The path part of a local file URI (starting with '/'), or NULL.  Scheme
@@ -202,8 +192,8 @@ int thumb_uri_to_path(const char *uri, char *buf, size_t cap, struct ib_error *e
 	while (*p) {
 		int c = (unsigned char)*p++;
 		if (c == '%') {
-			int hi = hex_digit_value(p[0]);
-			int lo = hi < 0 ? -1 : hex_digit_value(p[1]);
+			int hi = hex_value(p[0]);
+			int lo = hi < 0 ? -1 : hex_value(p[1]);
 			if (lo < 0)
 				return ib_fail(err, "malformed escape in URI \"%s\"", uri);
 			c = hi << 4 | lo;
@@ -223,17 +213,13 @@ int thumb_uri_to_path(const char *uri, char *buf, size_t cap, struct ib_error *e
 
 void thumb_name(const char *uri, char out[THUMB_NAME_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	uint8_t digest[MD5_DIGEST_LENGTH];
 	MD5_CTX ctx;
 
 	MD5Init(&ctx);
 	MD5Update(&ctx, (const uint8_t *)uri, strlen(uri));
 	MD5Final(digest, &ctx);
-	for (size_t i = 0; i < MD5_DIGEST_LENGTH; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 0xf];
-	}
+	hex_encode(digest, MD5_DIGEST_LENGTH, out);
 	memcpy(out + 2 * MD5_DIGEST_LENGTH, ".png", sizeof ".png");
 }
 

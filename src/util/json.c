@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util/hex.h"
+
 /* Length of the valid UTF-8 sequence at s, or 0 when the byte starts none. */
 static int utf8_sequence_length(const unsigned char *s)
 {
@@ -75,8 +77,10 @@ void json_put_string(FILE *out, const char *s)
 void json_put_hex(FILE *out, const char *s)
 {
 	putc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		fprintf(out, "%02x", *p);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		putc(hex_digit(*p >> 4, 0), out);
+		putc(hex_digit(*p, 0), out);
+	}
 	putc('"', out);
 }
 
@@ -87,12 +91,6 @@ static char *skip_space(char *p)
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
 	return p;
-}
-
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
 /* Appends code point cp (< 0x110000, not a surrogate) as UTF-8 at *out. */
@@ -122,7 +120,7 @@ static int read_u16(const char *p, uint32_t *v)
 {
 	*v = 0;
 	for (int i = 0; i < 4; i++) {
-		int d = hex_digit(p[i]);
+		int d = hex_value(p[i]);
 		if (d < 0)
 			return -1;
 		*v = *v << 4 | (uint32_t)d;
@@ -231,7 +229,7 @@ int json_unhex(char *text)
 {
 	char *out = text;
 	for (const char *p = text; *p; p += 2) {
-		int hi = hex_digit(p[0]), lo = hi < 0 ? -1 : hex_digit(p[1]);
+		int hi = hex_value(p[0]), lo = hi < 0 ? -1 : hex_value(p[1]);
 		if (lo < 0)
 			return -1;
 		*out++ = (char)(hi << 4 | lo);

@@ -1,0 +1,57 @@
+/*
+ * imgbatch compare: EXPECTED and ACTUAL images, two files or two trees
+ * paired by relative path, compared as pixelmatch does.  command.c holds
+ * the command line and the master's side (new images, the pair's JSON line,
+ * JUnit and HTML reports), pair.c a worker's side; pixelmatch.c compares.
+ */
+#ifndef IMGBATCH_COMPARE_COMPARE_H
+#define IMGBATCH_COMPARE_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "command.h"
+#include "compare/pair_log.h"
+#include "compare/pairs.h"
+#include "compare/pixelmatch.h"
+
+struct compare_settings {
+	const char *expected, *actual;   /* two files, or two directories */
+	bool dirs;
+	struct compare_options opts;
+	uint64_t max_pixels;             /* refuse images over this many pixels */
+	uint64_t max_diff_pixels;        /* pass when diff pixels <= this (default 0) */
+	double max_diff_ratio;           /* or when diff pixels / pixels <= this; < 0: unset */
+	const char *diff_dir;            /* --diff-dir, or NULL */
+	bool diff_all;                   /* diff images for passing pairs too */
+	bool allow_missing, allow_new;
+	bool update_golden;              /* copy failing and new actual images over the golden ones */
+	const char *junit, *html;        /* report paths, or NULL */
+	/* the master's: every pair for the reports, and unreadable ones */
+	struct pair_log pairs;
+	uint64_t pair_errors;
+};
+
+/* What a worker reports of a pair (its result's payload). */
+struct pair_result {
+	uint8_t status;                  /* enum pair_status */
+	uint8_t allowed;                 /* not a failure (--allow-*, --update-golden) */
+	uint32_t width, height;          /* the pair's size; 0 when not compared */
+	uint32_t max_channel_diff;
+	uint64_t diff_pixels, aa_pixels, window_diff_pixels;
+	double psnr;
+};
+
+extern const struct command compare_command;
+
+/* The master's account of one pair (compare_outcome's and new images'). */
+void compare_account_pair(const struct compare_settings *cs, struct account *acc,
+			  enum result_status status, const struct pair_outcome *pair,
+			  const struct wire_result *res);
+
+/* The worker's side (pair.c). */
+void *compare_worker_start(const struct job *job, int out_root_fd);
+void compare_run(void *state, const struct wire_task *task, struct wire_result *res);
+
+#endif

@@ -1,0 +1,248 @@
+/* imgbatch's default command: its command line and the master's side. */
+#include "config.h"
+#include "convert/convert.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "disk/output_name.h"
+#include "engine/scan.h"
+#include "pipeline/image_result.h"
+#include "pipeline/options.h"
+#include "util/number.h"
+
+enum convert_key {
+	KEY_OUTPUT = 'o',
+	KEY_QUALITY = 'q',
+	KEY_NAME = PIXEL_KEY_END,
+	KEY_IN_PLACE,
+	KEY_UPDATE,
+	KEY_FSYNC,
+	KEY_FORMAT,
+	KEY_PROGRESSIVE,
+	KEY_COMPRESSION,
+	KEY_BACKGROUND,
+	KEY_STRIP,
+};
+
+static const struct cli_option output_options[] = {
+	{ "output", KEY_OUTPUT, 'o', "DIR",
+	  "write outputs under DIR, mirroring each input's tree", NULL },
+	{ "name", KEY_NAME, 0, "TEMPLATE",
+	  "output path under DIR (default {dir}/{stem}.{ext});\n"
+	  "fields: {dir} {stem} {ext} {w} {h}", NULL },
+	{ "in-place", KEY_IN_PLACE, 0, NULL,
+	  "write next to the input, replacing it if the name matches", NULL },
+	{ "update", KEY_UPDATE, 0, NULL, "skip inputs whose output exists and is not older", NULL },
+	{ "fsync", KEY_FSYNC, 0, NULL, "fsync each output and its directory", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct cli_group outputs_group = { "Outputs:", output_options };
+
+static const struct cli_option encoding_options[] = {
+	{ "format", KEY_FORMAT, 0, "F", "jpeg, png or same (default: same as the input)", NULL },
+	{ "quality", KEY_QUALITY, 'q', "N",
+	  "JPEG quality 1-100 (default 85; 4:2:0 chroma below 90,\n4:4:4 from 90)", NULL },
+	{ "progressive", KEY_PROGRESSIVE, 0, NULL, "write progressive JPEGs", NULL },
+	{ "compression", KEY_COMPRESSION, 0, "N", "PNG DEFLATE level 0-9 (default 6)", NULL },
+	{ "background", KEY_BACKGROUND, 0, "C",
+	  "colour under transparency when writing JPEG:\n"
+	  "white (default), black, #rgb, #rrggbb or R,G,B", NULL },
+	{ "strip", KEY_STRIP, 0, NULL, "do not carry the ICC profile to the output", NULL },
+	PIXEL_OPTION_MAX_PIXELS,
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct cli_group encoding_group = { "Encoding:", encoding_options };
+
+static const struct cli_group *const groups[] = {
+	&cli_inputs_group, &outputs_group, &pixel_geometry_group, &pixel_filters_group,
+	&encoding_group, &cli_running_group, NULL,
+};
+
+static const char usage[] =
+	"Usage: imgbatch [OPTION]... -o DIR INPUT...\n"
+	"       imgbatch [OPTION]... --in-place INPUT...\n"
+	"       imgbatch thumbnail [OPTION]... INPUT...   (see imgbatch thumbnail --help)\n"
+	"       imgbatch compare [OPTION]... EXPECTED ACTUAL   (see imgbatch compare --help)\n"
+	"       imgbatch report [--json] MANIFEST...   (see imgbatch report --help)\n"
+	"Resize and convert JPEG and PNG files on every core.  INPUTs are files and\n"
+	"directories (walked recursively); formats are detected by content.\n"
+	"\n";
+
+static int init(struct job *job)
+{
+	struct convert_settings *cs = calloc(1, sizeof *cs);
+	if (!cs)
+		return -1;
+	pixel_settings_default(&cs->px);
+	cs->name_template = OUTPUT_DEFAULT_TEMPLATE;
+	cs->quality = 85;
+	cs->compression = 6;
+	cs->background = (struct rgb8){ 255, 255, 255 };
+	job->settings = cs;
+	return 0;
+}
+
+static int apply_option(struct job *job, int key, const char *arg, FILE *out, FILE *err)
+{
+	struct convert_settings *cs = job->settings;
+	unsigned long long n;
+	struct ib_error e;
+	switch (key) {
+	case KEY_OUTPUT: job->out_dir = arg; break;
+	case KEY_NAME:
+		if (output_template_check(arg, &e) < 0)
+			return cli_bad_value(err, "--name", arg, e.msg);
+		cs->name_template = arg;
+		break;
+	case KEY_IN_PLACE: cs->in_place = true; break;
+	case KEY_UPDATE: cs->update = true; break;
+	case KEY_FSYNC: cs->fsync_outputs = true; break;
+	case KEY_FORMAT:
+		if (strcmp(arg, "same") == 0)
+			cs->format = FORMAT_UNKNOWN;
+		else if ((cs->format = format_from_name(arg)) == FORMAT_UNKNOWN)
+			return cli_bad_value(err, "--format", arg, "use jpeg, png or same");
+		break;
+	case KEY_QUALITY:
+		if (number_parse(arg, 1, 100, &n) < 0)
+			return cli_bad_value(err, "--quality", arg, "must be a whole number from 1 to 100");
+		cs->quality = (int)n;
+		break;
+	case KEY_PROGRESSIVE: cs->progressive = true; break;
+	case KEY_COMPRESSION:
+		if (number_parse(arg, 0, 9, &n) < 0)
+			return cli_bad_value(err, "--compression", arg, "must be a whole number from 0 to 9");
+		cs->compression = (int)n;
+		break;
+	case KEY_BACKGROUND:
+		if (rgb8_parse(arg, &cs->background) < 0)
+			return cli_bad_value(err, "--background", arg,
+					     "use white, black, #rgb, #rrggbb or R,G,B");
+		break;
+	case KEY_STRIP: cs->strip = true; break;
+	default:
+		return pixel_apply_option(&cs->px, key, arg, out, err);
+	}
+	return 0;
+}
+
+static int validate(struct job *job, FILE *err)
+{
+	struct convert_settings *cs = job->settings;
+	if (cs->in_place && job->out_dir) {
+		fputs("imgbatch: -o and --in-place exclude each other\n", err);
+		return -1;
+	}
+	if (!cs->in_place && !job->out_dir) {
+		fputs("imgbatch: say where outputs go: -o DIR (or --in-place)\n", err);
+		return -1;
+	}
+	if (job->nroots == 0 && !job->files_from) {
+		fputs("imgbatch: no inputs: name files or directories, or use --files-from\n", err);
+		return -1;
+	}
+	if (cs->px.nsizes && !output_template_needs_size(cs->name_template)) {
+		fputs("imgbatch: a list of sizes needs {w} or {h} in --name, "
+		      "such as --name '{dir}/{stem}-{w}.{ext}'\n", err);
+		return -1;
+	}
+	return pixel_settings_validate(&cs->px, "imgbatch", err);
+}
+
+static int prepare(struct job *job, struct ib_error *err)
+{
+	struct convert_settings *cs = job->settings;
+	(void)err;
+	cs->outputs_among_inputs = cs->in_place || scan_inputs_within(job, job->out_dir);
+	return 0;
+}
+
+/*
+ * Two inputs that would write the same output: the later one (in scan order,
+ * so the same one whatever -j) fails.  The key is the output name with
+ * {w}/{h} unexpanded and the input's format guessed from its extension (the
+ * master reads no image); see README for the limits.  Only images write
+ * outputs, so a colliding name is sniffed here (rarely) as the worker would.
+ */
+static bool admit(const struct job *job, const char *path, size_t rel_off,
+		  enum result_status *status, const char **reason)
+{
+	struct convert_settings *cs = job->settings;
+	const char *rel = path + rel_off;
+	const char *dot = strrchr(rel, '.');
+	enum image_format guess = dot ? format_from_name(dot + 1) : FORMAT_UNKNOWN;
+	char key[WIRE_MAX_PATH + 1];
+	struct ib_error err;
+	const struct codec *codec;
+	if (convert_output_name(cs, rel, guess, 0, 0, key, sizeof key, &err) < 0 ||
+	    keyset_add(&cs->outputs, keyset_hash(key)) != 0)
+		return true;  /* a naming error is the worker's to report */
+	if (codec_sniff_path(path, &codec) == 1 && !codec) {
+		*status = RESULT_SKIPPED;
+		*reason = "not a JPEG or PNG image";
+	} else {
+		/* unreadable: the collision is the reason given */
+		*status = RESULT_FAILED;
+		*reason = "another input of this batch already writes the same output";
+	}
+	return false;
+}
+
+static void outcome(const struct job *job, struct account *acc, const char *input,
+		    size_t rel_off, enum result_status status, const char *reason,
+		    const struct wire_result *res)
+{
+	const struct convert_settings *cs = job->settings;
+	(void)rel_off;
+	image_result_outcome(acc, input, status, reason, res, cs->px.nsizes > 0);
+}
+
+static void release(struct job *job)
+{
+	struct convert_settings *cs = job->settings;
+	if (cs)
+		keyset_free(&cs->outputs);
+	free(cs);
+	job->settings = NULL;
+}
+
+enum image_format convert_output_format(const struct convert_settings *cs,
+					enum image_format in_format)
+{
+	return cs->format != FORMAT_UNKNOWN ? cs->format : in_format;
+}
+
+int convert_output_name(const struct convert_settings *cs, const char *rel,
+			enum image_format in_format, uint32_t w, uint32_t h, char *buf,
+			size_t cap, struct ib_error *err)
+{
+	if (cs->in_place) {
+		const char *slash = strrchr(rel, '/');
+		rel = slash ? slash + 1 : rel;
+	}
+	return output_expand(cs->name_template, rel, in_format,
+			     convert_output_format(cs, in_format), w, h, buf, cap, err);
+}
+
+const struct command convert_command = {
+	.name = "convert",
+	.summary = "resize, filter and convert images (the default command)",
+	.usage = usage,
+	.groups = groups,
+	.epilogue = cli_exit_status_text,
+	.item_noun = "files",
+	.done_word = "done",
+	.init = init,
+	.apply_option = apply_option,
+	.validate = validate,
+	.prepare = prepare,
+	.admit = admit,
+	.worker_start = convert_worker_start,
+	.run = convert_run,
+	.worker_stop = convert_worker_stop,
+	.outcome = outcome,
+	.release = release,
+};

@@ -1,0 +1,62 @@
+/*
+ * imgbatch (convert, the default command): resize, filter and re-encode
+ * every input into -o DIR (mirroring each input's tree) or in place.
+ * command.c holds its command line and the master's side, run.c a
+ * worker's side.
+ */
+#ifndef IMGBATCH_CONVERT_CONVERT_H
+#define IMGBATCH_CONVERT_CONVERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codec/codec.h"
+#include "codec/image.h"
+#include "command.h"
+#include "pipeline/pipeline.h"
+#include "util/keyset.h"
+
+struct convert_settings {
+	struct pixel_settings px;
+	/* outputs */
+	const char *name_template;  /* --name, default "{dir}/{stem}.{ext}" */
+	bool in_place;
+	bool update;                /* --update: skip when the output is newer */
+	bool fsync_outputs;         /* --fsync */
+	bool outputs_among_inputs;  /* outputs may land on input files (--in-place,
+	                             * or an input tree inside -o): never replace an
+	                             * existing file but the input's own */
+	/* encoding */
+	enum image_format format;   /* FORMAT_UNKNOWN = same as input */
+	int quality;
+	bool progressive;
+	int compression;
+	struct rgb8 background;
+	bool strip;
+	/* the master's: collision keys of the outputs of the inputs admitted */
+	struct keyset outputs;
+};
+
+extern const struct command convert_command;
+
+/* The format written for an input of in_format. */
+enum image_format convert_output_format(const struct convert_settings *cs,
+					enum image_format in_format);
+
+/*
+ * The one place an output is named: its path relative to the output
+ * directory (or, with --in-place, to the input's own directory), the
+ * --name template expanded for rel (the input's mirrored path), its format
+ * and the output size (0 leaves {w}/{h} unexpanded).
+ */
+int convert_output_name(const struct convert_settings *cs, const char *rel,
+			enum image_format in_format, uint32_t w, uint32_t h, char *buf,
+			size_t cap, struct ib_error *err);
+
+/* The worker's side (run.c). */
+void *convert_worker_start(const struct job *job, int out_root_fd);
+void convert_run(void *state, const struct wire_task *task, struct wire_result *res);
+void convert_worker_stop(void *state);
+
+#endif

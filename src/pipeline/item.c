@@ -1,0 +1,235 @@
+#include "config.h"
+#include "pipeline/item.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "codec/exif.h"
+
+void item_worker_init(struct item_worker *w, const struct pixel_settings *px)
+{
+	memset(w, 0, sizeof *w);
+	w->px = px;
+}
+
+void item_worker_release(struct item_worker *w)
+{
+	free(w->file_buf);
+	w->file_buf = NULL;
+	w->file_cap = 0;
+}
+
+void item_init(struct item *it, const char *path)
+{
+	memset(it, 0, sizeof *it);
+	it->path = path;
+	it->in_fd = -1;
+}
+
+static int read_exactly(int fd, uint8_t *buf, size_t len, size_t *got, struct ib_error *err)
+{
+	*got = 0;
+	while (*got < len) {
+		ssize_t n = read(fd, buf + *got, len - *got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ib_fail_errno(err, errno, "read error");
+		if (n == 0)
+			break;
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
+static int ensure_file_buffer(struct item_worker *w, size_t len, struct ib_error *err)
+{
+	if (len <= w->file_cap)
+		return 0;
+	uint8_t *p = realloc(w->file_buf, len);
+	if (!p)
+		return ib_fail(err, "out of memory reading a %zu-byte file", len);
+	w->file_buf = p;
+	w->file_cap = len;
+	return 0;
+}
+
+int item_open(struct item_worker *w, struct item *it, struct wire_result *res,
+	      struct ib_error *err)
+{
+	it->in_fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (it->in_fd < 0 || fstat(it->in_fd, &it->in_st) < 0)
+		return ib_fail_errno(err, errno, "cannot open input");
+	if (!S_ISREG(it->in_st.st_mode)) {
+		res->status = RESULT_SKIPPED;
+		return ib_fail(err, "not a regular file");
+	}
+	res->in_bytes = (uint64_t)it->in_st.st_size;
+	if (ensure_file_buffer(w, CODEC_SNIFF_BYTES, err) < 0 ||
+	    read_exactly(it->in_fd, w->file_buf, CODEC_SNIFF_BYTES, &it->in_len, err) < 0)
+		return -1;
+	it->codec = codec_sniff(w->file_buf, it->in_len);
+	if (!it->codec) {
+		res->status = RESULT_SKIPPED;
+		return ib_fail(err, "not a JPEG or PNG image");
+	}
+	it->info.in_format = (uint8_t)it->codec->format;
+	return 0;
+}
+
+/* Reads the rest of the file after the sniffed bytes.  The file may have
+ * changed size since fstat: read until EOF. */
+static int read_rest(struct item_worker *w, struct item *it, struct ib_error *err)
+{
+	size_t want = (size_t)it->in_st.st_size + 1;  /* +1 to notice growth */
+	for (;;) {
+		if (ensure_file_buffer(w, want, err) < 0)
+			return -1;
+		size_t got;
+		if (read_exactly(it->in_fd, w->file_buf + it->in_len, want - it->in_len, &got, err) < 0)
+			return -1;
+		it->in_len += got;
+		if (it->in_len < want)
+			return 0;
+		want *= 2;
+	}
+}
+
+/* Whether a w x h thumbnail has the aspect ratio of a W x H image, within
+ * 1% (a letterboxed one does not). */
+static bool same_aspect(uint32_t w, uint32_t h, uint32_t W, uint32_t H)
+{
+	return fabs((double)w * H - (double)h * W) <= 0.01 * (double)W * h;
+}
+
+/*
+ * --embedded: a JPEG's EXIF thumbnail becomes the source when it covers the
+ * load size that every output needs (a leading downscale; 0 when a filter
+ * needs the full image) and has the image's aspect ratio.  The outputs stay
+ * those planned from the image itself.  Any doubt keeps the image.
+ */
+static void use_embedded_thumbnail(struct item *it)
+{
+	const struct image_info *full = &it->dec.info;
+	const struct plan *p = &it->plans[0];   /* the load size is the same in all */
+	struct decoder thumb = { .codec = &codec_jpeg };
+	struct ib_error ignored;
+	if (!full->thumb || !p->load_w || !p->load_h || !(it->embedded = malloc(full->thumb_len)))
+		return;
+	memcpy(it->embedded, full->thumb, full->thumb_len);
+	if (codec_jpeg.open(&thumb, it->embedded, full->thumb_len, &ignored) < 0)
+		goto keep_image;
+	bool swap = exif_swaps_axes(p->orientation);
+	uint32_t up_w = swap ? thumb.info.height : thumb.info.width;
+	uint32_t up_h = swap ? thumb.info.width : thumb.info.height;
+	if (up_w < p->load_w || up_h < p->load_h ||
+	    !same_aspect(thumb.info.width, thumb.info.height, full->width, full->height)) {
+		codec_jpeg.close(&thumb);
+		goto keep_image;
+	}
+	it->dec.codec->close(&it->dec);
+	it->dec = thumb;
+	it->info.embedded = 1;
+	return;
+keep_image:
+	free(it->embedded);
+	it->embedded = NULL;
+}
+
+int item_plan(struct item_worker *w, struct item *it, struct wire_result *res,
+	      struct ib_error *err)
+{
+	(void)res;
+	if (read_rest(w, it, err) < 0)
+		return -1;
+	it->dec.codec = it->codec;
+	if (it->codec->open(&it->dec, w->file_buf, it->in_len, err) < 0)
+		return -1;
+	it->dec_open = true;
+	it->info.in_width = it->dec.info.width;
+	it->info.in_height = it->dec.info.height;
+	pipeline_plan(w->px, &it->dec.info, it->plans);
+	it->noutputs = pipeline_outputs(w->px);
+	if (w->px->embedded)
+		use_embedded_thumbnail(it);
+	return 0;
+}
+
+static uint64_t branch_area(const struct item *it, unsigned branch, unsigned i)
+{
+	const struct step_plan *sp = &it->plans[i].steps[branch];
+	return (uint64_t)sp->resize_w * sp->resize_h;
+}
+
+/* Output indexes by the size of their branch resize, largest first (a
+ * stable insertion sort: at most PIPELINE_MAX_SIZES of them). */
+static void largest_first(const struct item *it, unsigned branch, unsigned *order)
+{
+	for (unsigned i = 0; i < it->noutputs; i++) {
+		unsigned j = i;
+		for (; j > 0 && branch_area(it, branch, order[j - 1]) < branch_area(it, branch, i); j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+}
+
+int item_make_outputs(struct item_worker *w, struct item *it, item_writer write, void *ctx,
+		      struct wire_result *res, struct ib_error *err)
+{
+	const struct pixel_settings *px = w->px;
+	unsigned order[PIPELINE_MAX_SIZES];
+	if (pipeline_run(px, &it->plans[0], &it->dec, &it->img, err) < 0)
+		return -1;
+	if (!px->nsizes)
+		return write(ctx, it, 0, &it->img, res, err);
+	largest_first(it, px->branch, order);
+	for (unsigned k = 0; k < it->noutputs; k++) {
+		unsigned i = order[k];
+		if (pipeline_branch(px, &it->plans[i], &it->img, &it->resized, &it->out, err) < 0 ||
+		    write(ctx, it, i, &it->out, res, err) < 0)
+			return -1;
+		image_free(&it->out);
+	}
+	return 0;
+}
+
+void item_count_output(struct item *it, const struct image *img, uint64_t bytes,
+		       struct wire_result *res)
+{
+	if (it->info.outputs == 0) {
+		it->info.out_width = img->width;
+		it->info.out_height = img->height;
+	}
+	it->info.outputs++;
+	res->out_bytes += bytes;
+}
+
+int item_write_failed(struct wire_result *res, const struct ib_error *err)
+{
+	res->write_errno = err->errnum;
+	return -1;
+}
+
+void item_finish(struct item *it, int ok, const struct ib_error *err, struct wire_result *res)
+{
+	if (ok == 0) {
+		res->status = RESULT_DONE;
+	} else {
+		if (res->status != RESULT_SKIPPED)
+			res->status = RESULT_FAILED;
+		wire_result_set_reason(res, err->msg);
+	}
+	WIRE_PAYLOAD_PUT(res, &it->info);
+	if (it->dec_open)
+		it->dec.codec->close(&it->dec);
+	free(it->embedded);
+	image_free(&it->img);
+	image_free(&it->resized);
+	image_free(&it->out);
+	if (it->in_fd >= 0)
+		close(it->in_fd);
+}

@@ -1,0 +1,130 @@
+/* imgbatch thumbnail, a worker's side: one original to its cache entries
+ * (every requested size from one decode), or to a fail entry. */
+#include "config.h"
+#include "thumbnail/thumbnail.h"
+
+#include <string.h>
+
+#include "codec/icc.h"
+#include "pipeline/item.h"
+
+struct thumbnail_worker {
+	const struct thumbnail_settings *ts;
+	struct item_worker items;
+};
+
+/* One original's entry, as the cache records it. */
+struct thumbnail_item {
+	const struct thumbnail_settings *ts;
+	struct thumb_entry entry;
+};
+
+void *thumbnail_worker_start(const struct job *job, int out_root_fd)
+{
+	static struct thumbnail_worker w;
+	(void)out_root_fd;
+	w.ts = job->settings;
+	item_worker_init(&w.items, &w.ts->px);
+	return &w;
+}
+
+void thumbnail_worker_stop(void *state)
+{
+	struct thumbnail_worker *w = state;
+	item_worker_release(&w->items);
+}
+
+/* The cache size of output i: outputs follow the requested sizes upwards. */
+static enum thumb_size output_thumb_size(const struct thumb_cache *cache, unsigned i)
+{
+	for (int size = 0; size < THUMB_NSIZES; size++)
+		if ((cache->sizes & (1u << size)) && i-- == 0)
+			return (enum thumb_size)size;
+	return THUMB_NSIZES;  /* not reached: one output per requested size */
+}
+
+static int write_thumbnail(void *ctx, struct item *it, unsigned i, struct image *img,
+			   struct wire_result *res, struct ib_error *err)
+{
+	const struct thumbnail_item *ti = ctx;
+	const struct thumb_cache *cache = &ti->ts->cache;
+	const struct plan *p = &it->plans[i];
+	struct ib_error note;
+	uint64_t bytes;
+
+	if (it->dec.info.icc && icc_to_srgb(img, it->dec.info.icc, it->dec.info.icc_len, &note) < 0)
+		return ib_fail(err, "%s", note.msg);
+	if (thumb_entry_write(cache->size_fd[output_thumb_size(cache, i)], &ti->entry, img,
+			      it->dec.codec->format == FORMAT_JPEG ? "image/jpeg" : "image/png",
+			      p->upright_w, p->upright_h, &bytes, err) < 0)
+		return item_write_failed(res, err);
+	item_count_output(it, img, bytes, res);
+	return 0;
+}
+
+static bool thumbnails_current(const struct thumb_cache *cache, const struct thumb_entry *e)
+{
+	for (int size = 0; size < THUMB_NSIZES; size++)
+		if ((cache->sizes & (1u << size)) && !thumb_entry_current(cache->size_fd[size], e))
+			return false;
+	return true;
+}
+
+/* Skips what needs no work; 1 when skipped (err says why). */
+static int thumbnail_skip(const struct thumb_cache *cache, const struct thumb_entry *e,
+			  struct ib_error *err)
+{
+	if (thumb_path_is_inside(e->path, cache->root))
+		return ib_fail(err, "inside the thumbnail cache"), 1;
+	if (thumbnails_current(cache, e))
+		return ib_fail(err, "thumbnails up to date"), 1;
+	if (thumb_entry_current(cache->fail_fd, e))
+		return ib_fail(err, "failed before and unchanged since (fail entry)"), 1;
+	return 0;
+}
+
+/* The path of the largest thumbnail, which the result reports (none when
+ * it cannot be told, as a path too long for the cache's names). */
+static void report_largest_thumbnail(const struct thumb_cache *cache, const char *path,
+				     struct wire_result *res)
+{
+	char largest[PATH_MAX];
+	struct ib_error ignored;
+	if (thumb_output_path(cache, path, largest, sizeof largest, &ignored) == 0)
+		wire_result_set_output(res, largest);
+}
+
+static int thumbnail_item(struct thumbnail_worker *w, struct thumbnail_item *ti,
+			  struct item *it, struct wire_result *res, struct ib_error *err)
+{
+	const struct thumb_cache *cache = &w->ts->cache;
+	if (item_open(&w->items, it, res, err) < 0)
+		return -1;
+	it->info.out_format = FORMAT_PNG;
+	if (thumb_entry_init(&ti->entry, it->path, &it->in_st, err) < 0)
+		return -1;
+	if (thumbnail_skip(cache, &ti->entry, err)) {
+		res->status = RESULT_SKIPPED;
+		return -1;
+	}
+	report_largest_thumbnail(cache, it->path, res);
+	if (item_plan(&w->items, it, res, err) < 0 ||
+	    item_make_outputs(&w->items, it, write_thumbnail, ti, res, err) < 0) {
+		struct ib_error ignored;
+		/* the standard's way to say "do not try again until it changes" */
+		thumb_fail_write(cache->fail_fd, &ti->entry, &ignored);
+		return -1;
+	}
+	return 0;
+}
+
+void thumbnail_run(void *state, const struct wire_task *task, struct wire_result *res)
+{
+	struct thumbnail_worker *w = state;
+	struct thumbnail_item ti = { .ts = w->ts };
+	struct item it;
+	struct ib_error err = { 0 };
+	item_init(&it, task->path);
+	int ok = thumbnail_item(w, &ti, &it, res, &err);
+	item_finish(&it, ok, &err, res);
+}

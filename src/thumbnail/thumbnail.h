@@ -1,0 +1,30 @@
+/*
+ * imgbatch thumbnail: fills the freedesktop.org thumbnail cache.  command.c
+ * holds its command line and the master's side (opening the cache, --clean),
+ * run.c a worker's side; cache.c the cache's directories and entries,
+ * spec.c the standard's names and URIs.
+ */
+#ifndef IMGBATCH_THUMBNAIL_THUMBNAIL_H
+#define IMGBATCH_THUMBNAIL_THUMBNAIL_H
+
+#include <stdbool.h>
+
+#include "command.h"
+#include "pipeline/pipeline.h"
+#include "thumbnail/cache.h"
+
+struct thumbnail_settings {
+	struct pixel_settings px;   /* one resize step per size, as a list of sizes */
+	struct thumb_cache cache;   /* opened by prepare, before the pool starts */
+	bool cache_open;
+	bool clean;                 /* --clean */
+};
+
+extern const struct command thumbnail_command;
+
+/* The worker's side (run.c). */
+void *thumbnail_worker_start(const struct job *job, int out_root_fd);
+void thumbnail_run(void *state, const struct wire_task *task, struct wire_result *res);
+void thumbnail_worker_stop(void *state);
+
+#endif
