@@ -163,8 +163,9 @@ ssize_t wire_result_fill(struct wire_result_reader *reader, int fd)
 
 void wire_result_init(struct wire_result *res, uint64_t task_id)
 {
-	/* the whole struct, so no uninitialised byte is ever sent */
-	memset(res, 0, sizeof *res);
+	/* everything that is sent with an empty output; a longer output is
+	 * written over what follows before it is sent */
+	memset(res, 0, offsetof(struct wire_result, output) + 1);
 	res->task_id = task_id;
 }
 

@@ -84,7 +84,8 @@ struct wire_result {
 _Static_assert(sizeof(struct wire_result) <= PIPE_BUF,
 	       "a result must be written atomically to the shared pipe");
 
-/* Empties res for task id (every field zero, output ""). */
+/* Empties res for task id: every field zero, output "" (the bytes past the
+ * output's NUL are left as they are: they are never sent). */
 void wire_result_init(struct wire_result *res, uint64_t task_id);
 
 /* Sets the reason (truncated to IB_REASON_MAX - 1 bytes). */
