@@ -227,8 +227,7 @@ void cli_print_help(const struct command *cmd, FILE *out)
 
 static int usage_error(const struct command *cmd, FILE *err)
 {
-	fprintf(err, "Try 'imgbatch%s%s --help'.\n", cmd == commands[0] ? "" : " ",
-		cmd == commands[0] ? "" : cmd->name);
+	fprintf(err, "Try '%s --help'.\n", cmd->invocation);
 	return CLI_USAGE_ERROR;
 }
 
@@ -285,8 +284,7 @@ enum cli_action cli_parse(const struct command *cmd, int argc, char **argv, stru
 		return CLI_USAGE_ERROR;
 	}
 	if (job->nul_separated && !job->files_from) {
-		fprintf(err, "imgbatch%s%s: -0 applies to --files-from, which is missing\n",
-			cmd == commands[0] ? "" : " ", cmd == commands[0] ? "" : cmd->name);
+		fprintf(err, "%s: -0 applies to --files-from, which is missing\n", cmd->invocation);
 		return usage_error(cmd, err);
 	}
 	if (cmd->validate(job, err) < 0)

@@ -25,6 +25,7 @@
 
 struct command {
 	const char *name;
+	const char *invocation;           /* how users call it: "imgbatch thumbnail" */
 	const char *summary;              /* one line, for imgbatch --help */
 
 	/* The whole command, for one that runs no pool: argv[0] is its name. */

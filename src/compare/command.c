@@ -397,6 +397,7 @@ static void release(struct job *job)
 
 const struct command compare_command = {
 	.name = "compare",
+	.invocation = "imgbatch compare",
 	.summary = "compare images with pixelmatch's algorithm",
 	.usage = usage,
 	.groups = groups,

@@ -229,6 +229,7 @@ int convert_output_name(const struct convert_settings *cs, const char *rel,
 
 const struct command convert_command = {
 	.name = "convert",
+	.invocation = "imgbatch",
 	.summary = "resize, filter and convert images (the default command)",
 	.usage = usage,
 	.groups = groups,

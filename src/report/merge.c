@@ -379,6 +379,7 @@ int merge_main(int argc, char **argv)
 
 const struct command report_command = {
 	.name = "report",
+	.invocation = "imgbatch report",
 	.summary = "merge the manifests of sharded runs into one account",
 	.main = merge_main,
 };

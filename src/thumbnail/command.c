@@ -160,6 +160,7 @@ static void release(struct job *job)
 
 const struct command thumbnail_command = {
 	.name = "thumbnail",
+	.invocation = "imgbatch thumbnail",
 	.summary = "fill the freedesktop.org thumbnail cache",
 	.usage = usage,
 	.groups = groups,
