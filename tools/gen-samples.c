@@ -23,8 +23,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gif_lib.h>
 #include <jpeglib.h>
 #include <png.h>
+#include <tiffio.h>
+#include <webp/encode.h>
 
 #define PROGRAM "gen-samples"
 
@@ -1122,6 +1125,165 @@ out:
 	return ret;
 }
 
+/* ---- the other formats: WebP, TIFF and GIF, through their own libraries ---- */
+
+/* The canvas as 8-bit interleaved samples (malloc'd), or NULL. */
+static uint8_t *canvas_bytes(const struct canvas *c)
+{
+	size_t n = (size_t)c->width * (size_t)c->height * (size_t)c->channels;
+	uint8_t *out = malloc(n);
+
+	if (!out) {
+		fail("out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = (uint8_t)quantize(c->px[i], 255);
+	return out;
+}
+
+/* lossless: WebP's lossless mode, else lossy at quality 80. */
+static int save_webp(const char *dir, const char *name, const struct canvas *c, bool lossless)
+{
+	uint8_t *px = canvas_bytes(c), *out = NULL;
+	int stride = c->width * c->channels;
+	size_t len = 0;
+
+	if (!px)
+		return -1;
+	if (c->channels == 4)
+		len = lossless ? WebPEncodeLosslessRGBA(px, c->width, c->height, stride, &out)
+			       : WebPEncodeRGBA(px, c->width, c->height, stride, 80, &out);
+	else
+		len = lossless ? WebPEncodeLosslessRGB(px, c->width, c->height, stride, &out)
+			       : WebPEncodeRGB(px, c->width, c->height, stride, 80, &out);
+	free(px);
+	int ret = len ? write_file(dir, name, out, len) : fail("WebP: cannot encode %s", name);
+	WebPFree(out);
+	return ret;
+}
+
+/* An 8-bit RGB TIFF in strips, deflate-compressed. */
+static int save_tiff(const char *dir, const char *name, const struct canvas *c)
+{
+	char path[4096];
+	uint8_t *px = canvas_bytes(c);
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	TIFF *tif = px ? TIFFOpen(path, "w") : NULL;
+	if (!tif)
+		goto out;
+	TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, (uint32_t)c->width);
+	TIFFSetField(tif, TIFFTAG_IMAGELENGTH, (uint32_t)c->height);
+	TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)c->channels);
+	TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, (uint16_t)8);
+	TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_RGB);
+	TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+	TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+	TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, (uint32_t)16);
+	for (int y = 0; y < c->height; y++)
+		if (TIFFWriteScanline(tif, px + (size_t)y * (size_t)c->width * (size_t)c->channels,
+				      (uint32_t)y, 0) < 0)
+			goto out;
+	ret = 0;
+out:
+	if (tif)
+		TIFFClose(tif);
+	free(px);
+	return ret ? fail("TIFF: cannot write %s", name) : 0;
+}
+
+/* A 6x6x6 colour cube (216 entries) and a transparent index 216. */
+#define GIF_TRANSPARENT 216
+
+static ColorMapObject *gif_palette(void)
+{
+	ColorMapObject *map = GifMakeMapObject(256, NULL);
+
+	for (int i = 0; map && i < 256; i++) {
+		int cube = i < 216 ? i : 0;
+		map->Colors[i].Red = (GifByteType)(cube / 36 * 51);
+		map->Colors[i].Green = (GifByteType)(cube / 6 % 6 * 51);
+		map->Colors[i].Blue = (GifByteType)(cube % 6 * 51);
+	}
+	return map;
+}
+
+/* The cube index of a pixel, or the transparent one under half alpha. */
+static GifByteType gif_index(const struct canvas *c, int x, int y)
+{
+	const float *p = canvas_at(c, x, y);
+
+	if (c->channels == 4 && p[3] < 0.5f)
+		return GIF_TRANSPARENT;
+	return (GifByteType)(quantize(p[0], 5) * 36 + quantize(p[1], 5) * 6 + quantize(p[2], 5));
+}
+
+/* An interlaced GIF89a with a transparent colour: rows go in the four
+ * passes' order (every 8th from 0, every 8th from 4, every 4th from 2,
+ * every 2nd from 1). */
+static int save_gif(const char *dir, const char *name, const struct canvas *c)
+{
+	static const int start[] = { 0, 4, 2, 1 }, step[] = { 8, 8, 4, 2 };
+	static const GraphicsControlBlock gcb = {
+		.DisposalMode = DISPOSAL_UNSPECIFIED, .TransparentColor = GIF_TRANSPARENT,
+	};
+	char path[4096];
+	int code, ret = -1;
+	GifByteType gce[4], *row = malloc((size_t)c->width);
+	ColorMapObject *map = gif_palette();
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	GifFileType *gif = row && map ? EGifOpenFileName(path, false, &code) : NULL;
+	if (!gif)
+		goto out;
+	EGifSetGifVersion(gif, true);
+	size_t gce_len = EGifGCBToExtension(&gcb, gce);
+	if (EGifPutScreenDesc(gif, c->width, c->height, 8, 0, map) != GIF_OK ||
+	    EGifPutExtension(gif, GRAPHICS_EXT_FUNC_CODE, (int)gce_len, gce) != GIF_OK ||
+	    EGifPutImageDesc(gif, 0, 0, c->width, c->height, true, NULL) != GIF_OK)
+		goto out;
+	for (int pass = 0; pass < 4; pass++)
+		for (int y = start[pass]; y < c->height; y += step[pass]) {
+			for (int x = 0; x < c->width; x++)
+				row[x] = gif_index(c, x, y);
+			if (EGifPutLine(gif, row, c->width) != GIF_OK)
+				goto out;
+		}
+	ret = 0;
+out:
+	if (gif && EGifCloseFile(gif, &code) != GIF_OK)
+		ret = -1;
+	if (ret == 0 && chmod(path, 0644) != 0)   /* giflib creates it 0600 */
+		ret = -1;
+	GifFreeMapObject(map);
+	free(row);
+	return ret ? fail("GIF: cannot write %s", name) : 0;
+}
+
+static int make_other_formats(const char *dir)
+{
+	struct canvas photo = { 0 }, small = { 0 }, soft = { 0 };
+	int ret = -1;
+
+	if (render_photo(&photo, 480, 360, 5) != 0 || render_photo(&small, 320, 240, 6) != 0 ||
+	    canvas_init(&soft, 400, 300, 4) != 0)
+		goto out;
+	paint_rgba_soft(&soft);
+	if (save_webp(dir, "webp-photo.webp", &photo, false) != 0 ||
+	    save_webp(dir, "webp-alpha.webp", &soft, true) != 0 ||
+	    save_tiff(dir, "tiff-photo.tif", &small) != 0 ||
+	    save_gif(dir, "gif-transparent.gif", &soft) != 0)
+		goto out;
+	ret = 0;
+out:
+	canvas_free(&photo);
+	canvas_free(&small);
+	canvas_free(&soft);
+	return ret;
+}
+
 /* ---- broken inputs ---- */
 
 static uint32_t read_be32(const unsigned char *p)
@@ -1200,7 +1362,7 @@ int main(int argc, char **argv)
 	static int (*const families[])(const char *dir) = {
 		make_photos, make_zoneplate, make_text_edges, make_deep_pngs,
 		make_alpha_pngs, make_palette, make_interlaced, make_orientations,
-		make_broken_inputs,
+		make_other_formats, make_broken_inputs,
 	};
 
 	if (argc != 2) {

@@ -9,7 +9,9 @@
 
 #define BUFFER_FIRST_CAP 65536
 
-static const struct codec *const codecs[] = { &codec_jpeg, &codec_png };
+static const struct codec *const codecs[] = {
+	&codec_jpeg, &codec_png, &codec_webp, &codec_gif, &codec_tiff,
+};
 
 const struct codec *codec_sniff(const uint8_t *data, size_t len)
 {
@@ -44,10 +46,14 @@ const struct codec *codec_for_format(enum image_format format)
 
 enum image_format format_from_name(const char *name)
 {
-	if (!strcasecmp(name, "jpeg") || !strcasecmp(name, "jpg"))
-		return FORMAT_JPEG;
-	if (!strcasecmp(name, "png"))
-		return FORMAT_PNG;
+	static const struct { const char *name; enum image_format format; } names[] = {
+		{ "jpeg", FORMAT_JPEG }, { "jpg", FORMAT_JPEG }, { "png", FORMAT_PNG },
+		{ "webp", FORMAT_WEBP }, { "gif", FORMAT_GIF }, { "tiff", FORMAT_TIFF },
+		{ "tif", FORMAT_TIFF },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcasecmp(name, names[i].name))
+			return names[i].format;
 	return FORMAT_UNKNOWN;
 }
 

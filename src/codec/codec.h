@@ -19,6 +19,9 @@ enum image_format {
 	FORMAT_UNKNOWN = 0,
 	FORMAT_JPEG,
 	FORMAT_PNG,
+	FORMAT_WEBP,
+	FORMAT_GIF,
+	FORMAT_TIFF,
 };
 
 /* What the header says, before decoding. */
@@ -70,7 +73,11 @@ void buffer_free(struct buffer *buf);
 struct codec {
 	const char *name;         /* "jpeg", "png" */
 	const char *extension;    /* canonical: "jpg", "png" */
+	const char *mime;         /* "image/jpeg" */
 	enum image_format format;
+	/* The format outputs take under --format same when this codec cannot
+	 * encode (encode is NULL); else its own format. */
+	enum image_format write_as;
 	/* True when the first len bytes (len >= CODEC_SNIFF_BYTES when the file is
 	 * that long) carry this format's signature. */
 	bool (*sniff)(const uint8_t *data, size_t len);
@@ -85,16 +92,23 @@ struct codec {
 	int (*decode)(struct decoder *d, uint32_t min_w, uint32_t min_h,
 		      uint64_t max_pixels, struct image *out, struct ib_error *err);
 	void (*close)(struct decoder *d);
-	/* Appends the encoded image to out.  JPEG accepts 8-bit gray or RGB only
-	 * (see image_prepare_for_jpeg); PNG accepts every struct image layout. */
+	/* Appends the encoded image to out, or NULL for a format we only read.
+	 * JPEG accepts 8-bit gray or RGB only (see image_prepare_for_jpeg); PNG
+	 * accepts every struct image layout. */
 	int (*encode)(const struct image *img, const struct encode_options *opts,
 		      struct buffer *out, struct ib_error *err);
 };
 
 #define CODEC_SNIFF_BYTES 16
 
+/* The reason a file without any codec's signature is skipped. */
+#define CODEC_NOT_AN_IMAGE "not an image in a format imgbatch reads"
+
 extern const struct codec codec_jpeg;
 extern const struct codec codec_png;
+extern const struct codec codec_webp;
+extern const struct codec codec_gif;
+extern const struct codec codec_tiff;
 
 /* The codec whose signature data starts with, or NULL. */
 const struct codec *codec_sniff(const uint8_t *data, size_t len);
@@ -103,7 +117,8 @@ const struct codec *codec_sniff(const uint8_t *data, size_t len);
 int codec_sniff_path(const char *path, const struct codec **codec);
 /* Looks a codec up by format. */
 const struct codec *codec_for_format(enum image_format format);
-/* Parses "jpeg"/"jpg"/"png" (case-insensitive). */
+/* A format by its name or a usual extension ("jpeg"/"jpg", "png", "webp",
+ * "gif", "tiff"/"tif"), case-insensitive; FORMAT_UNKNOWN otherwise. */
 enum image_format format_from_name(const char *name);
 
 #endif

@@ -499,7 +499,9 @@ static int jpeg_encode(const struct image *img, const struct encode_options *opt
 const struct codec codec_jpeg = {
 	.name = "jpeg",
 	.extension = "jpg",
+	.mime = "image/jpeg",
 	.format = FORMAT_JPEG,
+	.write_as = FORMAT_JPEG,
 	.sniff = jpeg_sniff,
 	.open = jpeg_open,
 	.decode = jpeg_decode,

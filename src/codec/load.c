@@ -10,7 +10,7 @@ int image_decode_bytes(const struct file_bytes *file, uint64_t max_pixels, struc
 	struct decoder dec = { .codec = codec };
 
 	if (!codec)
-		return ib_fail(err, "not a JPEG or PNG image");
+		return ib_fail(err, CODEC_NOT_AN_IMAGE);
 	if (codec->open(&dec, file->data, file->len, err) < 0)
 		return -1;
 	int ret = codec->decode(&dec, 0, 0, max_pixels, img, err);

@@ -432,7 +432,9 @@ static int encode_png(const struct image *img, const struct encode_options *opts
 const struct codec codec_png = {
 	.name = "png",
 	.extension = "png",
+	.mime = "image/png",
 	.format = FORMAT_PNG,
+	.write_as = FORMAT_PNG,
 	.sniff = sniff_png,
 	.open = open_png,
 	.decode = decode_png,

@@ -228,7 +228,7 @@ static int compare_pair(const struct compare_worker *w, const struct wire_task *
 	if (!codec_sniff(ps->expected_file.data, ps->expected_file.len)) {
 		/* not an image pair at all, like a README next to the goldens */
 		ps->out.allowed = 1;
-		return ib_fail(err, "not a JPEG or PNG image");
+		return ib_fail(err, CODEC_NOT_AN_IMAGE);
 	}
 	if (stat(ps->actual_path, &st) < 0 && errno == ENOENT) {
 		ps->out.status = PAIR_MISSING;

@@ -41,7 +41,9 @@ static const struct cli_option output_options[] = {
 static const struct cli_group outputs_group = { "Outputs:", output_options };
 
 static const struct cli_option encoding_options[] = {
-	{ "format", KEY_FORMAT, 0, "F", "jpeg, png or same (default: same as the input)", NULL },
+	{ "format", KEY_FORMAT, 0, "F",
+	  "jpeg, png or same (default: same as the input; WebP,\n"
+	  "GIF and TIFF inputs are written as PNG)", NULL },
 	{ "quality", KEY_QUALITY, 'q', "N",
 	  "JPEG quality 1-100 (default 85; 4:2:0 chroma below 90,\n4:4:4 from 90)", NULL },
 	{ "progressive", KEY_PROGRESSIVE, 0, NULL, "write progressive JPEGs", NULL },
@@ -67,8 +69,8 @@ static const char usage[] =
 	"       imgbatch thumbnail [OPTION]... INPUT...   (see imgbatch thumbnail --help)\n"
 	"       imgbatch compare [OPTION]... EXPECTED ACTUAL   (see imgbatch compare --help)\n"
 	"       imgbatch report [--json] MANIFEST...   (see imgbatch report --help)\n"
-	"Resize and convert JPEG and PNG files on every core.  INPUTs are files and\n"
-	"directories (walked recursively); formats are detected by content.\n"
+	"Resize and convert JPEG, PNG, WebP, GIF and TIFF files on every core.  INPUTs\n"
+	"are files and directories (walked recursively); formats are detected by content.\n"
 	"\n";
 
 static int init(struct job *job)
@@ -83,6 +85,13 @@ static int init(struct job *job)
 	cs->background = (struct rgb8){ 255, 255, 255 };
 	job->settings = cs;
 	return 0;
+}
+
+/* Whether imgbatch has an encoder for format. */
+static bool can_write(enum image_format format)
+{
+	const struct codec *codec = codec_for_format(format);
+	return codec && codec->encode;
 }
 
 static int apply_option(struct job *job, int key, const char *arg, FILE *out, FILE *err)
@@ -103,7 +112,7 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 	case KEY_FORMAT:
 		if (strcmp(arg, "same") == 0)
 			cs->format = FORMAT_UNKNOWN;
-		else if ((cs->format = format_from_name(arg)) == FORMAT_UNKNOWN)
+		else if (!can_write(cs->format = format_from_name(arg)))
 			return cli_bad_value(err, "--format", arg, "use jpeg, png or same");
 		break;
 	case KEY_QUALITY:
@@ -182,7 +191,7 @@ static bool admit(const struct job *job, const char *path, size_t rel_off,
 		return true;  /* a naming error is the worker's to report */
 	if (codec_sniff_path(path, &codec) == 1 && !codec) {
 		*status = RESULT_SKIPPED;
-		*reason = "not a JPEG or PNG image";
+		*reason = CODEC_NOT_AN_IMAGE;
 	} else {
 		/* unreadable: the collision is the reason given */
 		*status = RESULT_FAILED;
@@ -212,7 +221,10 @@ static void release(struct job *job)
 enum image_format convert_output_format(const struct convert_settings *cs,
 					enum image_format in_format)
 {
-	return cs->format != FORMAT_UNKNOWN ? cs->format : in_format;
+	if (cs->format != FORMAT_UNKNOWN)
+		return cs->format;
+	const struct codec *codec = codec_for_format(in_format);
+	return codec ? codec->write_as : in_format;
 }
 
 int convert_output_name(const struct convert_settings *cs, const char *rel,

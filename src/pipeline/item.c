@@ -75,7 +75,7 @@ int item_open(struct item_worker *w, struct item *it, struct wire_result *res,
 	it->codec = codec_sniff(w->file_buf, it->in_len);
 	if (!it->codec) {
 		res->status = RESULT_SKIPPED;
-		return ib_fail(err, "not a JPEG or PNG image");
+		return ib_fail(err, CODEC_NOT_AN_IMAGE);
 	}
 	it->info.in_format = (uint8_t)it->codec->format;
 	return 0;

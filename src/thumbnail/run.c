@@ -55,7 +55,7 @@ static int write_thumbnail(void *ctx, struct item *it, unsigned i, struct image 
 	if (it->dec.info.icc && icc_to_srgb(img, it->dec.info.icc, it->dec.info.icc_len, &note) < 0)
 		return ib_fail(err, "%s", note.msg);
 	if (thumb_entry_write(cache->size_fd[output_thumb_size(cache, i)], &ti->entry, img,
-			      it->dec.codec->format == FORMAT_JPEG ? "image/jpeg" : "image/png",
+			      it->codec->mime,
 			      p->upright_w, p->upright_h, &bytes, err) < 0)
 		return item_write_failed(res, err);
 	item_count_output(it, img, bytes, res);

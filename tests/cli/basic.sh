@@ -22,7 +22,7 @@ echo "$cpu" | awk '{ exit !($2 > 0 && $1 >= 0) }' || fail "implausible CPU secon
 grep '"input":"[^"]*corrupt.jpg"' "$WORK/out.txt" | grep -q '"status":"failed","input":".*","reason":"JPEG' ||
 	{ grep corrupt.jpg "$WORK/out.txt" >&2; fail "corrupt.jpg: no JPEG reason"; }
 grep corrupt.png "$WORK/out.txt" | grep -q '"reason":"PNG' || fail "corrupt.png: no PNG reason"
-grep not-an-image "$WORK/out.txt" | grep -q '"status":"skipped".*"reason":"not a JPEG or PNG image"' ||
+grep not-an-image "$WORK/out.txt" | grep -q '"status":"skipped".*"reason":"not an image in a format imgbatch reads"' ||
 	fail "not-an-image.txt not skipped with a reason"
 [ ! -e "$WORK/out/corrupt.jpg" ] && [ ! -e "$WORK/out/corrupt.png" ] || fail "output written for a corrupt input"
 [ ! -e "$WORK/out/not-an-image.txt" ] || fail "output written for a non-image"

@@ -105,7 +105,7 @@ result() {
 }
 assert_eq "$(result a-slow.jpg)" "failed: timed out after 1 s" "the slow file"
 assert_eq "$(result b-deleted.png)" "failed: cannot open input: No such file or directory" "deleted file"
-assert_eq "$(result c-text.png)" "skipped: not a JPEG or PNG image" "file replaced by text"
+assert_eq "$(result c-text.png)" "skipped: not an image in a format imgbatch reads" "file replaced by text"
 assert_eq "$(result d-dir.png)" "skipped: not a regular file" "file replaced by a directory"
 assert_eq "$(result e-fifo.png)" "skipped: not a regular file" "file replaced by a FIFO"
 echo "$first" | grep -F "\"input\":\"$WORK/race/0-quick.png\"" | grep -q '"status":"done"' ||

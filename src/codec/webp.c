@@ -1,0 +1,179 @@
+/*
+ * WebP with libwebp: lossy, lossless and alpha; an animated WebP gives its
+ * first frame, placed on its canvas.  libwebp scales while it decodes, so a
+ * small output decodes a small image (shrink-on-load).  The ICCP and EXIF
+ * chunks come from the demuxer.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <webp/decode.h>
+#include <webp/demux.h>
+
+#include "codec/codec.h"
+#include "codec/exif.h"
+
+struct webp_state {
+	WebPDemuxer *demux;
+	WebPIterator frame;           /* the first frame */
+	bool have_frame;
+	uint32_t canvas_w, canvas_h;
+};
+
+static bool sniff_webp(const uint8_t *data, size_t len)
+{
+	return len >= 12 && memcmp(data, "RIFF", 4) == 0 && memcmp(data + 8, "WEBP", 4) == 0;
+}
+
+static void state_free(struct webp_state *st)
+{
+	if (st->have_frame)
+		WebPDemuxReleaseIterator(&st->frame);
+	WebPDemuxDelete(st->demux);
+	free(st);
+}
+
+/* The payload of chunk fourcc, or NULL. */
+static const uint8_t *chunk(WebPDemuxer *demux, const char *fourcc, size_t *len)
+{
+	WebPChunkIterator it;
+	const uint8_t *bytes = NULL;
+	if (WebPDemuxGetChunk(demux, fourcc, 1, &it)) {
+		bytes = it.chunk.bytes;
+		*len = it.chunk.size;
+		WebPDemuxReleaseChunkIterator(&it);
+	}
+	return bytes;
+}
+
+/* EXIF orientation; the chunk may or may not start with "Exif\0\0". */
+static int orientation(WebPDemuxer *demux)
+{
+	size_t len = 0;
+	const uint8_t *exif = chunk(demux, "EXIF", &len);
+	if (!exif)
+		return 1;
+	if (len >= 6 && memcmp(exif, "Exif\0\0", 6) == 0) {
+		exif += 6;
+		len -= 6;
+	}
+	return exif_orientation(exif, len);
+}
+
+static int open_webp(struct decoder *d, const uint8_t *data, size_t len, struct ib_error *err)
+{
+	struct webp_state *st = calloc(1, sizeof *st);
+	if (!st)
+		return ib_fail(err, "WebP: out of memory");
+	WebPData whole = { data, len };
+	WebPDemuxState parsed;
+	st->demux = WebPDemuxPartial(&whole, &parsed);
+	if (!st->demux || parsed != WEBP_DEMUX_DONE) {
+		state_free(st);
+		return ib_fail(err, "WebP: %s", parsed == WEBP_DEMUX_PARSED_HEADER ||
+			       parsed == WEBP_DEMUX_PARSING_HEADER ? "truncated file" : "malformed file");
+	}
+	st->canvas_w = WebPDemuxGetI(st->demux, WEBP_FF_CANVAS_WIDTH);
+	st->canvas_h = WebPDemuxGetI(st->demux, WEBP_FF_CANVAS_HEIGHT);
+	st->have_frame = WebPDemuxGetFrame(st->demux, 1, &st->frame);
+	if (!st->have_frame || !st->canvas_w || !st->canvas_h) {
+		state_free(st);
+		return ib_fail(err, "WebP: no image in the file");
+	}
+	bool alpha = st->frame.has_alpha || st->frame.width != (int)st->canvas_w ||
+		     st->frame.height != (int)st->canvas_h;
+	d->codec = &codec_webp;
+	d->state = st;
+	d->info = (struct image_info){
+		.width = st->canvas_w, .height = st->canvas_h,
+		.channels = alpha ? 4 : 3, .depth = 8,
+		.orientation = orientation(st->demux),
+	};
+	d->info.icc = chunk(st->demux, "ICCP", &d->info.icc_len);
+	return 0;
+}
+
+/* The smallest scaled size, keeping the aspect ratio, that covers min_w x
+ * min_h (0 = full size).  Only a whole still image is scaled. */
+static void scaled_size(const struct webp_state *st, uint32_t min_w, uint32_t min_h,
+			uint32_t *w, uint32_t *h)
+{
+	*w = st->canvas_w;
+	*h = st->canvas_h;
+	if (!min_w || !min_h || st->frame.width != (int)st->canvas_w ||
+	    st->frame.height != (int)st->canvas_h)
+		return;
+	double s = (double)min_w / st->canvas_w;
+	if ((double)min_h / st->canvas_h > s)
+		s = (double)min_h / st->canvas_h;
+	if (s >= 1)
+		return;
+	uint32_t sw = (uint32_t)((double)st->canvas_w * s + 0.999999);
+	uint32_t sh = (uint32_t)((double)st->canvas_h * s + 0.999999);
+	*w = sw < min_w ? min_w : sw ? sw : 1;
+	*h = sh < min_h ? min_h : sh ? sh : 1;
+}
+
+static const char *vp8_reason(VP8StatusCode status)
+{
+	switch (status) {
+	case VP8_STATUS_OUT_OF_MEMORY: return "out of memory";
+	case VP8_STATUS_NOT_ENOUGH_DATA: return "truncated data";
+	case VP8_STATUS_UNSUPPORTED_FEATURE: return "unsupported feature";
+	default: return "corrupt data";
+	}
+}
+
+static int decode_webp(struct decoder *d, uint32_t min_w, uint32_t min_h, uint64_t max_pixels,
+		       struct image *out, struct ib_error *err)
+{
+	struct webp_state *st = d->state;
+	WebPDecoderConfig config;
+	uint32_t w, h;
+	if (!WebPInitDecoderConfig(&config))
+		return ib_fail(err, "WebP: library version mismatch");
+	scaled_size(st, min_w, min_h, &w, &h);
+	if (image_alloc(out, w, h, d->info.channels, 8, max_pixels, err) < 0)
+		return -1;
+	if (w != st->canvas_w || h != st->canvas_h) {
+		config.options.use_scaling = 1;
+		config.options.scaled_width = (int)w;
+		config.options.scaled_height = (int)h;
+	}
+	/* the first frame of an animation lies on a transparent canvas */
+	if (d->info.channels == 4)
+		memset(out->pixels, 0, out->stride * h);
+	size_t at = (size_t)st->frame.y_offset * out->stride + (size_t)st->frame.x_offset * d->info.channels;
+	config.output.colorspace = d->info.channels == 4 ? MODE_RGBA : MODE_RGB;
+	config.output.is_external_memory = 1;
+	config.output.u.RGBA.rgba = out->pixels + at;
+	config.output.u.RGBA.stride = (int)out->stride;
+	config.output.u.RGBA.size = out->stride * h - at;
+	VP8StatusCode status = WebPDecode(st->frame.fragment.bytes, st->frame.fragment.size, &config);
+	WebPFreeDecBuffer(&config.output);
+	if (status != VP8_STATUS_OK) {
+		image_free(out);
+		return ib_fail(err, "WebP: %s", vp8_reason(status));
+	}
+	return 0;
+}
+
+static void close_webp(struct decoder *d)
+{
+	if (d->state)
+		state_free(d->state);
+	d->state = NULL;
+}
+
+const struct codec codec_webp = {
+	.name = "webp",
+	.extension = "webp",
+	.mime = "image/webp",
+	.format = FORMAT_WEBP,
+	.write_as = FORMAT_PNG,
+	.sniff = sniff_webp,
+	.open = open_webp,
+	.decode = decode_webp,
+	.close = close_webp,
+};

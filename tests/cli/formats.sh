@@ -1,0 +1,127 @@
+#!/bin/sh
+# WebP, GIF and TIFF inputs, made here with ImageMagick in the layouts each
+# format has, read by every command: convert's outputs match ImageMagick's
+# decode of the same file (exactly, or >= 45 dB for lossy WebP decoded at a
+# smaller scale), formats are told by content (a WebP named .jpg works),
+# JSON and thumbnails name the format, and damaged files fail with a reason.
+. "$(dirname "$0")/lib.sh"
+
+command -v convert >/dev/null 2>&1 || { echo "SKIP: ImageMagick is needed"; exit 77; }
+make_fixtures "$WORK/s"
+in=$WORK/in
+mkdir "$in"
+photo=$WORK/s/photo.jpg
+soft=$WORK/s/rgba-soft.png
+convert "$photo" -quality 80 "$in/lossy.webp"
+convert "$photo" -define webp:lossless=true "$in/lossless.webp"
+convert "$soft" -define webp:lossless=true "$in/alpha.webp"
+convert "$photo" "$in/plain.gif"
+convert "$soft" "$in/transparent.gif"
+convert "$photo" -interlace GIF "$in/interlaced.gif"
+convert "$photo" "$in/rgb.tif"
+convert "$soft" "$in/rgba.tif"
+convert "$WORK/s/photo-gray.jpg" "$in/gray.tif"
+convert "$WORK/s/gray-alpha.png" "$in/gray-alpha.tif"
+convert "$photo" -colorspace cmyk "$in/cmyk.tif"
+convert "$photo" -compress zip -define tiff:tile-geometry=64x64 "$in/tiled.tif"
+convert "$photo" -depth 16 "$in/rgb16.tif"
+convert "$photo" -colors 64 -type palette "$in/palette.tif"
+# animations: the first frame is the image
+convert -delay 10 "$photo" -flop "$photo" "$in/animgif.gif"
+convert -delay 10 "$photo" -flop "$photo" -define webp:lossless=true "$in/animwebp.webp"
+# a WebP named .jpg: content decides
+cp "$in/lossless.webp" "$in/misnamed.jpg"
+
+# Every input at full size as PNG, against ImageMagick's reading.
+run_imgbatch 0 -o "$WORK/full" --format png --json "$in"
+assert_eq "$(json_summary done)" 17 "inputs converted"
+check_exact() {   # NAME OUTPUT [LEVELS]
+	convert "$in/$1[0]" -depth 8 "$WORK/ref.png"
+	d=$("$DECODE" diff "$WORK/full/$2" "$WORK/ref.png" | cut -d' ' -f1)
+	[ "$d" -le "${3:-0}" ] || fail "$1 differs from ImageMagick's decode by $d levels"
+}
+for f in lossless.webp alpha.webp plain.gif transparent.gif interlaced.gif rgb.tif rgba.tif \
+	gray.tif gray-alpha.tif tiled.tif animgif.gif animwebp.webp; do
+	check_exact "$f" "${f%.*}.png"
+done
+check_exact misnamed.jpg misnamed.png
+# a TIFF palette holds 16-bit colours: the two round them to 8 bits apart
+check_exact palette.tif palette.png 1
+# lossy WebP and 16-bit TIFF go through libwebp / 8-bit delivery on both sides
+for f in lossy.webp rgb16.tif cmyk.tif; do
+	convert "$in/$f" -depth 8 "$WORK/ref.png"
+	psnr=$("$DECODE" diff "$WORK/full/${f%.*}.png" "$WORK/ref.png" | cut -d' ' -f2)
+	awk "BEGIN { exit !($psnr >= 45) }" || fail "$f: $psnr dB against ImageMagick"
+done
+grep '"input":"[^"]*misnamed.jpg"' "$WORK/out.txt" | grep -q '"format":"webp"' ||
+	fail "a WebP named .jpg is not reported as webp"
+grep '"input":"[^"]*cmyk.tif"' "$WORK/out.txt" | grep -q '"format":"tiff"' ||
+	fail "a TIFF is not reported as tiff"
+assert_eq "$(image_size "$WORK/full/transparent.png")" "$(image_size "$soft")" "GIF size"
+"$DECODE" info "$WORK/full/gray.png" | grep -q ' 1 8' || fail "a gray TIFF is not gray"
+"$DECODE" info "$WORK/full/alpha.png" | grep -q ' 4 8' || fail "WebP alpha lost"
+
+# --format same: formats imgbatch cannot write become PNG
+run_imgbatch 0 -o "$WORK/same" "$in/lossy.webp" "$in/plain.gif" "$in/rgb.tif"
+for f in lossy plain rgb; do
+	[ -f "$WORK/same/$f.png" ] || fail "--format same did not write $f.png"
+done
+run_imgbatch 2 -o "$WORK/x" --format webp "$in"
+assert_contains "$WORK/err.txt" "invalid --format 'webp'"
+
+# Shrink-on-load: a small WebP output is decoded small and still matches.
+run_imgbatch 0 -o "$WORK/small" --format png -r 128 "$in/lossless.webp"
+convert "$in/lossless.webp" -resize 128 "$WORK/ref.png"
+psnr=$("$DECODE" diff "$WORK/small/lossless.png" "$WORK/ref.png" | cut -d' ' -f2)
+awk "BEGIN { exit !($psnr >= 30) }" || fail "scaled WebP: $psnr dB against ImageMagick's resize"
+
+# TIFF orientation tags are applied like EXIF's.
+i=0
+for o in TopLeft TopRight BottomRight BottomLeft LeftTop RightTop RightBottom LeftBottom; do
+	i=$((i + 1))
+	mkdir -p "$WORK/orient"
+	convert "$WORK/s/orientation-1.jpg" -orient $o "$WORK/orient/o$i.tif"
+done
+run_imgbatch 0 -o "$WORK/upright" --format png "$WORK/orient"
+for i in 1 2 3 4 5 6 7 8; do
+	convert "$WORK/orient/o$i.tif" -auto-orient "$WORK/ref.png"
+	d=$("$DECODE" diff "$WORK/upright/o$i.png" "$WORK/ref.png" | cut -d' ' -f1)
+	[ "$d" -eq 0 ] || fail "TIFF orientation $i: off by $d levels"
+done
+
+# Thumbnails carry the original's MIME type.
+XDG_CACHE_HOME=$WORK/cache run_imgbatch 0 thumbnail "$in/lossy.webp" "$in/plain.gif"
+for t in "$WORK"/cache/thumbnails/large/*.png; do
+	python3 - "$t" <<'PY' || fail "thumbnail $t has no image/webp or image/gif Thumb::Mimetype"
+import sys, zlib, struct
+data = open(sys.argv[1], 'rb').read()
+pos, found = 8, None
+while pos < len(data):
+    n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b'tEXt' and body.startswith(b'Thumb::Mimetype\0'):
+        found = body.split(b'\0', 1)[1]
+    pos += 12 + n
+sys.exit(0 if found in (b'image/webp', b'image/gif') else 1)
+PY
+done
+
+# compare reads them too: a WebP against itself passes, against its mirror fails.
+run_imgbatch 0 compare "$in/lossless.webp" "$in/lossless.webp"
+convert "$in/lossless.webp" -flop -define webp:lossless=true "$WORK/flopped.webp"
+run_imgbatch 1 compare "$in/lossless.webp" "$WORK/flopped.webp"
+
+# Damaged files fail with the format's reason; the batch goes on.
+mkdir "$WORK/bad"
+head -c 2000 "$in/lossy.webp" >"$WORK/bad/cut-webp.webp"
+head -c 3000 "$in/plain.gif" >"$WORK/bad/cut-gif.gif"
+head -c 100 "$in/rgb.tif" >"$WORK/bad/cut-tif.tif"
+cp "$in/gray.tif" "$WORK/bad/good.tif"
+run_imgbatch 1 -o "$WORK/badout" --json "$WORK/bad"
+assert_eq "$(json_summary done)" 1 "the intact file"
+assert_eq "$(json_summary failed)" 3 "the damaged files"
+grep -q '"input":"[^"]*cut-webp.webp","reason":"WebP: ' "$WORK/out.txt" || fail "no WebP reason"
+grep -q '"input":"[^"]*cut-gif.gif","reason":"GIF: ' "$WORK/out.txt" || fail "no GIF reason"
+grep -q '"input":"[^"]*cut-tif.tif","reason":"TIFF: ' "$WORK/out.txt" || fail "no TIFF reason"
+[ -z "$(ls "$WORK/badout" | grep cut)" ] || fail "a damaged file left an output"
+note "ok"
