@@ -10,7 +10,7 @@
 #define BUFFER_FIRST_CAP 65536
 
 static const struct codec *const codecs[] = {
-	&codec_jpeg, &codec_png, &codec_webp, &codec_gif, &codec_tiff,
+	&codec_jpeg, &codec_png, &codec_webp, &codec_gif, &codec_tiff, &codec_heif, &codec_avif,
 };
 
 const struct codec *codec_sniff(const uint8_t *data, size_t len)
@@ -49,7 +49,8 @@ enum image_format format_from_name(const char *name)
 	static const struct { const char *name; enum image_format format; } names[] = {
 		{ "jpeg", FORMAT_JPEG }, { "jpg", FORMAT_JPEG }, { "png", FORMAT_PNG },
 		{ "webp", FORMAT_WEBP }, { "gif", FORMAT_GIF }, { "tiff", FORMAT_TIFF },
-		{ "tif", FORMAT_TIFF },
+		{ "tif", FORMAT_TIFF }, { "heif", FORMAT_HEIF }, { "heic", FORMAT_HEIF },
+		{ "avif", FORMAT_AVIF },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strcasecmp(name, names[i].name))

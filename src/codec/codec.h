@@ -22,6 +22,8 @@ enum image_format {
 	FORMAT_WEBP,
 	FORMAT_GIF,
 	FORMAT_TIFF,
+	FORMAT_HEIF,
+	FORMAT_AVIF,
 };
 
 /* What the header says, before decoding. */
@@ -99,7 +101,8 @@ struct codec {
 		      struct buffer *out, struct ib_error *err);
 };
 
-#define CODEC_SNIFF_BYTES 16
+/* Enough for every signature, HEIF's and AVIF's ftyp brands included. */
+#define CODEC_SNIFF_BYTES 32
 
 /* The reason a file without any codec's signature is skipped. */
 #define CODEC_NOT_AN_IMAGE "not an image in a format imgbatch reads"
@@ -109,6 +112,8 @@ extern const struct codec codec_png;
 extern const struct codec codec_webp;
 extern const struct codec codec_gif;
 extern const struct codec codec_tiff;
+extern const struct codec codec_heif;
+extern const struct codec codec_avif;
 
 /* The codec whose signature data starts with, or NULL. */
 const struct codec *codec_sniff(const uint8_t *data, size_t len);
@@ -118,7 +123,8 @@ int codec_sniff_path(const char *path, const struct codec **codec);
 /* Looks a codec up by format. */
 const struct codec *codec_for_format(enum image_format format);
 /* A format by its name or a usual extension ("jpeg"/"jpg", "png", "webp",
- * "gif", "tiff"/"tif"), case-insensitive; FORMAT_UNKNOWN otherwise. */
+ * "gif", "tiff"/"tif", "heif"/"heic", "avif"), case-insensitive;
+ * FORMAT_UNKNOWN otherwise. */
 enum image_format format_from_name(const char *name);
 
 #endif

@@ -1,9 +1,10 @@
 #!/bin/sh
-# WebP, GIF and TIFF inputs, made here with ImageMagick in the layouts each
-# format has, read by every command: convert's outputs match ImageMagick's
-# decode of the same file (exactly, or >= 45 dB for lossy WebP decoded at a
-# smaller scale), formats are told by content (a WebP named .jpg works),
-# JSON and thumbnails name the format, and damaged files fail with a reason.
+# WebP, GIF, TIFF, HEIC and AVIF inputs, made here with ImageMagick and
+# heif-enc in the layouts each format has, read by every command: convert's
+# outputs match ImageMagick's (or heif-convert's) decode of the same file
+# (exactly, or >= 45 dB where the two deliver different depths), formats are
+# told by content (a WebP named .jpg works), JSON and thumbnails name the
+# format, and damaged files fail with a reason.
 . "$(dirname "$0")/lib.sh"
 
 command -v convert >/dev/null 2>&1 || { echo "SKIP: ImageMagick is needed"; exit 77; }
@@ -31,6 +32,42 @@ convert -delay 10 "$photo" -flop "$photo" "$in/animgif.gif"
 convert -delay 10 "$photo" -flop "$photo" -define webp:lossless=true "$in/animwebp.webp"
 # a WebP named .jpg: content decides
 cp "$in/lossless.webp" "$in/misnamed.jpg"
+
+# HEIC and AVIF through heif-enc (libheif's own encoders: x265, aom).
+heif=$WORK/heif
+mkdir "$heif"
+convert "$photo" PNG48:"$WORK/photo16.png"
+heif-enc -q 60 "$photo" -o "$heif/photo.heic" >/dev/null
+heif-enc -q 90 "$soft" -o "$heif/alpha.heic" >/dev/null
+heif-enc -b 10 -q 80 "$WORK/photo16.png" -o "$heif/tenbit.heic" >/dev/null
+heif-enc -t 320 -q 60 "$photo" -o "$heif/thumbed.heic" >/dev/null
+heif-enc -A -q 60 "$photo" -o "$heif/photo-av1.avif" >/dev/null
+heif-enc -A -q 90 "$soft" -o "$heif/alpha-av1.avif" >/dev/null
+run_imgbatch 0 -o "$WORK/hfull" --format png --json "$heif"
+assert_eq "$(json_summary done)" 6 "HEIF and AVIF inputs converted"
+for f in photo.heic alpha.heic tenbit.heic photo-av1.avif alpha-av1.avif; do
+	heif-convert "$heif/$f" "$WORK/ref.png" >/dev/null
+	psnr=$("$DECODE" diff "$WORK/hfull/${f%.*}.png" "$WORK/ref.png" | cut -d' ' -f2)
+	awk "BEGIN { exit !($psnr >= 50) }" || fail "$f: $psnr dB against heif-convert"
+done
+"$DECODE" info "$WORK/hfull/tenbit.png" | grep -q ' 3 16' || fail "10-bit HEIC not delivered as 16-bit"
+"$DECODE" info "$WORK/hfull/alpha-av1.png" | grep -q ' 4 8' || fail "AVIF alpha lost"
+grep '"input":"[^"]*photo-av1.avif"' "$WORK/out.txt" | grep -q '"format":"avif"' ||
+	fail "an AVIF is not reported as avif"
+grep '"input":"[^"]*photo.heic"' "$WORK/out.txt" | grep -q '"format":"heif"' ||
+	fail "a HEIC is not reported as heif"
+# a small output comes from the thumbnail item, which covers it: the same
+# picture as the full decode, resized
+run_imgbatch 0 -o "$WORK/hsmall" --format png -r 200 "$heif/thumbed.heic" "$heif/photo.heic"
+psnr=$("$DECODE" diff "$WORK/hsmall/thumbed.png" "$WORK/hsmall/photo.png" | cut -d' ' -f2)
+awk "BEGIN { exit !($psnr >= 30) }" || fail "thumbnail item: $psnr dB against the full decode"
+# --format same: HEIC becomes JPEG, AVIF PNG
+run_imgbatch 0 -o "$WORK/hsame" "$heif/photo.heic" "$heif/alpha-av1.avif"
+[ -f "$WORK/hsame/photo.jpg" ] && [ -f "$WORK/hsame/alpha-av1.png" ] ||
+	fail "--format same: $(ls "$WORK/hsame")"
+head -c 5000 "$heif/photo.heic" >"$WORK/bad-cut.heic"
+run_imgbatch 1 -o "$WORK/hbad" --json "$WORK/bad-cut.heic"
+grep -q '"reason":"HEIF: ' "$WORK/out.txt" || fail "a cut HEIC has no HEIF reason"
 
 # Every input at full size as PNG, against ImageMagick's reading.
 run_imgbatch 0 -o "$WORK/full" --format png --json "$in"

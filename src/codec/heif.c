@@ -1,0 +1,265 @@
+/*
+ * HEIF (HEIC from phones) and AVIF with libheif: the primary image, with its
+ * grid, alpha and 10/12-bit samples (delivered as 16-bit).  libheif applies
+ * the file's own transforms (irot, imir) while decoding, so the image comes
+ * out upright and the pipeline applies no EXIF orientation on top.  When
+ * every output needs no more than a thumbnail item holds (and it has the
+ * image's aspect ratio), the thumbnail is decoded instead.  An ICC profile
+ * (prof, rICC) goes through the ICC path like JPEG's; nclx colour is taken
+ * as sRGB.
+ */
+#include "config.h"
+
+#include <libheif/heif.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/codec.h"
+
+struct heif_state {
+	struct heif_context *ctx;
+	struct heif_image_handle *primary;
+	const char *name;             /* "HEIF" or "AVIF", for reasons */
+	uint8_t *icc;
+	int bits;                     /* luma bits per sample */
+};
+
+/* The brand at data[at..at+4) is one of the NULL-terminated list. */
+static bool brand_in(const uint8_t *data, size_t at, const char *const *brands)
+{
+	for (; *brands; brands++)
+		if (memcmp(data + at, *brands, 4) == 0)
+			return true;
+	return false;
+}
+
+/* An ISO BMFF file whose ftyp box lists brand, as major or compatible
+ * brand, within the len bytes seen. */
+static bool ftyp_lists(const uint8_t *data, size_t len, const char *const *brands)
+{
+	if (len < 12 || memcmp(data + 4, "ftyp", 4) != 0)
+		return false;
+	size_t box = (size_t)data[0] << 24 | (size_t)data[1] << 16 | (size_t)data[2] << 8 | data[3];
+	if (brand_in(data, 8, brands))
+		return true;
+	for (size_t at = 16; at + 4 <= len && at + 4 <= box; at += 4)
+		if (brand_in(data, at, brands))
+			return true;
+	return false;
+}
+
+static const char *const avif_brands[] = { "avif", "avis", NULL };
+static const char *const heif_brands[] = {
+	"heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", NULL,
+};
+
+static bool sniff_avif(const uint8_t *data, size_t len)
+{
+	return ftyp_lists(data, len, avif_brands);
+}
+
+static bool sniff_heif(const uint8_t *data, size_t len)
+{
+	return !sniff_avif(data, len) && ftyp_lists(data, len, heif_brands);
+}
+
+static int heif_fail(const struct heif_state *st, struct heif_error e, struct ib_error *err)
+{
+	return ib_fail(err, "%s: %s", st->name, e.message && e.message[0] ? e.message : "corrupt file");
+}
+
+static void state_free(struct heif_state *st)
+{
+	if (st->primary)
+		heif_image_handle_release(st->primary);
+	if (st->ctx)
+		heif_context_free(st->ctx);
+	free(st->icc);
+	free(st);
+}
+
+/* The profile of a handle whose colour is given by an ICC profile; NULL
+ * for none or nclx. */
+static uint8_t *read_icc(const struct heif_image_handle *h, size_t *len)
+{
+	enum heif_color_profile_type type = heif_image_handle_get_color_profile_type(h);
+	if (type != heif_color_profile_type_prof && type != heif_color_profile_type_rICC)
+		return NULL;
+	size_t n = heif_image_handle_get_raw_color_profile_size(h);
+	uint8_t *icc = n ? malloc(n) : NULL;
+	if (icc && heif_image_handle_get_raw_color_profile(h, icc).code != heif_error_Ok) {
+		free(icc);
+		return NULL;
+	}
+	*len = icc ? n : 0;
+	return icc;
+}
+
+static int open_with(struct decoder *d, const struct codec *codec, const char *name,
+		     const uint8_t *data, size_t len, struct ib_error *err)
+{
+	struct heif_state *st = calloc(1, sizeof *st);
+	if (!st)
+		return ib_fail(err, "%s: out of memory", name);
+	st->name = name;
+	st->ctx = heif_context_alloc();
+	if (!st->ctx) {
+		state_free(st);
+		return ib_fail(err, "%s: out of memory", name);
+	}
+	/* a worker is one process on one core: no decoding threads */
+	heif_context_set_max_decoding_threads(st->ctx, 0);
+	struct heif_error e = heif_context_read_from_memory_without_copy(st->ctx, data, len, NULL);
+	if (e.code == heif_error_Ok)
+		e = heif_context_get_primary_image_handle(st->ctx, &st->primary);
+	if (e.code != heif_error_Ok) {
+		heif_fail(st, e, err);
+		state_free(st);
+		return -1;
+	}
+	bool alpha = heif_image_handle_has_alpha_channel(st->primary);
+	st->bits = heif_image_handle_get_luma_bits_per_pixel(st->primary);
+	d->codec = codec;
+	d->state = st;
+	d->info = (struct image_info){
+		.width = (uint32_t)heif_image_handle_get_width(st->primary),
+		.height = (uint32_t)heif_image_handle_get_height(st->primary),
+		.channels = alpha ? 4 : 3, .depth = st->bits > 8 ? 16 : 8,
+		.orientation = 1,     /* irot and imir are applied by libheif */
+	};
+	st->icc = read_icc(st->primary, &d->info.icc_len);
+	d->info.icc = st->icc;
+	return 0;
+}
+
+static int open_heif(struct decoder *d, const uint8_t *data, size_t len, struct ib_error *err)
+{
+	return open_with(d, &codec_heif, "HEIF", data, len, err);
+}
+
+static int open_avif(struct decoder *d, const uint8_t *data, size_t len, struct ib_error *err)
+{
+	return open_with(d, &codec_avif, "AVIF", data, len, err);
+}
+
+/* A thumbnail item covering min_w x min_h with the image's aspect ratio
+ * (within 1%: letterboxed ones exist), or NULL. */
+static struct heif_image_handle *covering_thumbnail(const struct heif_state *st, uint32_t min_w,
+						     uint32_t min_h, uint32_t w, uint32_t h)
+{
+	heif_item_id ids[8];
+	if (!min_w || !min_h)
+		return NULL;
+	int n = heif_image_handle_get_list_of_thumbnail_IDs(st->primary, ids, 8);
+	for (int i = 0; i < n; i++) {
+		struct heif_image_handle *t;
+		if (heif_image_handle_get_thumbnail(st->primary, ids[i], &t).code != heif_error_Ok)
+			continue;
+		uint32_t tw = (uint32_t)heif_image_handle_get_width(t);
+		uint32_t th = (uint32_t)heif_image_handle_get_height(t);
+		if (tw >= min_w && th >= min_h && tw < w &&
+		    fabs((double)tw * h - (double)th * w) <= 0.01 * (double)w * th)
+			return t;
+		heif_image_handle_release(t);
+	}
+	return NULL;
+}
+
+/* Copies the decoded interleaved plane into out; samples over 8 bits are
+ * scaled to the 16-bit range. */
+static void copy_plane(const struct heif_image *img, int bits, struct image *out)
+{
+	int stride;
+	const uint8_t *src = heif_image_get_plane_readonly(img, heif_channel_interleaved, &stride);
+	size_t row_bytes = (size_t)out->width * image_bytes_per_pixel(out);
+	uint32_t max = (1u << bits) - 1;
+	for (uint32_t y = 0; y < out->height; y++) {
+		const uint8_t *s = src + (size_t)y * (size_t)stride;
+		uint8_t *o = image_row(out, y);
+		if (out->depth == 8) {
+			memcpy(o, s, row_bytes);
+			continue;
+		}
+		const uint16_t *s16 = (const uint16_t *)(const void *)s;
+		uint16_t *o16 = (uint16_t *)(void *)o;
+		for (size_t i = 0; i < row_bytes / 2; i++)
+			o16[i] = (uint16_t)(((uint32_t)(s16[i] > max ? max : s16[i]) * 65535u + max / 2) / max);
+	}
+}
+
+static enum heif_chroma chroma_of(const struct image_info *info)
+{
+	if (info->depth == 8)
+		return info->channels == 4 ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB;
+	return info->channels == 4 ? heif_chroma_interleaved_RRGGBBAA_LE
+				   : heif_chroma_interleaved_RRGGBB_LE;
+}
+
+static int decode_heif(struct decoder *d, uint32_t min_w, uint32_t min_h, uint64_t max_pixels,
+		       struct image *out, struct ib_error *err)
+{
+	struct heif_state *st = d->state;
+	struct heif_image_handle *thumb = covering_thumbnail(st, min_w, min_h, d->info.width,
+							     d->info.height);
+	struct heif_image_handle *h = thumb ? thumb : st->primary;
+	uint32_t w = (uint32_t)heif_image_handle_get_width(h);
+	uint32_t hh = (uint32_t)heif_image_handle_get_height(h);
+	struct heif_image *img = NULL;
+	int ret = -1;
+	/* refused before libheif allocates the picture */
+	if (image_alloc(out, w, hh, d->info.channels, d->info.depth, max_pixels, err) < 0)
+		goto done;
+	struct heif_error e = heif_decode_image(h, &img, heif_colorspace_RGB, chroma_of(&d->info),
+						NULL);
+	if (e.code != heif_error_Ok) {
+		heif_fail(st, e, err);
+		image_free(out);
+		goto done;
+	}
+	if (heif_image_get_width(img, heif_channel_interleaved) != (int)w ||
+	    heif_image_get_height(img, heif_channel_interleaved) != (int)hh) {
+		ib_fail(err, "%s: decoded size differs from the header's", st->name);
+		image_free(out);
+		goto done;
+	}
+	copy_plane(img, st->bits > 8 ? st->bits : 8, out);
+	ret = 0;
+done:
+	if (img)
+		heif_image_release(img);
+	if (thumb)
+		heif_image_handle_release(thumb);
+	return ret;
+}
+
+static void close_heif(struct decoder *d)
+{
+	if (d->state)
+		state_free(d->state);
+	d->state = NULL;
+}
+
+const struct codec codec_heif = {
+	.name = "heif",
+	.extension = "heic",
+	.mime = "image/heif",
+	.format = FORMAT_HEIF,
+	.write_as = FORMAT_JPEG,
+	.sniff = sniff_heif,
+	.open = open_heif,
+	.decode = decode_heif,
+	.close = close_heif,
+};
+
+const struct codec codec_avif = {
+	.name = "avif",
+	.extension = "avif",
+	.mime = "image/avif",
+	.format = FORMAT_AVIF,
+	.write_as = FORMAT_PNG,
+	.sniff = sniff_avif,
+	.open = open_avif,
+	.decode = decode_heif,
+	.close = close_heif,
+};
