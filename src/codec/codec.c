@@ -11,6 +11,7 @@
 
 static const struct codec *const codecs[] = {
 	&codec_jpeg, &codec_png, &codec_webp, &codec_gif, &codec_tiff, &codec_heif, &codec_avif,
+	&codec_jxl,
 };
 
 const struct codec *codec_sniff(const uint8_t *data, size_t len)
@@ -50,7 +51,7 @@ enum image_format format_from_name(const char *name)
 		{ "jpeg", FORMAT_JPEG }, { "jpg", FORMAT_JPEG }, { "png", FORMAT_PNG },
 		{ "webp", FORMAT_WEBP }, { "gif", FORMAT_GIF }, { "tiff", FORMAT_TIFF },
 		{ "tif", FORMAT_TIFF }, { "heif", FORMAT_HEIF }, { "heic", FORMAT_HEIF },
-		{ "avif", FORMAT_AVIF },
+		{ "avif", FORMAT_AVIF }, { "jxl", FORMAT_JXL },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strcasecmp(name, names[i].name))

@@ -24,6 +24,7 @@ enum image_format {
 	FORMAT_TIFF,
 	FORMAT_HEIF,
 	FORMAT_AVIF,
+	FORMAT_JXL,
 };
 
 /* What the header says, before decoding. */
@@ -114,6 +115,7 @@ extern const struct codec codec_gif;
 extern const struct codec codec_tiff;
 extern const struct codec codec_heif;
 extern const struct codec codec_avif;
+extern const struct codec codec_jxl;
 
 /* The codec whose signature data starts with, or NULL. */
 const struct codec *codec_sniff(const uint8_t *data, size_t len);
@@ -123,7 +125,7 @@ int codec_sniff_path(const char *path, const struct codec **codec);
 /* Looks a codec up by format. */
 const struct codec *codec_for_format(enum image_format format);
 /* A format by its name or a usual extension ("jpeg"/"jpg", "png", "webp",
- * "gif", "tiff"/"tif", "heif"/"heic", "avif"), case-insensitive;
+ * "gif", "tiff"/"tif", "heif"/"heic", "avif", "jxl"), case-insensitive;
  * FORMAT_UNKNOWN otherwise. */
 enum image_format format_from_name(const char *name);
 

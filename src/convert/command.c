@@ -43,7 +43,7 @@ static const struct cli_group outputs_group = { "Outputs:", output_options };
 static const struct cli_option encoding_options[] = {
 	{ "format", KEY_FORMAT, 0, "F",
 	  "jpeg, png or same (default: same as the input; HEIC is\n"
-	  "written as JPEG, WebP, GIF, TIFF and AVIF as PNG)", NULL },
+	  "written as JPEG, WebP, GIF, TIFF, AVIF and JPEG XL as PNG)", NULL },
 	{ "quality", KEY_QUALITY, 'q', "N",
 	  "JPEG quality 1-100 (default 85; 4:2:0 chroma below 90,\n4:4:4 from 90)", NULL },
 	{ "progressive", KEY_PROGRESSIVE, 0, NULL, "write progressive JPEGs", NULL },
@@ -69,8 +69,8 @@ static const char usage[] =
 	"       imgbatch thumbnail [OPTION]... INPUT...   (see imgbatch thumbnail --help)\n"
 	"       imgbatch compare [OPTION]... EXPECTED ACTUAL   (see imgbatch compare --help)\n"
 	"       imgbatch report [--json] MANIFEST...   (see imgbatch report --help)\n"
-	"Resize and convert JPEG, PNG, WebP, GIF, TIFF, HEIC and AVIF files on every\n"
-	"core.  INPUTs are files and directories (walked recursively); formats are\n"
+	"Resize and convert JPEG, PNG, WebP, GIF, TIFF, HEIC, AVIF and JPEG XL files on\n"
+	"every core.  INPUTs are files and directories (walked recursively); formats are\n"
 	"detected by content.\n"
 	"\n";
 

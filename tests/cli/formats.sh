@@ -69,6 +69,27 @@ head -c 5000 "$heif/photo.heic" >"$WORK/bad-cut.heic"
 run_imgbatch 1 -o "$WORK/hbad" --json "$WORK/bad-cut.heic"
 grep -q '"reason":"HEIF: ' "$WORK/out.txt" || fail "a cut HEIC has no HEIF reason"
 
+# JPEG XL through cjxl: a recompressed JPEG, lossy with alpha, lossless
+# 16-bit, and an orientation tag (kept by our decoder, applied by the
+# pipeline: the result is upright as djxl makes it).
+jxl=$WORK/jxl
+mkdir "$jxl"
+cjxl "$photo" "$jxl/recompressed.jxl" >/dev/null 2>&1
+cjxl -d 1 "$soft" "$jxl/alpha.jxl" >/dev/null 2>&1
+cjxl -d 0 "$WORK/photo16.png" "$jxl/deep.jxl" >/dev/null 2>&1
+cjxl -d 1 "$WORK/s/orientation-6.jpg" "$jxl/turned.jxl" >/dev/null 2>&1
+run_imgbatch 0 -o "$WORK/jfull" --format png --json "$jxl"
+assert_eq "$(json_summary done)" 4 "JPEG XL inputs converted"
+for f in recompressed alpha deep turned; do
+	djxl "$jxl/$f.jxl" "$WORK/ref.png" >/dev/null 2>&1
+	d=$("$DECODE" diff "$WORK/jfull/$f.png" "$WORK/ref.png" | cut -d' ' -f1)
+	[ "$d" -eq 0 ] || fail "$f.jxl differs from djxl's decode by $d levels"
+done
+"$DECODE" info "$WORK/jfull/deep.png" | grep -q ' 3 16' || fail "16-bit JPEG XL not kept at 16 bits"
+head -c 3000 "$jxl/recompressed.jxl" >"$WORK/bad-cut.jxl"
+run_imgbatch 1 -o "$WORK/jbad" --json "$WORK/bad-cut.jxl"
+grep -q '"reason":"JPEG XL: ' "$WORK/out.txt" || fail "a cut JPEG XL file has no reason"
+
 # Every input at full size as PNG, against ImageMagick's reading.
 run_imgbatch 0 -o "$WORK/full" --format png --json "$in"
 assert_eq "$(json_summary done)" 17 "inputs converted"
