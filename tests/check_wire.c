@@ -26,8 +26,8 @@ START_TEST(test_chunk_round_trip)
 	int fds[2];
 	make_pipe(fds);
 	wire_chunk_init(&out);
-	ck_assert_int_eq(wire_chunk_add(&out, 7, "dir/a b.jpg", 4), 0);
-	ck_assert_int_eq(wire_chunk_add(&out, 8, "-leading\n\xff.png", 0), 0);
+	ck_assert_int_eq(wire_chunk_add(&out, 7, "dir/a b.jpg", 4, false), 0);
+	ck_assert_int_eq(wire_chunk_add(&out, 8, "-leading\n\xff.png", 0, true), 0);
 	ck_assert_int_eq(wire_chunk_send(fds[1], &out), 0);
 	struct ib_error err;
 	ck_assert_int_eq(wire_chunk_receive(fds[0], &in, &err), 1);
@@ -39,9 +39,11 @@ START_TEST(test_chunk_round_trip)
 	ck_assert_uint_eq(t.id, 7);
 	ck_assert_str_eq(t.path, "dir/a b.jpg");
 	ck_assert_uint_eq(t.rel_off, 4);
+	ck_assert(!t.named);
 	ck_assert_int_eq(wire_chunk_next(&in, &off, path, &t, &err), 1);
 	ck_assert_uint_eq(t.id, 8);
 	ck_assert_str_eq(t.path, "-leading\n\xff.png");
+	ck_assert(t.named);
 	ck_assert_int_eq(wire_chunk_next(&in, &off, path, &t, &err), 0);
 	close(fds[1]);
 	ck_assert_int_eq(wire_chunk_receive(fds[0], &in, &err), 0);  /* clean EOF */
@@ -56,11 +58,11 @@ START_TEST(test_chunk_refuses_what_does_not_fit)
 	char *long_path = malloc(WIRE_MAX_PATH + 2);
 	memset(long_path, 'a', WIRE_MAX_PATH + 1);
 	long_path[WIRE_MAX_PATH + 1] = '\0';
-	ck_assert_int_eq(wire_chunk_add(&c, 1, long_path, 0), -1);
+	ck_assert_int_eq(wire_chunk_add(&c, 1, long_path, 0, false), -1);
 	long_path[WIRE_MAX_PATH] = '\0';
-	ck_assert_int_eq(wire_chunk_add(&c, 1, "abc", 4), -1);  /* rel_off past end */
+	ck_assert_int_eq(wire_chunk_add(&c, 1, "abc", 4, false), -1);  /* rel_off past end */
 	int added = 0;
-	while (wire_chunk_add(&c, 1, long_path, 0) == 0)
+	while (wire_chunk_add(&c, 1, long_path, 0, false) == 0)
 		added++;
 	ck_assert_int_eq(added, WIRE_CHUNK_MAX_BYTES / (WIRE_MAX_PATH + 16));
 	ck_assert_uint_eq(c.header.count, (unsigned)added);

@@ -22,6 +22,47 @@ const struct codec *codec_sniff(const uint8_t *data, size_t len)
 	return NULL;
 }
 
+/* "BM", then at 14 the size of a DIB header BMP writers use. */
+static bool looks_like_bmp(const uint8_t *data, size_t len)
+{
+	static const uint32_t dib_sizes[] = { 12, 40, 52, 56, 64, 108, 124 };
+	if (len < 18 || data[0] != 'B' || data[1] != 'M')
+		return false;
+	uint32_t dib = (uint32_t)data[14] | (uint32_t)data[15] << 8 | (uint32_t)data[16] << 16 |
+		       (uint32_t)data[17] << 24;
+	for (size_t i = 0; i < sizeof dib_sizes / sizeof dib_sizes[0]; i++)
+		if (dib == dib_sizes[i])
+			return true;
+	return false;
+}
+
+const char *codec_unsupported_format(const uint8_t *data, size_t len)
+{
+	static const struct {
+		const char *name;
+		size_t at, len;
+		const char *magic;
+	} formats[] = {
+		{ "PSD", 0, 4, "8BPS" },
+		{ "JPEG 2000", 0, 12, "\0\0\0\x0cjP  \r\n\x87\n" },
+		{ "JPEG 2000", 0, 4, "\xff\x4f\xff\x51" },
+		{ "ICO", 0, 4, "\0\0\1\0" },
+		{ "OpenEXR", 0, 4, "\x76\x2f\x31\x01" },
+		{ "Radiance HDR", 0, 10, "#?RADIANCE" },
+		{ "QOI", 0, 4, "qoif" },
+		{ "PDF", 0, 5, "%PDF-" },
+		{ "Canon CR3", 4, 8, "ftypcrx " },
+		{ "Fujifilm RAF", 0, 15, "FUJIFILMCCD-RAW" },
+		{ "Panasonic RW2", 0, 4, "IIU\0" },
+		{ "Olympus ORF", 0, 4, "IIRO" },
+	};
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (len >= formats[i].at + formats[i].len &&
+		    memcmp(data + formats[i].at, formats[i].magic, formats[i].len) == 0)
+			return formats[i].name;
+	return looks_like_bmp(data, len) ? "BMP" : NULL;
+}
+
 int codec_sniff_path(const char *path, const struct codec **codec)
 {
 	uint8_t head[CODEC_SNIFF_BYTES];

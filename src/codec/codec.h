@@ -117,6 +117,10 @@ extern const struct codec codec_heif;
 extern const struct codec codec_avif;
 extern const struct codec codec_jxl;
 
+/* The name of a well-known image format imgbatch does not read ("PSD",
+ * "JPEG 2000", ...) whose signature data starts with, or NULL. */
+const char *codec_unsupported_format(const uint8_t *data, size_t len);
+
 /* The codec whose signature data starts with, or NULL. */
 const struct codec *codec_sniff(const uint8_t *data, size_t len);
 /* The codec of the file at path by its first bytes: 1 with *codec set (NULL

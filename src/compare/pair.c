@@ -226,9 +226,14 @@ static int compare_pair(const struct compare_worker *w, const struct wire_task *
 	if (file_bytes_read(task->path, &ps->expected_file, err) < 0)
 		return -1;
 	if (!codec_sniff(ps->expected_file.data, ps->expected_file.len)) {
-		/* not an image pair at all, like a README next to the goldens */
-		ps->out.allowed = 1;
-		return ib_fail(err, CODEC_NOT_AN_IMAGE);
+		const char *other = codec_unsupported_format(ps->expected_file.data,
+							     ps->expected_file.len);
+		/* A README next to the goldens is no pair at all; an image in a
+		 * format we cannot read, or a file named as EXPECTED, is one that
+		 * cannot be compared: an error, never a pass. */
+		ps->out.allowed = !other && !task->named;
+		return other ? ib_fail(err, "unsupported format %s", other)
+			     : ib_fail(err, CODEC_NOT_AN_IMAGE);
 	}
 	if (stat(ps->actual_path, &st) < 0 && errno == ENOENT) {
 		ps->out.status = PAIR_MISSING;

@@ -241,7 +241,7 @@ void convert_run(void *state, const struct wire_task *task, struct wire_result *
 	struct convert_item ci = { .w = state, .task = task };
 	struct item it;
 	struct ib_error err = { 0 };
-	item_init(&it, task->path);
+	item_init(&it, task);
 	int ok = convert_item(&ci, &it, res, &err);
 	item_finish(&it, ok, &err, res);
 	buffer_free(&ci.encoded);

@@ -38,6 +38,7 @@ struct pending {
 	uint64_t id;
 	char *path;
 	size_t rel_off;
+	bool named;             /* given by name (see scan_item) */
 };
 
 /* A FIFO of tasks; re-queued tasks go back to the front. */
@@ -220,7 +221,9 @@ static void take_scan_item(struct pool *pool, const struct scan_item *item)
 	if (!shard_owns(&pool->job->shard, item->path + item->rel_off))
 		return;  /* another shard's: not in this run's account */
 	account_seen(pool->acc);
-	struct pending task = { .id = pool->next_id++, .rel_off = item->rel_off };
+	struct pending task = {
+		.id = pool->next_id++, .rel_off = item->rel_off, .named = item->named,
+	};
 	task.path = strdup(item->path);
 	if (!task.path) {
 		struct pending tmp = { .path = (char *)item->path };
@@ -323,7 +326,7 @@ static void dispatch_to(struct pool *pool, struct slot *slot)
 	slot->chunk_len = slot->reported = 0;
 	while (slot->chunk_len < n) {
 		struct pending *next = &pool->queue.items[pool->queue.head];
-		if (wire_chunk_add(&chunk, next->id, next->path, next->rel_off) < 0) {
+		if (wire_chunk_add(&chunk, next->id, next->path, next->rel_off, next->named) < 0) {
 			if (slot->chunk_len > 0)
 				break;  /* chunk full: send what fits */
 			struct pending bad = queue_pop(&pool->queue);

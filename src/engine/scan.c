@@ -87,6 +87,7 @@ static int emit(struct scan *scan, struct scan_item *item, enum scan_kind kind,
 	item->path = scan->path;
 	item->rel_off = rel_off;
 	item->reason = reason;
+	item->named = false;
 	return 1;
 }
 
@@ -240,7 +241,10 @@ static int start_root(struct scan *scan, struct scan_item *item, const char *roo
 	if (S_ISREG(st.st_mode)) {
 		const char *slash = strrchr(scan->path, '/');
 		size_t base_off = slash ? (size_t)(slash - scan->path) + 1 : 0;
-		return emit(scan, item, SCAN_FILE, mirror_whole_path ? mirror_off : base_off, NULL);
+		emit(scan, item, SCAN_FILE, mirror_whole_path ? mirror_off : base_off, NULL);
+		/* named in argv; a --files-from list is often every file of a tree */
+		item->named = !mirror_whole_path;
+		return 1;
 	}
 	if (!S_ISDIR(st.st_mode))
 		return emit(scan, item, SCAN_SKIP, 0, "not a regular file");

@@ -25,6 +25,8 @@ struct scan_item {
 	const char *path;      /* valid until the next scan_next call */
 	size_t rel_off;        /* path + rel_off is mirrored under -o */
 	const char *reason;    /* for SCAN_SKIP and SCAN_ERROR */
+	bool named;            /* a file named in argv, not found in a directory or
+	                        * a --files-from list: what is not an image fails */
 };
 
 struct scan;

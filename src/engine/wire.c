@@ -70,7 +70,8 @@ void wire_chunk_init(struct wire_chunk *chunk)
 	chunk->payload_len = 0;
 }
 
-int wire_chunk_add(struct wire_chunk *chunk, uint64_t id, const char *path, size_t rel_off)
+int wire_chunk_add(struct wire_chunk *chunk, uint64_t id, const char *path, size_t rel_off,
+		   bool named)
 {
 	size_t path_len = strlen(path);
 	if (path_len > WIRE_MAX_PATH || rel_off > path_len)
@@ -79,6 +80,7 @@ int wire_chunk_add(struct wire_chunk *chunk, uint64_t id, const char *path, size
 		.id = id,
 		.path_len = (uint32_t)path_len,
 		.rel_off = (uint32_t)rel_off,
+		.flags = named ? WIRE_TASK_NAMED : 0,
 	};
 	size_t need = sizeof th + path_len;
 	if (need > sizeof chunk->payload - chunk->payload_len)
@@ -141,6 +143,7 @@ int wire_chunk_next(const struct wire_chunk *chunk, size_t *offset,
 	task->id = th.id;
 	task->path = path_buf;
 	task->rel_off = th.rel_off;
+	task->named = th.flags & WIRE_TASK_NAMED;
 	return 1;
 }
 

@@ -10,6 +10,7 @@
 #define IMGBATCH_ENGINE_WIRE_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -34,7 +35,12 @@ struct wire_task_header {
 	uint64_t id;
 	uint32_t path_len;
 	uint32_t rel_off;                     /* where the mirrored part begins */
+	uint32_t flags;                       /* WIRE_TASK_* */
+	uint32_t reserved;                    /* zero */
 };
+
+/* The input was named in argv (see scan_item.named). */
+#define WIRE_TASK_NAMED 1u
 
 struct wire_chunk {
 	struct wire_chunk_header header;
@@ -47,6 +53,7 @@ struct wire_task {
 	uint64_t id;
 	const char *path;
 	size_t rel_off;
+	bool named;               /* given by name, not found in a directory */
 };
 
 enum result_status {
@@ -119,7 +126,8 @@ int wire_read_all(int fd, void *buf, size_t len);
 void wire_chunk_init(struct wire_chunk *chunk);
 
 /* Appends a task; returns -1 when it does not fit (the chunk is unchanged). */
-int wire_chunk_add(struct wire_chunk *chunk, uint64_t id, const char *path, size_t rel_off);
+int wire_chunk_add(struct wire_chunk *chunk, uint64_t id, const char *path, size_t rel_off,
+		   bool named);
 
 /* Sends a built chunk. */
 int wire_chunk_send(int fd, const struct wire_chunk *chunk);

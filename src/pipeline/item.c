@@ -23,10 +23,11 @@ void item_worker_release(struct item_worker *w)
 	w->file_cap = 0;
 }
 
-void item_init(struct item *it, const char *path)
+void item_init(struct item *it, const struct wire_task *task)
 {
 	memset(it, 0, sizeof *it);
-	it->path = path;
+	it->path = task->path;
+	it->named = task->named;
 	it->in_fd = -1;
 }
 
@@ -74,8 +75,12 @@ int item_open(struct item_worker *w, struct item *it, struct wire_result *res,
 		return -1;
 	it->codec = codec_sniff(w->file_buf, it->in_len);
 	if (!it->codec) {
-		res->status = RESULT_SKIPPED;
-		return ib_fail(err, CODEC_NOT_AN_IMAGE);
+		/* found in a folder, it is one of the other files there; named, it
+		 * was meant to be read */
+		res->status = it->named ? RESULT_FAILED : RESULT_SKIPPED;
+		const char *other = codec_unsupported_format(w->file_buf, it->in_len);
+		return other ? ib_fail(err, "unsupported format %s", other)
+			     : ib_fail(err, CODEC_NOT_AN_IMAGE);
 	}
 	it->info.in_format = (uint8_t)it->codec->format;
 	return 0;

@@ -33,6 +33,7 @@ void item_worker_release(struct item_worker *w);
 /* One input; released in one place, item_release. */
 struct item {
 	const char *path;
+	bool named;                   /* given by name: not an image is a failure */
 	int in_fd;
 	struct stat in_st;
 	size_t in_len;
@@ -47,12 +48,12 @@ struct item {
 	struct image_result info;     /* what the result reports */
 };
 
-/* Starts an item for path (nothing opened yet). */
-void item_init(struct item *it, const char *path);
+/* Starts an item for the task's input (nothing opened yet). */
+void item_init(struct item *it, const struct wire_task *task);
 
 /* Opens the input and tells its format.  0, or -1 with err set and
- * res->status RESULT_SKIPPED when the input is no image or no regular
- * file (else left for a failure). */
+ * res->status RESULT_SKIPPED when the input is no regular file, or no image
+ * imgbatch reads found in a folder (else left for a failure). */
 int item_open(struct item_worker *w, struct item *it, struct wire_result *res,
 	      struct ib_error *err);
 

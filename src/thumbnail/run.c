@@ -124,7 +124,7 @@ void thumbnail_run(void *state, const struct wire_task *task, struct wire_result
 	struct thumbnail_item ti = { .ts = w->ts };
 	struct item it;
 	struct ib_error err = { 0 };
-	item_init(&it, task->path);
+	item_init(&it, task);
 	int ok = thumbnail_item(w, &ti, &it, res, &err);
 	item_finish(&it, ok, &err, res);
 }

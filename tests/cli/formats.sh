@@ -169,6 +169,29 @@ run_imgbatch 0 compare "$in/lossless.webp" "$in/lossless.webp"
 convert "$in/lossless.webp" -flop -define webp:lossless=true "$WORK/flopped.webp"
 run_imgbatch 1 compare "$in/lossless.webp" "$WORK/flopped.webp"
 
+# Honest accounting: in a folder, a non-image is skipped and an image in a
+# format imgbatch does not read is skipped as that format; named on the
+# command line, either fails.  compare calls an unreadable pair an error.
+mkdir "$WORK/other"
+convert "$photo" "$WORK/other/picture.bmp"
+printf '8BPS\000\001' >"$WORK/other/layers.psd"
+printf 'BM is a fine way to start a text' >"$WORK/other/notes.txt"
+run_imgbatch 0 -o "$WORK/otherout" --json "$WORK/other"
+grep -q '"input":"[^"]*picture.bmp","reason":"unsupported format BMP"' "$WORK/out.txt" ||
+	fail "a BMP is not skipped as BMP"
+grep -q '"input":"[^"]*layers.psd","reason":"unsupported format PSD"' "$WORK/out.txt" ||
+	fail "a PSD is not skipped as PSD"
+grep -q '"input":"[^"]*notes.txt","reason":"not an image in a format imgbatch reads"' \
+	"$WORK/out.txt" || fail "a text starting with BM is not a plain non-image"
+assert_eq "$(json_summary skipped)" 3 "skipped in a folder"
+run_imgbatch 1 -o "$WORK/otherout2" --json "$WORK/other/picture.bmp" "$WORK/other/notes.txt"
+assert_eq "$(json_summary failed)" 2 "named files that cannot be read"
+grep -q '"status":"failed","input":"[^"]*picture.bmp","reason":"unsupported format BMP"' \
+	"$WORK/out.txt" || fail "a named BMP does not fail"
+run_imgbatch 2 compare --junit "$WORK/psd.xml" "$WORK/other/layers.psd" "$WORK/other/layers.psd"
+assert_contains "$WORK/err.txt" "unsupported format PSD"
+assert_contains "$WORK/psd.xml" "<error"
+
 # Damaged files fail with the format's reason; the batch goes on.
 mkdir "$WORK/bad"
 head -c 2000 "$in/lossy.webp" >"$WORK/bad/cut-webp.webp"
