@@ -53,7 +53,8 @@ struct text_entry {
 #define ENCODE_MAX_TEXT 16
 
 struct encode_options {
-	int quality;              /* JPEG 1..100 */
+	int quality;              /* JPEG, WebP 1..100 */
+	bool lossless;            /* WebP */
 	bool progressive;         /* JPEG */
 	int compression;          /* PNG zlib level 0..9 */
 	const uint8_t *icc;       /* profile to embed, or NULL */

@@ -228,6 +228,31 @@ static void flatten_pixel(const uint8_t *src, uint8_t *dst, uint32_t channels,
 	}
 }
 
+int image_copy_rgb8(const struct image *src, struct image *dst, struct ib_error *err)
+{
+	bool alpha = image_has_alpha(src);
+	uint32_t colours = src->channels >= 3 ? 3 : 1;
+	if (!layout_is_valid(src->channels, src->depth))
+		return ib_fail(err, "unsupported image layout: %u channels of %u bits",
+			       src->channels, src->depth);
+	if (image_alloc(dst, src->width, src->height, alpha ? 4 : 3, 8, 0, err) < 0)
+		return -1;
+	size_t in_bpp = image_bytes_per_pixel(src);
+	for (uint32_t y = 0; y < src->height; y++) {
+		const uint8_t *s = image_row(src, y);
+		uint8_t *d = image_row(dst, y);
+		for (uint32_t x = 0; x < src->width; x++, s += in_bpp, d += dst->channels) {
+			for (uint32_t c = 0; c < dst->channels; c++) {
+				/* gray repeats; alpha is the source's last sample */
+				uint32_t i = c == 3 ? src->channels - 1 : colours == 1 ? 0 : c;
+				uint32_t v = sample(s, src->depth, i);
+				d[c] = src->depth == 16 ? to8(v) : (uint8_t)v;
+			}
+		}
+	}
+	return 0;
+}
+
 /*
  * Works in place: each output pixel is no larger than its input pixel and
  * the output stride no larger than the input stride, so every write lands

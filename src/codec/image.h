@@ -69,6 +69,13 @@ struct rgb8 {
 int rgb8_parse(const char *s, struct rgb8 *out);
 
 /*
+ * dst (allocated here) is src as 8-bit RGB, or RGBA when src has alpha:
+ * gray is repeated into the three colours, 16-bit samples are rounded.
+ * For encoders that take 8-bit RGB(A) only.
+ */
+int image_copy_rgb8(const struct image *src, struct image *dst, struct ib_error *err);
+
+/*
  * Converts img in place so that it fits a JPEG: 16-bit samples become 8-bit
  * (rounded), alpha is composited over bg.  Gray stays gray, colour stays RGB.
  */

@@ -2,7 +2,8 @@
  * WebP with libwebp: lossy, lossless and alpha; an animated WebP gives its
  * first frame, placed on its canvas.  libwebp scales while it decodes, so a
  * small output decodes a small image (shrink-on-load).  The ICCP and EXIF
- * chunks come from the demuxer.
+ * chunks come from the demuxer.  Encoding: lossy at -q or lossless, alpha
+ * kept, an ICC profile added as an ICCP chunk with the muxer.
  */
 #include "config.h"
 
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <webp/decode.h>
 #include <webp/demux.h>
+#include <webp/encode.h>
+#include <webp/mux.h>
 
 #include "codec/codec.h"
 #include "codec/exif.h"
@@ -166,14 +169,83 @@ static void close_webp(struct decoder *d)
 	d->state = NULL;
 }
 
+static const char *encode_reason(WebPEncodingError e)
+{
+	switch (e) {
+	case VP8_ENC_ERROR_OUT_OF_MEMORY: return "out of memory";
+	case VP8_ENC_ERROR_BAD_DIMENSION: return "image larger than 16383 pixels a side";
+	default: return "encoder error";
+	}
+}
+
+/* Encodes rgb8 (8-bit RGB or RGBA) as a bare WebP into w. */
+static int encode_pixels(const struct image *rgb8, const struct encode_options *opts,
+			 WebPMemoryWriter *w, struct ib_error *err)
+{
+	WebPConfig config;
+	WebPPicture pic;
+	if (!WebPConfigInit(&config) || !WebPPictureInit(&pic))
+		return ib_fail(err, "WebP: library version mismatch");
+	config.quality = (float)opts->quality;
+	config.lossless = opts->lossless;
+	/* lossless means every sample, the colour under clear pixels too */
+	config.exact = opts->lossless;
+	pic.use_argb = opts->lossless;
+	pic.width = (int)rgb8->width;
+	pic.height = (int)rgb8->height;
+	pic.writer = WebPMemoryWrite;
+	pic.custom_ptr = w;
+	int imported = rgb8->channels == 4
+		? WebPPictureImportRGBA(&pic, rgb8->pixels, (int)rgb8->stride)
+		: WebPPictureImportRGB(&pic, rgb8->pixels, (int)rgb8->stride);
+	int ok = imported && WebPEncode(&config, &pic);
+	WebPEncodingError e = imported ? pic.error_code : VP8_ENC_ERROR_OUT_OF_MEMORY;
+	WebPPictureFree(&pic);
+	return ok ? 0 : ib_fail(err, "WebP: %s", encode_reason(e));
+}
+
+/* The bare WebP with an ICCP chunk added. */
+static int add_icc(const WebPMemoryWriter *w, const struct encode_options *opts, struct buffer *out,
+		   struct ib_error *err)
+{
+	WebPData image = { w->mem, w->size }, icc = { opts->icc, opts->icc_len }, whole = { 0 };
+	WebPMux *mux = WebPMuxCreate(&image, 0);
+	int ret = -1;
+	if (mux && WebPMuxSetChunk(mux, "ICCP", &icc, 0) == WEBP_MUX_OK &&
+	    WebPMuxAssemble(mux, &whole) == WEBP_MUX_OK)
+		ret = buffer_append(out, whole.bytes, whole.size, err);
+	else
+		ib_fail(err, "WebP: cannot add the ICC profile");
+	WebPDataClear(&whole);
+	WebPMuxDelete(mux);
+	return ret;
+}
+
+static int encode_webp(const struct image *img, const struct encode_options *opts,
+		       struct buffer *out, struct ib_error *err)
+{
+	struct image rgb8 = { 0 };
+	WebPMemoryWriter w;
+	WebPMemoryWriterInit(&w);
+	int ret = image_copy_rgb8(img, &rgb8, err);
+	if (ret == 0)
+		ret = encode_pixels(&rgb8, opts, &w, err);
+	if (ret == 0)
+		ret = opts->icc ? add_icc(&w, opts, out, err) : buffer_append(out, w.mem, w.size, err);
+	WebPMemoryWriterClear(&w);
+	image_free(&rgb8);
+	return ret;
+}
+
 const struct codec codec_webp = {
 	.name = "webp",
 	.extension = "webp",
 	.mime = "image/webp",
 	.format = FORMAT_WEBP,
-	.write_as = FORMAT_PNG,
+	.write_as = FORMAT_WEBP,
 	.sniff = sniff_webp,
 	.open = open_webp,
 	.decode = decode_webp,
 	.close = close_webp,
+	.encode = encode_webp,
 };

@@ -23,6 +23,7 @@ enum convert_key {
 	KEY_COMPRESSION,
 	KEY_BACKGROUND,
 	KEY_STRIP,
+	KEY_LOSSLESS,
 };
 
 static const struct cli_option output_options[] = {
@@ -42,10 +43,12 @@ static const struct cli_group outputs_group = { "Outputs:", output_options };
 
 static const struct cli_option encoding_options[] = {
 	{ "format", KEY_FORMAT, 0, "F",
-	  "jpeg, png or same (default: same as the input; HEIC is\n"
-	  "written as JPEG, WebP, GIF, TIFF, AVIF and JPEG XL as PNG)", NULL },
+	  "jpeg, png, webp or same (default: same as the input;\n"
+	  "HEIC is written as JPEG, GIF, TIFF, AVIF and JPEG XL as PNG)", NULL },
 	{ "quality", KEY_QUALITY, 'q', "N",
-	  "JPEG quality 1-100 (default 85; 4:2:0 chroma below 90,\n4:4:4 from 90)", NULL },
+	  "JPEG and WebP quality 1-100 (default 85; JPEG: 4:2:0\n"
+	  "chroma below 90, 4:4:4 from 90)", NULL },
+	{ "lossless", KEY_LOSSLESS, 0, NULL, "lossless WebP (-q then sets the effort)", NULL },
 	{ "progressive", KEY_PROGRESSIVE, 0, NULL, "write progressive JPEGs", NULL },
 	{ "compression", KEY_COMPRESSION, 0, "N", "PNG DEFLATE level 0-9 (default 6)", NULL },
 	{ "background", KEY_BACKGROUND, 0, "C",
@@ -114,7 +117,7 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		if (strcmp(arg, "same") == 0)
 			cs->format = FORMAT_UNKNOWN;
 		else if (!can_write(cs->format = format_from_name(arg)))
-			return cli_bad_value(err, "--format", arg, "use jpeg, png or same");
+			return cli_bad_value(err, "--format", arg, "use jpeg, png, webp or same");
 		break;
 	case KEY_QUALITY:
 		if (number_parse(arg, 1, 100, &n) < 0)
@@ -133,6 +136,7 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 					     "use white, black, #rgb, #rrggbb or R,G,B");
 		break;
 	case KEY_STRIP: cs->strip = true; break;
+	case KEY_LOSSLESS: cs->lossless = true; break;
 	default:
 		return pixel_apply_option(&cs->px, key, arg, out, err);
 	}

@@ -30,6 +30,7 @@ struct convert_settings {
 	/* encoding */
 	enum image_format format;   /* FORMAT_UNKNOWN = same as input */
 	int quality;
+	bool lossless;              /* --lossless (WebP) */
 	bool progressive;
 	int compression;
 	struct rgb8 background;

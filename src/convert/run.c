@@ -185,6 +185,7 @@ static int encode_output(const struct convert_settings *cs, const struct item *i
 		return -1;
 	struct encode_options opts = {
 		.quality = cs->quality,
+		.lossless = cs->lossless,
 		.progressive = cs->progressive,
 		.compression = cs->compression,
 		.icc = cs->strip ? NULL : it->dec.info.icc,

@@ -120,12 +120,25 @@ assert_eq "$(image_size "$WORK/full/transparent.png")" "$(image_size "$soft")" "
 "$DECODE" info "$WORK/full/alpha.png" | grep -q ' 4 8' || fail "WebP alpha lost"
 
 # --format same: formats imgbatch cannot write become PNG
-run_imgbatch 0 -o "$WORK/same" "$in/lossy.webp" "$in/plain.gif" "$in/rgb.tif"
-for f in lossy plain rgb; do
+run_imgbatch 0 -o "$WORK/same" "$in/plain.gif" "$in/rgb.tif"
+for f in plain rgb; do
 	[ -f "$WORK/same/$f.png" ] || fail "--format same did not write $f.png"
 done
-run_imgbatch 2 -o "$WORK/x" --format webp "$in"
-assert_contains "$WORK/err.txt" "invalid --format 'webp'"
+run_imgbatch 2 -o "$WORK/x" --format gif "$in"
+assert_contains "$WORK/err.txt" "invalid --format 'gif'"
+
+# WebP output: lossy at -q, lossless exact, alpha kept, gray and 16-bit
+# inputs become 8-bit RGB; the files are what dwebp-compatible libwebp reads.
+run_imgbatch 0 -o "$WORK/wout" --format webp -q 90 "$photo" "$WORK/s/gray16.png"
+run_imgbatch 0 -o "$WORK/wless" --format webp --lossless "$soft"
+convert "$WORK/wout/photo.webp" "$WORK/ref.png"
+psnr=$("$DECODE" diff "$WORK/ref.png" "$photo" | cut -d' ' -f2)
+awk "BEGIN { exit !($psnr >= 35) }" || fail "WebP at q90: $psnr dB against the source"
+convert "$WORK/wless/rgba-soft.webp" "$WORK/ref.png"
+d=$("$DECODE" diff "$WORK/ref.png" "$soft" | cut -d' ' -f1)
+[ "$d" -eq 0 ] || fail "lossless WebP with alpha differs by $d levels"
+run_imgbatch 0 -o "$WORK/wsame" --format same "$WORK/wless/rgba-soft.webp"
+[ -f "$WORK/wsame/rgba-soft.webp" ] || fail "--format same did not keep WebP"
 
 # Shrink-on-load: a small WebP output is decoded small and still matches.
 run_imgbatch 0 -o "$WORK/small" --format png -r 128 "$in/lossless.webp"
