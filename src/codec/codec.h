@@ -54,7 +54,8 @@ struct text_entry {
 
 struct encode_options {
 	int quality;              /* JPEG, WebP 1..100 */
-	bool lossless;            /* WebP */
+	bool lossless;            /* WebP, AVIF */
+	int effort;               /* AVIF 0 (fastest) .. 9 (smallest); -1: the encoder's default */
 	bool progressive;         /* JPEG */
 	int compression;          /* PNG zlib level 0..9 */
 	const uint8_t *icc;       /* profile to embed, or NULL */

@@ -6,7 +6,8 @@
  * every output needs no more than a thumbnail item holds (and it has the
  * image's aspect ratio), the thumbnail is decoded instead.  An ICC profile
  * (prof, rICC) goes through the ICC path like JPEG's; nclx colour is taken
- * as sRGB.
+ * as sRGB.  AVIF is also written, through libheif's AV1 encoder (aom as
+ * Debian builds it): -q or lossless, --effort, alpha, the ICC profile.
  */
 #include "config.h"
 
@@ -240,6 +241,103 @@ static void close_heif(struct decoder *d)
 	d->state = NULL;
 }
 
+/* ---- AVIF output, through libheif's AV1 encoder ---- */
+
+static struct heif_error append_to_buffer(struct heif_context *ctx, const void *data, size_t size,
+					  void *userdata)
+{
+	struct ib_error ignored;
+	(void)ctx;
+	if (buffer_append(userdata, data, size, &ignored) < 0)
+		return (struct heif_error){ heif_error_Memory_allocation_error,
+					    heif_suberror_Unspecified, "out of memory" };
+	return (struct heif_error){ heif_error_Ok, heif_suberror_Unspecified, "" };
+}
+
+/* A libheif picture holding rgb8 (8-bit RGB or RGBA) and the profile. */
+static struct heif_image *picture_of(const struct image *rgb8, const struct encode_options *opts)
+{
+	struct heif_image *pic = NULL;
+	enum heif_chroma chroma = rgb8->channels == 4 ? heif_chroma_interleaved_RGBA
+						      : heif_chroma_interleaved_RGB;
+	if (heif_image_create((int)rgb8->width, (int)rgb8->height, heif_colorspace_RGB, chroma,
+			      &pic).code != heif_error_Ok)
+		return NULL;
+	int stride;
+	uint8_t *plane = NULL;
+	if (heif_image_add_plane(pic, heif_channel_interleaved, (int)rgb8->width,
+				 (int)rgb8->height, 8).code == heif_error_Ok)
+		plane = heif_image_get_plane(pic, heif_channel_interleaved, &stride);
+	if (!plane) {
+		heif_image_release(pic);
+		return NULL;
+	}
+	for (uint32_t y = 0; y < rgb8->height; y++)
+		memcpy(plane + (size_t)y * (size_t)stride, image_row(rgb8, y),
+		       (size_t)rgb8->width * rgb8->channels);
+	if (opts->icc)
+		heif_image_set_raw_color_profile(pic, "prof", opts->icc, opts->icc_len);
+	/* lossless needs the samples stored as RGB: no YCbCr rounding */
+	struct heif_color_profile_nclx *nclx = opts->lossless ? heif_nclx_color_profile_alloc() : NULL;
+	if (nclx) {
+		nclx->matrix_coefficients = heif_matrix_coefficients_RGB_GBR;
+		nclx->full_range_flag = 1;
+		heif_image_set_nclx_color_profile(pic, nclx);
+		heif_nclx_color_profile_free(nclx);
+	}
+	return pic;
+}
+
+/* The AV1 encoder set for opts: quality or lossless, one thread (a worker
+ * is one core), and the speed --effort asks for. */
+static struct heif_error configure(struct heif_encoder *enc, const struct encode_options *opts)
+{
+	struct heif_error e = opts->lossless ? heif_encoder_set_lossless(enc, 1)
+					     : heif_encoder_set_lossy_quality(enc, opts->quality);
+	/* RGB stored as is (see picture_of) needs full chroma: aom aborts
+	 * on subsampled identity-matrix images */
+	if (e.code == heif_error_Ok && opts->lossless)
+		e = heif_encoder_set_parameter_string(enc, "chroma", "444");
+	heif_encoder_set_parameter_integer(enc, "threads", 1);
+	if (e.code == heif_error_Ok && opts->effort >= 0)
+		e = heif_encoder_set_parameter_integer(enc, "speed", 9 - opts->effort);
+	return e;
+}
+
+static int encode_avif(const struct image *img, const struct encode_options *opts,
+		       struct buffer *out, struct ib_error *err)
+{
+	struct heif_state st = { .name = "AVIF" };
+	struct image rgb8 = { 0 };
+	struct heif_encoder *enc = NULL;
+	struct heif_image *pic = NULL;
+	struct heif_writer writer = { .writer_api_version = 1, .write = append_to_buffer };
+	int ret = -1;
+	if (image_copy_rgb8(img, &rgb8, err) < 0)
+		return -1;
+	if (!(st.ctx = heif_context_alloc()) || !(pic = picture_of(&rgb8, opts))) {
+		ib_fail(err, "AVIF: out of memory");
+		goto done;
+	}
+	struct heif_error e = heif_context_get_encoder_for_format(st.ctx, heif_compression_AV1, &enc);
+	if (e.code == heif_error_Ok)
+		e = configure(enc, opts);
+	if (e.code == heif_error_Ok)
+		e = heif_context_encode_image(st.ctx, pic, enc, NULL, NULL);
+	if (e.code == heif_error_Ok)
+		e = heif_context_write(st.ctx, &writer, out);
+	ret = e.code == heif_error_Ok ? 0 : heif_fail(&st, e, err);
+done:
+	if (enc)
+		heif_encoder_release(enc);
+	if (pic)
+		heif_image_release(pic);
+	if (st.ctx)
+		heif_context_free(st.ctx);
+	image_free(&rgb8);
+	return ret;
+}
+
 const struct codec codec_heif = {
 	.name = "heif",
 	.extension = "heic",
@@ -257,9 +355,10 @@ const struct codec codec_avif = {
 	.extension = "avif",
 	.mime = "image/avif",
 	.format = FORMAT_AVIF,
-	.write_as = FORMAT_PNG,
+	.write_as = FORMAT_AVIF,
 	.sniff = sniff_avif,
 	.open = open_avif,
 	.decode = decode_heif,
 	.close = close_heif,
+	.encode = encode_avif,
 };

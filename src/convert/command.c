@@ -24,6 +24,7 @@ enum convert_key {
 	KEY_BACKGROUND,
 	KEY_STRIP,
 	KEY_LOSSLESS,
+	KEY_EFFORT,
 };
 
 static const struct cli_option output_options[] = {
@@ -43,12 +44,16 @@ static const struct cli_group outputs_group = { "Outputs:", output_options };
 
 static const struct cli_option encoding_options[] = {
 	{ "format", KEY_FORMAT, 0, "F",
-	  "jpeg, png, webp or same (default: same as the input;\n"
-	  "HEIC is written as JPEG, GIF, TIFF, AVIF and JPEG XL as PNG)", NULL },
+	  "jpeg, png, webp, avif or same (default: same as the\n"
+	  "input; HEIC is written as JPEG, GIF, TIFF and JPEG XL\n"
+	  "as PNG)", NULL },
 	{ "quality", KEY_QUALITY, 'q', "N",
-	  "JPEG and WebP quality 1-100 (default 85; JPEG: 4:2:0\n"
-	  "chroma below 90, 4:4:4 from 90)", NULL },
-	{ "lossless", KEY_LOSSLESS, 0, NULL, "lossless WebP (-q then sets the effort)", NULL },
+	  "JPEG, WebP and AVIF quality 1-100 (default 85; JPEG:\n"
+	  "4:2:0 chroma below 90, 4:4:4 from 90)", NULL },
+	{ "lossless", KEY_LOSSLESS, 0, NULL, "lossless WebP or AVIF", NULL },
+	{ "effort", KEY_EFFORT, 0, "N",
+	  "AVIF encoding effort 0 (fastest) to 9 (smallest files;\n"
+	  "default: libheif's, aom speed 6 = effort 3)", NULL },
 	{ "progressive", KEY_PROGRESSIVE, 0, NULL, "write progressive JPEGs", NULL },
 	{ "compression", KEY_COMPRESSION, 0, "N", "PNG DEFLATE level 0-9 (default 6)", NULL },
 	{ "background", KEY_BACKGROUND, 0, "C",
@@ -85,6 +90,7 @@ static int init(struct job *job)
 	pixel_settings_default(&cs->px);
 	cs->name_template = OUTPUT_DEFAULT_TEMPLATE;
 	cs->quality = 85;
+	cs->effort = -1;
 	cs->compression = 6;
 	cs->background = (struct rgb8){ 255, 255, 255 };
 	job->settings = cs;
@@ -117,7 +123,7 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		if (strcmp(arg, "same") == 0)
 			cs->format = FORMAT_UNKNOWN;
 		else if (!can_write(cs->format = format_from_name(arg)))
-			return cli_bad_value(err, "--format", arg, "use jpeg, png, webp or same");
+			return cli_bad_value(err, "--format", arg, "use jpeg, png, webp, avif or same");
 		break;
 	case KEY_QUALITY:
 		if (number_parse(arg, 1, 100, &n) < 0)
@@ -137,6 +143,11 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		break;
 	case KEY_STRIP: cs->strip = true; break;
 	case KEY_LOSSLESS: cs->lossless = true; break;
+	case KEY_EFFORT:
+		if (number_parse(arg, 0, 9, &n) < 0)
+			return cli_bad_value(err, "--effort", arg, "must be a whole number from 0 to 9");
+		cs->effort = (int)n;
+		break;
 	default:
 		return pixel_apply_option(&cs->px, key, arg, out, err);
 	}

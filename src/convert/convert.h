@@ -30,7 +30,8 @@ struct convert_settings {
 	/* encoding */
 	enum image_format format;   /* FORMAT_UNKNOWN = same as input */
 	int quality;
-	bool lossless;              /* --lossless (WebP) */
+	bool lossless;              /* --lossless (WebP, AVIF) */
+	int effort;                 /* --effort (AVIF); -1: the encoder's default */
 	bool progressive;
 	int compression;
 	struct rgb8 background;

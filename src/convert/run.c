@@ -186,6 +186,7 @@ static int encode_output(const struct convert_settings *cs, const struct item *i
 	struct encode_options opts = {
 		.quality = cs->quality,
 		.lossless = cs->lossless,
+		.effort = cs->effort,
 		.progressive = cs->progressive,
 		.compression = cs->compression,
 		.icc = cs->strip ? NULL : it->dec.info.icc,

@@ -61,9 +61,9 @@ grep '"input":"[^"]*photo.heic"' "$WORK/out.txt" | grep -q '"format":"heif"' ||
 run_imgbatch 0 -o "$WORK/hsmall" --format png -r 200 "$heif/thumbed.heic" "$heif/photo.heic"
 psnr=$("$DECODE" diff "$WORK/hsmall/thumbed.png" "$WORK/hsmall/photo.png" | cut -d' ' -f2)
 awk "BEGIN { exit !($psnr >= 30) }" || fail "thumbnail item: $psnr dB against the full decode"
-# --format same: HEIC becomes JPEG, AVIF PNG
+# --format same: HEIC becomes JPEG, AVIF stays AVIF
 run_imgbatch 0 -o "$WORK/hsame" "$heif/photo.heic" "$heif/alpha-av1.avif"
-[ -f "$WORK/hsame/photo.jpg" ] && [ -f "$WORK/hsame/alpha-av1.png" ] ||
+[ -f "$WORK/hsame/photo.jpg" ] && [ -f "$WORK/hsame/alpha-av1.avif" ] ||
 	fail "--format same: $(ls "$WORK/hsame")"
 head -c 5000 "$heif/photo.heic" >"$WORK/bad-cut.heic"
 run_imgbatch 1 -o "$WORK/hbad" --json "$WORK/bad-cut.heic"
@@ -139,6 +139,20 @@ d=$("$DECODE" diff "$WORK/ref.png" "$soft" | cut -d' ' -f1)
 [ "$d" -eq 0 ] || fail "lossless WebP with alpha differs by $d levels"
 run_imgbatch 0 -o "$WORK/wsame" --format same "$WORK/wless/rgba-soft.webp"
 [ -f "$WORK/wsame/rgba-soft.webp" ] || fail "--format same did not keep WebP"
+
+# AVIF output through libheif's AV1 encoder: lossy at -q with alpha kept,
+# lossless exact (stored as RGB, full chroma), --effort checked.
+run_imgbatch 0 -o "$WORK/aout" --format avif -q 70 --effort 2 "$photo" "$soft"
+heif-convert "$WORK/aout/photo.avif" "$WORK/ref.png" >/dev/null
+psnr=$("$DECODE" diff "$WORK/ref.png" "$photo" | cut -d' ' -f2)
+awk "BEGIN { exit !($psnr >= 33) }" || fail "AVIF at q70: $psnr dB against the source"
+"$DECODE" info "$WORK/aout/rgba-soft.avif" | grep -q ' 4 8' || fail "AVIF output lost alpha"
+run_imgbatch 0 -o "$WORK/aless" --format avif --lossless "$soft"
+heif-convert "$WORK/aless/rgba-soft.avif" "$WORK/ref.png" >/dev/null
+d=$("$DECODE" diff "$WORK/ref.png" "$soft" | cut -d' ' -f1)
+[ "$d" -eq 0 ] || fail "lossless AVIF differs by $d levels"
+run_imgbatch 2 -o "$WORK/x" --format avif --effort 10 "$photo"
+assert_contains "$WORK/err.txt" "invalid --effort '10'"
 
 # Shrink-on-load: a small WebP output is decoded small and still matches.
 run_imgbatch 0 -o "$WORK/small" --format png -r 128 "$in/lossless.webp"
