@@ -23,6 +23,14 @@
 #include "engine/wire.h"
 #include "util/error.h"
 
+/* What becomes of a scanned input. */
+enum admit_verdict {
+	ADMIT_QUEUE,        /* to a worker */
+	ADMIT_ACCOUNT,      /* accounted at once with *status and *reason */
+	ADMIT_ACCOUNTED,    /* the command has accounted for it already (compare's
+	                     * new images, copied into the expected tree) */
+};
+
 struct command {
 	const char *name;
 	const char *invocation;           /* how users call it: "imgbatch thumbnail" */
@@ -50,10 +58,9 @@ struct command {
 	int (*prepare)(struct job *job, struct ib_error *err);
 	/* Outcomes the master knows before any worker runs; 0 or -1 with err. */
 	int (*first_outcomes)(const struct job *job, struct account *acc, struct ib_error *err);
-	/* A scanned input, before it is queued: true to queue it, false with
-	 * *status and *reason when it is accounted for at once. */
-	bool (*admit)(const struct job *job, const char *path, size_t rel_off,
-		      enum result_status *status, const char **reason);
+	/* A scanned input, before it is queued (see enum admit_verdict). */
+	enum admit_verdict (*admit)(const struct job *job, const char *path, size_t rel_off,
+				    enum result_status *status, const char **reason);
 
 	/* Worker: its state across inputs (NULL is a valid state). */
 	void *(*worker_start)(const struct job *job, int out_root_fd);

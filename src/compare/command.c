@@ -13,6 +13,7 @@
 #include "compare/junit.h"
 #include "compare/new_images.h"
 #include "compare/pair.h"
+#include "disk/guard.h"
 #include "util/clock.h"
 #include "util/json.h"
 #include "util/number.h"
@@ -188,6 +189,25 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 	return 0;
 }
 
+/* Diff images and reports never land in the trees compared (goldens
+ * overwritten by a diff, a JUnit file or an HTML page). */
+static int refuse_writes_into_inputs(const struct compare_settings *c, FILE *err)
+{
+	const char *const trees[] = { c->expected, c->actual };
+	const struct { const char *what, *path; } writes[] = {
+		{ "--diff-dir", c->diff_dir }, { "--junit", c->junit }, { "--html", c->html },
+	};
+	struct ib_error e;
+	for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++) {
+		if (writes[i].path && disk_refuse_within(writes[i].what, writes[i].path, trees, 2,
+							 &e) < 0) {
+			fprintf(err, "imgbatch compare: %s\n", e.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int validate(struct job *job, FILE *err)
 {
 	struct stat a, b;
@@ -219,9 +239,25 @@ static int validate(struct job *job, FILE *err)
 		      err);
 		return -1;
 	}
+	if (refuse_writes_into_inputs(c, err) < 0)
+		return -1;
 	job->nroots = 1;          /* the scan walks the expected side */
 	job->out_dir = c->diff_dir;
+	/* Both sides alike: a folder of goldens reached through a symlink is
+	 * compared, as the actual side's is (loops are detected). */
+	job->follow_symlinks = true;
 	return 0;
+}
+
+/* New images accepted by --update-golden are in the account already. */
+static enum admit_verdict admit(const struct job *job, const char *path, size_t rel_off,
+				enum result_status *status, const char **reason)
+{
+	const struct compare_settings *cs = job->settings;
+	(void)status;
+	(void)reason;
+	return keyset_contains(&cs->accepted_new, keyset_hash(path + rel_off)) ? ADMIT_ACCOUNTED
+										: ADMIT_QUEUE;
 }
 
 static int first_outcomes(const struct job *job, struct account *acc, struct ib_error *err)
@@ -389,8 +425,10 @@ static int finish(const struct job *job, struct account *acc)
 static void release(struct job *job)
 {
 	struct compare_settings *cs = job->settings;
-	if (cs)
+	if (cs) {
 		pair_log_free(&cs->pairs);
+		keyset_free(&cs->accepted_new);
+	}
 	free(cs);
 	job->settings = NULL;
 }
@@ -408,6 +446,7 @@ const struct command compare_command = {
 	.apply_option = apply_option,
 	.validate = validate,
 	.first_outcomes = first_outcomes,
+	.admit = admit,
 	.worker_start = compare_worker_start,
 	.run = compare_run,
 	.outcome = outcome,

@@ -15,6 +15,7 @@
 #include "compare/pair_log.h"
 #include "compare/pairs.h"
 #include "compare/pixelmatch.h"
+#include "util/keyset.h"
 
 struct compare_settings {
 	const char *expected, *actual;   /* two files, or two directories */
@@ -31,6 +32,8 @@ struct compare_settings {
 	/* the master's: every pair for the reports, and unreadable ones */
 	struct pair_log pairs;
 	uint64_t pair_errors;
+	struct keyset accepted_new;      /* new images copied into the expected tree by
+	                                  * --update-golden: already accounted */
 };
 
 /* What a worker reports of a pair (its result's payload). */

@@ -17,8 +17,8 @@ static bool is_image_file(const char *path)
 	return codec_sniff_path(path, &codec) == 1 && codec;
 }
 
-static void account_new(const struct compare_settings *c, struct account *acc,
-			const char *path, const char *rel)
+static void account_new(struct compare_settings *c, struct account *acc, const char *path,
+			const char *rel)
 {
 	struct ib_error err;
 	struct pair_outcome pair = {
@@ -29,6 +29,8 @@ static void account_new(const struct compare_settings *c, struct account *acc,
 
 	if (c->update_golden) {
 		if (compare_accept_golden(path, c->expected, rel, &err) == 0) {
+			/* the walk of the expected side will meet it: not twice */
+			keyset_add(&c->accepted_new, keyset_hash(rel));
 			pair.allowed = true;
 			pair.reason = "accepted as the new expected image (--update-golden)";
 			status = RESULT_DONE;
@@ -42,7 +44,7 @@ static void account_new(const struct compare_settings *c, struct account *acc,
 
 int compare_account_new(const struct job *job, struct account *acc, struct ib_error *err)
 {
-	const struct compare_settings *cs = job->settings;
+	struct compare_settings *cs = job->settings;
 	struct job walk = *job;
 	char *roots[1] = { (char *)cs->actual };
 	char expected[2 * WIRE_MAX_PATH + 2];

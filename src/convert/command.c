@@ -192,8 +192,8 @@ static int prepare(struct job *job, struct ib_error *err)
  * master reads no image); see README for the limits.  Only images write
  * outputs, so a colliding name is sniffed here (rarely) as the worker would.
  */
-static bool admit(const struct job *job, const char *path, size_t rel_off,
-		  enum result_status *status, const char **reason)
+static enum admit_verdict admit(const struct job *job, const char *path, size_t rel_off,
+				enum result_status *status, const char **reason)
 {
 	struct convert_settings *cs = job->settings;
 	const char *rel = path + rel_off;
@@ -204,7 +204,7 @@ static bool admit(const struct job *job, const char *path, size_t rel_off,
 	const struct codec *codec;
 	if (convert_output_name(cs, rel, guess, 0, 0, key, sizeof key, &err) < 0 ||
 	    keyset_add(&cs->outputs, keyset_hash(key)) != 0)
-		return true;  /* a naming error is the worker's to report */
+		return ADMIT_QUEUE;  /* a naming error is the worker's to report */
 	if (codec_sniff_path(path, &codec) == 1 && !codec) {
 		*status = RESULT_SKIPPED;
 		*reason = CODEC_NOT_AN_IMAGE;
@@ -213,7 +213,7 @@ static bool admit(const struct job *job, const char *path, size_t rel_off,
 		*status = RESULT_FAILED;
 		*reason = "another input of this batch already writes the same output";
 	}
-	return false;
+	return ADMIT_ACCOUNT;
 }
 
 static void outcome(const struct job *job, struct account *acc, const char *input,

@@ -21,7 +21,7 @@ struct convert_worker {
 	const struct convert_settings *cs;
 	int out_root_fd;          /* -o directory; -1 with --in-place */
 	int dir_fd;               /* cached output directory */
-	char dir_rel[WIRE_MAX_PATH + 1];
+	char dir_rel[2 * WIRE_MAX_PATH + 2];   /* which: input dir and name dir */
 	struct item_worker items;
 };
 
@@ -54,35 +54,56 @@ void convert_worker_stop(void *state)
 	item_worker_release(&w->items);
 }
 
-/* The output directory for out_name, opened once and cached across inputs. */
+/* The directory part of path ("" when none) into buf. */
+static void dir_part(const char *path, char *buf, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+	snprintf(buf, cap, "%.*s", slash ? (int)(slash - path) : 0, path);
+}
+
+/* The directory an output's name is relative to, opened: -o, or with
+ * --in-place the input's own directory. */
+static int open_output_base(const struct convert_worker *w, const char *input_dir,
+			    struct ib_error *err)
+{
+	if (!w->cs->in_place)
+		return w->out_root_fd;
+	int fd = open(input_dir[0] ? input_dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ib_fail_errno(err, errno, "opening the input's directory");
+	return fd;
+}
+
+/*
+ * The directory of output out_name, opened once and cached across inputs
+ * (consecutive inputs usually share one); its folders are created below
+ * -o, or with --in-place below the input's directory, never following a
+ * symlink.  *base gets the output's file name.
+ */
 static int output_dir_fd(struct convert_worker *w, const char *input_path, const char *out_name,
 			 const char **base, struct ib_error *err)
 {
-	char dir[WIRE_MAX_PATH + 1];
-	const char *src = w->cs->in_place ? input_path : out_name;
-	const char *slash = strrchr(src, '/');
-	size_t dir_len = slash ? (size_t)(slash - src) : 0;
-	memcpy(dir, src, dir_len);
-	dir[dir_len] = '\0';
+	char input_dir[WIRE_MAX_PATH + 1], name_dir[WIRE_MAX_PATH + 1], key[sizeof w->dir_rel];
 	const char *name_slash = strrchr(out_name, '/');
 	*base = name_slash ? name_slash + 1 : out_name;
-
-	if (w->dir_fd >= 0 && strcmp(dir, w->dir_rel) == 0)
+	dir_part(w->cs->in_place ? input_path : "", input_dir, sizeof input_dir);
+	dir_part(out_name, name_dir, sizeof name_dir);
+	if ((size_t)snprintf(key, sizeof key, "%s\n%s", input_dir, name_dir) >= sizeof key)
+		return ib_fail(err, "output path too long");
+	if (w->dir_fd >= 0 && strcmp(key, w->dir_rel) == 0)
 		return w->dir_fd;
 	if (w->dir_fd >= 0)
 		close(w->dir_fd);
 	w->dir_fd = -1;
-	int fd;
-	if (w->cs->in_place) {
-		fd = open(dir_len ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			return ib_fail_errno(err, errno, "opening the input's directory");
-	} else {
-		fd = atomic_open_dir(w->out_root_fd, dir, true, err);
-		if (fd < 0)
-			return -1;
-	}
-	strcpy(w->dir_rel, dir);
+	int base_fd = open_output_base(w, input_dir, err);
+	if (base_fd < 0)
+		return -1;
+	int fd = atomic_open_dir(base_fd, name_dir, true, err);
+	if (base_fd != w->out_root_fd)
+		close(base_fd);
+	if (fd < 0)
+		return -1;
+	strcpy(w->dir_rel, key);
 	w->dir_fd = fd;
 	return fd;
 }

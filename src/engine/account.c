@@ -24,11 +24,24 @@ void account_init(struct account *acc, const struct job *job, FILE *out, FILE *e
 	acc->last_progress = acc->start;
 }
 
+/* Whether f (open for appending and reading) is empty or holds JSON lines:
+ * anything else (an input image named by mistake) is never appended to. */
+static bool holds_json_lines(FILE *f)
+{
+	int first = fgetc(f);
+	return first == EOF || first == '{';
+}
+
 int account_open_manifest(struct account *acc, const char *path, struct ib_error *err)
 {
-	FILE *f = fopen(path, "ae");
+	FILE *f = fopen(path, "a+e");
 	if (!f)
 		return ib_fail_errno(err, errno, "cannot open the manifest %s", path);
+	if (!holds_json_lines(f)) {
+		fclose(f);
+		return ib_fail(err, "--manifest %s is not a manifest (it does not start with "
+			       "a JSON line): refusing to append to it", path);
+	}
 	char host[256] = "";
 	gethostname(host, sizeof host - 1);
 	fputs("{\"type\":\"run\",\"version\":\"" PACKAGE_VERSION "\",\"host\":", f);

@@ -202,24 +202,25 @@ static void account_and_free(struct pool *pool, struct pending *task, enum resul
 #define GAVE_UP_REASON "not started: outputs kept failing to be written (--max-failures)"
 
 
-/* Asks the command whether a scanned input goes to the queue; when not, it
- * is accounted for (and freed) here. */
-static bool admitted(struct pool *pool, struct pending *task)
+/* Asks the command what becomes of a scanned input. */
+static enum admit_verdict admit(struct pool *pool, const struct scan_item *item,
+				enum result_status *status, const char **reason)
 {
-	enum result_status status;
-	const char *reason;
-	bool (*admit)(const struct job *, const char *, size_t, enum result_status *,
-		      const char **) = pool->job->command->admit;
-	if (!admit || admit(pool->job, task->path, task->rel_off, &status, &reason))
-		return true;
-	account_and_free(pool, task, status, reason);
-	return false;
+	const struct command *cmd = pool->job->command;
+	if (item->kind != SCAN_FILE || pool->giving_up || !cmd->admit)
+		return ADMIT_QUEUE;
+	return cmd->admit(pool->job, item->path, item->rel_off, status, reason);
 }
 
 static void take_scan_item(struct pool *pool, const struct scan_item *item)
 {
+	enum result_status status = RESULT_FAILED;
+	const char *reason = NULL;
 	if (!shard_owns(&pool->job->shard, item->path + item->rel_off))
 		return;  /* another shard's: not in this run's account */
+	enum admit_verdict verdict = admit(pool, item, &status, &reason);
+	if (verdict == ADMIT_ACCOUNTED)
+		return;
 	account_seen(pool->acc);
 	struct pending task = {
 		.id = pool->next_id++, .rel_off = item->rel_off, .named = item->named,
@@ -230,16 +231,15 @@ static void take_scan_item(struct pool *pool, const struct scan_item *item)
 		account(pool, &tmp, RESULT_FAILED, "out of memory in the master", NULL);
 		return;
 	}
-	if (item->kind != SCAN_FILE) {
+	if (item->kind != SCAN_FILE)
 		account_and_free(pool, &task, item->kind == SCAN_SKIP ? RESULT_SKIPPED : RESULT_FAILED,
 				 item->reason);
-	} else if (pool->giving_up) {
+	else if (pool->giving_up)
 		account_and_free(pool, &task, RESULT_SKIPPED, GAVE_UP_REASON);
-	} else if (!admitted(pool, &task)) {
-		return;
-	} else if (queue_push_back(&pool->queue, task) < 0) {
+	else if (verdict == ADMIT_ACCOUNT)
+		account_and_free(pool, &task, status, reason);
+	else if (queue_push_back(&pool->queue, task) < 0)
 		account_and_free(pool, &task, RESULT_FAILED, "out of memory in the master");
-	}
 }
 
 static void scan_some(struct pool *pool)

@@ -49,6 +49,11 @@ int keyset_add(struct keyset *set, uint64_t key)
 	return 1;
 }
 
+bool keyset_contains(const struct keyset *set, uint64_t key)
+{
+	return set->cap && set->slots[probe(set, key)] == key;
+}
+
 void keyset_free(struct keyset *set)
 {
 	free(set->slots);

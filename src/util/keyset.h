@@ -4,6 +4,7 @@
 #ifndef IMGBATCH_UTIL_KEYSET_H
 #define IMGBATCH_UTIL_KEYSET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,9 @@ uint64_t keyset_hash(const char *s);
 /* Adds key: returns 1 when added, 0 when it was already there, -1 when out of
  * memory. */
 int keyset_add(struct keyset *set, uint64_t key);
+
+/* Whether key has been added. */
+bool keyset_contains(const struct keyset *set, uint64_t key);
 
 void keyset_free(struct keyset *set);
 
