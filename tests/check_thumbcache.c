@@ -396,21 +396,6 @@ START_TEST(test_cache_root)
 }
 END_TEST
 
-START_TEST(test_path_is_inside)
-{
-	ck_assert(thumb_path_is_inside("/a/b", "/a/b"));
-	ck_assert(thumb_path_is_inside("/a/b/c", "/a/b"));
-	ck_assert(thumb_path_is_inside("/a/b/c/d.png", "/a/b"));
-	ck_assert(!thumb_path_is_inside("/a/bc", "/a/b"));
-	ck_assert(!thumb_path_is_inside("/a/bc/d", "/a/b"));
-	ck_assert(!thumb_path_is_inside("/a", "/a/b"));
-	ck_assert(!thumb_path_is_inside("/x/a/b", "/a/b"));
-	ck_assert(thumb_path_is_inside("/", "/"));
-	ck_assert(thumb_path_is_inside("/a", "/"));
-	ck_assert(thumb_path_is_inside("/a/b", "/"));
-}
-END_TEST
-
 /* A PNG assembled chunk by chunk; CRCs are left wrong on purpose. */
 struct png_buf {
 	uint8_t bytes[512];
@@ -687,7 +672,6 @@ static Suite *thumbcache_suite(void)
 	tcase_add_test(names, test_uri_to_path_errors);
 	tcase_add_test(names, test_name_is_md5_of_uri);
 	tcase_add_test(names, test_cache_root);
-	tcase_add_test(names, test_path_is_inside);
 	suite_add_tcase(s, names);
 
 	TCase *text = tcase_create("png_text");

@@ -40,6 +40,33 @@ static int make_dirs(const char *path, struct ib_error *err)
 	}
 }
 
+/* The standard asks for private cache folders: ours, writable by us alone.
+ * Returns fd, or -1 (closing it) with a reason naming path. */
+static int check_private(int fd, const char *path, struct ib_error *err)
+{
+	struct stat st;
+	int ret = -1;
+	if (fstat(fd, &st) < 0)
+		ib_fail_errno(err, errno, "thumbnail cache: %s", path);
+	else if (st.st_uid != geteuid())
+		ib_fail(err, "thumbnail cache: %s belongs to another user (uid %ju): refusing it",
+			path, (uintmax_t)st.st_uid);
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		ib_fail(err, "thumbnail cache: %s is writable by others (mode %03o): refusing it "
+			"(chmod 700 it)", path, (unsigned)(st.st_mode & 0777));
+	else
+		ret = fd;
+	if (ret < 0)
+		close(fd);
+	return ret;
+}
+
+/*
+ * Opens root/sub, creating it 0700: the root may be reached through a
+ * symlink (~/.cache on another disk is common), but no folder below it may
+ * be one, so nothing is written or cleaned outside the cache; each folder
+ * must be private.
+ */
 static int open_cache_dir(const struct thumb_cache *cache, const char *sub,
 			  struct ib_error *err)
 {
@@ -48,9 +75,27 @@ static int open_cache_dir(const struct thumb_cache *cache, const char *sub,
 		return ib_fail(err, "thumbnail cache path too long");
 	if (make_dirs(path, err) < 0)
 		return -1;
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(cache->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return ib_fail_errno(err, errno, "opening %s", path);
+		return ib_fail_errno(err, errno, "opening %s", cache->root);
+	if (check_private(fd, cache->root, err) < 0)
+		return -1;
+	char names[PATH_MAX];
+	snprintf(names, sizeof names, "%s", sub);
+	char *save = NULL;
+	for (char *name = strtok_r(names, "/", &save); name; name = strtok_r(NULL, "/", &save)) {
+		int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		int saved = errno;
+		close(fd);
+		snprintf(path, sizeof path, "%s/%.*s", cache->root, (int)(name - names + strlen(name)),
+			 sub);
+		if (next < 0)
+			return ib_fail_errno(err, saved, "thumbnail cache: %s%s", path,
+					     saved == ELOOP || saved == ENOTDIR
+					     ? " is not a real folder (a symlink?)" : "");
+		if ((fd = check_private(next, path, err)) < 0)
+			return -1;
+	}
 	return fd;
 }
 

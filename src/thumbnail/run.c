@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codec/icc.h"
+#include "disk/guard.h"
 #include "pipeline/item.h"
 
 struct thumbnail_worker {
@@ -74,7 +75,8 @@ static bool thumbnails_current(const struct thumb_cache *cache, const struct thu
 static int thumbnail_skip(const struct thumb_cache *cache, const struct thumb_entry *e,
 			  struct ib_error *err)
 {
-	if (thumb_path_is_inside(e->path, cache->root))
+	/* resolved, so a folder or link leading into the cache is caught */
+	if (disk_path_within(e->path, cache->root))
 		return ib_fail(err, "inside the thumbnail cache"), 1;
 	if (thumbnails_current(cache, e))
 		return ib_fail(err, "thumbnails up to date"), 1;

@@ -235,12 +235,3 @@ int thumb_cache_root(char *buf, size_t cap, struct ib_error *err)
 		return ib_fail(err, "thumbnail cache: HOME is not an absolute path (\"%s\")", home);
 	return normalise_into(home, ".cache/thumbnails", buf, cap, err);
 }
-
-bool thumb_path_is_inside(const char *abs_path, const char *abs_dir)
-{
-	size_t n = strlen(abs_dir);
-	if (strncmp(abs_path, abs_dir, n) != 0)
-		return false;
-	/* "/" is the one normalised directory that ends in a slash. */
-	return abs_path[n] == '\0' || abs_path[n] == '/' || (n > 0 && abs_dir[n - 1] == '/');
-}

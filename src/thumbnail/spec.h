@@ -73,10 +73,5 @@ void thumb_name(const char *uri, char out[THUMB_NAME_LEN + 1]);
  */
 int thumb_cache_root(char *buf, size_t cap, struct ib_error *err);
 
-/*
- * Whether abs_path is abs_dir or lies below it, comparing whole components
- * ("/a/bc" is not inside "/a/b").  Both must be normalised absolute paths.
- */
-bool thumb_path_is_inside(const char *abs_path, const char *abs_dir);
 
 #endif

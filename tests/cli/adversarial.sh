@@ -57,4 +57,33 @@ run_imgbatch 0 compare --json --update-golden --junit f13/r.xml f13/g f13/a
 assert_eq "$(json_summary total)" 5 "F13: pairs"
 assert_eq "$(grep -c '<testcase' f13/r.xml)" 5 "F13: JUnit test cases"
 assert_eq "$(grep -c '"type":"pair"' "$WORK/out.txt")" 5 "F13: JSON lines"
+# F4: the thumbnail cache's folders must be real, ours and private: a size
+# folder that is a symlink out of the cache, a world-writable or a foreign
+# cache is refused (exit 2) and nothing is written outside it.
+mkdir -p f4/cache/thumbnails f4/outside f4/pics
+cp "$photo" f4/pics/
+ln -s ../../outside f4/cache/thumbnails/large
+XDG_CACHE_HOME=$WORK/f4/cache run_imgbatch 2 thumbnail f4/pics
+assert_contains "$WORK/err.txt" "is not a real folder"
+assert_eq "$(ls f4/outside | wc -l)" 0 "F4: files written outside the cache"
+rm f4/cache/thumbnails/large
+chmod 777 f4/cache/thumbnails
+XDG_CACHE_HOME=$WORK/f4/cache run_imgbatch 2 thumbnail f4/pics
+assert_contains "$WORK/err.txt" "is writable by others"
+chmod 700 f4/cache/thumbnails
+if [ "$(id -u)" = 0 ]; then
+	chown nobody f4/cache/thumbnails
+	XDG_CACHE_HOME=$WORK/f4/cache run_imgbatch 2 thumbnail f4/pics
+	assert_contains "$WORK/err.txt" "belongs to another user"
+	chown root f4/cache/thumbnails
+fi
+XDG_CACHE_HOME=$WORK/f4/cache run_imgbatch 0 thumbnail f4/pics
+assert_eq "$(ls f4/cache/thumbnails/large | wc -l)" 1 "F4: the thumbnail, once the cache is sane"
+
+# F16: the cache reached through a symlink is still the cache: its entries
+# are never thumbnailed, and a second run adds nothing.
+ln -s cache/thumbnails f4/tc
+XDG_CACHE_HOME=$WORK/f4/cache run_imgbatch 0 thumbnail --json f4/tc/
+assert_contains "$WORK/out.txt" '"reason":"inside the thumbnail cache"'
+assert_eq "$(find f4/cache/thumbnails -type f | wc -l)" 1 "F16: cache entries after thumbnailing the cache"
 note "ok"
