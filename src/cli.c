@@ -13,6 +13,7 @@
 
 #define DEFAULT_TIMEOUT_S 120
 #define DEFAULT_MAX_FAILURES 10
+#define DEFAULT_MAX_INPUT_MIB 256
 #define STR(x) #x
 #define XSTR(x) STR(x)
 
@@ -42,6 +43,9 @@ static const struct cli_option running_options[] = {
 	  "(default " XSTR(DEFAULT_TIMEOUT_S) "; 0: no limit)", NULL },
 	{ "max-memory", CLI_KEY_MAX_MEMORY, 0, "SIZE",
 	  "address space of each worker, e.g. 512M or 2G\n(default: no limit)", NULL },
+	{ "max-input-size", CLI_KEY_MAX_INPUT_SIZE, 0, "SIZE",
+	  "inputs larger than this fail before they are read\n"
+	  "(default " XSTR(DEFAULT_MAX_INPUT_MIB) "M; 0: no limit)", NULL },
 	{ "max-failures", CLI_KEY_MAX_FAILURES, 0, "N",
 	  "stop after N outputs in a row fail to be written with\n"
 	  "the same error, e.g. a full disk (default " XSTR(DEFAULT_MAX_FAILURES) "; 0: never)",
@@ -112,6 +116,7 @@ static void set_engine_defaults(struct job *job, const struct command *cmd)
 	job->jobs = cpus > 0 ? (unsigned)cpus : 1;
 	job->timeout_s = DEFAULT_TIMEOUT_S;
 	job->max_failures = DEFAULT_MAX_FAILURES;
+	job->max_input_size = (uint64_t)DEFAULT_MAX_INPUT_MIB << 20;
 }
 
 /* The engine's options; 1 when key is not one of them, -1 after an error. */
@@ -146,6 +151,14 @@ static int apply_engine_option(struct job *job, int key, const char *arg, FILE *
 			return cli_bad_value(err, "--max-memory", arg, "must be a size of at least 64M, "
 					     "such as 512M or 2G");
 		job->max_memory = n;
+		break;
+	case CLI_KEY_MAX_INPUT_SIZE:
+		if (strcmp(arg, "0") == 0)
+			n = 0;
+		else if (parse_size(arg, 1, &n) < 0)
+			return cli_bad_value(err, "--max-input-size", arg,
+					     "must be a size such as 64M or 2G, or 0 for no limit");
+		job->max_input_size = n;
 		break;
 	case CLI_KEY_MAX_FAILURES:
 		if (number_parse(arg, 0, UINT_MAX, &n) < 0)

@@ -10,11 +10,16 @@
  *                                      carries a green TW x TH thumbnail
  *   make-hostile copies N SRC DIR      N copies of SRC as DIR/dK/fI.EXT, ten
  *                                      folders (a scale test's tree, fast)
+ *   make-hostile scan-bomb W H FILE    a valid W x H gray progressive JPEG of
+ *                                      704 scans (every coefficient refined
+ *                                      one bit at a time)
  * Exit 0 on success, 1 on failure (reason on stderr).
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <jpeglib.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -162,7 +167,7 @@ static int write_copies(unsigned long n, const char *src, const char *dir)
 	struct ib_error err;
 	const char *dot = strrchr(src, '.');
 	char path[4096];
-	int ret = file_bytes_read(src, &data, &err) < 0;
+	int ret = file_bytes_read(src, 0, &data, &err) < 0;
 	for (unsigned k = 0; k < 10 && !ret; k++) {
 		snprintf(path, sizeof path, "%s/d%u", dir, k);
 		ret = mkdir(path, 0755) != 0 && errno != EEXIST;
@@ -178,6 +183,59 @@ static int write_copies(unsigned long n, const char *src, const char *dir)
 	return ret;
 }
 
+/* The scan script: the DC coefficient, then each AC coefficient alone,
+ * each sent at 1/1024 precision (libjpeg's limit) and refined bit by bit
+ * (11 scans each). */
+#define BOMB_SCANS (64 * 11)
+
+static void bomb_script(jpeg_scan_info *scans)
+{
+	int n = 0;
+	for (int k = 0; k < 64; k++) {
+		for (int al = 10; al >= 0; al--, n++) {
+			scans[n] = (jpeg_scan_info){ .comps_in_scan = 1, .component_index = { 0 },
+						     .Ss = k, .Se = k, .Ah = al == 10 ? 0 : al + 1,
+						     .Al = al };
+		}
+	}
+}
+
+static int write_scan_bomb(const char *path, uint32_t w, uint32_t h)
+{
+	static jpeg_scan_info scans[BOMB_SCANS];
+	struct jpeg_compress_struct cinfo;
+	struct jpeg_error_mgr jerr;
+	FILE *f = fopen(path, "wb");
+	JSAMPLE *row = malloc(w);
+	if (!f || !row) {
+		free(row);
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	cinfo.err = jpeg_std_error(&jerr);   /* errors exit: a test helper */
+	jpeg_create_compress(&cinfo);
+	jpeg_stdio_dest(&cinfo, f);
+	cinfo.image_width = w;
+	cinfo.image_height = h;
+	cinfo.input_components = 1;
+	cinfo.in_color_space = JCS_GRAYSCALE;
+	jpeg_set_defaults(&cinfo);
+	bomb_script(scans);
+	cinfo.scan_info = scans;
+	cinfo.num_scans = BOMB_SCANS;
+	jpeg_start_compress(&cinfo, TRUE);
+	for (uint32_t y = 0; y < h; y++) {
+		for (uint32_t x = 0; x < w; x++)
+			row[x] = (JSAMPLE)((x * 3 + y * 5) & 255);
+		jpeg_write_scanlines(&cinfo, &row, 1);
+	}
+	jpeg_finish_compress(&cinfo);
+	jpeg_destroy_compress(&cinfo);
+	free(row);
+	return fclose(f) != 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 7 && strcmp(argv[1], "exif-thumb") == 0)
@@ -186,7 +244,7 @@ int main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "copies") == 0)
 		return write_copies(strtoul(argv[2], NULL, 10), argv[3], argv[4]);
 	if (argc != 5) {
-		fprintf(stderr, "usage: make-hostile flat-png|huge-png|huge-jpeg|flat-jpeg W H FILE | "
+		fprintf(stderr, "usage: make-hostile flat-png|huge-png|huge-jpeg|flat-jpeg|scan-bomb W H FILE | "
 			"exif-thumb W H TW TH FILE | copies N SRC DIR\n");
 		return 2;
 	}
@@ -200,6 +258,8 @@ int main(int argc, char **argv)
 		ret = write_gray_jpeg(argv[4], 16, 16, w, h);
 	else if (strcmp(argv[1], "flat-jpeg") == 0)
 		ret = write_gray_jpeg(argv[4], w, h, 0, 0);
+	else if (strcmp(argv[1], "scan-bomb") == 0)
+		ret = write_scan_bomb(argv[4], w, h);
 	if (ret == 1)
 		fprintf(stderr, "make-hostile: cannot write %s\n", argv[4]);
 	return ret;

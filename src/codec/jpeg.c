@@ -33,8 +33,27 @@ struct fault_mgr {
 	struct jpeg_error_mgr mgr;
 	jmp_buf bail;
 	bool warning;                   /* the fault was a (fatal) warning */
+	bool too_many_scans;            /* stopped by the scan limit */
 	char message[JMSG_LENGTH_MAX];
 };
+
+/*
+ * A progressive JPEG may hold thousands of scans, each a full pass over the
+ * coefficients (2,089 took 14 s of CPU).  libjpeg-turbo's documentation
+ * advises a limit through the progress monitor; real encoders write about
+ * ten (mozjpeg and jpegtran a dozen or so).
+ */
+#define JPEG_MAX_SCANS 500
+
+static void count_scans(j_common_ptr cinfo)
+{
+	j_decompress_ptr d = (j_decompress_ptr)cinfo;
+	if (!cinfo->is_decompressor || d->input_scan_number <= JPEG_MAX_SCANS)
+		return;
+	struct fault_mgr *fault = (struct fault_mgr *)cinfo->err;
+	fault->too_many_scans = true;
+	longjmp(fault->bail, 1);
+}
 
 static __attribute__((noreturn)) void raise_fault(j_common_ptr cinfo, bool warning)
 {
@@ -83,6 +102,9 @@ static int fault_reason(const struct fault_mgr *fault, struct ib_error *err)
 	static const char corrupt_prefix[] = "Corrupt JPEG data: ";
 	const char *msg = fault->message;
 
+	if (fault->too_many_scans)
+		return ib_fail(err, "JPEG: more than %d progressive scans (a decompression bomb?)",
+			       JPEG_MAX_SCANS);
 	if (fault->mgr.msg_code == JWRN_JPEG_EOF)
 		return ib_fail(err, "JPEG: truncated data (premature end of file)");
 	if (fault->mgr.msg_code == JERR_OUT_OF_MEMORY)
@@ -99,6 +121,7 @@ static int fault_reason(const struct fault_mgr *fault, struct ib_error *err)
 struct decoder_state {
 	struct jpeg_decompress_struct cinfo;
 	struct fault_mgr fault;
+	struct jpeg_progress_mgr progress;
 	JOCTET *icc;                    /* malloc'd by jpeg_read_icc_profile */
 	unsigned int icc_len;
 };
@@ -142,6 +165,8 @@ static int read_header(struct decoder_state *st, const uint8_t *data, size_t len
 	if (setjmp(st->fault.bail))
 		return -1;
 	jpeg_create_decompress(cinfo);
+	st->progress.progress_monitor = count_scans;
+	cinfo->progress = &st->progress;
 	jpeg_mem_src(cinfo, data, len);
 	jpeg_save_markers(cinfo, EXIF_MARKER, 0xFFFF);
 	jpeg_save_markers(cinfo, ICC_MARKER, 0xFFFF);

@@ -107,7 +107,7 @@ static void image_name(char name[IMAGE_NAME_MAX], size_t index, enum image_role 
 static int copy_image(const char *src, int img_fd, const char *name, struct ib_error *err)
 {
 	struct file_bytes file;
-	if (file_bytes_read(src, &file, err) < 0)
+	if (file_bytes_read(src, 0, &file, err) < 0)
 		return -1;
 	int ret = atomic_write(img_fd, name, file.data, file.len, false, err);
 	file_bytes_free(&file);

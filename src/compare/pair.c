@@ -75,7 +75,8 @@ int compare_accept_golden(const char *src, const char *root, const char *rel,
 			  struct ib_error *err)
 {
 	struct file_bytes file;
-	if (file_bytes_read(src, &file, err) < 0)
+	/* the actual image, read (within --max-input-size) to be compared */
+	if (file_bytes_read(src, 0, &file, err) < 0)
 		return -1;
 	int root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int ret = root_fd < 0 ? ib_fail_errno(err, errno, "cannot open %s", root)
@@ -90,6 +91,7 @@ int compare_accept_golden(const char *src, const char *root, const char *rel,
 struct compare_worker {
 	const struct compare_settings *cs;
 	int diff_root_fd;
+	uint64_t max_input_size;
 };
 
 void *compare_worker_start(const struct job *job, int out_root_fd)
@@ -97,6 +99,7 @@ void *compare_worker_start(const struct job *job, int out_root_fd)
 	static struct compare_worker w;
 	w.cs = job->settings;
 	w.diff_root_fd = out_root_fd;
+	w.max_input_size = job->max_input_size;
 	return &w;
 }
 
@@ -223,7 +226,7 @@ static int compare_pair(const struct compare_worker *w, const struct wire_task *
 				err) < 0)
 		return -1;
 	ps->out.status = PAIR_ERROR;
-	if (file_bytes_read(task->path, &ps->expected_file, err) < 0)
+	if (file_bytes_read(task->path, w->max_input_size, &ps->expected_file, err) < 0)
 		return -1;
 	if (!codec_sniff(ps->expected_file.data, ps->expected_file.len)) {
 		const char *other = codec_unsupported_format(ps->expected_file.data,
@@ -241,7 +244,7 @@ static int compare_pair(const struct compare_worker *w, const struct wire_task *
 		return ib_fail(err, "no actual image %s", ps->actual_path);
 	}
 	if (decode(task->path, &ps->expected_file, cs->max_pixels, &ps->expected, err) < 0 ||
-	    file_bytes_read(ps->actual_path, &ps->actual_file, err) < 0 ||
+	    file_bytes_read(ps->actual_path, w->max_input_size, &ps->actual_file, err) < 0 ||
 	    decode(ps->actual_path, &ps->actual_file, cs->max_pixels, &ps->actual, err) < 0)
 		return -1;
 	res->in_bytes = ps->expected_file.len + ps->actual_file.len;

@@ -41,7 +41,7 @@ void *convert_worker_start(const struct job *job, int out_root_fd)
 	w.cs = job->settings;
 	w.out_root_fd = out_root_fd;
 	w.dir_fd = -1;
-	item_worker_init(&w.items, &w.cs->px);
+	item_worker_init(&w.items, &w.cs->px, job->max_input_size);
 	return &w;
 }
 

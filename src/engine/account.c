@@ -12,6 +12,7 @@
 #include "command.h"
 #include "util/clock.h"
 #include "util/json.h"
+#include "util/text.h"
 
 void account_init(struct account *acc, const struct job *job, FILE *out, FILE *err)
 {
@@ -134,6 +135,18 @@ static void remember_failure(struct account *acc, const struct outcome *oc)
 	acc->failures[acc->nfailures++] = line;
 }
 
+/* "PREFIX NAME: REASON" with the name and reason escaped (text_put). */
+static void print_failure(FILE *out, const char *prefix, const char *name, const char *reason)
+{
+	fputs(prefix, out);
+	text_put(out, name);
+	if (reason) {
+		fputs(": ", out);
+		text_put(out, reason);
+	}
+	putc('\n', out);
+}
+
 void account_count(struct account *acc, const struct outcome *oc)
 {
 	switch (oc->status) {
@@ -149,7 +162,7 @@ void account_count(struct account *acc, const struct outcome *oc)
 		remember_failure(acc, oc);
 		if (!acc->job->json) {
 			clear_bar(acc);
-			fprintf(acc->err, "imgbatch: %s: %s\n", oc->input, oc->reason);
+			print_failure(acc->err, "imgbatch: ", oc->input, oc->reason);
 		}
 	}
 }
@@ -256,7 +269,7 @@ int account_finish(struct account *acc, bool interrupted, bool scan_done)
 			fputs("imgbatch: the scan was interrupted: inputs not yet found are not "
 			      "in this account\n", acc->err);
 		for (size_t i = 0; i < acc->nfailures; i++)
-			fprintf(acc->err, "  failed: %s\n", acc->failures[i]);
+			print_failure(acc->err, "  failed: ", acc->failures[i], NULL);
 		if (acc->failed > acc->nfailures)
 			fprintf(acc->err, "  ... and %llu more failures (use --json for all)\n",
 				(unsigned long long)(acc->failed - acc->nfailures));

@@ -46,6 +46,7 @@ struct job {
 	unsigned chunk;             /* --chunk; 0 = auto */
 	unsigned timeout_s;         /* --timeout: seconds one input may take; 0 = none */
 	uint64_t max_memory;        /* --max-memory: address space per worker; 0 = no limit */
+	uint64_t max_input_size;    /* --max-input-size: bytes of one input; 0 = no limit */
 	unsigned max_failures;      /* --max-failures: stop after this many identical
 	                             * write errors in a row; 0 = never */
 	enum progress_mode progress;

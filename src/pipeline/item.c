@@ -9,11 +9,14 @@
 #include <unistd.h>
 
 #include "codec/exif.h"
+#include "util/file.h"
 
-void item_worker_init(struct item_worker *w, const struct pixel_settings *px)
+void item_worker_init(struct item_worker *w, const struct pixel_settings *px,
+		      uint64_t max_input_size)
 {
 	memset(w, 0, sizeof *w);
 	w->px = px;
+	w->max_input_size = max_input_size;
 }
 
 void item_worker_release(struct item_worker *w)
@@ -87,11 +90,16 @@ int item_open(struct item_worker *w, struct item *it, struct wire_result *res,
 }
 
 /* Reads the rest of the file after the sniffed bytes.  The file may have
- * changed size since fstat: read until EOF. */
+ * changed size since fstat: read until EOF, but never past the cap. */
 static int read_rest(struct item_worker *w, struct item *it, struct ib_error *err)
 {
+	uint64_t max = w->max_input_size;
+	if (max && (uint64_t)it->in_st.st_size > max)
+		return file_too_large((uint64_t)it->in_st.st_size, max, err);
 	size_t want = (size_t)it->in_st.st_size + 1;  /* +1 to notice growth */
 	for (;;) {
+		if (max && want > max + 1)
+			want = (size_t)max + 1;   /* one byte past the cap tells */
 		if (ensure_file_buffer(w, want, err) < 0)
 			return -1;
 		size_t got;
@@ -100,6 +108,8 @@ static int read_rest(struct item_worker *w, struct item *it, struct ib_error *er
 		it->in_len += got;
 		if (it->in_len < want)
 			return 0;
+		if (max && it->in_len > max)
+			return file_too_large(it->in_len, max, err);   /* it grew */
 		want *= 2;
 	}
 }
@@ -159,6 +169,8 @@ int item_plan(struct item_worker *w, struct item *it, struct wire_result *res,
 	it->info.in_height = it->dec.info.height;
 	pipeline_plan(w->px, &it->dec.info, it->plans);
 	it->noutputs = pipeline_outputs(w->px);
+	if (pipeline_check_plan(w->px, it->plans, err) < 0)
+		return -1;
 	if (w->px->embedded)
 		use_embedded_thumbnail(it);
 	return 0;

@@ -23,11 +23,13 @@
  * worker's memory stays flat). */
 struct item_worker {
 	const struct pixel_settings *px;
+	uint64_t max_input_size;      /* --max-input-size; 0: no limit */
 	uint8_t *file_buf;
 	size_t file_cap;
 };
 
-void item_worker_init(struct item_worker *w, const struct pixel_settings *px);
+void item_worker_init(struct item_worker *w, const struct pixel_settings *px,
+		      uint64_t max_input_size);
 void item_worker_release(struct item_worker *w);
 
 /* One input; released in one place, item_release. */

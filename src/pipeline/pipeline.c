@@ -61,6 +61,38 @@ static void plan_one(const struct pixel_settings *px, const struct image_info *i
 	p->final_h = h;
 }
 
+/* The name of step i, for reasons: "-r 300%" or the filter's name. */
+static const char *step_name(const struct pixel_settings *px, unsigned i)
+{
+	return px->steps[i].kind == STEP_RESIZE ? "-r" : px->steps[i].filter->name;
+}
+
+static bool over_limit(uint64_t w, uint64_t h, uint64_t max_pixels)
+{
+	return max_pixels && w * h > max_pixels;
+}
+
+int pipeline_check_plan(const struct pixel_settings *px, const struct plan *plans,
+			struct ib_error *err)
+{
+	for (unsigned o = 0; o < pipeline_outputs(px); o++) {
+		for (unsigned i = 0; i < px->nsteps; i++) {
+			const struct step_plan *sp = &plans[o].steps[i];
+			uint64_t w = sp->out_w, h = sp->out_h;
+			if (px->steps[i].kind == STEP_RESIZE && sp->resize_w * (uint64_t)sp->resize_h > w * h) {
+				w = sp->resize_w;
+				h = sp->resize_h;
+			}
+			if (over_limit(w, h, px->max_pixels))
+				return ib_fail(err, "%s would make a %llux%llu image, over --max-pixels %llu",
+					       step_name(px, i), (unsigned long long)w,
+					       (unsigned long long)h,
+					       (unsigned long long)px->max_pixels);
+		}
+	}
+	return 0;
+}
+
 unsigned pipeline_outputs(const struct pixel_settings *px)
 {
 	return px->nsizes ? px->nsizes : 1;

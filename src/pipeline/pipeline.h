@@ -76,6 +76,14 @@ struct plan {
  */
 void pipeline_plan(const struct pixel_settings *px, const struct image_info *info, struct plan *plans);
 
+/*
+ * Refuses plans whose steps would make an image over max_pixels (a rotation
+ * or pad of a long strip, an enlargement): every intermediate image is
+ * bounded before anything is decoded.  0, or -1 with the step named.
+ */
+int pipeline_check_plan(const struct pixel_settings *px, const struct plan *plans,
+			struct ib_error *err);
+
 /* How many outputs the settings make of each input. */
 unsigned pipeline_outputs(const struct pixel_settings *px);
 

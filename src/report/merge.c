@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/json.h"
+#include "util/text.h"
 #include "engine/shard.h"
 
 enum { ST_DONE, ST_SKIPPED, ST_FAILED, ST_COUNT };
@@ -259,6 +260,16 @@ static double span_seconds(const struct merge *mg)
 	return last > first ? last - first : 0;
 }
 
+/* A failure line, its name and reason escaped: they come from files. */
+static void print_failure(const char *input, const char *reason)
+{
+	fputs("  failed: ", stdout);
+	text_put(stdout, input);
+	fputs(": ", stdout);
+	text_put(stdout, reason);
+	putchar('\n');
+}
+
 static void print_text(const struct merge *mg, int nmanifests, unsigned long missing,
 		       const char *uncovered)
 {
@@ -271,7 +282,7 @@ static void print_text(const struct merge *mg, int nmanifests, unsigned long mis
 	       (unsigned long long)mg->counts[ST_FAILED], span, span > 0 ? (double)total / span : 0);
 	for (size_t i = 0; i < mg->nfailures; i++)
 		if (mg->failures[i].input)
-			printf("  failed: %s: %s\n", mg->failures[i].input, mg->failures[i].reason);
+			print_failure(mg->failures[i].input, mg->failures[i].reason);
 	if (mg->nruns == 0)
 		printf("imgbatch report: no run in these manifests\n");
 	else if (missing)

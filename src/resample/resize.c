@@ -1,5 +1,6 @@
 #include "config.h"
 #include "resample/resize.h"
+#include "resample/box.h"
 #include "resample/resample.h"
 
 #include <limits.h>
@@ -202,6 +203,36 @@ static int resample(const struct image *src, uint32_t w, uint32_t h,
 	return 0;
 }
 
+/* A side shrinking more than this is first box-averaged to
+ * RESIZE_BOX_TARGET times its final size (see box.h). */
+#define RESIZE_BOX_RATIO 64
+#define RESIZE_BOX_TARGET 8
+
+/* The size the box stage leaves a side at: the side itself when it
+ * shrinks less than RESIZE_BOX_RATIO times. */
+static uint32_t box_side(uint32_t in, uint32_t out)
+{
+	return (uint64_t)in > (uint64_t)out * RESIZE_BOX_RATIO ? out * RESIZE_BOX_TARGET : in;
+}
+
+/* Resamples src to w x h, box-shrinking first for extreme reductions. */
+static int reduce(const struct image *src, uint32_t w, uint32_t h,
+		  const struct kernel_desc *kernel, bool linear, struct image *out,
+		  struct ib_error *err)
+{
+	uint32_t bw = box_side(src->width, w), bh = box_side(src->height, h);
+	if (bw == src->width && bh == src->height)
+		return resample(src, w, h, kernel, linear, out, err);
+	struct image boxed = { 0 };
+	if (box_shrink(src, bw, bh, &boxed, err) < 0)
+		return -1;
+	int ret = bw == w && bh == h ? (*out = boxed, 0)
+				     : resample(&boxed, w, h, kernel, linear, out, err);
+	if (ret < 0 || bw != w || bh != h)
+		image_free(&boxed);
+	return ret;
+}
+
 int resize_image(const struct image *src, uint32_t w, uint32_t h,
 		 const struct resize_options *opts, struct image *dst,
 		 struct ib_error *err)
@@ -220,7 +251,7 @@ int resize_image(const struct image *src, uint32_t w, uint32_t h,
 	if (w == src->width && h == src->height) {
 		if (copy_image(src, &out, err))
 			return -1;
-	} else if (resample(src, w, h, kernel, opts->linear, &out, err)) {
+	} else if (reduce(src, w, h, kernel, opts->linear, &out, err)) {
 		return -1;
 	}
 	/* dst is only written on success */

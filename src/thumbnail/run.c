@@ -25,7 +25,7 @@ void *thumbnail_worker_start(const struct job *job, int out_root_fd)
 	static struct thumbnail_worker w;
 	(void)out_root_fd;
 	w.ts = job->settings;
-	item_worker_init(&w.items, &w.ts->px);
+	item_worker_init(&w.items, &w.ts->px, job->max_input_size);
 	return &w;
 }
 

@@ -86,4 +86,74 @@ ln -s cache/thumbnails f4/tc
 XDG_CACHE_HOME=$WORK/f4/cache run_imgbatch 0 thumbnail --json f4/tc/
 assert_contains "$WORK/out.txt" '"reason":"inside the thumbnail cache"'
 assert_eq "$(find f4/cache/thumbnails -type f | wc -l)" 1 "F16: cache entries after thumbnailing the cache"
+# F5: a name with ESC, BEL and a newline cannot drive the terminal or forge
+# a summary line, in imgbatch's lines or imgbatch report's.
+mkdir f5
+evil=$(printf 'e\033[2J\033]0;pwned\a\nimgbatch: 1 files: 1 done.jpg')
+printf 'not an image' >"f5/$evil"
+run_imgbatch 1 -o f5out --manifest f5.jsonl "f5/$evil"
+if LC_ALL=C grep -q "$(printf '\033')" "$WORK/err.txt"; then fail "F5: ESC reached the terminal"; fi
+assert_eq "$(grep -c '^imgbatch: 1 files: 1 done' "$WORK/err.txt")" 0 "F5: forged summary lines"
+assert_contains "$WORK/err.txt" 'e\x1b[2J\x1b]0;pwned\x07\nimgbatch: 1 files: 1 done.jpg'
+"$IMGBATCH" report f5.jsonl >f5.report 2>&1 || true
+if LC_ALL=C grep -q "$(printf '\033')" f5.report; then fail "F5: ESC in imgbatch report"; fi
+
+# The memory and CPU bombs stay well under 512 MiB a worker by default, by
+# design rather than by the timeout.  peak_rss_mib ARGS...: runs imgbatch,
+# prints the largest resident size of it or any worker, in MiB.
+peak_rss_mib() {
+	python3 - "$IMGBATCH" "$@" <<'PY'
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=open("err.txt", "w"))
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+PY
+}
+# gray_png W H FILE: a W x H gray PNG of a repeating ramp, compressed hard.
+gray_png() {
+	python3 - "$@" <<'PY'
+import struct, sys, zlib
+w, h, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def chunk(f, kind, data):
+    f.write(struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data)))
+row = b"\0" + bytes(i * 7 & 255 for i in range(w))
+block = row * max(1, (1 << 20) // len(row))
+with open(path, "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n")
+    chunk(f, b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+    z, left = zlib.compressobj(9), h
+    while left > 0:
+        n = min(left, len(block) // len(row))
+        chunk(f, b"IDAT", z.compress(block[:n * len(row)]))
+        left -= n
+    chunk(f, b"IDAT", z.flush())
+    chunk(f, b"IEND", b"")
+PY
+}
+mkdir bombs
+# F6: a rotation of a long strip would make a 70758x70758 image
+gray_png 64 100000 bombs/strip.png
+[ "$(wc -c <bombs/strip.png)" -lt 100000 ] || fail "F6: the strip is not small"
+rss=$(peak_rss_mib -o f6out -f rotate=45 bombs/strip.png)
+assert_contains err.txt "rotate would make a 70758x70758 image, over --max-pixels"
+[ "$rss" -lt 64 ] || fail "F6: $rss MiB"
+# F7: a 1 x 200,000,000 strip resized: the resampler's memory no longer
+# grows with the input's rows (box average first)
+gray_png 1 200000000 bombs/tall.png
+rss=$(peak_rss_mib -o f7out -r 256x256 bombs/tall.png)
+assert_eq "$(image_size f7out/tall.png)" "1 256" "F7: the strip's output"
+[ "$rss" -lt 512 ] || fail "F7: $rss MiB"
+rm bombs/tall.png
+# F8: an 8 GB sparse file is refused before it is read (--max-input-size)
+cp "$WORK/s/palette.png" bombs/sparse.png
+truncate -s 8G bombs/sparse.png
+rss=$(peak_rss_mib -o f8out bombs/sparse.png)
+assert_contains err.txt "8589934592 bytes, over --max-input-size 268435456"
+[ "$rss" -lt 64 ] || fail "F8: $rss MiB"
+run_imgbatch 2 compare bombs/sparse.png bombs/sparse.png
+assert_contains "$WORK/err.txt" "over --max-input-size"
+rm bombs/sparse.png
+# F9: a progressive JPEG of 704 scans stops at the scan limit
+"$top_builddir/tests/make-hostile" scan-bomb 512 512 bombs/scans.jpg
+run_imgbatch 1 -o f9out bombs/scans.jpg
+assert_contains "$WORK/err.txt" "more than 500 progressive scans"
 note "ok"
