@@ -19,8 +19,9 @@
 
 const char cli_exit_status_text[] =
 	"\n"
-	"Exit status: 0 all done or skipped, 1 some files failed, 2 usage or setup\n"
-	"error, 130 interrupted.\n";
+	"Exit status: 0 all done or skipped, 1 some files failed (or JSON lines or the\n"
+	"manifest could not be written), 2 usage or setup error, 130 interrupted, 141\n"
+	"the reader of --json went away.\n";
 
 static const struct cli_option input_options[] = {
 	{ "files-from", CLI_KEY_FILES_FROM, 0, "FILE",

@@ -97,14 +97,28 @@ void account_put_path(FILE *out, const char *key, const char *path)
 	}
 }
 
+/* Notes the first error of a stream of JSON lines (and clears it, so the
+ * next line is tried again). */
+static void note_write_error(FILE *f, int *first_errno)
+{
+	if (!ferror(f))
+		return;
+	if (!*first_errno)
+		*first_errno = errno ? errno : EIO;
+	clearerr(f);
+}
+
 void account_emit(struct account *acc, void (*write)(FILE *out, const void *ctx),
 		  const void *ctx)
 {
 	FILE *lines[2] = { acc->job->json ? acc->out : NULL, acc->manifest };
+	int *errnos[2] = { &acc->out_errno, &acc->manifest_errno };
 	for (int i = 0; i < 2; i++) {
 		if (lines[i]) {
+			errno = 0;
 			write(lines[i], ctx);
 			fflush(lines[i]);
+			note_write_error(lines[i], errnos[i]);
 		}
 	}
 }
@@ -241,10 +255,25 @@ static void write_json_summary(FILE *out, struct account *acc, double elapsed, b
  * file is synced, since other machines will read it. */
 static void finish_manifest(struct account *acc, double elapsed, bool interrupted, bool scan_done)
 {
+	errno = 0;
 	write_json_summary(acc->manifest, acc, elapsed, interrupted,
 			   scan_done ? ",\"scan_complete\":true" : ",\"scan_complete\":false");
-	if (ferror(acc->manifest) || fsync(fileno(acc->manifest)) != 0)
-		fprintf(acc->err, "imgbatch: writing the manifest: %s\n", strerror(errno));
+	note_write_error(acc->manifest, &acc->manifest_errno);
+	if (fsync(fileno(acc->manifest)) != 0 && !acc->manifest_errno)
+		acc->manifest_errno = errno;
+}
+
+/* Lines that could not be written make the run fail: a CI system that
+ * reads them must not take a cut manifest or lost JSON for success. */
+static int report_write_errors(struct account *acc)
+{
+	if (acc->manifest_errno)
+		fprintf(acc->err, "imgbatch: writing the manifest %s: %s\n", acc->job->manifest,
+			strerror(acc->manifest_errno));
+	if (acc->out_errno && !account_reader_gone(acc))
+		fprintf(acc->err, "imgbatch: writing JSON lines to stdout: %s\n",
+			strerror(acc->out_errno));
+	return acc->manifest_errno || acc->out_errno;
 }
 
 int account_finish(struct account *acc, bool interrupted, bool scan_done)
@@ -253,8 +282,11 @@ int account_finish(struct account *acc, bool interrupted, bool scan_done)
 	double elapsed = clock_monotonic_seconds() - acc->start;
 	clear_bar(acc);
 	uint64_t total = acc->done + acc->skipped + acc->failed;
-	if (acc->job->json)
+	if (acc->job->json) {
+		errno = 0;
 		write_json_summary(acc->out, acc, elapsed, interrupted, "");
+		note_write_error(acc->out, &acc->out_errno);
+	}
 	if (acc->manifest)
 		finish_manifest(acc, elapsed, interrupted, scan_done);
 	if (acc->job->progress != PROGRESS_QUIET || acc->failed) {
@@ -274,8 +306,11 @@ int account_finish(struct account *acc, bool interrupted, bool scan_done)
 			fprintf(acc->err, "  ... and %llu more failures (use --json for all)\n",
 				(unsigned long long)(acc->failed - acc->nfailures));
 	}
+	bool lost_lines = report_write_errors(acc);
 	fflush(acc->err);
+	if (account_reader_gone(acc))
+		return ACCOUNT_EXIT_READER_GONE;
 	if (interrupted)
 		return 130;
-	return acc->failed ? 1 : 0;
+	return acc->failed || lost_lines ? 1 : 0;
 }

@@ -4,6 +4,7 @@
 #ifndef IMGBATCH_ENGINE_ACCOUNT_H
 #define IMGBATCH_ENGINE_ACCOUNT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,7 +35,19 @@ struct account {
 	bool bar_shown;
 	char **failures;                /* "path: reason", the first ACCOUNT_MAX_LISTED */
 	size_t nfailures;
+	int out_errno;                  /* the first error writing JSON lines to out */
+	int manifest_errno;             /* ... or the manifest */
 };
+
+/* The exit status when out's reader has gone (a closed pipe): the run stops
+ * as on Ctrl-C, with the status a shell gives a process killed by SIGPIPE. */
+#define ACCOUNT_EXIT_READER_GONE 141
+
+/* Whether out's reader has gone (EPIPE): nobody reads what is made. */
+static inline bool account_reader_gone(const struct account *acc)
+{
+	return acc->out_errno == EPIPE;
+}
 
 #define ACCOUNT_MAX_LISTED 1000
 
@@ -69,7 +82,8 @@ const char *account_status_name(enum result_status status);
 void account_progress(struct account *acc, bool scan_done, bool force);
 
 /* Prints the summary (and the failures), writes the JSON summary and the
- * manifest's last line; returns 0, 1 (some input failed) or 130. */
+ * manifest's last line; returns 0, 1 (some input failed, or JSON lines or
+ * the manifest could not be written), 130 or ACCOUNT_EXIT_READER_GONE. */
 int account_finish(struct account *acc, bool interrupted, bool scan_done);
 
 #endif

@@ -127,6 +127,10 @@ static int install_master_signals(void)
 			return -1;
 	sa.sa_handler = SIG_IGN;
 	sa.sa_flags = 0;
+	/* a closed stdout and a manifest past RLIMIT_FSIZE are write errors
+	 * the account reports (EPIPE, EFBIG), not deaths */
+	if (sigaction(SIGXFSZ, &sa, NULL) < 0)
+		return -1;
 	return sigaction(SIGPIPE, &sa, NULL);
 }
 
@@ -635,7 +639,7 @@ static void run_loop(struct pool *pool)
 		}
 		bool more_to_scan = !pool->stopping && !pool->scan_done && pool->queue.len < QUEUE_MAX;
 		wait_for_event(pool, more_to_scan ? 0 : 200);
-		if (got_stop_signal && !pool->stopping)
+		if ((got_stop_signal || account_reader_gone(pool->acc)) && !pool->stopping)
 			begin_stop(pool);
 		if (got_child)
 			reap_workers(pool);

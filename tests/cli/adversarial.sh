@@ -98,6 +98,26 @@ assert_contains "$WORK/err.txt" 'e\x1b[2J\x1b]0;pwned\x07\nimgbatch: 1 files: 1 
 "$IMGBATCH" report f5.jsonl >f5.report 2>&1 || true
 if LC_ALL=C grep -q "$(printf '\033')" f5.report; then fail "F5: ESC in imgbatch report"; fi
 
+# F11: JSON lines or a manifest that cannot be written fail the run (exit 1,
+# with the errno); a reader that leaves (--json | head -1) stops it (141).
+mkdir f11
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do cp "$photo" "f11/p$i.jpg"; done
+set +e
+"$IMGBATCH" --json -o f11a -r 16 f11 >/dev/full 2>f11.err
+code=$?
+(ulimit -f 2; "$IMGBATCH" -o f11b -r 8 --quiet --manifest f11.jsonl f11 2>f11m.err)
+mcode=$?
+set -e
+assert_eq "$code" 1 "F11: exit status with stdout full"
+assert_contains f11.err "writing JSON lines to stdout: No space left on device"
+assert_eq "$mcode" 1 "F11: exit status with the manifest cut"
+assert_contains f11m.err "writing the manifest f11.jsonl: File too large"
+for i in $(seq 1 150); do cp "$photo" "f11/q$i.jpg"; done
+{ "$IMGBATCH" --json -j1 -o f11c -r 900 f11 2>f11.err || echo $? >f11.code; } |
+	head -n 1 >/dev/null
+assert_eq "$(cat f11.code)" 141 "F11: exit status once the reader left"
+[ "$(find f11c -type f | wc -l)" -lt 162 ] || fail "F11: the run went on without a reader"
+
 # The memory and CPU bombs stay well under 512 MiB a worker by default, by
 # design rather than by the timeout.  peak_rss_mib ARGS...: runs imgbatch,
 # prints the largest resident size of it or any worker, in MiB.
