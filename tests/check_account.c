@@ -10,6 +10,7 @@
 #include "command.h"
 #include "engine/account.h"
 #include "util/json.h"
+#include "tests/check_main.h"
 
 static const struct command things_command = {
 	.name = "things", .item_noun = "things", .done_word = "made",
@@ -195,7 +196,7 @@ START_TEST(test_manifest_gets_run_lines_and_summary)
 }
 END_TEST
 
-static Suite *account_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("account");
 	TCase *tc = tcase_create("account");
@@ -210,11 +211,3 @@ static Suite *account_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(account_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

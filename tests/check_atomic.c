@@ -17,6 +17,7 @@
 
 #include "disk/atomic.h"
 #include "tests/scratch_dir.h"
+#include "tests/check_main.h"
 
 /*
  * Every test runs in its own process (main() forces CK_FORK), so the temp
@@ -585,7 +586,7 @@ START_TEST(test_open_dir_concurrent_creation)
 }
 END_TEST
 
-static Suite *atomic_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("atomic");
 	TCase *tc = tcase_create("write");
@@ -612,12 +613,3 @@ static Suite *atomic_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(atomic_suite());
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

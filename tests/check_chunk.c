@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "engine/chunk.h"
+#include "tests/check_main.h"
 
 START_TEST(test_nothing_queued)
 {
@@ -65,7 +66,7 @@ START_TEST(test_auto_shrinks_toward_the_tail)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("chunk");
 	TCase *tc = tcase_create("plan");
@@ -76,9 +77,5 @@ int main(void)
 	tcase_add_test(tc, test_auto_keeps_half_back_while_scanning);
 	tcase_add_test(tc, test_auto_shrinks_toward_the_tail);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

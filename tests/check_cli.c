@@ -13,6 +13,7 @@
 #include "compare/compare.h"
 #include "convert/convert.h"
 #include "thumbnail/thumbnail.h"
+#include "tests/check_main.h"
 
 /* One parse: argv from the arguments, what went to out and err. */
 struct parse {
@@ -289,7 +290,7 @@ START_TEST(test_help_lists_what_getopt_accepts)
 }
 END_TEST
 
-static Suite *cli_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("cli");
 	TCase *tc = tcase_create("parse");
@@ -307,11 +308,3 @@ static Suite *cli_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(cli_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compare/pixelmatch.h"
+#include "tests/check_main.h"
 
 static const uint8_t black[4] = { 0, 0, 0, 255 };
 static const uint8_t white[4] = { 255, 255, 255, 255 };
@@ -673,7 +674,7 @@ START_TEST(test_padded_stride)
 }
 END_TEST
 
-static Suite *compare_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("compare");
 	TCase *tc = tcase_create("options");
@@ -711,12 +712,3 @@ static Suite *compare_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(compare_suite());
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -7,6 +7,7 @@
 
 #include "codec/exif.h"
 #include "codec/image.h"
+#include "tests/check_main.h"
 
 /* ---- exif_orientation ---------------------------------------------------- */
 
@@ -456,7 +457,7 @@ START_TEST(test_swaps_axes)
 }
 END_TEST
 
-static Suite *exif_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("exif");
 	TCase *tc = tcase_create("orientation");
@@ -490,11 +491,3 @@ static Suite *exif_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(exif_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

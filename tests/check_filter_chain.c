@@ -10,6 +10,7 @@
 #include "filters/args.h"
 #include "filters/filter.h"
 #include "filters/pixels.h"
+#include "tests/check_main.h"
 
 /* Records what filter_spec_parse hands to add(). */
 struct seen {
@@ -253,7 +254,7 @@ START_TEST(listing_formats)
 }
 END_TEST
 
-static Suite *chain_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("filter chain");
 	TCase *tc = tcase_create("core");
@@ -271,12 +272,3 @@ static Suite *chain_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(chain_suite());
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

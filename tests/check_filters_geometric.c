@@ -12,6 +12,7 @@
 #include "filters/filter.h"
 #include "codec/image.h"
 #include "filters/pixels.h"
+#include "tests/check_main.h"
 
 extern const struct filter filter_rotate, filter_flip, filter_flop, filter_transpose,
 	filter_crop, filter_pad;
@@ -713,7 +714,7 @@ START_TEST(test_pad_short_hex_colour)
 }
 END_TEST
 
-static Suite *geometric_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("filters-geometric");
 	TCase *tc = tcase_create("core");
@@ -742,13 +743,3 @@ static Suite *geometric_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(geometric_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

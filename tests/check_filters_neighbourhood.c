@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "filters/filter.h"
+#include "tests/check_main.h"
 
 extern const struct filter filter_blur, filter_sharpen, filter_unsharp, filter_edge,
 	filter_emboss, filter_median, filter_convolve;
@@ -736,7 +737,7 @@ START_TEST(test_all_layouts)
 }
 END_TEST
 
-static Suite *neighbourhood_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("filters_neighbourhood");
 	TCase *tc = tcase_create("core");
@@ -772,13 +773,3 @@ static Suite *neighbourhood_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(neighbourhood_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

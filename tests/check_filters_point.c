@@ -13,6 +13,7 @@
 
 #include "filters/filter.h"
 #include "filters/pixels.h"
+#include "tests/check_main.h"
 
 extern const struct filter filter_grayscale, filter_invert, filter_sepia,
 	filter_brightness, filter_contrast, filter_brightness_contrast, filter_gamma,
@@ -612,7 +613,7 @@ START_TEST(test_threshold_colour)
 }
 END_TEST
 
-static Suite *point_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("filters-point");
 	TCase *tc = tcase_create("all");
@@ -676,13 +677,3 @@ static Suite *point_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(point_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

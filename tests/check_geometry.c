@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pipeline/geometry.h"
+#include "tests/check_main.h"
 
 struct resize_case {
 	const char *geometry;
@@ -392,7 +393,7 @@ END_TEST
 
 #define COUNT(array) ((int)(sizeof(array) / sizeof((array)[0])))
 
-static Suite *geometry_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("geometry");
 	TCase *resize = tcase_create("resize");
@@ -419,13 +420,3 @@ static Suite *geometry_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(geometry_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}

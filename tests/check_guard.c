@@ -9,6 +9,7 @@
 
 #include "disk/guard.h"
 #include "tests/scratch_dir.h"
+#include "tests/check_main.h"
 
 /* Each test runs in its own process (CK_FORK), in its own scratch folder. */
 static void enter_scratch(void)
@@ -88,7 +89,7 @@ START_TEST(test_a_file_as_the_tree)
 }
 END_TEST
 
-static Suite *guard_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("guard");
 	TCase *tc = tcase_create("within");
@@ -100,12 +101,3 @@ static Suite *guard_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(guard_suite());
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -14,6 +14,7 @@
 #include "codec/codec.h"
 #include "codec/icc.h"
 #include "codec/image.h"
+#include "tests/check_main.h"
 
 /* ---- helpers --------------------------------------------------------------- */
 
@@ -743,7 +744,7 @@ static void add_lcms_tests(TCase *tc)
 
 #endif
 
-static Suite *icc_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("icc");
 	TCase *tc = tcase_create("core");
@@ -754,11 +755,3 @@ static Suite *icc_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(icc_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "codec/image.h"
+#include "tests/check_main.h"
 
 /* A stride image_check_size must leave alone when it refuses. */
 #define UNTOUCHED 12345
@@ -549,7 +550,7 @@ START_TEST(test_prepare_rejects_layout)
 }
 END_TEST
 
-static Suite *image_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("image");
 	TCase *tc = tcase_create("size");
@@ -586,11 +587,3 @@ static Suite *image_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(image_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -10,6 +10,7 @@
 
 #include "codec/codec.h"
 #include "codec/image.h"
+#include "tests/check_main.h"
 
 /* ---- helpers --------------------------------------------------------------- */
 
@@ -865,7 +866,7 @@ START_TEST(test_exif_orientation)
 }
 END_TEST
 
-static Suite *jpeg_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("jpeg");
 	TCase *tc = tcase_create("encode");
@@ -911,11 +912,3 @@ static Suite *jpeg_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(jpeg_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/json.h"
+#include "tests/check_main.h"
 
 struct members {
 	char keys[8][64], values[8][512];
@@ -103,7 +104,7 @@ START_TEST(test_refuses_malformed)
 }
 END_TEST
 
-static Suite *json_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("json");
 	TCase *tc = tcase_create("read");
@@ -115,11 +116,3 @@ static Suite *json_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(json_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "disk/output_name.h"
+#include "tests/check_main.h"
 
 #define J FORMAT_JPEG
 #define P FORMAT_PNG
@@ -281,7 +282,7 @@ END_TEST
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-static Suite *output_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("output");
 	TCase *tc = tcase_create("expand");
@@ -304,11 +305,3 @@ static Suite *output_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(output_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -10,6 +10,7 @@
 
 #include "pipeline/options.h"
 #include "pipeline/pipeline.h"
+#include "tests/check_main.h"
 
 /* Settings from options as the command line gives them: KEY, VALUE pairs. */
 static void settings(struct pixel_settings *px, const int *keys, const char *const *values)
@@ -140,7 +141,7 @@ START_TEST(test_shrink_only_never_enlarges)
 }
 END_TEST
 
-static Suite *pipeline_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("pipeline");
 	TCase *tc = tcase_create("plan");
@@ -155,11 +156,3 @@ static Suite *pipeline_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(pipeline_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

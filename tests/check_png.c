@@ -18,6 +18,7 @@
 #include "codec/image.h"
 #include "codec/png_idat.h"
 #include "codec/png_restream.h"
+#include "tests/check_main.h"
 
 static const uint8_t signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
 
@@ -1510,7 +1511,7 @@ START_TEST(test_restream_short_stream_left_to_libpng)
 }
 END_TEST
 
-static Suite *png_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("png");
 	TCase *tc = tcase_create("codec");
@@ -1576,11 +1577,3 @@ static Suite *png_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(png_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -15,6 +15,7 @@
 
 #include "compare/html.h"
 #include "compare/junit.h"
+#include "tests/check_main.h"
 
 /*
  * Every test runs in its own process (main() forces CK_FORK) inside a fresh
@@ -747,7 +748,7 @@ START_TEST(test_html_missing_source_image)
 }
 END_TEST
 
-static Suite *reports_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("reports");
 	TCase *tc = tcase_create("escape");
@@ -779,13 +780,3 @@ static Suite *reports_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(reports_suite());
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "resample/resize.h"
+#include "tests/check_main.h"
 
 #include <stb_image_resize.h>
 
@@ -1001,7 +1002,7 @@ START_TEST(test_resampler_out_of_memory)
 }
 END_TEST
 
-static Suite *resize_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("resize");
 	TCase *tc = tcase_create("kernels");
@@ -1056,11 +1057,3 @@ static Suite *resize_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(resize_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -8,6 +8,7 @@
 #include "disk/atomic.h"
 #include "disk/runmark.h"
 #include "tests/scratch_dir.h"
+#include "tests/check_main.h"
 
 static void make_subdir(const char *rel)
 {
@@ -165,7 +166,7 @@ START_TEST(test_sweep_ignores_odd_marks)
 }
 END_TEST
 
-static Suite *runmark_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("runmark");
 	TCase *tc = tcase_create("runmark");
@@ -179,12 +180,3 @@ static Suite *runmark_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(runmark_suite());
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

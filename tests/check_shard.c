@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/shard.h"
+#include "tests/check_main.h"
 
 /* FNV-1a 64 reference values (the algorithm's published test vectors). */
 START_TEST(test_hash_is_fnv1a_64)
@@ -142,7 +143,7 @@ START_TEST(test_parse_kubernetes)
 }
 END_TEST
 
-static Suite *shard_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("shard");
 	TCase *tc = tcase_create("shard");
@@ -156,11 +157,3 @@ static Suite *shard_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(shard_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

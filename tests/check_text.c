@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "util/text.h"
+#include "tests/check_main.h"
 
 /* text_put(s) as a string (freed by the caller). */
 static char *escaped(const char *s)
@@ -52,7 +53,7 @@ START_TEST(test_invalid_utf8_is_shown_as_bytes)
 }
 END_TEST
 
-static Suite *text_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("text");
 	TCase *tc = tcase_create("escape");
@@ -63,11 +64,3 @@ static Suite *text_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(text_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

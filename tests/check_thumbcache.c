@@ -14,6 +14,7 @@
 
 #include "codec/png_text.h"
 #include "thumbnail/spec.h"
+#include "tests/check_main.h"
 
 #define SIZE_HINT "(normal, large, x-large, xx-large or all)"
 
@@ -653,7 +654,7 @@ START_TEST(test_png_text_find)
 }
 END_TEST
 
-static Suite *thumbcache_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("thumbcache");
 	TCase *names = tcase_create("names");
@@ -685,11 +686,3 @@ static Suite *thumbcache_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(thumbcache_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

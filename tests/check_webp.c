@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "codec/codec.h"
+#include "tests/check_main.h"
 
 /* A w x h image of the layout with a recognisable pattern. */
 static void pattern(struct image *img, uint32_t w, uint32_t h, uint32_t channels)
@@ -88,7 +89,7 @@ START_TEST(test_too_wide_is_refused_with_a_reason)
 }
 END_TEST
 
-static Suite *webp_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("webp");
 	TCase *tc = tcase_create("codec");
@@ -99,11 +100,3 @@ static Suite *webp_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(webp_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

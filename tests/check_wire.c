@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine/wire.h"
+#include "tests/check_main.h"
 
 static void make_pipe(int fds[2])
 {
@@ -283,7 +284,7 @@ START_TEST(test_result_reader_refuses_impossible_lengths)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("wire");
 	TCase *tc = tcase_create("framing");
@@ -297,9 +298,5 @@ int main(void)
 	tcase_add_test(tc, test_result_carries_the_longest_output_in_one_write);
 	tcase_add_test(tc, test_result_reader_refuses_impossible_lengths);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

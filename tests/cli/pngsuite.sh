@@ -1,10 +1,11 @@
 #!/bin/sh
 # Every valid PngSuite image converts (and its pixels match ImageMagick's
 # reading when convert is installed); every x*.png (deliberately corrupt)
-# fails with a reason.  Runs only when ../shared/corpus/pngsuite exists.
+# fails with a reason.  The suite is vendored in tests/pngsuite/
+# (IMGBATCH_PNGSUITE names another copy).
 . "$(dirname "$0")/lib.sh"
 
-suite=${IMGBATCH_PNGSUITE:-$top_srcdir/../shared/corpus/pngsuite}
+suite=${IMGBATCH_PNGSUITE:-$top_srcdir/tests/pngsuite}
 if [ ! -d "$suite" ]; then
 	echo "SKIP: PngSuite not found at $suite"
 	exit 77
