@@ -194,12 +194,29 @@ static void largest_first(const struct item *it, unsigned branch, unsigned *orde
 	}
 }
 
+/* --embedded: the EXIF thumbnail's header was sound but its data is not;
+ * the main image, still in the file buffer, is decoded instead. */
+static int fall_back_to_image(struct item_worker *w, struct item *it, struct ib_error *err)
+{
+	it->dec.codec->close(&it->dec);
+	it->dec_open = false;
+	free(it->embedded);
+	it->embedded = NULL;
+	it->info.embedded = 0;
+	it->dec = (struct decoder){ .codec = it->codec };
+	if (it->codec->open(&it->dec, w->file_buf, it->in_len, err) < 0)
+		return -1;
+	it->dec_open = true;
+	return pipeline_run(w->px, &it->plans[0], &it->dec, &it->img, err);
+}
+
 int item_make_outputs(struct item_worker *w, struct item *it, item_writer write, void *ctx,
 		      struct wire_result *res, struct ib_error *err)
 {
 	const struct pixel_settings *px = w->px;
 	unsigned order[PIPELINE_MAX_SIZES];
-	if (pipeline_run(px, &it->plans[0], &it->dec, &it->img, err) < 0)
+	if (pipeline_run(px, &it->plans[0], &it->dec, &it->img, err) < 0 &&
+	    (!it->info.embedded || fall_back_to_image(w, it, err) < 0))
 		return -1;
 	if (!px->nsizes)
 		return write(ctx, it, 0, &it->img, res, err);

@@ -118,6 +118,39 @@ for i in $(seq 1 150); do cp "$photo" "f11/q$i.jpg"; done
 assert_eq "$(cat f11.code)" 141 "F11: exit status once the reader left"
 [ "$(find f11c -type f | wc -l)" -lt 162 ] || fail "F11: the run went on without a reader"
 
+# F15: --embedded on a JPEG whose EXIF thumbnail is damaged falls back to
+# the main image (red) instead of failing; the green thumbnail is not used.
+mkdir f15
+"$top_builddir/tests/make-hostile" exif-thumb 640 480 160 120 f15/a.jpg
+python3 - f15/a.jpg <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+thumb = d.find(b"\xff\xd8", 2)
+sos = d.find(b"\xff\xda", thumb)
+eoi = d.find(b"\xff\xd9", sos)
+for i in range(sos + 20, eoi - 4):   # the thumbnail's entropy-coded data
+    d[i] = 0xff if i % 2 else 0x00
+open(sys.argv[1], "wb").write(d)
+PY
+run_imgbatch 0 -o f15out --embedded -r 100 --json f15/a.jpg
+if grep -q '"embedded":true' "$WORK/out.txt"; then fail "F15: the damaged thumbnail was used"; fi
+convert f15out/a.jpg -resize '1x1!' -depth 8 txt:- | grep -q '(2[45][0-9],[0-9],[0-9])' ||
+	fail "F15: the output is not the red main image"
+
+# F10: --follow-symlinks walks each real folder once: a chain of 24 folders,
+# each linking twice to the next, is 25 files, not 2^24.
+mkdir -p f10/d0
+cp "$WORK/s/palette.png" f10/d0/x.png
+for i in $(seq 1 24); do
+	mkdir "f10/d$i"
+	cp "$WORK/s/palette.png" "f10/d$i/x.png"
+	ln -s "../d$i" "f10/d$((i - 1))/a"
+	ln -s "../d$i" "f10/d$((i - 1))/b"
+done
+run_imgbatch 0 --follow-symlinks -o f10out -r 8 --json f10/d0
+assert_eq "$(json_summary done)" 25 "F10: one output per real folder"
+assert_contains "$WORK/out.txt" "folder already walked through another path"
+
 # The memory and CPU bombs stay well under 512 MiB a worker by default, by
 # design rather than by the timeout.  peak_rss_mib ARGS...: runs imgbatch,
 # prints the largest resident size of it or any worker, in MiB.
