@@ -230,8 +230,8 @@ static int write_output(void *ctx, struct item *it, unsigned i, struct image *im
 		return -1;
 	int dir_fd = output_dir_fd(w, ci->task->path, ci->names[i], &base, err);
 	if (dir_fd < 0 ||
-	    atomic_write(dir_fd, base, ci->encoded.data, ci->encoded.len, w->cs->fsync_outputs,
-			 err) < 0)
+	    atomic_write_like(dir_fd, base, ci->encoded.data, ci->encoded.len,
+			      w->cs->fsync_outputs, &it->in_st, w->cs->in_place, err) < 0)
 		return item_write_failed(res, err);
 	/* outputs are made largest first: the first one written is reported */
 	if (it->info.outputs == 0)

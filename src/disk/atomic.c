@@ -210,21 +210,47 @@ int atomic_write(int dir_fd, const char *name, const void *data, size_t len,
  * (nor every system /proc): then it returns 1 and the named temp file does
  * the job.  -1: a write error, reported.
  */
+/* How a new file is made: created as mode (& ~umask), then given like's
+ * permission bits (and owner) when there is one. */
+struct new_file {
+	mode_t mode;
+	const struct stat *like;
+	bool keep_owner;
+};
+
 /* Set once the unnamed way is known not to work here (a file system
  * without O_TMPFILE, no /proc): from then on the named way is taken at once
  * instead of after a failed try for every file. */
 static bool unnamed_unavailable;
 
+/*
+ * Gives the new file, before it has its name, the permission bits of the
+ * file it stands for exactly (umask aside), and with keep_owner its owner
+ * and group where the process may (root; a user's own group).  A failure
+ * leaves the defaults: the output is still written.
+ */
+static void take_after(int fd, const struct new_file *nf)
+{
+	if (!nf->like)
+		return;
+	if (nf->keep_owner && fchown(fd, nf->like->st_uid, nf->like->st_gid) < 0 &&
+	    fchown(fd, (uid_t)-1, nf->like->st_gid) < 0)
+		errno = 0;   /* not ours to give away: the defaults stay */
+	/* after chown, which clears set-id bits; those are never copied */
+	fchmod(fd, nf->like->st_mode & 0777);
+}
+
 static int write_unnamed(int dir_fd, const char *name, const void *data, size_t len,
-			 bool do_fsync, mode_t mode, struct ib_error *err)
+			 bool do_fsync, const struct new_file *nf, struct ib_error *err)
 {
 	char proc_path[64];
-	int fd = openat(dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+	int fd = openat(dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, nf->mode);
 
 	if (fd < 0) {
 		unnamed_unavailable = errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL;
 		return 1;
 	}
+	take_after(fd, nf);
 	if (write_all(fd, data, len)) {
 		ib_fail_errno(err, errno, "writing %s", name);
 		close(fd);
@@ -255,16 +281,17 @@ static int write_unnamed(int dir_fd, const char *name, const void *data, size_t 
 
 /* The way that replaces: a named temp file, written whole, then renamed. */
 static int write_named(int dir_fd, const char *name, const void *data, size_t len,
-		       bool do_fsync, mode_t mode, struct ib_error *err)
+			bool do_fsync, const struct new_file *nf, struct ib_error *err)
 {
 	int fd, close_ret;
 
-	fd = create_temp(dir_fd, mode);
+	fd = create_temp(dir_fd, nf->mode);
 	if (fd < 0) {
 		ib_fail_errno(err, errno, "creating a temp file for %s", name);
 		unregister_temp();
 		return -1;
 	}
+	take_after(fd, nf);
 	if (write_all(fd, data, len)) {
 		ib_fail_errno(err, errno, "writing %s", name);
 		goto fail;
@@ -301,8 +328,8 @@ fail:
 	return -1;
 }
 
-int atomic_write_mode(int dir_fd, const char *name, const void *data, size_t len,
-		      bool do_fsync, mode_t mode, struct ib_error *err)
+static int write_new_file(int dir_fd, const char *name, const void *data, size_t len,
+			  bool do_fsync, const struct new_file *nf, struct ib_error *err)
 {
 	if (!is_single_component(name))
 		return ib_fail(err, "invalid output file name '%s'", name);
@@ -310,9 +337,23 @@ int atomic_write_mode(int dir_fd, const char *name, const void *data, size_t len
 	struct stat st;
 	if (!unnamed_unavailable && fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
 	    errno == ENOENT) {
-		int r = write_unnamed(dir_fd, name, data, len, do_fsync, mode, err);
+		int r = write_unnamed(dir_fd, name, data, len, do_fsync, nf, err);
 		if (r <= 0)
 			return r;
 	}
-	return write_named(dir_fd, name, data, len, do_fsync, mode, err);
+	return write_named(dir_fd, name, data, len, do_fsync, nf, err);
+}
+
+int atomic_write_mode(int dir_fd, const char *name, const void *data, size_t len,
+		      bool do_fsync, mode_t mode, struct ib_error *err)
+{
+	struct new_file nf = { .mode = mode };
+	return write_new_file(dir_fd, name, data, len, do_fsync, &nf, err);
+}
+
+int atomic_write_like(int dir_fd, const char *name, const void *data, size_t len,
+		      bool do_fsync, const struct stat *like, bool keep_owner, struct ib_error *err)
+{
+	struct new_file nf = { .mode = like->st_mode & 0777, .like = like, .keep_owner = keep_owner };
+	return write_new_file(dir_fd, name, data, len, do_fsync, &nf, err);
 }

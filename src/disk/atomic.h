@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <sys/stat.h>
+
 #include "util/error.h"
 
 /* Temp files are named TEMP_PREFIX[<run id>-]<pid>-<n>; a leftover one is
@@ -37,6 +39,12 @@ int atomic_write(int dir_fd, const char *name, const void *data, size_t len,
 /* The same with the file created as mode & ~umask (atomic_write: 0666). */
 int atomic_write_mode(int dir_fd, const char *name, const void *data, size_t len,
 		      bool do_fsync, mode_t mode, struct ib_error *err);
+
+/* The same with the new file given like's permission bits exactly (an
+ * output keeps its input's mode), and with keep_owner also its owner and
+ * group where the process may (--in-place replacing a file). */
+int atomic_write_like(int dir_fd, const char *name, const void *data, size_t len,
+		      bool do_fsync, const struct stat *like, bool keep_owner, struct ib_error *err);
 
 /* Async-signal-safe: removes the temp file a write in progress has open. */
 void atomic_cleanup_on_signal(void);

@@ -151,6 +151,22 @@ run_imgbatch 0 --follow-symlinks -o f10out -r 8 --json f10/d0
 assert_eq "$(json_summary done)" 25 "F10: one output per real folder"
 assert_contains "$WORK/out.txt" "folder already walked through another path"
 
+# F3: outputs keep their input's permission bits; --in-place keeps the owner
+# and group too (as root here); a 0600 file never becomes 0644.
+mkdir -p f3/in
+cp "$photo" f3/in/p.jpg
+cp "$WORK/s/palette.png" f3/in/q.png
+chmod 600 f3/in/p.jpg
+chmod 640 f3/in/q.png
+run_imgbatch 0 -o f3out -r 50 f3/in
+assert_eq "$(stat -c %a f3out/p.jpg) $(stat -c %a f3out/q.png)" "600 640" "F3: -o modes"
+if [ "$(id -u)" = 0 ]; then
+	chown nobody:nogroup f3/in/p.jpg
+	run_imgbatch 0 --in-place -r 40 f3/in
+	assert_eq "$(stat -c '%a %U %G' f3/in/p.jpg)" "600 nobody nogroup" "F3: --in-place owner"
+	assert_eq "$(image_size f3/in/p.jpg)" "40 30" "F3: replaced in place"
+fi
+
 # The memory and CPU bombs stay well under 512 MiB a worker by default, by
 # design rather than by the timeout.  peak_rss_mib ARGS...: runs imgbatch,
 # prints the largest resident size of it or any worker, in MiB.
