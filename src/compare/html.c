@@ -120,7 +120,8 @@ static int place_image(const char *src, int img_fd, const char *name, struct ib_
 {
 	if (unlinkat(img_fd, name, 0) && errno != ENOENT)
 		return ib_fail_errno(err, errno, "replacing img/%s", name);
-	if (!linkat(AT_FDCWD, src, img_fd, name, 0))
+	/* the file a symlink names, never the link (it would dangle in the report) */
+	if (!linkat(AT_FDCWD, src, img_fd, name, AT_SYMLINK_FOLLOW))
 		return 0;
 	return copy_image(src, img_fd, name, err);
 }

@@ -125,6 +125,12 @@ static bool path_exists(int dir_fd, const char *base)
 	return fstatat(dir_fd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+static bool is_symlink(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 static bool would_overwrite_input(int dir_fd, const char *base, const struct stat *in_st)
 {
 	struct stat out_st;
@@ -182,6 +188,9 @@ static int check_outputs(struct convert_item *ci, struct item *it, struct ib_err
 		if (dir_fd < 0)
 			return -1;
 		bool own_input = would_overwrite_input(dir_fd, base, &it->in_st);
+		if (cs->in_place && own_input && is_symlink(ci->task->path))
+			return ib_fail(err, "is a symbolic link: --in-place would replace the link "
+				       "with a file (name its target instead)");
 		if (!cs->in_place && own_input)
 			return ib_fail(err, "output %s is the input itself; refusing to overwrite it "
 				       "(use --in-place to mean it)", ci->names[i]);

@@ -685,8 +685,11 @@ static int claim_output_root(struct pool *pool, struct ib_error *err)
 	runmark_make_id(pool->run_id, sizeof pool->run_id);
 	atomic_set_run_id(pool->run_id);
 	pool->run_mark_fd = runmark_claim(pool->out_root_fd, pool->run_id, err);
-	if (pool->run_mark_fd < 0)
-		return -1;
+	if (pool->run_mark_fd < 0) {
+		char why[IB_REASON_MAX];
+		snprintf(why, sizeof why, "%s", err->msg);
+		return ib_fail(err, "in %s: %s", pool->job->out_dir, why);
+	}
 	unsigned long removed = runmark_sweep_dead(pool->out_root_fd);
 	if (removed && pool->job->progress != PROGRESS_QUIET)
 		fprintf(stderr, "imgbatch: removed %lu temp file%s left in %s by a run that died\n",

@@ -259,8 +259,12 @@ static int start_root(struct scan *scan, struct scan_item *item, const char *roo
 	strcpy(scan->path, root);
 	strip_trailing_slashes(scan->path);
 	struct stat st;
-	if (stat(scan->path, &st) < 0)
-		return emit_errno(scan, item, errno, "cannot open input");
+	if (stat(scan->path, &st) < 0) {
+		int e = errno;
+		/* named or found in a folder, a dangling link reads the same */
+		bool link = lstat(scan->path, &st) == 0 && S_ISLNK(st.st_mode);
+		return emit_errno(scan, item, e, link ? "broken symlink" : "cannot open input");
+	}
 	size_t mirror_off = (size_t)(output_mirror_part(scan->path) - scan->path);
 	if (S_ISREG(st.st_mode)) {
 		const char *slash = strrchr(scan->path, '/');

@@ -205,12 +205,16 @@ static int read_manifest(struct merge *mg, const char *path)
 	char *line = NULL;
 	size_t cap = 0;
 	int ret = 0;
-	while (ret == 0 && getline(&line, &cap, f) >= 0)
+	uint64_t lines = 0, bad_before = mg->bad_lines;
+	while (ret == 0 && getline(&line, &cap, f) >= 0 && ++lines)
 		ret = take_line(mg, line);
 	if (ret < 0)
 		fprintf(stderr, "imgbatch report: out of memory reading %s\n", path);
 	else if (ferror(f))
 		ret = -1, fprintf(stderr, "imgbatch report: cannot read %s: %s\n", path, strerror(errno));
+	else if (lines && mg->bad_lines - bad_before == lines)
+		ret = -1, fputs("imgbatch report: not a manifest (no line of it is imgbatch's): ",
+				stderr), text_put(stderr, path), fputc('\n', stderr);
 	free(line);
 	fclose(f);
 	return ret;

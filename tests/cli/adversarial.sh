@@ -167,6 +167,39 @@ if [ "$(id -u)" = 0 ]; then
 	assert_eq "$(image_size f3/in/p.jpg)" "40 30" "F3: replaced in place"
 fi
 
+# F17: the HTML report never holds a link to a symlink (it would dangle).
+mkdir -p f17/g f17/a f17/store
+"$IMGBATCH" -o f17/store -r 32 --format png --quiet "$photo"
+ln -s ../store/photo.png f17/g/photo.png
+"$IMGBATCH" -o f17/a -r 32 --format png -f invert --quiet "$photo"
+run_imgbatch 1 compare --html f17/report f17/g f17/a
+for f in f17/report/img/*; do
+	[ ! -L "$f" ] || fail "F17: $f is a symlink"
+	[ -s "$f" ] || fail "F17: $f is empty or dangles"
+done
+
+# F18: messages keep the errno whatever the path's length; a dangling link
+# reads the same named or found; imgbatch report on a file that is no
+# manifest exits 2; --in-place never replaces a symlink with a file.
+long=$WORK/$(printf 'x%.0s' $(seq 1 240))/$(printf 'y%.0s' $(seq 1 80))
+run_imgbatch 2 -o "$long/out" "$photo"
+assert_contains "$WORK/err.txt" "/out: No such file or directory"
+mkdir -p f18/d
+ln -s nowhere.jpg f18/dangle.jpg
+ln -s nowhere.jpg f18/d/dangle.jpg
+run_imgbatch 1 -o f18out --json f18/dangle.jpg f18/d
+assert_eq "$(grep -c '"reason":"broken symlink: No such file or directory"' "$WORK/out.txt")" 2 \
+	"F18: dangling links"
+printf 'no manifest here\n' >f18/garbage.txt
+run_imgbatch 2 report f18/garbage.txt
+assert_contains "$WORK/err.txt" "not a manifest"
+cp "$photo" f18/real.jpg
+ln -s real.jpg f18/link.jpg
+run_imgbatch 1 --in-place -r 50 f18/link.jpg
+assert_contains "$WORK/err.txt" "is a symbolic link"
+[ -L f18/link.jpg ] || fail "F18: the link was replaced"
+assert_eq "$(image_size f18/real.jpg)" "1024 768" "F18: the link's target"
+
 # The memory and CPU bombs stay well under 512 MiB a worker by default, by
 # design rather than by the timeout.  peak_rss_mib ARGS...: runs imgbatch,
 # prints the largest resident size of it or any worker, in MiB.
