@@ -35,7 +35,9 @@ static const struct cli_option output_options[] = {
 	  "fields: {dir} {stem} {ext} {w} {h}", NULL },
 	{ "in-place", KEY_IN_PLACE, 0, NULL,
 	  "write next to the input, replacing it if the name matches", NULL },
-	{ "update", KEY_UPDATE, 0, NULL, "skip inputs whose output exists and is not older", NULL },
+	{ "update", KEY_UPDATE, 0, NULL,
+	  "skip inputs whose outputs were made from them as they\n"
+	  "are now (recorded in each output's user.imgbatch.source)", NULL },
 	{ "fsync", KEY_FSYNC, 0, NULL, "fsync each output and its directory", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };

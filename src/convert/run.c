@@ -5,9 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "disk/atomic.h"
@@ -108,12 +111,38 @@ static int output_dir_fd(struct convert_worker *w, const char *input_path, const
 	return fd;
 }
 
-/* With --update: whether an output newer than the input already exists. */
+/* What an output records of the input it was made from, as read: its size
+ * and modification time to the nanosecond. */
+static void source_tag(const struct stat *in_st, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%jd:%jd.%09ld", (intmax_t)in_st->st_size,
+		 (intmax_t)in_st->st_mtim.tv_sec, in_st->st_mtim.tv_nsec);
+}
+
+/*
+ * With --update: whether the output was made from the input as it is now.
+ * Its recorded source (ATOMIC_SOURCE_XATTR) decides, so an input rewritten
+ * while it was being read is done again; an output without the record (an
+ * older imgbatch's, a file system without user xattrs) is current when it
+ * is not older than the input.
+ */
 static bool output_is_current(int dir_fd, const char *base, const struct stat *in_st)
 {
 	struct stat out_st;
-	if (fstatat(dir_fd, base, &out_st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(out_st.st_mode))
+	char recorded[64], now[64];
+	int fd = openat(dir_fd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return false;
+	ssize_t n = fstat(fd, &out_st) == 0 && S_ISREG(out_st.st_mode)
+		    ? fgetxattr(fd, ATOMIC_SOURCE_XATTR, recorded, sizeof recorded - 1) : -2;
+	close(fd);
+	if (n == -2)
+		return false;
+	if (n >= 0) {
+		recorded[n] = '\0';
+		source_tag(in_st, now, sizeof now);
+		return strcmp(recorded, now) == 0;
+	}
 	if (out_st.st_mtim.tv_sec != in_st->st_mtim.tv_sec)
 		return out_st.st_mtim.tv_sec > in_st->st_mtim.tv_sec;
 	return out_st.st_mtim.tv_nsec >= in_st->st_mtim.tv_nsec;
@@ -238,9 +267,11 @@ static int write_output(void *ctx, struct item *it, unsigned i, struct image *im
 	if (encode_output(w->cs, it, img, it->info.out_format, &ci->encoded, err) < 0)
 		return -1;
 	int dir_fd = output_dir_fd(w, ci->task->path, ci->names[i], &base, err);
+	char source[64];
+	source_tag(&it->in_st, source, sizeof source);
 	if (dir_fd < 0 ||
 	    atomic_write_like(dir_fd, base, ci->encoded.data, ci->encoded.len,
-			      w->cs->fsync_outputs, &it->in_st, w->cs->in_place, err) < 0)
+			      w->cs->fsync_outputs, &it->in_st, w->cs->in_place, source, err) < 0)
 		return item_write_failed(res, err);
 	/* outputs are made largest first: the first one written is reported */
 	if (it->info.outputs == 0)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 /* ---- atomic_open_dir ----------------------------------------------------- */
@@ -216,6 +217,7 @@ struct new_file {
 	mode_t mode;
 	const struct stat *like;
 	bool keep_owner;
+	const char *source;          /* ATOMIC_SOURCE_XATTR's value, or NULL */
 };
 
 /* Set once the unnamed way is known not to work here (a file system
@@ -238,6 +240,10 @@ static void take_after(int fd, const struct new_file *nf)
 		errno = 0;   /* not ours to give away: the defaults stay */
 	/* after chown, which clears set-id bits; those are never copied */
 	fchmod(fd, nf->like->st_mode & 0777);
+	/* a file system without user xattrs keeps none: --update then falls
+	 * back to comparing modification times */
+	if (nf->source)
+		fsetxattr(fd, ATOMIC_SOURCE_XATTR, nf->source, strlen(nf->source), 0);
 }
 
 static int write_unnamed(int dir_fd, const char *name, const void *data, size_t len,
@@ -352,8 +358,11 @@ int atomic_write_mode(int dir_fd, const char *name, const void *data, size_t len
 }
 
 int atomic_write_like(int dir_fd, const char *name, const void *data, size_t len,
-		      bool do_fsync, const struct stat *like, bool keep_owner, struct ib_error *err)
+		      bool do_fsync, const struct stat *like, bool keep_owner, const char *source,
+		      struct ib_error *err)
 {
-	struct new_file nf = { .mode = like->st_mode & 0777, .like = like, .keep_owner = keep_owner };
+	struct new_file nf = {
+		.mode = like->st_mode & 0777, .like = like, .keep_owner = keep_owner, .source = source,
+	};
 	return write_new_file(dir_fd, name, data, len, do_fsync, &nf, err);
 }

@@ -40,11 +40,17 @@ int atomic_write(int dir_fd, const char *name, const void *data, size_t len,
 int atomic_write_mode(int dir_fd, const char *name, const void *data, size_t len,
 		      bool do_fsync, mode_t mode, struct ib_error *err);
 
+/* The extended attribute that records what an output was made from (see
+ * atomic_write_like), for --update. */
+#define ATOMIC_SOURCE_XATTR "user.imgbatch.source"
+
 /* The same with the new file given like's permission bits exactly (an
- * output keeps its input's mode), and with keep_owner also its owner and
- * group where the process may (--in-place replacing a file). */
+ * output keeps its input's mode), with keep_owner also its owner and group
+ * where the process may (--in-place replacing a file), and with source
+ * (when not NULL) ATOMIC_SOURCE_XATTR set, before the file has its name. */
 int atomic_write_like(int dir_fd, const char *name, const void *data, size_t len,
-		      bool do_fsync, const struct stat *like, bool keep_owner, struct ib_error *err);
+		      bool do_fsync, const struct stat *like, bool keep_owner, const char *source,
+		      struct ib_error *err);
 
 /* Async-signal-safe: removes the temp file a write in progress has open. */
 void atomic_cleanup_on_signal(void);

@@ -200,6 +200,21 @@ assert_contains "$WORK/err.txt" "is a symbolic link"
 [ -L f18/link.jpg ] || fail "F18: the link was replaced"
 assert_eq "$(image_size f18/real.jpg)" "1024 768" "F18: the link's target"
 
+# F14: --update decides from what the output was made from (the input's
+# size and mtime as read, recorded in the output's user.imgbatch.source
+# attribute), not from the output's own mtime: an input rewritten with an
+# older mtime, as happens when it changes while being read, is done again.
+mkdir -p f14/in
+cp "$photo" f14/in/p.jpg
+run_imgbatch 0 -o f14out -r 50 f14/in
+run_imgbatch 0 -o f14out -r 50 --update --json f14/in
+assert_contains "$WORK/out.txt" '"reason":"up to date"'
+convert "$WORK/s/zoneplate.png" f14/in/p.jpg
+touch -d "@$(($(stat -c %Y f14out/p.jpg) - 5))" f14/in/p.jpg
+run_imgbatch 0 -o f14out -r 50 --update --json f14/in
+assert_eq "$(json_summary done)" 1 "F14: the rewritten input"
+assert_eq "$(image_size f14out/p.jpg)" "50 50" "F14: the output of the new content"
+
 # The memory and CPU bombs stay well under 512 MiB a worker by default, by
 # design rather than by the timeout.  peak_rss_mib ARGS...: runs imgbatch,
 # prints the largest resident size of it or any worker, in MiB.
