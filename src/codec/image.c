@@ -195,17 +195,6 @@ static uint8_t luma709(struct rgb8 bg)
 	return (uint8_t)((2126u * bg.r + 7152u * bg.g + 722u * bg.b + 5000) / 10000);
 }
 
-/* Reads sample i of the pixel at p, whatever the depth. */
-static uint32_t sample(const uint8_t *p, uint32_t depth, uint32_t i)
-{
-	if (depth == 16) {
-		uint16_t v;
-		memcpy(&v, p + 2 * i, sizeof v);
-		return v;
-	}
-	return p[i];
-}
-
 /*
  * Writes the colour samples of one pixel (1 or 3) into dst, flattened on
  * bg.  All of src is read before dst is written: they may overlap.
@@ -217,7 +206,7 @@ static void flatten_pixel(const uint8_t *src, uint8_t *dst, uint32_t channels,
 	uint32_t s[4];
 
 	for (uint32_t i = 0; i < channels; i++)
-		s[i] = sample(src, depth, i);
+		s[i] = image_sample(src, depth, i);
 	for (uint32_t i = 0; i < colours; i++) {
 		if (channels == colours)
 			dst[i] = depth == 16 ? to8(s[i]) : (uint8_t)s[i];
@@ -245,7 +234,7 @@ int image_copy_rgb8(const struct image *src, struct image *dst, struct ib_error 
 			for (uint32_t c = 0; c < dst->channels; c++) {
 				/* gray repeats; alpha is the source's last sample */
 				uint32_t i = c == 3 ? src->channels - 1 : colours == 1 ? 0 : c;
-				uint32_t v = sample(s, src->depth, i);
+				uint32_t v = image_sample(s, src->depth, i);
 				d[c] = src->depth == 16 ? to8(v) : (uint8_t)v;
 			}
 		}

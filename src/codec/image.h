@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util/error.h"
 
@@ -38,6 +39,28 @@ static inline size_t image_bytes_per_pixel(const struct image *img)
 static inline uint8_t *image_row(const struct image *img, uint32_t y)
 {
 	return img->pixels + (size_t)y * img->stride;
+}
+
+/* Sample i of the pixel at p, 8 or 16 bits deep. */
+static inline uint32_t image_sample(const uint8_t *p, uint32_t depth, uint32_t i)
+{
+	if (depth == 16) {
+		uint16_t v;
+		memcpy(&v, p + 2 * i, sizeof v);
+		return v;
+	}
+	return p[i];
+}
+
+/* Stores v as sample i of the pixel at p. */
+static inline void image_store_sample(uint8_t *p, uint32_t depth, uint32_t i, uint32_t v)
+{
+	if (depth == 16) {
+		uint16_t s = (uint16_t)v;
+		memcpy(p + 2 * i, &s, sizeof s);
+	} else {
+		p[i] = (uint8_t)v;
+	}
 }
 
 /*

@@ -218,15 +218,6 @@ static enum admit_verdict admit(const struct job *job, const char *path, size_t 
 	return ADMIT_ACCOUNT;
 }
 
-static void outcome(const struct job *job, struct account *acc, const char *input,
-		    size_t rel_off, enum result_status status, const char *reason,
-		    const struct wire_result *res)
-{
-	const struct convert_settings *cs = job->settings;
-	(void)rel_off;
-	image_result_outcome(acc, input, status, reason, res, cs->px.nsizes > 0);
-}
-
 static void release(struct job *job)
 {
 	struct convert_settings *cs = job->settings;
@@ -274,6 +265,6 @@ const struct command convert_command = {
 	.worker_start = convert_worker_start,
 	.run = convert_run,
 	.worker_stop = convert_worker_stop,
-	.outcome = outcome,
+	.outcome = image_result_outcome,
 	.release = release,
 };

@@ -40,6 +40,9 @@ struct convert_settings {
 	struct keyset outputs;
 };
 
+/* image_result_outcome reads the pixel settings at the start */
+_Static_assert(offsetof(struct convert_settings, px) == 0, "px comes first");
+
 extern const struct command convert_command;
 
 /* The format written for an input of in_format. */

@@ -2,6 +2,7 @@
 #include "pipeline/image_result.h"
 
 #include "codec/codec.h"
+#include "pipeline/pipeline.h"
 #include "util/json.h"
 
 struct image_line {
@@ -55,12 +56,15 @@ static void write_line(FILE *out, const void *ctx)
 	fputs("}\n", out);
 }
 
-void image_result_outcome(struct account *acc, const char *input, enum result_status status,
-			  const char *reason, const struct wire_result *res, bool size_list)
+void image_result_outcome(const struct job *job, struct account *acc, const char *input,
+			  size_t rel_off, enum result_status status, const char *reason,
+			  const struct wire_result *res)
 {
+	const struct pixel_settings *px = job->settings;   /* their first member */
 	struct image_result img;
 	struct outcome oc = { .input = input, .status = status, .reason = reason, .res = res };
-	struct image_line line = { .oc = &oc, .size_list = size_list };
+	struct image_line line = { .oc = &oc, .size_list = px->nsizes > 0 };
+	(void)rel_off;
 	if (res) {
 		WIRE_PAYLOAD_GET(res, &img);
 		line.img = &img;

@@ -20,11 +20,13 @@ struct image_result {
 };
 
 /*
- * The master's side of one input of an image-making command: counts it and
- * writes its JSON line ("type":"file": input, output, format and sizes).
- * size_list: the command makes several outputs per input (-r A,B,...).
+ * The outcome hook (see command.h) of the commands that make images, whose
+ * settings begin with their struct pixel_settings (convert, thumbnail):
+ * counts the input and writes its JSON line ("type":"file": input, output,
+ * format and sizes, and with a list of sizes how many outputs).
  */
-void image_result_outcome(struct account *acc, const char *input, enum result_status status,
-			  const char *reason, const struct wire_result *res, bool size_list);
+void image_result_outcome(const struct job *job, struct account *acc, const char *input,
+			  size_t rel_off, enum result_status status, const char *reason,
+			  const struct wire_result *res);
 
 #endif

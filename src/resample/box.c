@@ -4,27 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sample i of the pixel at p. */
-static uint64_t sample_at(const uint8_t *p, uint32_t depth, uint32_t i)
-{
-	if (depth == 16) {
-		uint16_t v;
-		memcpy(&v, p + 2 * i, sizeof v);
-		return v;
-	}
-	return p[i];
-}
-
-static void store(uint8_t *p, uint32_t depth, uint32_t i, uint64_t v)
-{
-	if (depth == 16) {
-		uint16_t s = (uint16_t)v;
-		memcpy(p + 2 * i, &s, sizeof s);
-	} else {
-		p[i] = (uint8_t)v;
-	}
-}
-
 /* Adds one input row into the sums of the output row: per output pixel,
  * per channel; colour sums are weighted by alpha when there is alpha. */
 static void add_row(const struct image *src, const uint8_t *row, uint32_t w, uint64_t *sums)
@@ -37,9 +16,9 @@ static void add_row(const struct image *src, const uint8_t *row, uint32_t w, uin
 		uint64_t *s = sums + (size_t)x * ch;
 		for (uint32_t i = from; i < to; i++) {
 			const uint8_t *p = row + (size_t)i * bpp;
-			uint64_t a = alpha < ch ? sample_at(p, src->depth, alpha) : 1;
+			uint64_t a = alpha < ch ? image_sample(p, src->depth, alpha) : 1;
 			for (uint32_t c = 0; c < alpha; c++)
-				s[c] += sample_at(p, src->depth, c) * a;
+				s[c] += image_sample(p, src->depth, c) * a;
 			if (alpha < ch)
 				s[alpha] += a;
 		}
@@ -60,9 +39,11 @@ static void emit_row(const struct image *src, const uint64_t *sums, uint32_t row
 		/* weighted colour: divided by the alpha sum; clear blocks get 0 */
 		uint64_t weight = alpha < ch ? s[alpha] : n;
 		for (uint32_t c = 0; c < alpha; c++)
-			store(out + (size_t)x * bpp, src->depth, c, weight ? (s[c] + weight / 2) / weight : 0);
+			image_store_sample(out + (size_t)x * bpp, src->depth, c,
+					   (uint32_t)(weight ? (s[c] + weight / 2) / weight : 0));
 		if (alpha < ch)
-			store(out + (size_t)x * bpp, src->depth, alpha, (s[alpha] + n / 2) / n);
+			image_store_sample(out + (size_t)x * bpp, src->depth, alpha,
+					   (uint32_t)((s[alpha] + n / 2) / n));
 	}
 }
 

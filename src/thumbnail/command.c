@@ -140,15 +140,6 @@ static int prepare(struct job *job, struct ib_error *err)
 	return job->nroots == 0 && !job->files_from ? 1 : 0;
 }
 
-static void outcome(const struct job *job, struct account *acc, const char *input,
-		    size_t rel_off, enum result_status status, const char *reason,
-		    const struct wire_result *res)
-{
-	const struct thumbnail_settings *ts = job->settings;
-	(void)rel_off;
-	image_result_outcome(acc, input, status, reason, res, ts->px.nsizes > 0);
-}
-
 static void release(struct job *job)
 {
 	struct thumbnail_settings *ts = job->settings;
@@ -174,6 +165,6 @@ const struct command thumbnail_command = {
 	.worker_start = thumbnail_worker_start,
 	.run = thumbnail_run,
 	.worker_stop = thumbnail_worker_stop,
-	.outcome = outcome,
+	.outcome = image_result_outcome,
 	.release = release,
 };

@@ -8,6 +8,7 @@
 #define IMGBATCH_THUMBNAIL_THUMBNAIL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "command.h"
 #include "pipeline/pipeline.h"
@@ -19,6 +20,9 @@ struct thumbnail_settings {
 	bool cache_open;
 	bool clean;                 /* --clean */
 };
+
+/* image_result_outcome reads the pixel settings at the start */
+_Static_assert(offsetof(struct thumbnail_settings, px) == 0, "px comes first");
 
 extern const struct command thumbnail_command;
 
