@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -245,14 +246,77 @@ static int usage_error(const struct command *cmd, FILE *err)
 	return CLI_USAGE_ERROR;
 }
 
-/* An option getopt refused: unknown, or missing its value. */
-static void report_bad_option(int opt, char **argv, FILE *err)
+/* The option of cmd's tables called name (len bytes), or NULL. */
+static const struct cli_option *find_option(const struct command *cmd, const char *name,
+					    size_t len)
 {
-	if (optopt && optopt < 256)
-		fprintf(err, "imgbatch: option -%c %s\n", optopt,
+	for (const struct cli_group *const *g = cmd->groups; *g; g++)
+		for (const struct cli_option *o = (*g)->options; o->name; o++)
+			if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+				return o;
+	return NULL;
+}
+
+/* The option of cmd's tables closest to name (at most 2 edits away), or
+ * NULL, for "did you mean". */
+static const char *closest_option(const struct command *cmd, const char *name, size_t len)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+	for (const struct cli_group *const *g = cmd->groups; *g; g++) {
+		for (const struct cli_option *o = (*g)->options; o->name; o++) {
+			size_t d = cli_edit_distance(name, len, o->name, strlen(o->name));
+			if (d < best_d)
+				best = o->name, best_d = d;
+		}
+	}
+	return best;
+}
+
+/* An option getopt refused, named as the user typed it: unknown (with the
+ * nearest one), missing its value, or given a value it takes none of. */
+static void report_bad_option(const struct command *cmd, int opt, const char *typed, FILE *err)
+{
+	if (strncmp(typed, "--", 2) != 0) {
+		fprintf(err, "%s: option -%c %s\n", cmd->invocation, optopt ? optopt : '?',
 			opt == ':' ? "needs a value" : "is unknown");
+		return;
+	}
+	const char *name = typed + 2;
+	size_t len = strcspn(name, "=");
+	const struct cli_option *o = find_option(cmd, name, len);
+	const char *near = o ? NULL : closest_option(cmd, name, len);
+	if (o && opt == ':')
+		fprintf(err, "%s: option --%s needs a value\n", cmd->invocation, o->name);
+	else if (o && name[len] == '=')
+		fprintf(err, "%s: option --%s takes no value\n", cmd->invocation, o->name);
 	else
-		fprintf(err, "imgbatch: unknown option or missing value: %s\n", argv[optind - 1]);
+		fprintf(err, "%s: unknown option --%.*s%s%s%s\n", cmd->invocation, (int)len, name,
+			near ? "; did you mean --" : "", near ? near : "", near ? "?" : "");
+}
+
+size_t cli_edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t row[64];
+	if (la >= 64 || lb >= 64)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
 }
 
 enum cli_action cli_parse(const struct command *cmd, int argc, char **argv, struct job *job,
@@ -279,7 +343,7 @@ enum cli_action cli_parse(const struct command *cmd, int argc, char **argv, stru
 			return CLI_EXIT_OK;
 		}
 		if (opt == '?' || opt == ':') {
-			report_bad_option(opt, argv, err);
+			report_bad_option(cmd, opt, argv[optind - 1], err);
 			return usage_error(cmd, err);
 		}
 		int r = apply_engine_option(job, opt, optarg, err);

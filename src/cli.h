@@ -7,6 +7,7 @@
 #ifndef IMGBATCH_CLI_H
 #define IMGBATCH_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "engine/job.h"
@@ -80,6 +81,10 @@ void cli_print_help(const struct command *cmd, FILE *out);
 
 /* "imgbatch: invalid OPTION 'VALUE': ALLOWED" on err; returns -1. */
 int cli_bad_value(FILE *err, const char *option, const char *value, const char *allowed);
+
+/* The Levenshtein distance of a[0..la) and b[0..lb) (SIZE_MAX past 63
+ * bytes), for suggestions. */
+size_t cli_edit_distance(const char *a, size_t la, const char *b, size_t lb);
 
 /* Parses a decimal fraction in [min, max]; 0 or -1. */
 int cli_parse_real(const char *text, double min, double max, double *out);

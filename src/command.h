@@ -44,6 +44,7 @@ struct command {
 	const struct cli_group *const *groups;   /* NULL-terminated */
 	const char *epilogue;
 	const char *item_noun;            /* "files", "pairs": in the summary */
+	const char *item_one;             /* "file", "pair" */
 	const char *done_word;            /* "done", "passed" */
 	/* Sets the defaults: allocates job->settings.  0 or -1 (out of memory). */
 	int (*init)(struct job *job);
@@ -84,5 +85,9 @@ extern const struct command *const commands[];
 
 /* The command argv[1] names (argc and argv then skip it), else convert. */
 const struct command *command_find(int *argc, char ***argv);
+
+/* The command a word that is no command, option or existing file is
+ * probably a misspelling of ("thumbnai"), or NULL. */
+const char *command_misspelled(const char *word);
 
 #endif

@@ -9,6 +9,12 @@
 
 int main(int argc, char **argv)
 {
+	const char *near = argc > 1 ? command_misspelled(argv[1]) : NULL;
+	if (near) {
+		fprintf(stderr, "imgbatch: unknown command '%s'; did you mean '%s'?\n"
+			"Try 'imgbatch help'.\n", argv[1], near);
+		return 2;
+	}
 	const struct command *cmd = command_find(&argc, &argv);
 	if (cmd->main)
 		return cmd->main(argc, argv);

@@ -13,7 +13,7 @@
 #include "tests/check_main.h"
 
 static const struct command things_command = {
-	.name = "things", .item_noun = "things", .done_word = "made",
+	.name = "things", .item_noun = "things", .item_one = "thing", .done_word = "made",
 };
 
 struct fixture {
@@ -113,7 +113,7 @@ START_TEST(test_quiet_still_reports_failures)
 	record(&f, "a", RESULT_FAILED, "bad", 1);
 	ck_assert_int_eq(finish(&f, false, true), 1);
 	ck_assert_ptr_nonnull(strstr(f.err_text, "imgbatch: a: bad\n"));
-	ck_assert_ptr_nonnull(strstr(f.err_text, "1 things: 0 made, 0 skipped, 1 failed"));
+	ck_assert_ptr_nonnull(strstr(f.err_text, "1 thing: 0 made, 0 skipped, 1 failed"));
 	stop(&f);
 }
 END_TEST

@@ -441,6 +441,7 @@ const struct command compare_command = {
 	.groups = groups,
 	.epilogue = epilogue,
 	.item_noun = "pairs",
+	.item_one = "pair",
 	.done_word = "passed",
 	.init = init,
 	.apply_option = apply_option,

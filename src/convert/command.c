@@ -79,6 +79,7 @@ static const char usage[] =
 	"       imgbatch thumbnail [OPTION]... INPUT...   (see imgbatch thumbnail --help)\n"
 	"       imgbatch compare [OPTION]... EXPECTED ACTUAL   (see imgbatch compare --help)\n"
 	"       imgbatch report [--json] MANIFEST...   (see imgbatch report --help)\n"
+	"       imgbatch help [COMMAND] | imgbatch version\n"
 	"Resize and convert JPEG, PNG, WebP, GIF, TIFF, HEIC, AVIF and JPEG XL files on\n"
 	"every core.  INPUTs are files and directories (walked recursively); formats are\n"
 	"detected by content.\n"
@@ -256,6 +257,7 @@ const struct command convert_command = {
 	.groups = groups,
 	.epilogue = cli_exit_status_text,
 	.item_noun = "files",
+	.item_one = "file",
 	.done_word = "done",
 	.init = init,
 	.apply_option = apply_option,

@@ -292,7 +292,7 @@ int account_finish(struct account *acc, bool interrupted, bool scan_done)
 	if (acc->job->progress != PROGRESS_QUIET || acc->failed) {
 		fprintf(acc->err, "imgbatch: %llu %s: %llu %s, %llu skipped, %llu failed "
 			"in %.2f s (%.1f %s/s)%s\n",
-			(unsigned long long)total, cmd->item_noun,
+			(unsigned long long)total, total == 1 ? cmd->item_one : cmd->item_noun,
 			(unsigned long long)acc->done, cmd->done_word,
 			(unsigned long long)acc->skipped, (unsigned long long)acc->failed, elapsed,
 			elapsed > 0 ? (double)total / elapsed : 0.0, cmd->item_noun,

@@ -157,6 +157,7 @@ const struct command thumbnail_command = {
 	.groups = groups,
 	.epilogue = cli_exit_status_text,
 	.item_noun = "files",
+	.item_one = "file",
 	.done_word = "done",
 	.init = init,
 	.apply_option = apply_option,

@@ -38,4 +38,22 @@ run_imgbatch 0 --help
 assert_contains "$WORK/out.txt" "Usage: imgbatch"
 run_imgbatch 0 --version
 assert_contains "$WORK/out.txt" "imgbatch "
+
+# Errors name the option as it was typed, and a misspelt command is caught
+# (not taken for an input) with a suggestion.
+expect_usage_error "option --crop takes no value" -o "$WORK/out" --crop=1 "$WORK/in"
+expect_usage_error "option --json takes no value" --json=1 -o "$WORK/out" "$WORK/in"
+expect_usage_error "unknown option --qualty; did you mean --quality?" --qualty 5 "$WORK/in"
+expect_usage_error "imgbatch compare: option -q is unknown" compare -q a b
+expect_usage_error "unknown command 'thumbnai'; did you mean 'thumbnail'?" thumbnai "$WORK/in"
+expect_usage_error "imgbatch help: unknown command 'bogus'" help bogus
+run_imgbatch 0 help compare
+assert_contains "$WORK/out.txt" "Usage: imgbatch compare"
+run_imgbatch 0 version
+assert_eq "$(cat "$WORK/out.txt")" "imgbatch $("$IMGBATCH" --version | cut -d' ' -f2)" "version"
+mkdir "$WORK/one"
+"$GEN" "$WORK/gen" >/dev/null
+cp "$WORK/gen/photo.jpg" "$WORK/one/"
+run_imgbatch 0 -o "$WORK/oneout" "$WORK/one"
+assert_contains "$WORK/err.txt" "imgbatch: 1 file: 1 done"
 note "ok"
