@@ -62,7 +62,8 @@ static const struct cli_option running_options[] = {
 	  "append one JSON line per input (and the run's summary)\n"
 	  "to FILE; merge shards' with imgbatch report", NULL },
 	{ "quiet", CLI_KEY_QUIET, 0, NULL,
-	  "no progress or summary (failures are still printed)", NULL },
+	  "print nothing when all went well; a failed input\n"
+	  "prints one line (PATH: REASON) and nothing else", NULL },
 	{ "json", CLI_KEY_JSON, 0, NULL,
 	  "one JSON object per input on stdout, then a summary", NULL },
 	{ "help", CLI_KEY_HELP, 'h', NULL, "this help", NULL },

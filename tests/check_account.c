@@ -87,9 +87,12 @@ START_TEST(test_counts_failures_and_exit_status)
 	ck_assert_uint_eq(f.acc.in_bytes, 26);
 	ck_assert_uint_eq(f.out_len, 0);          /* no --json: no lines */
 	ck_assert_ptr_nonnull(strstr(f.err_text, "imgbatch: c: boom\n"));
-	ck_assert_ptr_nonnull(strstr(f.err_text, "imgbatch: 4 things: 2 made, 1 skipped, 1 failed"));
+	ck_assert_ptr_nonnull(strstr(f.err_text, "imgbatch: 4 things: 2 made, 1 skipped, 1 failed in "));
+	ck_assert_ptr_nonnull(strstr(f.err_text, "; read 26 bytes, wrote 0 bytes\n"));
 	ck_assert_ptr_nonnull(strstr(f.err_text, "\n  failed: c: boom\n"));
-	ck_assert_ptr_null(strstr(f.err_text, "not an image"));   /* skips are not failures */
+	/* skips are not failures, but the summary says why they were skipped */
+	ck_assert_ptr_null(strstr(f.err_text, "failed: b"));
+	ck_assert_ptr_nonnull(strstr(f.err_text, "\n  skipped: 1 not an image (--json lists each)\n"));
 	stop(&f);
 }
 END_TEST
@@ -106,14 +109,55 @@ START_TEST(test_all_done_is_zero_and_quiet_is_silent)
 }
 END_TEST
 
-START_TEST(test_quiet_still_reports_failures)
+/* --quiet: one line per failed input, and nothing else. */
+START_TEST(test_quiet_prints_only_failures)
 {
 	struct fixture f;
 	start(&f, false, true);
 	record(&f, "a", RESULT_FAILED, "bad", 1);
+	record(&f, "b", RESULT_SKIPPED, "up to date", 1);
+	record(&f, "c", RESULT_FAILED, "worse", 1);
 	ck_assert_int_eq(finish(&f, false, true), 1);
-	ck_assert_ptr_nonnull(strstr(f.err_text, "imgbatch: a: bad\n"));
-	ck_assert_ptr_nonnull(strstr(f.err_text, "1 thing: 0 made, 0 skipped, 1 failed"));
+	ck_assert_str_eq(f.err_text, "imgbatch: a: bad\nimgbatch: c: worse\n");
+	stop(&f);
+}
+END_TEST
+
+START_TEST(test_skips_counted_by_reason)
+{
+	struct fixture f;
+	char name[32];
+	start(&f, true, false);
+	for (int i = 0; i < 3; i++)
+		record(&f, "u", RESULT_SKIPPED, "up to date", 0);
+	record(&f, "p", RESULT_SKIPPED, "unsupported format PSD", 0);
+	/* more distinct reasons than are counted apart: the rest are grouped */
+	for (int i = 0; i < ACCOUNT_SKIP_REASONS + 2; i++) {
+		snprintf(name, sizeof name, "reason %d", i);
+		record(&f, "x", RESULT_SKIPPED, name, 0);
+	}
+	ck_assert_int_eq(finish(&f, false, true), 0);
+	ck_assert_ptr_nonnull(strstr(f.err_text, "  skipped: 3 up to date, 1 unsupported format PSD, "
+				     "1 reason 0, "));
+	ck_assert_ptr_nonnull(strstr(f.err_text, ", 1 reason 12, 5 other reasons\n"));
+	ck_assert_ptr_nonnull(strstr(f.out_text, "{\"type\":\"skips\",\"reason\":\"up to date\","
+				     "\"count\":3}\n{\"type\":\"skips\",\"reason\":"
+				     "\"unsupported format PSD\",\"count\":1}\n"));
+	ck_assert_ptr_nonnull(strstr(f.out_text, "{\"type\":\"skips\",\"reason\":\"other reasons\","
+				     "\"count\":5}\n{\"type\":\"summary\""));
+	stop(&f);
+}
+END_TEST
+
+START_TEST(test_bytes_in_decimal_units)
+{
+	struct fixture f;
+	start(&f, false, false);
+	record(&f, "a", RESULT_DONE, "", 1);
+	record(&f, "b", RESULT_DONE, "", 12345678);
+	f.acc.out_bytes = 999;
+	ck_assert_int_eq(finish(&f, false, true), 0);
+	ck_assert_ptr_nonnull(strstr(f.err_text, "; read 12.3 MB, wrote 999 bytes\n"));
 	stop(&f);
 }
 END_TEST
@@ -132,19 +176,26 @@ START_TEST(test_json_lines_and_summary)
 	const char *summary = strstr(f.out_text, "{\"type\":\"summary\"");
 	ck_assert_ptr_nonnull(summary);
 	ck_assert_ptr_nonnull(strstr(summary, "\"total\":2,\"done\":1,\"skipped\":0,\"failed\":1,"
-				     "\"interrupted\":false"));
+				     "\"not_started\":0,\"interrupted\":false"));
 	ck_assert_ptr_nonnull(strstr(summary, "\"input_bytes\":10"));
 	stop(&f);
 }
 END_TEST
 
+/* Inputs never started are neither skipped nor in the rate. */
 START_TEST(test_interrupted_is_130)
 {
 	struct fixture f;
 	start(&f, false, false);
 	record(&f, "a", RESULT_DONE, "", 1);
-	record(&f, "b", RESULT_SKIPPED, "interrupted before processing", 1);
+	record(&f, "b", RESULT_NOT_STARTED, "interrupted", 0);
+	record(&f, "c", RESULT_NOT_STARTED, "interrupted", 0);
+	f.acc.start -= 2.0;   /* as if the run took two seconds */
 	ck_assert_int_eq(finish(&f, true, false), 130);
+	ck_assert_uint_eq(f.acc.skipped, 0);
+	ck_assert_uint_eq(f.acc.not_started, 2);
+	ck_assert_ptr_nonnull(strstr(f.err_text, "3 things: 1 made, 0 skipped, 0 failed, "
+				     "2 not started in 2.00 s (0.5 things/s)"));
 	ck_assert_ptr_nonnull(strstr(f.err_text, "; interrupted\n"));
 	ck_assert_ptr_nonnull(strstr(f.err_text, "the scan was interrupted"));
 	stop(&f);
@@ -154,7 +205,7 @@ END_TEST
 START_TEST(test_failure_list_is_bounded)
 {
 	struct fixture f;
-	start(&f, false, true);
+	start(&f, false, false);
 	for (int i = 0; i < ACCOUNT_MAX_LISTED + 5; i++)
 		record(&f, "x", RESULT_FAILED, "bad", 0);
 	ck_assert_int_eq(finish(&f, false, true), 1);
@@ -202,7 +253,9 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("account");
 	tcase_add_test(tc, test_counts_failures_and_exit_status);
 	tcase_add_test(tc, test_all_done_is_zero_and_quiet_is_silent);
-	tcase_add_test(tc, test_quiet_still_reports_failures);
+	tcase_add_test(tc, test_quiet_prints_only_failures);
+	tcase_add_test(tc, test_skips_counted_by_reason);
+	tcase_add_test(tc, test_bytes_in_decimal_units);
 	tcase_add_test(tc, test_json_lines_and_summary);
 	tcase_add_test(tc, test_interrupted_is_130);
 	tcase_add_test(tc, test_failure_list_is_bounded);

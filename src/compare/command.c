@@ -270,6 +270,8 @@ static int first_outcomes(const struct job *job, struct account *acc, struct ib_
 
 static const char *pair_status_name(const struct pair_outcome *p)
 {
+	if (p->not_started)
+		return "not_started";
 	switch (p->status) {
 	case PAIR_PASS: return "pass";
 	case PAIR_FAIL: return p->allowed ? "updated" : "fail";
@@ -340,7 +342,7 @@ void compare_account_pair(const struct compare_settings *cs, struct account *acc
 	};
 	struct pair_line line = { .pair = pair, .window = cs->opts.window > 0 };
 	account_count(acc, &oc);
-	if (pair->status == PAIR_ERROR && !pair->allowed)
+	if (pair->status == PAIR_ERROR && !pair->allowed && !pair->not_started)
 		state->pair_errors++;
 	if ((cs->junit || cs->html) && pair_log_add(&state->pairs, pair) < 0)
 		fputs("imgbatch: out of memory: a pair is missing from the reports\n", acc->err);
@@ -364,6 +366,7 @@ static void describe_pair(const struct compare_settings *cs, const char *expecte
 	p->psnr = INFINITY;
 	p->status = PAIR_ERROR;
 	p->allowed = status == RESULT_SKIPPED;
+	p->not_started = status == RESULT_NOT_STARTED;
 	if (compare_actual_path(cs, expected, rel_off, actual, cap, &err) == 0)
 		p->actual = actual;
 	if (!res)

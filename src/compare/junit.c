@@ -95,7 +95,9 @@ static struct junit_counts count_pairs(const struct pair_outcome *pairs, size_t 
 	struct junit_counts c = { 0, 0, 0 };
 
 	for (size_t i = 0; i < n; i++) {
-		if (pairs[i].status == PAIR_ERROR)
+		if (pairs[i].not_started)
+			c.skipped++;
+		else if (pairs[i].status == PAIR_ERROR)
 			c.errors++;
 		else if (is_absent_side(&pairs[i]) && pairs[i].allowed)
 			c.skipped++;
@@ -173,7 +175,9 @@ static void put_testcase(FILE *out, const struct pair_outcome *p)
 		return;
 	}
 	fputs(">\n", out);
-	if (p->status == PAIR_FAIL)
+	if (p->not_started)
+		put_result(out, "skipped", NULL, p);
+	else if (p->status == PAIR_FAIL)
 		put_result(out, "failure", "image-diff", p);
 	else if (p->status == PAIR_ERROR)
 		put_result(out, "error", "unreadable", p);

@@ -20,6 +20,7 @@ struct pair_outcome {
 	const char *diff;               /* diff image written, or NULL */
 	enum pair_status status;
 	bool allowed;                   /* MISSING/NEW allowed by --allow-*: not a failure */
+	bool not_started;               /* interrupted before it was compared */
 	const char *reason;             /* one line; "" when passed */
 	uint32_t width, height;         /* 0 when not decoded */
 	uint64_t diff_pixels, aa_pixels;

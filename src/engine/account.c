@@ -83,6 +83,7 @@ const char *account_status_name(enum result_status status)
 	switch (status) {
 	case RESULT_DONE: return "done";
 	case RESULT_SKIPPED: return "skipped";
+	case RESULT_NOT_STARTED: return "not_started";
 	default: return "failed";
 	}
 }
@@ -161,11 +162,34 @@ static void print_failure(FILE *out, const char *prefix, const char *name, const
 	putc('\n', out);
 }
 
+/* Counts a skip under its reason; past ACCOUNT_SKIP_REASONS - 1 distinct
+ * reasons, the last entry counts the rest. */
+static void count_skip_reason(struct account *acc, const char *reason)
+{
+	size_t cap = sizeof acc->skip_reasons[0].text;
+	size_t n = acc->nskip_reasons;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(acc->skip_reasons[i].text, reason, cap - 1) == 0) {
+			acc->skip_reasons[i].count++;
+			return;
+		}
+	}
+	struct skip_reason *last = &acc->skip_reasons[ACCOUNT_SKIP_REASONS - 1];
+	if (n == ACCOUNT_SKIP_REASONS) {
+		last->count++;
+		return;
+	}
+	struct skip_reason *r = &acc->skip_reasons[acc->nskip_reasons++];
+	snprintf(r->text, cap, "%s", n == ACCOUNT_SKIP_REASONS - 1 ? "other reasons" : reason);
+	r->count = 1;
+}
+
 void account_count(struct account *acc, const struct outcome *oc)
 {
 	switch (oc->status) {
 	case RESULT_DONE: acc->done++; break;
-	case RESULT_SKIPPED: acc->skipped++; break;
+	case RESULT_SKIPPED: acc->skipped++; count_skip_reason(acc, oc->reason); break;
+	case RESULT_NOT_STARTED: acc->not_started++; break;
 	default: acc->failed++; break;
 	}
 	if (oc->res) {
@@ -199,7 +223,7 @@ void account_progress(struct account *acc, bool scan_done, bool force)
 	if (!force && now - acc->last_progress < interval)
 		return;
 	acc->last_progress = now;
-	uint64_t finished = acc->done + acc->skipped + acc->failed;
+	uint64_t finished = acc->done + acc->skipped + acc->failed + acc->not_started;
 	double elapsed = now - acc->start;
 	double rate = elapsed > 0 ? (double)finished / elapsed : 0;
 	char eta[32] = "?";
@@ -234,20 +258,52 @@ static double cpu_seconds(int who)
 }
 
 /*
+ * The skip reasons' lines, then the summary line.
+ * extra: more members for the manifest ("" or ",\"key\":value...").  The
+ * workers have all been reaped by now, so RUSAGE_CHILDREN holds their CPU.
+ */
+/* One line per skip reason, {"type":"skips","reason":...,"count":N}: the
+ * lines stay flat objects, as imgbatch report reads them. */
+static void put_skip_reasons(FILE *out, const struct account *acc)
+{
+	for (size_t i = 0; i < acc->nskip_reasons; i++) {
+		fputs("{\"type\":\"skips\",\"reason\":", out);
+		json_put_string(out, acc->skip_reasons[i].text);
+		fprintf(out, ",\"count\":%llu}\n", (unsigned long long)acc->skip_reasons[i].count);
+	}
+}
+
+/* Inputs a worker looked at (or the scan refused): all but those not started. */
+static uint64_t processed(const struct account *acc)
+{
+	return acc->done + acc->skipped + acc->failed;
+}
+
+static double per_second(uint64_t n, double elapsed)
+{
+	return elapsed > 0 ? (double)n / elapsed : 0.0;
+}
+
+/*
+ * The skip reasons' lines, then the summary line.
  * extra: more members for the manifest ("" or ",\"key\":value...").  The
  * workers have all been reaped by now, so RUSAGE_CHILDREN holds their CPU.
  */
 static void write_json_summary(FILE *out, struct account *acc, double elapsed, bool interrupted,
 			       const char *extra)
 {
+	put_skip_reasons(out, acc);
 	fprintf(out, "{\"type\":\"summary\",\"total\":%llu,\"done\":%llu,\"skipped\":%llu,"
-		"\"failed\":%llu,\"interrupted\":%s,\"seconds\":%.3f,\"input_bytes\":%llu,"
-		"\"output_bytes\":%llu,\"master_cpu_seconds\":%.3f,\"worker_cpu_seconds\":%.3f%s}\n",
-		(unsigned long long)(acc->done + acc->skipped + acc->failed),
+		"\"failed\":%llu,\"not_started\":%llu,\"interrupted\":%s,\"seconds\":%.3f,"
+		"\"files_per_second\":%.1f,\"input_bytes\":%llu,\"output_bytes\":%llu,"
+		"\"master_cpu_seconds\":%.3f,\"worker_cpu_seconds\":%.3f",
+		(unsigned long long)(processed(acc) + acc->not_started),
 		(unsigned long long)acc->done, (unsigned long long)acc->skipped,
-		(unsigned long long)acc->failed, interrupted ? "true" : "false", elapsed,
+		(unsigned long long)acc->failed, (unsigned long long)acc->not_started,
+		interrupted ? "true" : "false", elapsed, per_second(processed(acc), elapsed),
 		(unsigned long long)acc->in_bytes, (unsigned long long)acc->out_bytes,
-		cpu_seconds(RUSAGE_SELF), cpu_seconds(RUSAGE_CHILDREN), extra);
+		cpu_seconds(RUSAGE_SELF), cpu_seconds(RUSAGE_CHILDREN));
+	fprintf(out, "%s}\n", extra);
 	fflush(out);
 }
 
@@ -276,12 +332,67 @@ static int report_write_errors(struct account *acc)
 	return acc->manifest_errno || acc->out_errno;
 }
 
-int account_finish(struct account *acc, bool interrupted, bool scan_done)
+/* "12.3 MB": decimal units, as ls --si and du --si print them. */
+static void format_bytes(char *buf, size_t cap, uint64_t bytes)
+{
+	static const char *const units[] = { "kB", "MB", "GB", "TB", "PB" };
+	if (bytes < 1000) {
+		snprintf(buf, cap, "%llu byte%s", (unsigned long long)bytes, bytes == 1 ? "" : "s");
+		return;
+	}
+	double v = (double)bytes / 1000;
+	size_t u = 0;
+	while (v >= 1000 && u + 1 < sizeof units / sizeof units[0]) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, cap, "%.1f %s", v, units[u]);
+}
+
+/* "imgbatch: 12 files: 10 converted, 1 skipped, 1 failed in 1.20 s (10.0
+ * files/s); read 4.1 MB, wrote 310.2 kB", then the skips by reason. */
+static void print_summary(struct account *acc, double elapsed, bool interrupted)
 {
 	const struct command *cmd = acc->job->command;
+	uint64_t total = processed(acc) + acc->not_started;
+	char not_started[48] = "", read[32], wrote[32];
+	if (acc->not_started)
+		snprintf(not_started, sizeof not_started, ", %llu not started",
+			 (unsigned long long)acc->not_started);
+	format_bytes(read, sizeof read, acc->in_bytes);
+	format_bytes(wrote, sizeof wrote, acc->out_bytes);
+	fprintf(acc->err, "imgbatch: %llu %s: %llu %s, %llu skipped, %llu failed%s "
+		"in %.2f s (%.1f %s/s); read %s, wrote %s%s\n",
+		(unsigned long long)total, total == 1 ? cmd->item_one : cmd->item_noun,
+		(unsigned long long)acc->done, cmd->done_word,
+		(unsigned long long)acc->skipped, (unsigned long long)acc->failed, not_started,
+		elapsed, per_second(processed(acc), elapsed), cmd->item_noun, read, wrote,
+		interrupted ? "; interrupted" : "");
+	if (acc->nskip_reasons) {
+		fputs("  skipped:", acc->err);
+		for (size_t i = 0; i < acc->nskip_reasons; i++) {
+			fprintf(acc->err, "%s %llu ", i ? "," : "",
+				(unsigned long long)acc->skip_reasons[i].count);
+			text_put(acc->err, acc->skip_reasons[i].text);
+		}
+		fputs(acc->job->json ? "\n" : " (--json lists each)\n", acc->err);
+	}
+}
+
+static void print_failure_list(struct account *acc)
+{
+	for (size_t i = 0; i < acc->nfailures; i++)
+		print_failure(acc->err, "  failed: ", acc->failures[i], NULL);
+	if (acc->failed > acc->nfailures)
+		fprintf(acc->err, "  ... and %llu more failures (use --json for all)\n",
+			(unsigned long long)(acc->failed - acc->nfailures));
+}
+
+/* --quiet prints nothing here: its failures were printed as they came. */
+int account_finish(struct account *acc, bool interrupted, bool scan_done)
+{
 	double elapsed = clock_monotonic_seconds() - acc->start;
 	clear_bar(acc);
-	uint64_t total = acc->done + acc->skipped + acc->failed;
 	if (acc->job->json) {
 		errno = 0;
 		write_json_summary(acc->out, acc, elapsed, interrupted, "");
@@ -289,22 +400,12 @@ int account_finish(struct account *acc, bool interrupted, bool scan_done)
 	}
 	if (acc->manifest)
 		finish_manifest(acc, elapsed, interrupted, scan_done);
-	if (acc->job->progress != PROGRESS_QUIET || acc->failed) {
-		fprintf(acc->err, "imgbatch: %llu %s: %llu %s, %llu skipped, %llu failed "
-			"in %.2f s (%.1f %s/s)%s\n",
-			(unsigned long long)total, total == 1 ? cmd->item_one : cmd->item_noun,
-			(unsigned long long)acc->done, cmd->done_word,
-			(unsigned long long)acc->skipped, (unsigned long long)acc->failed, elapsed,
-			elapsed > 0 ? (double)total / elapsed : 0.0, cmd->item_noun,
-			interrupted ? "; interrupted" : "");
+	if (acc->job->progress != PROGRESS_QUIET) {
+		print_summary(acc, elapsed, interrupted);
 		if (interrupted && !scan_done)
 			fputs("imgbatch: the scan was interrupted: inputs not yet found are not "
 			      "in this account\n", acc->err);
-		for (size_t i = 0; i < acc->nfailures; i++)
-			print_failure(acc->err, "  failed: ", acc->failures[i], NULL);
-		if (acc->failed > acc->nfailures)
-			fprintf(acc->err, "  ... and %llu more failures (use --json for all)\n",
-				(unsigned long long)(acc->failed - acc->nfailures));
+		print_failure_list(acc);
 	}
 	bool lost_lines = report_write_errors(acc);
 	fflush(acc->err);

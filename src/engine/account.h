@@ -21,6 +21,15 @@ struct outcome {
 	const struct wire_result *res;  /* NULL when no worker ran it */
 };
 
+/* How many inputs were skipped for one reason. */
+struct skip_reason {
+	char text[64];
+	uint64_t count;
+};
+
+/* Reasons counted apart in the summary; the rest are "other reasons". */
+#define ACCOUNT_SKIP_REASONS 16
+
 struct account {
 	const struct job *job;
 	FILE *out;                      /* JSON lines */
@@ -28,8 +37,10 @@ struct account {
 	FILE *manifest;                 /* --manifest, or NULL */
 	bool tty;
 	uint64_t seen;                  /* inputs found so far */
-	uint64_t done, skipped, failed;
+	uint64_t done, skipped, failed, not_started;
 	uint64_t in_bytes, out_bytes;
+	struct skip_reason skip_reasons[ACCOUNT_SKIP_REASONS];
+	size_t nskip_reasons;           /* the last one counts all reasons past the others */
 	double start;                   /* monotonic seconds */
 	double last_progress;
 	bool bar_shown;
@@ -75,7 +86,7 @@ void account_emit(struct account *acc, void (*write)(FILE *out, const void *ctx)
  * not UTF-8), for JSON lines. */
 void account_put_path(FILE *out, const char *key, const char *path);
 
-/* The JSON name of a status: "done", "skipped", "failed". */
+/* The JSON name of a status: "done", "skipped", "failed", "not_started". */
 const char *account_status_name(enum result_status status);
 
 /* Redraws progress when due (or always with force). */

@@ -203,7 +203,7 @@ static void account_and_free(struct pool *pool, struct pending *task, enum resul
 	task->path = NULL;
 }
 
-#define GAVE_UP_REASON "not started: outputs kept failing to be written (--max-failures)"
+#define GAVE_UP_REASON "outputs kept failing to be written (--max-failures)"
 
 
 /* Asks the command what becomes of a scanned input. */
@@ -239,7 +239,7 @@ static void take_scan_item(struct pool *pool, const struct scan_item *item)
 		account_and_free(pool, &task, item->kind == SCAN_SKIP ? RESULT_SKIPPED : RESULT_FAILED,
 				 item->reason);
 	else if (pool->giving_up)
-		account_and_free(pool, &task, RESULT_SKIPPED, GAVE_UP_REASON);
+		account_and_free(pool, &task, RESULT_NOT_STARTED, GAVE_UP_REASON);
 	else if (verdict == ADMIT_ACCOUNT)
 		account_and_free(pool, &task, status, reason);
 	else if (queue_push_back(&pool->queue, task) < 0)
@@ -390,7 +390,7 @@ static void note_write_outcome(struct pool *pool, const struct wire_result *res)
 		strerror(res->write_errno), limit);
 	while (pool->queue.len > 0) {
 		struct pending t = queue_pop(&pool->queue);
-		account_and_free(pool, &t, RESULT_SKIPPED, GAVE_UP_REASON);
+		account_and_free(pool, &t, RESULT_NOT_STARTED, GAVE_UP_REASON);
 	}
 }
 
@@ -468,7 +468,7 @@ static void worker_died(struct pool *pool, struct slot *slot, int status)
 	while (slot->chunk_len > slot->reported) {
 		struct pending *t = &slot->chunk[--slot->chunk_len];
 		if (pool->stopping)
-			account_and_free(pool, t, RESULT_SKIPPED, "interrupted before processing");
+			account_and_free(pool, t, RESULT_NOT_STARTED, "interrupted");
 		else
 			queue_push_front(&pool->queue, *t);
 	}
@@ -541,7 +541,7 @@ static void begin_stop(struct pool *pool)
 	}
 	while (pool->queue.len > 0) {
 		struct pending t = queue_pop(&pool->queue);
-		account_and_free(pool, &t, RESULT_SKIPPED, "interrupted before processing");
+		account_and_free(pool, &t, RESULT_NOT_STARTED, "interrupted");
 	}
 }
 

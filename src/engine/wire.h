@@ -60,6 +60,7 @@ enum result_status {
 	RESULT_DONE = 1,
 	RESULT_SKIPPED = 2,
 	RESULT_FAILED = 3,
+	RESULT_NOT_STARTED = 4,   /* interrupted, or given up on, before it began */
 };
 
 /* Room for a command's own fields in a result (see wire_payload_*). */

@@ -13,7 +13,7 @@
 #include "util/text.h"
 #include "engine/shard.h"
 
-enum { ST_DONE, ST_SKIPPED, ST_FAILED, ST_COUNT };
+enum { ST_DONE, ST_SKIPPED, ST_FAILED, ST_NOT_STARTED, ST_COUNT };
 
 /* One run: a "run" line, and the "summary" line that ends it. */
 struct run {
@@ -71,12 +71,14 @@ static int line_member(const struct json_member *m, void *ctx)
 	return 0;
 }
 
-/* A "file" or "pair" line's status as done, skipped or failed. */
+/* A "file" or "pair" line's status as done, skipped, failed or not started. */
 static int status_of(const struct line *l)
 {
 	const char *s = l->status ? l->status : "";
 	if (!strcmp(s, "done") || !strcmp(s, "pass") || !strcmp(s, "updated"))
 		return ST_DONE;
+	if (!strcmp(s, "not_started"))
+		return ST_NOT_STARTED;
 	if (!strcmp(s, "skipped") || l->allowed)
 		return ST_SKIPPED;
 	return ST_FAILED;
@@ -274,16 +276,27 @@ static void print_failure(const char *input, const char *reason)
 	putchar('\n');
 }
 
+static uint64_t merged_total(const struct merge *mg)
+{
+	uint64_t total = 0;
+	for (int i = 0; i < ST_COUNT; i++)
+		total += mg->counts[i];
+	return total;
+}
+
 static void print_text(const struct merge *mg, int nmanifests, unsigned long missing,
 		       const char *uncovered)
 {
-	uint64_t total = mg->counts[ST_DONE] + mg->counts[ST_SKIPPED] + mg->counts[ST_FAILED];
+	uint64_t total = merged_total(mg);
 	double span = span_seconds(mg);
 	printf("imgbatch report: %d manifests, %zu runs; %llu files: %llu done, %llu skipped, "
-	       "%llu failed; %.2f s from the first start to the last end (%.1f files/s)\n",
+	       "%llu failed, %llu not started; %.2f s from the first start to the last end "
+	       "(%.1f files/s)\n",
 	       nmanifests, mg->nruns, (unsigned long long)total,
 	       (unsigned long long)mg->counts[ST_DONE], (unsigned long long)mg->counts[ST_SKIPPED],
-	       (unsigned long long)mg->counts[ST_FAILED], span, span > 0 ? (double)total / span : 0);
+	       (unsigned long long)mg->counts[ST_FAILED],
+	       (unsigned long long)mg->counts[ST_NOT_STARTED], span,
+	       span > 0 ? (double)(total - mg->counts[ST_NOT_STARTED]) / span : 0);
 	for (size_t i = 0; i < mg->nfailures; i++)
 		if (mg->failures[i].input)
 			print_failure(mg->failures[i].input, mg->failures[i].reason);
@@ -299,14 +312,17 @@ static void print_text(const struct merge *mg, int nmanifests, unsigned long mis
 
 static void print_json(const struct merge *mg, int nmanifests, unsigned long missing)
 {
-	uint64_t total = mg->counts[ST_DONE] + mg->counts[ST_SKIPPED] + mg->counts[ST_FAILED];
+	uint64_t total = merged_total(mg);
 	double span = span_seconds(mg);
 	printf("{\"type\":\"report\",\"manifests\":%d,\"runs\":%zu,\"total\":%llu,\"done\":%llu,"
-	       "\"skipped\":%llu,\"failed\":%llu,\"seconds\":%.3f,\"files_per_second\":%.1f,"
+	       "\"skipped\":%llu,\"failed\":%llu,\"not_started\":%llu,\"seconds\":%.3f,"
+	       "\"files_per_second\":%.1f,"
 	       "\"covered\":%s,\"uncovered_shards\":%lu,\"bad_lines\":%llu,\"failures\":[",
 	       nmanifests, mg->nruns, (unsigned long long)total,
 	       (unsigned long long)mg->counts[ST_DONE], (unsigned long long)mg->counts[ST_SKIPPED],
-	       (unsigned long long)mg->counts[ST_FAILED], span, span > 0 ? (double)total / span : 0,
+	       (unsigned long long)mg->counts[ST_FAILED],
+	       (unsigned long long)mg->counts[ST_NOT_STARTED], span,
+	       span > 0 ? (double)(total - mg->counts[ST_NOT_STARTED]) / span : 0,
 	       mg->nruns && !missing ? "true" : "false", missing, (unsigned long long)mg->bad_lines);
 	bool first = true;
 	for (size_t i = 0; i < mg->nfailures; i++) {
@@ -386,7 +402,7 @@ int merge_main(int argc, char **argv)
 			print_json(&mg, argc - optind, missing);
 		else
 			print_text(&mg, argc - optind, missing, uncovered);
-		code = mg.counts[ST_FAILED] || missing || mg.nruns == 0 ? 1 : 0;
+		code = mg.counts[ST_FAILED] || mg.counts[ST_NOT_STARTED] || missing || mg.nruns == 0 ? 1 : 0;
 	}
 	merge_free(&mg);
 	return code;

@@ -28,6 +28,20 @@ grep not-an-image "$WORK/out.txt" | grep -q '"status":"skipped".*"reason":"not a
 [ ! -e "$WORK/out/not-an-image.txt" ] || fail "output written for a non-image"
 assert_contains "$WORK/err.txt" "corrupt.jpg: JPEG"
 no_temp_files "$WORK/out"
+# The summary counts skips by reason and says how many bytes went in and out.
+run_imgbatch 1 -o "$WORK/out-text" -r 200x200 -j2 "$WORK/in"
+assert_contains "$WORK/err.txt" "  skipped: 1 not an image in a format imgbatch reads (--json lists each)"
+grep -q "; read [0-9.]* [kM]B, wrote [0-9.]* [kM]B$" "$WORK/err.txt" ||
+	{ cat "$WORK/err.txt" >&2; fail "the summary does not give bytes read and written"; }
+
+# --quiet: nothing at all when every input went well; one line per failed
+# input and nothing else when some failed.
+run_imgbatch 0 -o "$WORK/quiet-ok" -r 100x100 --quiet "$WORK/in/photo.jpg" "$WORK/in/zoneplate.png"
+assert_eq "$(wc -c <"$WORK/err.txt" | tr -d ' ')" 0 "--quiet on success prints nothing"
+run_imgbatch 1 -o "$WORK/quiet-bad" -r 100x100 --quiet -j2 "$WORK/in"
+assert_eq "$(wc -l <"$WORK/err.txt" | tr -d ' ')" 2 "--quiet: one line per failed input"
+assert_eq "$(grep -c '^imgbatch: .*/corrupt\.\(jpg: JPEG\|png: PNG\)' "$WORK/err.txt")" 2 \
+	"--quiet: the lines name the input and the reason"
 
 # Sizes: 1024x768 photo fits 200x200 as 200x150; 512x512 zone plate 200x200;
 # orientation-6 is stored 200x300 but upright 300x200 -> 200x133.

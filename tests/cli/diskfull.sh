@@ -37,11 +37,12 @@ code=$?
 set -e
 assert_eq "$code" 1 "exit code when writes fail"
 assert_eq "$(json_summary failed)" 5 "files tried before stopping"
-assert_eq "$(json_summary skipped)" 35 "files not started"
+assert_eq "$(json_summary not_started)" 35 "files not started"
+assert_eq "$(json_summary skipped)" 0 "not started is not skipped"
 assert_eq "$(grep -c '"reason":"writing p[0-9]*.jpg: File too large"' "$WORK/out.txt")" 5 \
 	"failures name the errno"
-assert_eq "$(grep -c 'not started: outputs kept failing to be written (--max-failures)' "$WORK/out.txt")" \
-	35 "skipped files say why"
+assert_eq "$(grep -c '"status":"not_started".*"reason":"outputs kept failing to be written (--max-failures)"' "$WORK/out.txt")" \
+	35 "files not started say why"
 assert_contains "$WORK/err.txt" "5 outputs in a row failed to be written (File too large)"
 assert_eq "$(find "$WORK/o1" -type f | wc -l | tr -d ' ')" 0 "nothing partial is left"
 
@@ -87,9 +88,9 @@ done_count=$(json_summary done)
 failed=$(json_summary failed)
 [ "$done_count" -ge 1 ] && [ "$done_count" -le 4 ] || fail "$done_count outputs fit in 400 KB"
 # chunks already handed out finish (and fail) after the tenth failure
-[ "$failed" -ge 10 ] && [ "$(json_summary skipped)" -ge 1 ] ||
-	fail "$failed failures, $(json_summary skipped) not started: did it stop?"
-assert_eq "$((done_count + failed + $(json_summary skipped)))" 40 "every input accounted"
+[ "$failed" -ge 10 ] && [ "$(json_summary not_started)" -ge 1 ] ||
+	fail "$failed failures, $(json_summary not_started) not started: did it stop?"
+assert_eq "$((done_count + failed + $(json_summary not_started)))" 40 "every input accounted"
 grep '"status":"failed"' "$WORK/out.txt" | grep -qv 'No space left on device' &&
 	fail "a failure without ENOSPC: $(grep '"status":"failed"' "$WORK/out.txt" | grep -v 'No space' | head -1)"
 assert_contains "$WORK/err.txt" "(No space left on device); starting no more files (--max-failures 10)"

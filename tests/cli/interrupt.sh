@@ -27,6 +27,13 @@ assert_contains "$WORK/err.txt" "interrupted"
 no_temp_files "$WORK/out"
 done_count=$(json_summary done)
 [ "$done_count" -lt 150 ] || fail "the interrupt came too late to test anything"
+# Files never begun are "not started", not skipped, and not in the rate.
+not_started=$(json_summary not_started)
+[ "$not_started" -gt 0 ] || fail "no file counted as not started"
+assert_eq "$(json_summary skipped)" 0 "interrupted files are not skipped"
+assert_eq "$(grep -c '"status":"not_started".*"reason":"interrupted"' "$WORK/out.txt")" \
+	"$not_started" "each file not started has its line"
+assert_contains "$WORK/err.txt" " $not_started not started in "
 for f in "$WORK"/out/*; do
 	"$DECODE" info "$f" >/dev/null || fail "partial output $f"
 done

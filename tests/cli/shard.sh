@@ -99,7 +99,7 @@ printf '%s\n' '{"type":"run","pid":1,"command":"convert","started":10}' \
 	'{"type":"file","status":"done","input":"a.jpg"}' \
 	'{"type":"summary","interrupted":false,"seconds":2,"scan_complete":true}' >"$WORK/rerun.jsonl"
 run_imgbatch 0 report "$WORK/rerun.jsonl"
-assert_contains "$WORK/out.txt" "2 files: 2 done, 0 skipped, 0 failed; 12.00 s from the first start"
+assert_contains "$WORK/out.txt" "2 files: 2 done, 0 skipped, 0 failed, 0 not started; 12.00 s from the first start"
 
 # --shard auto: Slurm array variables, Kubernetes' completion index.
 SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=0 SLURM_ARRAY_TASK_COUNT=4 \

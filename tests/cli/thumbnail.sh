@@ -116,7 +116,7 @@ assert_eq "$(text_key "$fails" Thumb::MTime)" "$(stat -c %Y "$IN/broken.jpg")" "
 before=$(find "$CACHE" -type f -printf '%i %T@ %p\n' | sort)
 run_imgbatch 0 thumbnail --size all --json "$IN"
 assert_eq "$(json_summary skipped)" $((GOOD + 1)) "skipped on the second run"
-assert_eq "$(grep -c '"reason":"thumbnails up to date"' "$WORK/out.txt")" "$GOOD" "up to date"
+assert_eq "$(grep -c '"type":"file".*"reason":"thumbnails up to date"' "$WORK/out.txt")" "$GOOD" "up to date"
 assert_contains "$WORK/out.txt" '"reason":"failed before and unchanged since (fail entry)"'
 ! grep -q '"width"' "$WORK/out.txt" || fail "a current original was decoded (its size was read)"
 after=$(find "$CACHE" -type f -printf '%i %T@ %p\n' | sort)
