@@ -4,8 +4,9 @@
  * tiles, and 1 to 16 bits a sample (delivered as 8).  The file is read from
  * memory; libtiff's messages are kept as the failure's reason, never
  * printed.  Gray pages come out gray, pages without alpha as RGB.
- * Encoding: deflate, one strip per ~64 KB of rows, 8 or 16 bits a sample as
- * the image has them, alpha unassociated, the ICC profile embedded.
+ * Encoding: Deflate, one strip per ~64 KB of rows, 8 or 16 bits a sample as
+ * the image has them, alpha unassociated, the ICC profile embedded; classic
+ * TIFF, so an output over 4 GiB fails with libtiff's reason.
  */
 #include "config.h"
 
@@ -271,7 +272,8 @@ static tmsize_t read_sink(thandle_t h, void *out, tmsize_t n)
 		return -1;
 	size_t take = s->pos < len ? len - s->pos : 0;
 	take = (size_t)n < take ? (size_t)n : take;
-	memcpy(out, s->out->data + s->base + s->pos, take);
+	if (take)
+		memcpy(out, s->out->data + s->base + s->pos, take);
 	s->pos += take;
 	return (tmsize_t)take;
 }
@@ -314,7 +316,7 @@ static bool set_fields(TIFF *tif, const struct image *img, const struct encode_o
 		  TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, rows_per_strip(img)) &&
 		  TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE) &&
 		  TIFFSetField(tif, TIFFTAG_ZIPQUALITY, opts->compression);
-	/* differences of neighbours compress better than photographs' levels */
+	/* Deflate compresses the differences of neighbours better than levels */
 	if (ok && img->depth == 8)
 		ok = TIFFSetField(tif, TIFFTAG_PREDICTOR, PREDICTOR_HORIZONTAL);
 	if (ok && image_has_alpha(img))
@@ -331,15 +333,17 @@ static bool write_strips(TIFF *tif, const struct image *img)
 	uint32_t per_strip = rows_per_strip(img);
 	size_t row = (size_t)img->width * image_bytes_per_pixel(img);
 	uint8_t *strip = malloc(row * per_strip);
-	bool ok = strip != NULL;
+	if (!strip) {
+		snprintf(last_message, sizeof last_message, "out of memory");
+		return false;
+	}
+	bool ok = true;
 	for (uint32_t y = 0; ok && y < img->height; y += per_strip) {
 		uint32_t rows = img->height - y < per_strip ? img->height - y : per_strip;
 		for (uint32_t i = 0; i < rows; i++)
 			memcpy(strip + i * row, image_row(img, y + i), row);
 		ok = TIFFWriteEncodedStrip(tif, y / per_strip, strip, (tmsize_t)(row * rows)) >= 0;
 	}
-	if (!strip)
-		snprintf(last_message, sizeof last_message, "out of memory");
 	free(strip);
 	return ok;
 }
