@@ -4,6 +4,9 @@
  * tiles, and 1 to 16 bits a sample (delivered as 8).  The file is read from
  * memory; libtiff's messages are kept as the failure's reason, never
  * printed.  Gray pages come out gray, pages without alpha as RGB.
+ * Encoding: Deflate, one strip per ~64 KB of rows, 8 or 16 bits a sample as
+ * the image has them, alpha unassociated, the ICC profile embedded; classic
+ * TIFF, so an output over 4 GiB fails with libtiff's reason.
  */
 #include "config.h"
 
@@ -227,14 +230,153 @@ static void close_tiff(struct decoder *d)
 	d->state = NULL;
 }
 
+/* Where the encoder's bytes go: out, from base on.  libtiff seeks back to
+ * patch offsets and may seek past the end, so this is a file in memory. */
+struct tiff_sink {
+	struct buffer *out;
+	size_t base;
+	toff_t pos;
+	bool out_of_memory;
+};
+
+/* Makes out hold at least base + end bytes, zero-filling any gap. */
+static int sink_extend(struct tiff_sink *s, size_t end)
+{
+	static const uint8_t zeros[512];
+	struct ib_error err;
+	while (s->out->len < s->base + end) {
+		size_t gap = s->base + end - s->out->len;
+		if (buffer_append(s->out, zeros, gap < sizeof zeros ? gap : sizeof zeros, &err) < 0) {
+			s->out_of_memory = true;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static tmsize_t write_sink(thandle_t h, void *in, tmsize_t n)
+{
+	struct tiff_sink *s = h;
+	if (n < 0 || s->pos > SIZE_MAX - s->base - (size_t)n || sink_extend(s, s->pos + (size_t)n) < 0)
+		return -1;
+	memcpy(s->out->data + s->base + s->pos, in, (size_t)n);
+	s->pos += (toff_t)n;
+	return n;
+}
+
+static tmsize_t read_sink(thandle_t h, void *out, tmsize_t n)
+{
+	struct tiff_sink *s = h;
+	size_t len = s->out->len - s->base;
+	if (n < 0)
+		return -1;
+	size_t take = s->pos < len ? len - s->pos : 0;
+	take = (size_t)n < take ? (size_t)n : take;
+	if (take)
+		memcpy(out, s->out->data + s->base + s->pos, take);
+	s->pos += take;
+	return (tmsize_t)take;
+}
+
+static toff_t seek_sink(thandle_t h, toff_t off, int whence)
+{
+	struct tiff_sink *s = h;
+	toff_t len = s->out->len - s->base;
+	toff_t from = whence == SEEK_CUR ? s->pos : whence == SEEK_END ? len : 0;
+	if (off > UINT64_MAX - from)
+		return (toff_t)-1;
+	s->pos = from + off;
+	return s->pos;
+}
+
+static toff_t size_of_sink(thandle_t h)
+{
+	struct tiff_sink *s = h;
+	return s->out->len - s->base;
+}
+
+/* Rows a strip of about 64 KB holds, at least one. */
+static uint32_t rows_per_strip(const struct image *img)
+{
+	size_t row = (size_t)img->width * image_bytes_per_pixel(img);
+	size_t rows = row < 65536 ? 65536 / row : 1;
+	return rows < img->height ? (uint32_t)rows : img->height;
+}
+
+static bool set_fields(TIFF *tif, const struct image *img, const struct encode_options *opts)
+{
+	uint16_t alpha = EXTRASAMPLE_UNASSALPHA;
+	bool ok = TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, img->width) &&
+		  TIFFSetField(tif, TIFFTAG_IMAGELENGTH, img->height) &&
+		  TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, (uint16_t)img->depth) &&
+		  TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)img->channels) &&
+		  TIFFSetField(tif, TIFFTAG_PHOTOMETRIC,
+			       img->channels <= 2 ? PHOTOMETRIC_MINISBLACK : PHOTOMETRIC_RGB) &&
+		  TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) &&
+		  TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, rows_per_strip(img)) &&
+		  TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE) &&
+		  TIFFSetField(tif, TIFFTAG_ZIPQUALITY, opts->compression);
+	/* Deflate compresses the differences of neighbours better than levels */
+	if (ok && img->depth == 8)
+		ok = TIFFSetField(tif, TIFFTAG_PREDICTOR, PREDICTOR_HORIZONTAL);
+	if (ok && image_has_alpha(img))
+		ok = TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, 1, &alpha);
+	if (ok && opts->icc)
+		ok = TIFFSetField(tif, TIFFTAG_ICCPROFILE, (uint32_t)opts->icc_len, opts->icc);
+	return ok;
+}
+
+/* Writes img strip by strip through a copy: libtiff alters the buffer it is
+ * given (predictor, byte swapping), and img's rows may be padded. */
+static bool write_strips(TIFF *tif, const struct image *img)
+{
+	uint32_t per_strip = rows_per_strip(img);
+	size_t row = (size_t)img->width * image_bytes_per_pixel(img);
+	uint8_t *strip = malloc(row * per_strip);
+	if (!strip) {
+		snprintf(last_message, sizeof last_message, "out of memory");
+		return false;
+	}
+	bool ok = true;
+	for (uint32_t y = 0; ok && y < img->height; y += per_strip) {
+		uint32_t rows = img->height - y < per_strip ? img->height - y : per_strip;
+		for (uint32_t i = 0; i < rows; i++)
+			memcpy(strip + i * row, image_row(img, y + i), row);
+		ok = TIFFWriteEncodedStrip(tif, y / per_strip, strip, (tmsize_t)(row * rows)) >= 0;
+	}
+	free(strip);
+	return ok;
+}
+
+static int encode_tiff(const struct image *img, const struct encode_options *opts,
+		       struct buffer *out, struct ib_error *err)
+{
+	struct tiff_sink sink = { .out = out, .base = out->len };
+	last_message[0] = '\0';
+	TIFFSetErrorHandler(keep_message);
+	TIFFSetWarningHandler(ignore_warning);
+	TIFF *tif = TIFFClientOpen("output", "wm", &sink, read_sink, write_sink, seek_sink,
+				   close_memory, size_of_sink, NULL, NULL);
+	bool ok = tif && set_fields(tif, img, opts) && write_strips(tif, img) && TIFFFlush(tif);
+	if (tif)
+		TIFFClose(tif);
+	if (ok)
+		return 0;
+	out->len = sink.base;
+	if (sink.out_of_memory)
+		return ib_fail(err, "TIFF: out of memory");
+	return tiff_fail(err, "cannot write the image");
+}
+
 const struct codec codec_tiff = {
 	.name = "tiff",
 	.extension = "tif",
 	.mime = "image/tiff",
 	.format = FORMAT_TIFF,
-	.write_as = FORMAT_PNG,
+	.write_as = FORMAT_TIFF,
 	.sniff = sniff_tiff,
 	.open = open_tiff,
 	.decode = decode_tiff,
 	.close = close_tiff,
+	.encode = encode_tiff,
 };

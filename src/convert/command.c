@@ -46,9 +46,9 @@ static const struct cli_group outputs_group = { "Outputs:", output_options };
 
 static const struct cli_option encoding_options[] = {
 	{ "format", KEY_FORMAT, 0, "F",
-	  "jpeg, png, webp, avif or same (default: same as the\n"
-	  "input; HEIC is written as JPEG, GIF, TIFF and JPEG XL\n"
-	  "as PNG)", NULL },
+	  "jpeg, png, webp, avif, tiff or same (default: same as\n"
+	  "the input; HEIC is written as JPEG, GIF and JPEG XL as\n"
+	  "PNG)", NULL },
 	{ "quality", KEY_QUALITY, 'q', "N",
 	  "JPEG, WebP and AVIF quality 1-100 (default 85; JPEG:\n"
 	  "4:2:0 chroma below 90, 4:4:4 from 90)", NULL },
@@ -57,7 +57,7 @@ static const struct cli_option encoding_options[] = {
 	  "AVIF encoding effort 0 (fastest) to 9 (smallest files;\n"
 	  "default: libheif's, aom speed 6 = effort 3)", NULL },
 	{ "progressive", KEY_PROGRESSIVE, 0, NULL, "write progressive JPEGs", NULL },
-	{ "compression", KEY_COMPRESSION, 0, "N", "PNG DEFLATE level 0-9 (default 6)", NULL },
+	{ "compression", KEY_COMPRESSION, 0, "N", "PNG and TIFF DEFLATE level 0-9 (default 6)", NULL },
 	{ "background", KEY_BACKGROUND, 0, "C",
 	  "colour under transparency when writing JPEG:\n"
 	  "white (default), black, #rgb, #rrggbb or R,G,B", NULL },
@@ -126,7 +126,7 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		if (strcmp(arg, "same") == 0)
 			cs->format = FORMAT_UNKNOWN;
 		else if (!can_write(cs->format = format_from_name(arg)))
-			return cli_bad_value(err, "--format", arg, "use jpeg, png, webp, avif or same");
+			return cli_bad_value(err, "--format", arg, "use jpeg, png, webp, avif, tiff or same");
 		break;
 	case KEY_QUALITY:
 		if (number_parse(arg, 1, 100, &n) < 0)

@@ -119,11 +119,13 @@ assert_eq "$(image_size "$WORK/full/transparent.png")" "$(image_size "$soft")" "
 "$DECODE" info "$WORK/full/gray.png" | grep -q ' 1 8' || fail "a gray TIFF is not gray"
 "$DECODE" info "$WORK/full/alpha.png" | grep -q ' 4 8' || fail "WebP alpha lost"
 
-# --format same: formats imgbatch cannot write become PNG
+# --format same: formats imgbatch cannot write become PNG; TIFF stays TIFF
 run_imgbatch 0 -o "$WORK/same" "$in/plain.gif" "$in/rgb.tif"
-for f in plain rgb; do
-	[ -f "$WORK/same/$f.png" ] || fail "--format same did not write $f.png"
-done
+[ -f "$WORK/same/plain.png" ] || fail "--format same did not write plain.png"
+[ -f "$WORK/same/rgb.tif" ] || fail "--format same did not keep TIFF: $(ls "$WORK/same")"
+convert "$in/rgb.tif" rgb:"$WORK/ref.raw"
+convert "$WORK/same/rgb.tif" rgb:"$WORK/out.raw"
+cmp -s "$WORK/ref.raw" "$WORK/out.raw" || fail "--format same: the TIFF's pixels changed"
 run_imgbatch 2 -o "$WORK/x" --format gif "$in"
 assert_contains "$WORK/err.txt" "invalid --format 'gif'"
 
@@ -153,6 +155,43 @@ d=$("$DECODE" diff "$WORK/ref.png" "$soft" | cut -d' ' -f1)
 [ "$d" -eq 0 ] || fail "lossless AVIF differs by $d levels"
 run_imgbatch 2 -o "$WORK/x" --format avif --effort 10 "$photo"
 assert_contains "$WORK/err.txt" "invalid --effort '10'"
+
+# TIFF output: Deflate, lossless at 8 and 16 bits in every layout, as
+# ImageMagick reads it back (its raw samples, at the source's depth, equal
+# the source's); unassociated alpha; the ICC profile carried; --compression
+# is the Deflate level.
+tin=$WORK/tin
+mkdir "$tin"
+cp "$photo" "$soft" "$WORK/s/gray16.png" "$WORK/s/rgb16.png" "$WORK/s/gray-alpha.png" \
+	"$WORK/s/photo-gray.jpg" "$tin/"
+run_imgbatch 0 -o "$WORK/tout" --format tiff --json "$tin"
+assert_eq "$(json_summary done)" 6 "TIFF outputs"
+for src in "$tin"/*; do
+	f=$(basename "$src")
+	out=$WORK/tout/${f%.*}.tif
+	[ "$(identify -format '%C' "$out")" = Zip ] || fail "$f: TIFF not Deflate-compressed"
+	depth=$(identify -format '%z' "$src")
+	assert_eq "$(identify -format '%z' "$out")" "$depth" "$f: TIFF depth"
+	convert "$src" -depth "$depth" rgba:"$WORK/ref.raw"
+	convert "$out" -depth "$depth" rgba:"$WORK/out.raw"
+	cmp -s "$WORK/ref.raw" "$WORK/out.raw" || fail "$f: TIFF samples differ from the source"
+done
+for f in rgba-soft gray-alpha; do
+	identify -verbose "$WORK/tout/$f.tif" | grep -q 'tiff:alpha: unassociated' ||
+		fail "$f.tif: alpha is not unassociated"
+done
+# djxl writes the profile of a non-sRGB colour space into its PNG
+cjxl -d 1 --lossless_jpeg=0 -x color_space=RGB_D65_DCI_Rel_SRG "$photo" "$WORK/p3.jxl" >/dev/null 2>&1
+djxl "$WORK/p3.jxl" "$WORK/p3.png" >/dev/null 2>&1
+convert "$WORK/p3.png" icc:"$WORK/p3.icc"
+run_imgbatch 0 -o "$WORK/ticc" --format tiff "$WORK/p3.png"
+convert "$WORK/ticc/p3.tif" icc:"$WORK/out.icc" || fail "the TIFF has no ICC profile"
+cmp -s "$WORK/p3.icc" "$WORK/out.icc" || fail "the TIFF's ICC profile is not the input's"
+run_imgbatch 0 -o "$WORK/tstrip" --format tiff --strip "$WORK/p3.png"
+identify -verbose "$WORK/tstrip/p3.tif" | grep -q 'Profile-icc' && fail "--strip kept the ICC profile"
+run_imgbatch 0 -o "$WORK/tstore" --format tiff --compression 0 "$photo"
+[ "$(stat -c %s "$WORK/tstore/photo.tif")" -gt $(($(stat -c %s "$WORK/tout/photo.tif") * 5 / 4)) ] ||
+	fail "--compression 0 does not store the TIFF's data uncompressed"
 
 # Shrink-on-load: a small WebP output is decoded small and still matches.
 run_imgbatch 0 -o "$WORK/small" --format png -r 128 "$in/lossless.webp"
