@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "disk/atomic.h"
+#include "engine/account.h"
+#include "util/json.h"
 #include "codec/codec.h"
 #include "codec/png_text.h"
 
@@ -261,12 +263,13 @@ int thumb_output_path(const struct thumb_cache *cache, const char *path, char *b
 
 /* ---- --clean ------------------------------------------------------------- */
 
-enum entry_verdict { ENTRY_KEEP, ENTRY_REMOVE, ENTRY_FOREIGN, ENTRY_ERROR };
+enum entry_verdict { ENTRY_KEEP, ENTRY_GONE, ENTRY_CHANGED, ENTRY_FOREIGN, ENTRY_ERROR };
 
-/* Whether the original an entry names still exists with the same mtime. */
-static enum entry_verdict judge_entry(int dir_fd, const char *name)
+/* Whether the original an entry names (its path into original) still exists
+ * with the same mtime. */
+static enum entry_verdict judge_entry(int dir_fd, const char *name, char *original, size_t cap)
 {
-	char uri[3 * PATH_MAX + 8], mtime[24], path[PATH_MAX], now[24];
+	char uri[3 * PATH_MAX + 8], mtime[24], now[24];
 	struct ib_error err;
 	struct stat st;
 	size_t len;
@@ -274,12 +277,12 @@ static enum entry_verdict judge_entry(int dir_fd, const char *name)
 	int keys = data ? entry_keys(data, len, uri, sizeof uri, mtime, sizeof mtime) : -1;
 
 	free(data);
-	if (keys < 0 || thumb_uri_to_path(uri, path, sizeof path, &err) < 0)
+	if (keys < 0 || thumb_uri_to_path(uri, original, cap, &err) < 0)
 		return ENTRY_FOREIGN;
-	if (stat(path, &st) < 0)
-		return errno == ENOENT || errno == ENOTDIR ? ENTRY_REMOVE : ENTRY_ERROR;
+	if (stat(original, &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? ENTRY_GONE : ENTRY_ERROR;
 	snprintf(now, sizeof now, "%jd", (intmax_t)st.st_mtim.tv_sec);
-	return strcmp(now, mtime) == 0 ? ENTRY_KEEP : ENTRY_REMOVE;
+	return strcmp(now, mtime) == 0 ? ENTRY_KEEP : ENTRY_CHANGED;
 }
 
 static bool is_entry_name(const char *name)
@@ -288,15 +291,55 @@ static bool is_entry_name(const char *name)
 	return name[0] != '.' && len > 4 && strcmp(name + len - 4, ".png") == 0;
 }
 
-static void clean_dir(const struct thumb_cache *cache, const char *sub, FILE *err_out,
-		      struct thumb_clean_stats *stats)
+/* --json: {"type":"clean","status":"removed"|"error","entry":...,"original":...,"reason":...} */
+static void put_clean_line(FILE *json, const char *status, const char *dir, const char *name,
+			   const char *original, const char *reason)
 {
-	char path[PATH_MAX + 32];
+	char entry[PATH_MAX + 320];
+	if (!json)
+		return;
+	snprintf(entry, sizeof entry, "%s/%s", dir, name);
+	fprintf(json, "{\"type\":\"clean\",\"status\":\"%s\"", status);
+	account_put_path(json, "entry", entry);
+	if (original[0])
+		account_put_path(json, "original", original);
+	fputs(",\"reason\":", json);
+	json_put_string(json, reason);
+	fputs("}\n", json);
+}
+
+static void clean_error(const struct thumb_clean_out *out, struct thumb_clean_stats *stats,
+			const char *dir, const char *name, const char *original, const char *reason)
+{
+	fprintf(out->err, "imgbatch: %s/%s: %s\n", dir, name, reason);
+	put_clean_line(out->json, "error", dir, name, original, reason);
+	stats->errors++;
+}
+
+static void remove_entry(const struct thumb_clean_out *out, struct thumb_clean_stats *stats,
+			 DIR *dir, const char *path, const char *name, const char *original,
+			 enum entry_verdict verdict)
+{
+	char reason[160];
+	if (unlinkat(dirfd(dir), name, 0) != 0) {
+		snprintf(reason, sizeof reason, "cannot remove it: %s", strerror(errno));
+		clean_error(out, stats, path, name, original, reason);
+		return;
+	}
+	stats->removed++;
+	put_clean_line(out->json, "removed", path, name, original,
+		       verdict == ENTRY_GONE ? "original gone" : "original changed");
+}
+
+static void clean_dir(const struct thumb_cache *cache, const char *sub,
+		      const struct thumb_clean_out *out, struct thumb_clean_stats *stats)
+{
+	char path[PATH_MAX + 32], original[PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", cache->root, sub);
 	DIR *dir = opendir(path);
 	if (!dir) {
 		if (errno != ENOENT) {
-			fprintf(err_out, "imgbatch: cannot read %s: %s\n", path, strerror(errno));
+			fprintf(out->err, "imgbatch: cannot read %s: %s\n", path, strerror(errno));
 			stats->errors++;
 		}
 		return;
@@ -305,33 +348,29 @@ static void clean_dir(const struct thumb_cache *cache, const char *sub, FILE *er
 	while ((d = readdir(dir))) {
 		if (!is_entry_name(d->d_name))
 			continue;
-		switch (judge_entry(dirfd(dir), d->d_name)) {
+		original[0] = '\0';
+		enum entry_verdict verdict = judge_entry(dirfd(dir), d->d_name, original,
+							 sizeof original);
+		switch (verdict) {
 		case ENTRY_KEEP: stats->kept++; break;
 		case ENTRY_FOREIGN: stats->foreign++; break;
 		case ENTRY_ERROR:
-			fprintf(err_out, "imgbatch: %s/%s: cannot check its original\n", path,
-				d->d_name);
-			stats->errors++;
+			clean_error(out, stats, path, d->d_name, original, "cannot check its original");
 			break;
-		case ENTRY_REMOVE:
-			if (unlinkat(dirfd(dir), d->d_name, 0) == 0) {
-				stats->removed++;
-			} else {
-				fprintf(err_out, "imgbatch: cannot remove %s/%s: %s\n", path,
-					d->d_name, strerror(errno));
-				stats->errors++;
-			}
+		case ENTRY_GONE:
+		case ENTRY_CHANGED:
+			remove_entry(out, stats, dir, path, d->d_name, original, verdict);
 			break;
 		}
 	}
 	closedir(dir);
 }
 
-void thumb_cache_clean(const struct thumb_cache *cache, FILE *err_out,
+void thumb_cache_clean(const struct thumb_cache *cache, const struct thumb_clean_out *out,
 		       struct thumb_clean_stats *stats)
 {
 	memset(stats, 0, sizeof *stats);
 	for (int i = 0; i < THUMB_NSIZES; i++)
-		clean_dir(cache, thumb_size_dir((enum thumb_size)i), err_out, stats);
-	clean_dir(cache, FAIL_DIR, err_out, stats);
+		clean_dir(cache, thumb_size_dir((enum thumb_size)i), out, stats);
+	clean_dir(cache, FAIL_DIR, out, stats);
 }

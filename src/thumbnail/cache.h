@@ -64,13 +64,20 @@ struct thumb_clean_stats {
 	uint64_t kept, removed, foreign, errors;
 };
 
+/* Where --clean reports: errors as lines on err; with json (NULL: none) a
+ * JSON line for each entry removed or in error. */
+struct thumb_clean_out {
+	FILE *err;
+	FILE *json;
+};
+
 /*
  * --clean: removes every entry (thumbnails of all sizes and imgbatch's fail
  * entries) whose original is gone or has another mtime.  PNGs without a
  * file:// Thumb::URI are left alone and counted as foreign.  Errors are
- * printed to err_out and counted.
+ * reported to out and counted.
  */
-void thumb_cache_clean(const struct thumb_cache *cache, FILE *err_out,
+void thumb_cache_clean(const struct thumb_cache *cache, const struct thumb_clean_out *out,
 		       struct thumb_clean_stats *stats);
 
 #endif

@@ -20,7 +20,8 @@ static const struct cli_option thumbnail_options[] = {
 	  "normal (128), large (256, the default), x-large (512),\n"
 	  "xx-large (1024), comma-separated, or all", NULL },
 	{ "clean", KEY_CLEAN, 0, NULL,
-	  "first remove entries whose original is gone or changed", NULL },
+	  "first remove entries whose original is gone or changed\n"
+	  "(with --json: a line per entry removed, then counts)", NULL },
 	PIXEL_OPTION_EMBEDDED,
 	PIXEL_OPTION_MAX_PIXELS,
 	{ NULL, 0, 0, NULL, NULL, NULL },
@@ -110,7 +111,15 @@ static int clean_cache(const struct job *job, const struct thumb_cache *cache,
 		       struct ib_error *err)
 {
 	struct thumb_clean_stats stats;
-	thumb_cache_clean(cache, stderr, &stats);
+	struct thumb_clean_out out = { .err = stderr, .json = job->json ? stdout : NULL };
+	thumb_cache_clean(cache, &out, &stats);
+	if (out.json) {
+		fprintf(out.json, "{\"type\":\"clean_summary\",\"removed\":%llu,\"kept\":%llu,"
+			"\"foreign\":%llu,\"errors\":%llu}\n",
+			(unsigned long long)stats.removed, (unsigned long long)stats.kept,
+			(unsigned long long)stats.foreign, (unsigned long long)stats.errors);
+		fflush(out.json);
+	}
 	if (job->progress != PROGRESS_QUIET)
 		fprintf(stderr, "imgbatch: --clean: %llu entries removed, %llu kept, "
 			"%llu not imgbatch's or not file:// (left alone), %llu errors\n",

@@ -162,8 +162,16 @@ rm "$IN/text-edges.png"
 touch -d '2002-01-01' "$IN/rgba-soft.png"
 printf 'not a thumbnail' >"$CACHE/large/foreign.png"
 total=$(find "$CACHE" -type f | wc -l)
-run_imgbatch 0 thumbnail --clean
+run_imgbatch 0 thumbnail --clean --json
 assert_contains "$WORK/err.txt" "--clean: 12 entries removed"
+# --json: a line per entry removed, saying which original and why, then counts
+assert_eq "$(grep -c '^{"type":"clean","status":"removed","entry":"' "$WORK/out.txt")" 12 \
+	"JSON lines of --clean"
+assert_eq "$(grep -c "\"original\":\"$IN/text-edges.png\",\"reason\":\"original gone\"" "$WORK/out.txt")" 4 \
+	"entries of a deleted original"
+assert_eq "$(grep -c "\"original\":\"$IN/rgba-soft.png\",\"reason\":\"original changed\"" "$WORK/out.txt")" 4 \
+	"entries of a changed original"
+assert_contains "$WORK/out.txt" '{"type":"clean_summary","removed":12,'
 assert_eq "$(find "$CACHE" -type f | wc -l)" $((total - 12)) "entries after --clean"
 [ -f "$CACHE/large/foreign.png" ] || fail "--clean removed a file that is not an entry"
 
