@@ -416,6 +416,25 @@ int conv_check_sigma(struct arg_scan *s, double sigma)
 	return arg_check(s, sigma <= CONV_SIGMA_MAX, "sigma", "<= 1000", sigma);
 }
 
+int conv_radius_sigma(struct arg_scan *s, double *radius, double *sigma)
+{
+	bool leading_number = *s->p != 'x';
+	double first = *sigma;
+	if (leading_number && conv_number(s, "sigma", &first) < 0)
+		return -1;
+	if (arg_accept(s, 'x')) {
+		if (leading_number)
+			*radius = first;
+		if (arg_check(s, *radius >= 0 && *radius <= CONV_RADIUS_MAX, "radius",
+			      "between 0 and 3000", *radius) < 0 ||
+		    (!arg_at_end(s) && conv_number(s, "sigma", sigma) < 0))
+			return -1;
+	} else {
+		*sigma = first;
+	}
+	return conv_check_sigma(s, *sigma);
+}
+
 int conv_run(struct image *img, int (*op)(struct fimage *f, const void *ctx, struct ib_error *err),
 	     const void *ctx, struct ib_error *err)
 {

@@ -35,6 +35,17 @@ int conv_number(struct arg_scan *s, const char *param, double *out);
 /* Fails "FILTER: sigma must be > 0, got V" (or "<= 1000") for a bad sigma. */
 int conv_check_sigma(struct arg_scan *s, double sigma);
 
+/* The largest explicit radius: the one sigma 1000 gets automatically. */
+#define CONV_RADIUS_MAX 3000
+
+/*
+ * Reads SIGMA alone or ImageMagick's RADIUSxSIGMA (either part may be left
+ * out: "x1.5", "3x") into *radius (left as it is when absent; 0 means
+ * automatic) and *sigma (likewise), and checks both.  The caller checks the
+ * end of the arguments.
+ */
+int conv_radius_sigma(struct arg_scan *s, double *radius, double *sigma);
+
 /*
  * Runs op on a float copy of img, colours premultiplied by alpha when img has
  * alpha, and writes the result back into img (same size and layout).

@@ -6,9 +6,6 @@
 #include "filters/args.h"
 #include "filters/convolve_core.h"
 
-/* As unsharp's: the radius sigma 1000 gets automatically. */
-#define SHARPEN_RADIUS_MAX 3000
-
 struct sharpen_params {
 	double radius;      /* 0: automatic */
 	double sigma;
@@ -25,20 +22,8 @@ static int sharpen_parse(const char *args, struct filter_params *params, struct 
 	arg_scan_init(&s, "sharpen", args, err);
 	if (arg_at_end(&s))
 		return 0;
-	/* SIGMA alone, or ImageMagick's RADIUSxSIGMA (either part may be left out) */
-	double first = p->sigma;
-	if (*s.p != 'x' && conv_number(&s, "sigma", &first) < 0)
-		return -1;
-	if (arg_accept(&s, 'x')) {
-		p->radius = first;
-		if (arg_check(&s, p->radius >= 0 && p->radius <= SHARPEN_RADIUS_MAX, "radius",
-			      "between 0 and 3000", p->radius) < 0 ||
-		    (!arg_at_end(&s) && conv_number(&s, "sigma", &p->sigma) < 0))
-			return -1;
-	} else {
-		p->sigma = first;
-	}
-	if (conv_check_sigma(&s, p->sigma) < 0)
+	/* SIGMA alone, or ImageMagick's RADIUSxSIGMA */
+	if (conv_radius_sigma(&s, &p->radius, &p->sigma) < 0)
 		return -1;
 	return arg_end(&s);
 }

@@ -139,9 +139,16 @@ START_TEST(test_blur_parse)
 	expect_parse_error(&filter_blur, "-1", "blur: sigma must be > 0, got -1");
 	expect_parse_error(&filter_blur, "1000.5", "blur: sigma must be <= 1000, got 1000.5");
 	expect_parse_error(&filter_blur, "abc", "blur: sigma must be a number, got 'abc'");
-	expect_parse_error(&filter_blur, "2x", "blur: unexpected 'x' after the parameters");
-	/* not ImageMagick's RADIUSxSIGMA, nor hexadecimal: 0 then "x2" */
-	expect_parse_error(&filter_blur, "0x2", "blur: sigma must be > 0, got 0");
+	/* ImageMagick's RADIUSxSIGMA, as sharpen takes it; never hexadecimal */
+	expect_parse_ok(&filter_blur, "0x2");
+	expect_parse_ok(&filter_blur, "3x1");
+	expect_parse_ok(&filter_blur, "x1.5");
+	expect_parse_ok(&filter_blur, "3x");
+	expect_parse_error(&filter_blur, "-1x1", "blur: radius must be between 0 and 3000, got -1");
+	expect_parse_error(&filter_blur, "1x0", "blur: sigma must be > 0, got 0");
+	expect_parse_error(&filter_blur, "2x1x1", "blur: unexpected 'x1' after the parameters");
+	check_same(&filter_blur, "0x2", "2", 5, 1, 1, 8, bump);
+	check_same(&filter_blur, "x1", "1", 5, 1, 1, 8, bump);
 	/* the default is sigma 1, also for an empty argument */
 	check_same(&filter_blur, NULL, "1", 5, 1, 1, 8, bump);
 	check_same(&filter_blur, "", "1", 5, 1, 1, 8, bump);
@@ -283,6 +290,8 @@ START_TEST(test_sharpen_parse)
 	expect_parse_error(&filter_sharpen, "-1x1", "sharpen: radius must be between 0 and 3000, got -1");
 	expect_parse_error(&filter_sharpen, "1x0", "sharpen: sigma must be > 0, got 0");
 	check_same(&filter_sharpen, NULL, "1", 5, 1, 1, 8, bump);
+	/* "xSIGMA" leaves the radius automatic */
+	check_same(&filter_sharpen, "x0.7", "0.7", 5, 1, 1, 8, bump);
 }
 END_TEST
 

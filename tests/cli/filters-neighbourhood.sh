@@ -43,6 +43,9 @@ for img in zoneplate text-edges rgba-soft gray16 gray-alpha photo; do
 	for sigma in 1 2 5 10 30; do
 		compare "blur=$sigma" "$img" 40 -1 -blur "0x$sigma"
 	done
+	# ImageMagick's RADIUSxSIGMA spelling: a kernel cut at RADIUS
+	compare "blur=0x2" "$img" 40 -1 -blur "0x2"
+	compare "blur=3x2" "$img" 40 -1 -blur "3x2"
 done
 
 for img in zoneplate text-edges rgba-soft rgb16 photo; do
