@@ -60,7 +60,7 @@ struct command {
 	/* Outcomes the master knows before any worker runs; 0 or -1 with err. */
 	int (*first_outcomes)(const struct job *job, struct account *acc, struct ib_error *err);
 	/* A scanned input, before it is queued (see enum admit_verdict). */
-	enum admit_verdict (*admit)(const struct job *job, const char *path, size_t rel_off,
+	enum admit_verdict (*admit)(const struct job *job, const struct wire_task *input,
 				    enum result_status *status, const char **reason);
 
 	/* Worker: its state across inputs (NULL is a valid state). */

@@ -73,7 +73,7 @@ START_TEST(test_expand_good)
 	struct ib_error err = { 0 };
 	char buf[512];
 
-	ck_assert_msg(output_expand(c->tmpl, c->rel, c->in, c->out, c->w, c->h,
+	ck_assert_msg(output_expand(c->tmpl, c->rel, "", c->in, c->out, c->w, c->h,
 				    buf, sizeof buf, &err) == 0,
 		      "case %d: %s", _i, err.msg);
 	ck_assert_msg(!strcmp(buf, c->want), "case %d: got \"%s\", want \"%s\"",
@@ -121,10 +121,38 @@ START_TEST(test_expand_bad)
 	struct ib_error err = { 0 };
 	char buf[64] = "sentinel";
 
-	ck_assert_msg(output_expand(c->tmpl, c->rel, J, J, 0, 0, buf, sizeof buf,
+	ck_assert_msg(output_expand(c->tmpl, c->rel, "", J, J, 0, 0, buf, sizeof buf,
 				    &err) == -1, "case %d accepted: \"%s\"", _i, buf);
 	ck_assert_str_eq(err.msg, c->why);
 	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+/* {root}: the input folder's name, or nothing (a file named or listed). */
+START_TEST(test_expand_root)
+{
+	static const char *const cases[][4] = {
+		/* template, rel, root, output */
+		{ OUTPUT_ROOTS_TEMPLATE, "sub/a.jpg", "photos", "photos/sub/a.jpg" },
+		{ OUTPUT_ROOTS_TEMPLATE, "a.jpg", "photos", "photos/a.jpg" },
+		{ OUTPUT_ROOTS_TEMPLATE, "a.jpg", "", "a.jpg" },
+		{ OUTPUT_ROOTS_TEMPLATE, "sub/a.jpg", "", "sub/a.jpg" },
+		{ "{root}-{stem}.{ext}", "x/a.jpg", "2024", "2024-a.jpg" },
+		{ DEF, "a.jpg", "photos", "a.jpg" },   /* only where asked for */
+	};
+	struct ib_error err = { 0 };
+	char buf[64];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ck_assert_int_eq(output_expand(cases[i][0], cases[i][1], cases[i][2], J, J, 0, 0, buf,
+					       sizeof buf, &err), 0);
+		ck_assert_str_eq(buf, cases[i][3]);
+	}
+	const char *bad_roots[] = { "a/b", ".", ".." };
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_int_eq(output_expand(OUTPUT_ROOTS_TEMPLATE, "a.jpg", bad_roots[i], J, J, 0,
+					       0, buf, sizeof buf, &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.msg, "is not one name"));
+	}
 }
 END_TEST
 
@@ -135,18 +163,18 @@ START_TEST(test_expand_cap_exact)
 	struct ib_error err = { 0 };
 	char buf[6];
 
-	ck_assert_int_eq(output_expand(DEF, "a.jpg", J, J, 0, 0, buf, 6, &err), 0);
+	ck_assert_int_eq(output_expand(DEF, "a.jpg", "", J, J, 0, 0, buf, 6, &err), 0);
 	ck_assert_str_eq(buf, "a.jpg");
-	ck_assert_int_eq(output_expand(DEF, "a.jpg", J, J, 0, 0, buf, 5, &err), -1);
+	ck_assert_int_eq(output_expand(DEF, "a.jpg", "", J, J, 0, 0, buf, 5, &err), -1);
 	ck_assert_str_eq(err.msg, "output name too long");
 	ck_assert_str_eq(buf, "");
 	/* "x/./a.jpg" normalises to "x/a.jpg": 7 bytes + NUL */
 	char buf8[8];
-	ck_assert_int_eq(output_expand(DEF, "x/./a.jpg", J, J, 0, 0, buf8, 8, &err), 0);
+	ck_assert_int_eq(output_expand(DEF, "x/./a.jpg", "", J, J, 0, 0, buf8, 8, &err), 0);
 	ck_assert_str_eq(buf8, "x/a.jpg");
-	ck_assert_int_eq(output_expand(DEF, "x/./a.jpg", J, J, 0, 0, buf8, 7, &err), -1);
+	ck_assert_int_eq(output_expand(DEF, "x/./a.jpg", "", J, J, 0, 0, buf8, 7, &err), -1);
 	ck_assert_str_eq(err.msg, "output name too long");
-	ck_assert_int_eq(output_expand(DEF, "a.jpg", J, J, 0, 0, buf, 0, &err), -1);
+	ck_assert_int_eq(output_expand(DEF, "a.jpg", "", J, J, 0, 0, buf, 0, &err), -1);
 	ck_assert_str_eq(err.msg, "output name too long");
 }
 END_TEST
@@ -170,17 +198,17 @@ START_TEST(test_expand_component_limit)
 	char *dir256 = repeat('d', 256, "/a.jpg");
 	char *dir255 = repeat('d', 255, "/a.jpg");
 
-	ck_assert_int_eq(output_expand(DEF, name255, J, J, 0, 0, buf, sizeof buf, &err), 0);
+	ck_assert_int_eq(output_expand(DEF, name255, "", J, J, 0, 0, buf, sizeof buf, &err), 0);
 	ck_assert_uint_eq(strlen(buf), 255);
-	ck_assert_int_eq(output_expand(DEF, name256, J, J, 0, 0, buf, sizeof buf, &err), -1);
+	ck_assert_int_eq(output_expand(DEF, name256, "", J, J, 0, 0, buf, sizeof buf, &err), -1);
 	ck_assert_str_eq(err.msg, "output name too long");
 	/* the same stem fits once the extension gets shorter... */
-	ck_assert_int_eq(output_expand("{stem}", name256, J, J, 0, 0, buf, sizeof buf, &err), 0);
+	ck_assert_int_eq(output_expand("{stem}", name256, "", J, J, 0, 0, buf, sizeof buf, &err), 0);
 	ck_assert_uint_eq(strlen(buf), 252);
 	/* ...and a directory component obeys the same limit */
-	ck_assert_int_eq(output_expand(DEF, dir255, J, J, 0, 0, buf, sizeof buf, &err), 0);
+	ck_assert_int_eq(output_expand(DEF, dir255, "", J, J, 0, 0, buf, sizeof buf, &err), 0);
 	ck_assert_uint_eq(strlen(buf), 255 + 6);
-	ck_assert_int_eq(output_expand(DEF, dir256, J, J, 0, 0, buf, sizeof buf, &err), -1);
+	ck_assert_int_eq(output_expand(DEF, dir256, "", J, J, 0, 0, buf, sizeof buf, &err), -1);
 	ck_assert_str_eq(err.msg, "output name too long");
 	free(name255);
 	free(name256);
@@ -195,11 +223,11 @@ START_TEST(test_expand_unknown_format)
 	struct ib_error err = { 0 };
 	char buf[64];
 
-	ck_assert_int_eq(output_expand(DEF, "a", J, FORMAT_UNKNOWN, 0, 0, buf,
+	ck_assert_int_eq(output_expand(DEF, "a", "", J, FORMAT_UNKNOWN, 0, 0, buf,
 				       sizeof buf, &err), -1);
 	ck_assert_str_eq(err.msg, "no codec for the output format");
 	/* without {ext} the codec is never needed */
-	ck_assert_int_eq(output_expand("{stem}.bin", "a", J, FORMAT_UNKNOWN, 0, 0,
+	ck_assert_int_eq(output_expand("{stem}.bin", "a", "", J, FORMAT_UNKNOWN, 0, 0,
 				       buf, sizeof buf, &err), 0);
 	ck_assert_str_eq(buf, "a.bin");
 }
@@ -288,6 +316,7 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("expand");
 	tcase_add_loop_test(tc, test_expand_good, 0, N(good));
 	tcase_add_loop_test(tc, test_expand_bad, 0, N(bad));
+	tcase_add_test(tc, test_expand_root);
 	tcase_add_test(tc, test_expand_cap_exact);
 	tcase_add_test(tc, test_expand_component_limit);
 	tcase_add_test(tc, test_expand_unknown_format);

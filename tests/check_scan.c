@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "engine/scan.h"
+#include "engine/wire.h"
 #include "tests/check_main.h"
 #include "tests/scratch_dir.h"
 
@@ -29,11 +30,14 @@ static char *walk(struct job *job)
 	size_t n = 0, total = 1;
 	struct scan_item item;
 	while (scan_next(scan, &item) == 1 && n < 64) {
-		char line[1024];
-		snprintf(line, sizeof line, "%s %s|%s|%s%s",
+		char line[1024], root[256];
+		struct wire_task t = { .path = item.path, .rel_off = item.rel_off,
+				       .root_off = item.root_off };
+		wire_task_root(&t, root, sizeof root);
+		snprintf(line, sizeof line, "%s %s|%s|%s%s%s%s",
 			 item.kind == SCAN_FILE ? "file" : item.kind == SCAN_SKIP ? "skip" : "error",
 			 item.path, item.path + item.rel_off, item.reason ? item.reason : "",
-			 item.named ? "|named" : "");
+			 item.named ? "|named" : "", root[0] ? "|root=" : "", root);
 		lines[n] = strdup(line);
 		total += strlen(line) + 1;
 		n++;
@@ -70,12 +74,12 @@ START_TEST(test_folders_files_and_odd_entries)
 	tree();
 	char *got = walk(&job);
 	ck_assert_str_eq(got,
-		"file in/a.jpg|a.jpg|\n"
-		"file in/sub/b.png|sub/b.png|\n"
+		"file in/a.jpg|a.jpg||root=in\n"
+		"file in/sub/b.png|sub/b.png||root=in\n"
 		"file single.jpg|single.jpg||named\n"
-		"skip in/linked|linked|symlinked directory not followed (use --follow-symlinks)\n"
-		"skip in/pipe|pipe|not a regular file\n"
-		"skip in/sub/up|sub/up|symlinked directory not followed (use --follow-symlinks)\n");
+		"skip in/linked|linked|symlinked directory not followed (use --follow-symlinks)|root=in\n"
+		"skip in/pipe|pipe|not a regular file|root=in\n"
+		"skip in/sub/up|sub/up|symlinked directory not followed (use --follow-symlinks)|root=in\n");
 	free(got);
 	remove_root();
 }
@@ -99,7 +103,7 @@ START_TEST(test_following_symlinks_walks_each_folder_once)
 	 * of them is walked, the other skipped, and sub/up is a loop */
 	char *got = walk(&job);
 	ck_assert_int_eq(count(got, "file "), 2);
-	ck_assert_int_eq(count(got, "b.png|\n"), 1);
+	ck_assert_int_eq(count(got, "b.png||root=in\n"), 1);
 	ck_assert_int_eq(count(got, "folder already walked through another path (symlinks)"), 1);
 	ck_assert_int_eq(count(got, "directory loop (a symlink to an ancestor) not followed"), 1);
 	free(got);

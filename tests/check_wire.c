@@ -27,8 +27,10 @@ START_TEST(test_chunk_round_trip)
 	int fds[2];
 	make_pipe(fds);
 	wire_chunk_init(&out);
-	ck_assert_int_eq(wire_chunk_add(&out, 7, "dir/a b.jpg", 4, false), 0);
-	ck_assert_int_eq(wire_chunk_add(&out, 8, "-leading\n\xff.png", 0, true), 0);
+	struct wire_task a = { .id = 7, .path = "in/dir/a b.jpg", .rel_off = 7, .root_off = 3 };
+	struct wire_task b = { .id = 8, .path = "-leading\n\xff.png", .named = true };
+	ck_assert_int_eq(wire_chunk_add(&out, &a), 0);
+	ck_assert_int_eq(wire_chunk_add(&out, &b), 0);
 	ck_assert_int_eq(wire_chunk_send(fds[1], &out), 0);
 	struct ib_error err;
 	ck_assert_int_eq(wire_chunk_receive(fds[0], &in, &err), 1);
@@ -38,13 +40,21 @@ START_TEST(test_chunk_round_trip)
 	size_t off = 0;
 	ck_assert_int_eq(wire_chunk_next(&in, &off, path, &t, &err), 1);
 	ck_assert_uint_eq(t.id, 7);
-	ck_assert_str_eq(t.path, "dir/a b.jpg");
-	ck_assert_uint_eq(t.rel_off, 4);
+	ck_assert_str_eq(t.path, "in/dir/a b.jpg");
+	ck_assert_uint_eq(t.rel_off, 7);
+	ck_assert_uint_eq(t.root_off, 3);
 	ck_assert(!t.named);
+	char root[8];
+	wire_task_root(&t, root, sizeof root);
+	ck_assert_str_eq(root, "dir");       /* its '/' dropped */
+	wire_task_root(&t, root, 3);
+	ck_assert_str_eq(root, "");          /* does not fit: none */
 	ck_assert_int_eq(wire_chunk_next(&in, &off, path, &t, &err), 1);
 	ck_assert_uint_eq(t.id, 8);
 	ck_assert_str_eq(t.path, "-leading\n\xff.png");
 	ck_assert(t.named);
+	wire_task_root(&t, root, sizeof root);
+	ck_assert_str_eq(root, "");
 	ck_assert_int_eq(wire_chunk_next(&in, &off, path, &t, &err), 0);
 	close(fds[1]);
 	ck_assert_int_eq(wire_chunk_receive(fds[0], &in, &err), 0);  /* clean EOF */
@@ -59,11 +69,15 @@ START_TEST(test_chunk_refuses_what_does_not_fit)
 	char *long_path = malloc(WIRE_MAX_PATH + 2);
 	memset(long_path, 'a', WIRE_MAX_PATH + 1);
 	long_path[WIRE_MAX_PATH + 1] = '\0';
-	ck_assert_int_eq(wire_chunk_add(&c, 1, long_path, 0, false), -1);
+	struct wire_task t = { .id = 1, .path = long_path };
+	ck_assert_int_eq(wire_chunk_add(&c, &t), -1);
 	long_path[WIRE_MAX_PATH] = '\0';
-	ck_assert_int_eq(wire_chunk_add(&c, 1, "abc", 4, false), -1);  /* rel_off past end */
+	struct wire_task past = { .id = 1, .path = "abc", .rel_off = 4, .root_off = 4 };
+	ck_assert_int_eq(wire_chunk_add(&c, &past), -1);  /* rel_off past end */
+	struct wire_task root_past = { .id = 1, .path = "abc", .rel_off = 1, .root_off = 2 };
+	ck_assert_int_eq(wire_chunk_add(&c, &root_past), -1);  /* root_off past rel_off */
 	int added = 0;
-	while (wire_chunk_add(&c, 1, long_path, 0, false) == 0)
+	while (wire_chunk_add(&c, &t) == 0)
 		added++;
 	ck_assert_int_eq(added, WIRE_CHUNK_MAX_BYTES / (WIRE_MAX_PATH + 16));
 	ck_assert_uint_eq(c.header.count, (unsigned)added);

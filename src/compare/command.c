@@ -250,14 +250,14 @@ static int validate(struct job *job, FILE *err)
 }
 
 /* New images accepted by --update-golden are in the account already. */
-static enum admit_verdict admit(const struct job *job, const char *path, size_t rel_off,
+static enum admit_verdict admit(const struct job *job, const struct wire_task *input,
 				enum result_status *status, const char **reason)
 {
 	const struct compare_settings *cs = job->settings;
 	(void)status;
 	(void)reason;
-	return keyset_contains(&cs->accepted_new, keyset_hash(path + rel_off)) ? ADMIT_ACCOUNTED
-										: ADMIT_QUEUE;
+	return keyset_contains(&cs->accepted_new, keyset_hash(input->path + input->rel_off))
+		       ? ADMIT_ACCOUNTED : ADMIT_QUEUE;
 }
 
 static int first_outcomes(const struct job *job, struct account *acc, struct ib_error *err)

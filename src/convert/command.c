@@ -31,8 +31,9 @@ static const struct cli_option output_options[] = {
 	{ "output", KEY_OUTPUT, 'o', "DIR",
 	  "write outputs under DIR, mirroring each input's tree", NULL },
 	{ "name", KEY_NAME, 0, "TEMPLATE",
-	  "output path under DIR (default {dir}/{stem}.{ext});\n"
-	  "fields: {dir} {stem} {ext} {w} {h}", NULL },
+	  "output path under DIR (default {dir}/{stem}.{ext},\n"
+	  "with several inputs {root}/{dir}/{stem}.{ext});\n"
+	  "fields: {root} {dir} {stem} {ext} {w} {h}", NULL },
 	{ "in-place", KEY_IN_PLACE, 0, NULL,
 	  "write next to the input, replacing it if the name matches", NULL },
 	{ "update", KEY_UPDATE, 0, NULL,
@@ -118,6 +119,7 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		if (output_template_check(arg, &e) < 0)
 			return cli_bad_value(err, "--name", arg, e.msg);
 		cs->name_template = arg;
+		cs->name_given = true;
 		break;
 	case KEY_IN_PLACE: cs->in_place = true; break;
 	case KEY_UPDATE: cs->update = true; break;
@@ -172,6 +174,9 @@ static int validate(struct job *job, FILE *err)
 		fputs("imgbatch: no inputs: name files or directories, or use --files-from\n", err);
 		return -1;
 	}
+	/* several inputs: each folder under its own name, as cp -r a b out/ */
+	if (!cs->name_given && job->nroots > 1)
+		cs->name_template = OUTPUT_ROOTS_TEMPLATE;
 	if (cs->px.nsizes && !output_template_needs_size(cs->name_template)) {
 		fputs("imgbatch: a list of sizes needs {w} or {h} in --name, "
 		      "such as --name '{dir}/{stem}-{w}.{ext}'\n", err);
@@ -195,20 +200,19 @@ static int prepare(struct job *job, struct ib_error *err)
  * master reads no image); see README for the limits.  Only images write
  * outputs, so a colliding name is sniffed here (rarely) as the worker would.
  */
-static enum admit_verdict admit(const struct job *job, const char *path, size_t rel_off,
+static enum admit_verdict admit(const struct job *job, const struct wire_task *input,
 				enum result_status *status, const char **reason)
 {
 	struct convert_settings *cs = job->settings;
-	const char *rel = path + rel_off;
-	const char *dot = strrchr(rel, '.');
+	const char *dot = strrchr(input->path + input->rel_off, '.');
 	enum image_format guess = dot ? format_from_name(dot + 1) : FORMAT_UNKNOWN;
 	char key[WIRE_MAX_PATH + 1];
 	struct ib_error err;
 	const struct codec *codec;
-	if (convert_output_name(cs, rel, guess, 0, 0, key, sizeof key, &err) < 0 ||
+	if (convert_output_name(cs, input, guess, 0, 0, key, sizeof key, &err) < 0 ||
 	    keyset_add(&cs->outputs, keyset_hash(key)) != 0)
 		return ADMIT_QUEUE;  /* a naming error is the worker's to report */
-	if (codec_sniff_path(path, &codec) == 1 && !codec) {
+	if (codec_sniff_path(input->path, &codec) == 1 && !codec) {
 		*status = RESULT_SKIPPED;
 		*reason = CODEC_NOT_AN_IMAGE;
 	} else {
@@ -237,15 +241,20 @@ enum image_format convert_output_format(const struct convert_settings *cs,
 	return codec ? codec->write_as : in_format;
 }
 
-int convert_output_name(const struct convert_settings *cs, const char *rel,
+int convert_output_name(const struct convert_settings *cs, const struct wire_task *input,
 			enum image_format in_format, uint32_t w, uint32_t h, char *buf,
 			size_t cap, struct ib_error *err)
 {
+	const char *rel = input->path + input->rel_off;
+	char root[256] = "";
 	if (cs->in_place) {
+		/* beside the input: its own name, no folders of the tree */
 		const char *slash = strrchr(rel, '/');
 		rel = slash ? slash + 1 : rel;
+	} else {
+		wire_task_root(input, root, sizeof root);
 	}
-	return output_expand(cs->name_template, rel, in_format,
+	return output_expand(cs->name_template, rel, root, in_format,
 			     convert_output_format(cs, in_format), w, h, buf, cap, err);
 }
 

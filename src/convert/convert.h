@@ -20,7 +20,9 @@
 struct convert_settings {
 	struct pixel_settings px;
 	/* outputs */
-	const char *name_template;  /* --name, default "{dir}/{stem}.{ext}" */
+	const char *name_template;  /* --name, else OUTPUT_DEFAULT_TEMPLATE (one input)
+	                             * or OUTPUT_ROOTS_TEMPLATE (several) */
+	bool name_given;            /* --name was given */
 	bool in_place;
 	bool update;                /* --update: skip when the output is newer */
 	bool fsync_outputs;         /* --fsync */
@@ -52,10 +54,10 @@ enum image_format convert_output_format(const struct convert_settings *cs,
 /*
  * The one place an output is named: its path relative to the output
  * directory (or, with --in-place, to the input's own directory), the
- * --name template expanded for rel (the input's mirrored path), its format
- * and the output size (0 leaves {w}/{h} unexpanded).
+ * --name template expanded for input (its mirrored path and root name), its
+ * format and the output size (0 leaves {w}/{h} unexpanded).
  */
-int convert_output_name(const struct convert_settings *cs, const char *rel,
+int convert_output_name(const struct convert_settings *cs, const struct wire_task *input,
 			enum image_format in_format, uint32_t w, uint32_t h, char *buf,
 			size_t cap, struct ib_error *err);
 

@@ -181,10 +181,9 @@ static int display_path(const struct convert_worker *w, const char *input, const
 /* Names every output, once; each must fit a result when it is written. */
 static int name_outputs(struct convert_item *ci, struct item *it, struct ib_error *err)
 {
-	const char *rel = ci->task->path + ci->task->rel_off;
 	char shown[WIRE_OUTPUT_MAX];
 	for (unsigned i = 0; i < it->noutputs; i++) {
-		if (convert_output_name(ci->w->cs, rel, it->codec->format, it->plans[i].final_w,
+		if (convert_output_name(ci->w->cs, ci->task, it->codec->format, it->plans[i].final_w,
 					it->plans[i].final_h, ci->names[i], sizeof ci->names[i],
 					err) < 0)
 			return -1;

@@ -14,6 +14,7 @@
 
 enum field {
 	FIELD_DIR,
+	FIELD_ROOT,
 	FIELD_STEM,
 	FIELD_EXT,
 	FIELD_W,
@@ -24,6 +25,7 @@ enum field {
 
 static const char *const field_names[] = {
 	[FIELD_DIR] = "dir",
+	[FIELD_ROOT] = "root",
 	[FIELD_STEM] = "stem",
 	[FIELD_EXT] = "ext",
 	[FIELD_W] = "w",
@@ -221,6 +223,14 @@ static int check_rel(const char *rel, struct ib_error *err)
 	return 0;
 }
 
+/* A root is one folder's name, or "". */
+static int check_root(const char *root, struct ib_error *err)
+{
+	if (strchr(root, '/') || !strcmp(root, ".") || !strcmp(root, ".."))
+		return ib_fail(err, "input folder name '%s' is not one name", root);
+	return 0;
+}
+
 static void emit_size(struct emitter *e, uint32_t v, const char *unset)
 {
 	char num[16];
@@ -251,7 +261,8 @@ static int emit_ext(struct emitter *e, const struct input_name *in,
 	return 0;
 }
 
-int output_expand(const char *tmpl, const char *rel, enum image_format in_format,
+int output_expand(const char *tmpl, const char *rel, const char *root,
+		  enum image_format in_format,
 		  enum image_format out_format, uint32_t w, uint32_t h,
 		  char *buf, size_t cap, struct ib_error *err)
 {
@@ -259,7 +270,7 @@ int output_expand(const char *tmpl, const char *rel, enum image_format in_format
 	struct input_name in;
 	int ret = -1;
 
-	if (output_template_check(tmpl, err) || check_rel(rel, err))
+	if (output_template_check(tmpl, err) || check_rel(rel, err) || check_root(root, err))
 		goto out;
 	split_name(rel, &in);
 	for (const char *p = tmpl; *p; p++) {
@@ -272,6 +283,9 @@ int output_expand(const char *tmpl, const char *rel, enum image_format in_format
 		switch (parse_field(p, &close)) {
 		case FIELD_DIR:
 			emit(&e, in.dir, in.dir_len);
+			break;
+		case FIELD_ROOT:
+			emit(&e, root, strlen(root));
 			break;
 		case FIELD_STEM:
 			emit(&e, in.stem, in.stem_len);

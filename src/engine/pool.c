@@ -37,7 +37,7 @@
 struct pending {
 	uint64_t id;
 	char *path;
-	size_t rel_off;
+	size_t rel_off, root_off;
 	bool named;             /* given by name (see scan_item) */
 };
 
@@ -213,7 +213,11 @@ static enum admit_verdict admit(struct pool *pool, const struct scan_item *item,
 	const struct command *cmd = pool->job->command;
 	if (item->kind != SCAN_FILE || pool->giving_up || !cmd->admit)
 		return ADMIT_QUEUE;
-	return cmd->admit(pool->job, item->path, item->rel_off, status, reason);
+	struct wire_task input = {
+		.path = item->path, .rel_off = item->rel_off, .root_off = item->root_off,
+		.named = item->named,
+	};
+	return cmd->admit(pool->job, &input, status, reason);
 }
 
 static void take_scan_item(struct pool *pool, const struct scan_item *item)
@@ -227,7 +231,8 @@ static void take_scan_item(struct pool *pool, const struct scan_item *item)
 		return;
 	account_seen(pool->acc);
 	struct pending task = {
-		.id = pool->next_id++, .rel_off = item->rel_off, .named = item->named,
+		.id = pool->next_id++, .rel_off = item->rel_off, .root_off = item->root_off,
+		.named = item->named,
 	};
 	task.path = strdup(item->path);
 	if (!task.path) {
@@ -330,7 +335,11 @@ static void dispatch_to(struct pool *pool, struct slot *slot)
 	slot->chunk_len = slot->reported = 0;
 	while (slot->chunk_len < n) {
 		struct pending *next = &pool->queue.items[pool->queue.head];
-		if (wire_chunk_add(&chunk, next->id, next->path, next->rel_off, next->named) < 0) {
+		struct wire_task task = {
+			.id = next->id, .path = next->path, .rel_off = next->rel_off,
+			.root_off = next->root_off, .named = next->named,
+		};
+		if (wire_chunk_add(&chunk, &task) < 0) {
 			if (slot->chunk_len > 0)
 				break;  /* chunk full: send what fits */
 			struct pending bad = queue_pop(&pool->queue);

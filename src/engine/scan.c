@@ -38,6 +38,7 @@ struct scan {
 	struct frame *frames;          /* the directory stack */
 	size_t depth, frames_cap;
 	size_t rel_off;                /* of the tree being walked */
+	size_t root_off;               /* its name's: see wire_task.root_off */
 	char path[WIRE_MAX_PATH + 2];  /* current path */
 	char reason[IB_REASON_MAX];
 	struct keyset walked;          /* --follow-symlinks: folders entered (dev, ino) */
@@ -89,8 +90,18 @@ static int emit(struct scan *scan, struct scan_item *item, enum scan_kind kind,
 	item->kind = kind;
 	item->path = scan->path;
 	item->rel_off = rel_off;
+	item->root_off = rel_off;
 	item->reason = reason;
 	item->named = false;
+	return 1;
+}
+
+/* An entry found in the tree being walked: it has the tree's root name. */
+static int emit_walked(struct scan *scan, struct scan_item *item, enum scan_kind kind,
+		       const char *reason)
+{
+	emit(scan, item, kind, scan->rel_off, reason);
+	item->root_off = scan->root_off;
 	return 1;
 }
 
@@ -167,30 +178,30 @@ static int visit_entry(struct scan *scan, struct scan_item *item, unsigned char 
 		is_link = S_ISLNK(st.st_mode);
 	}
 	if (d_type == DT_REG)
-		return emit(scan, item, SCAN_FILE, scan->rel_off, NULL);
+		return emit_walked(scan, item, SCAN_FILE, NULL);
 	if (d_type != DT_DIR && (is_link || d_type == DT_UNKNOWN)) {
 		if (stat(scan->path, &st) < 0)
 			return emit_errno(scan, item, errno, is_link ? "broken symlink" : "cannot stat");
 		if (S_ISREG(st.st_mode))
-			return emit(scan, item, SCAN_FILE, scan->rel_off, NULL);
+			return emit_walked(scan, item, SCAN_FILE, NULL);
 		if (S_ISDIR(st.st_mode) && is_link && !scan->job->follow_symlinks)
-			return emit(scan, item, SCAN_SKIP, scan->rel_off,
+			return emit_walked(scan, item, SCAN_SKIP,
 				    "symlinked directory not followed (use --follow-symlinks)");
 	} else if (d_type == DT_DIR) {
 		if (stat(scan->path, &st) < 0)
 			return emit_errno(scan, item, errno, "cannot stat");
 	} else {
-		return emit(scan, item, SCAN_SKIP, scan->rel_off, "not a regular file");
+		return emit_walked(scan, item, SCAN_SKIP, "not a regular file");
 	}
 	if (!S_ISDIR(st.st_mode))
-		return emit(scan, item, SCAN_SKIP, scan->rel_off, "not a regular file");
+		return emit_walked(scan, item, SCAN_SKIP, "not a regular file");
 	if (is_excluded(scan, &st))
 		return 0;
 	if (is_ancestor(scan, st.st_dev, st.st_ino))
-		return emit(scan, item, SCAN_SKIP, scan->rel_off,
+		return emit_walked(scan, item, SCAN_SKIP,
 			    "directory loop (a symlink to an ancestor) not followed");
 	if (walked_before(scan, &st))
-		return emit(scan, item, SCAN_SKIP, scan->rel_off,
+		return emit_walked(scan, item, SCAN_SKIP,
 			    "folder already walked through another path (symlinks)");
 	int e = push_dir(scan, &st);
 	if (e)
@@ -243,6 +254,17 @@ static void strip_trailing_slashes(char *path)
 		path[--len] = '\0';
 }
 
+/* Where the name of the folder path (rel_off past it) begins: its last
+ * component, or rel_off (no name) for "/", "." and "..". */
+static size_t root_name_off(const char *path, size_t rel_off)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return rel_off;
+	return (size_t)(name - path);
+}
+
 /*
  * Starts one input named on the command line or in --files-from.  A file is
  * an item; a directory starts a walk.  Explicitly named symlinks are followed.
@@ -289,6 +311,7 @@ static int start_root(struct scan *scan, struct scan_item *item, const char *roo
 		scan->rel_off = mirror_off;
 	else
 		scan->rel_off = (len == 1 && scan->path[0] == '/') ? 1 : len + 1;
+	scan->root_off = mirror_whole_path ? scan->rel_off : root_name_off(scan->path, scan->rel_off);
 	if (strcmp(scan->path, "/") == 0)
 		scan->frames[0].path_len = 0;  /* children are "/name", not "//name" */
 	return 0;

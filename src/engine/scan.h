@@ -24,6 +24,7 @@ struct scan_item {
 	enum scan_kind kind;
 	const char *path;      /* valid until the next scan_next call */
 	size_t rel_off;        /* path + rel_off is mirrored under -o */
+	size_t root_off;       /* see wire_task.root_off */
 	const char *reason;    /* for SCAN_SKIP and SCAN_ERROR */
 	bool named;            /* a file named in argv, not found in a directory or
 	                        * a --files-from list: what is not an image fails */

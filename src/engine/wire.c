@@ -70,23 +70,34 @@ void wire_chunk_init(struct wire_chunk *chunk)
 	chunk->payload_len = 0;
 }
 
-int wire_chunk_add(struct wire_chunk *chunk, uint64_t id, const char *path, size_t rel_off,
-		   bool named)
+void wire_task_root(const struct wire_task *task, char *buf, size_t cap)
 {
-	size_t path_len = strlen(path);
-	if (path_len > WIRE_MAX_PATH || rel_off > path_len)
+	size_t len = task->rel_off - task->root_off;
+	while (len > 0 && task->path[task->root_off + len - 1] == '/')
+		len--;
+	if (len >= cap)
+		len = 0;
+	memcpy(buf, task->path + task->root_off, len);
+	buf[len] = '\0';
+}
+
+int wire_chunk_add(struct wire_chunk *chunk, const struct wire_task *task)
+{
+	size_t path_len = strlen(task->path);
+	if (path_len > WIRE_MAX_PATH || task->rel_off > path_len || task->root_off > task->rel_off)
 		return -1;
 	struct wire_task_header th = {
-		.id = id,
+		.id = task->id,
 		.path_len = (uint32_t)path_len,
-		.rel_off = (uint32_t)rel_off,
-		.flags = named ? WIRE_TASK_NAMED : 0,
+		.rel_off = (uint32_t)task->rel_off,
+		.flags = task->named ? WIRE_TASK_NAMED : 0,
+		.root_off = (uint32_t)task->root_off,
 	};
 	size_t need = sizeof th + path_len;
 	if (need > sizeof chunk->payload - chunk->payload_len)
 		return -1;
 	memcpy(chunk->payload + chunk->payload_len, &th, sizeof th);
-	memcpy(chunk->payload + chunk->payload_len + sizeof th, path, path_len);
+	memcpy(chunk->payload + chunk->payload_len + sizeof th, task->path, path_len);
 	chunk->payload_len += need;
 	chunk->header.count++;
 	chunk->header.payload_len = (uint32_t)chunk->payload_len;
@@ -135,6 +146,8 @@ int wire_chunk_next(const struct wire_chunk *chunk, size_t *offset,
 		return ib_fail(err, "task path length %u out of range", th.path_len);
 	if (th.rel_off > th.path_len)
 		return ib_fail(err, "task relative offset %u beyond path", th.rel_off);
+	if (th.root_off > th.rel_off)
+		return ib_fail(err, "task root offset %u beyond its relative offset", th.root_off);
 	memcpy(path_buf, chunk->payload + off, th.path_len);
 	path_buf[th.path_len] = '\0';
 	if (memchr(path_buf, '\0', th.path_len))
@@ -143,6 +156,7 @@ int wire_chunk_next(const struct wire_chunk *chunk, size_t *offset,
 	task->id = th.id;
 	task->path = path_buf;
 	task->rel_off = th.rel_off;
+	task->root_off = th.root_off;
 	task->named = th.flags & WIRE_TASK_NAMED;
 	return 1;
 }

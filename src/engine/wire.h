@@ -36,7 +36,7 @@ struct wire_task_header {
 	uint32_t path_len;
 	uint32_t rel_off;                     /* where the mirrored part begins */
 	uint32_t flags;                       /* WIRE_TASK_* */
-	uint32_t reserved;                    /* zero */
+	uint32_t root_off;                    /* <= rel_off: see wire_task.root_off */
 };
 
 /* The input was named in argv (see scan_item.named). */
@@ -52,9 +52,16 @@ struct wire_chunk {
 struct wire_task {
 	uint64_t id;
 	const char *path;
-	size_t rel_off;
+	size_t rel_off;           /* path + rel_off is mirrored under -o */
+	size_t root_off;          /* path[root_off, rel_off) is the name of the input
+	                           * folder it was found in and a '/' ("" when named
+	                           * or listed): --name's {root} */
 	bool named;               /* given by name, not found in a directory */
 };
+
+/* The name of the input folder task was found in ({root}) into buf; "" when
+ * it was named or listed, or the name does not fit. */
+void wire_task_root(const struct wire_task *task, char *buf, size_t cap);
 
 enum result_status {
 	RESULT_DONE = 1,
@@ -127,8 +134,7 @@ int wire_read_all(int fd, void *buf, size_t len);
 void wire_chunk_init(struct wire_chunk *chunk);
 
 /* Appends a task; returns -1 when it does not fit (the chunk is unchanged). */
-int wire_chunk_add(struct wire_chunk *chunk, uint64_t id, const char *path, size_t rel_off,
-		   bool named);
+int wire_chunk_add(struct wire_chunk *chunk, const struct wire_task *task);
 
 /* Sends a built chunk. */
 int wire_chunk_send(int fd, const struct wire_chunk *chunk);

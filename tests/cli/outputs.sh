@@ -83,6 +83,30 @@ run_imgbatch 1 -o "$WORK/colout" --format jpeg --json "$WORK/col"
 assert_eq "$(json_summary failed)" 1 "collision fails one input"
 assert_contains "$WORK/out.txt" "already writes the same output"
 
+# Several inputs: each folder goes under its own name (as cp -r a b out/),
+# files named go to the top; one folder alone is mirrored from inside it.
+mkdir -p "$WORK/ra/sub" "$WORK/rb"
+cp "$WORK/s/photo.jpg" "$WORK/ra/x.jpg"
+cp "$WORK/s/photo.jpg" "$WORK/ra/sub/y.jpg"
+cp "$WORK/s/palette.png" "$WORK/rb/x.jpg"
+run_imgbatch 0 -o "$WORK/rout" -r 64x64 --json "$WORK/ra" "$WORK/rb/" "$WORK/s/zoneplate.png"
+assert_eq "$(json_summary done)" 4 "same names under two roots"
+assert_eq "$(cd "$WORK/rout" && find . -type f ! -name '.imgbatch-*' | sort | tr '\n' ' ')" \
+	"./ra/sub/y.jpg ./ra/x.jpg ./rb/x.jpg ./zoneplate.png " "outputs of several roots"
+assert_eq "$(image_size "$WORK/rout/rb/x.jpg")" "$(image_size "$WORK/rout/ra/x.jpg")" \
+	"both x.jpg written"
+run_imgbatch 0 -o "$WORK/rone" -r 64x64 "$WORK/ra"
+[ -f "$WORK/rone/x.jpg" ] && [ -f "$WORK/rone/sub/y.jpg" ] || fail "one root is mirrored from inside"
+# {root} in --name; only truly identical names still collide
+run_imgbatch 0 -o "$WORK/rname" -r 64x64 --name '{root}_{stem}.{ext}' "$WORK/ra" "$WORK/rb"
+[ -f "$WORK/rname/ra_x.jpg" ] && [ -f "$WORK/rname/ra_y.jpg" ] && [ -f "$WORK/rname/rb_x.jpg" ] ||
+	fail "{root} in --name: $(ls "$WORK/rname")"
+mkdir -p "$WORK/twin1/photos" "$WORK/twin2/photos"
+cp "$WORK/s/photo.jpg" "$WORK/twin1/photos/x.jpg"
+cp "$WORK/s/photo.jpg" "$WORK/twin2/photos/x.jpg"
+run_imgbatch 1 -o "$WORK/rtwin" -r 64x64 --json "$WORK/twin1/photos" "$WORK/twin2/photos"
+assert_contains "$WORK/out.txt" "already writes the same output"
+
 # Missing inputs and unreadable trees are failures with reasons, not stops.
 run_imgbatch 1 -o "$WORK/m" "$WORK/in/top.png" "$WORK/nope.jpg"
 assert_contains "$WORK/err.txt" "nope.jpg: cannot open input: No such file or directory"
