@@ -73,30 +73,46 @@ static void put_escaped(FILE *out, const char *text, size_t len, const char *spe
 	}
 }
 
-/* An option's description: the first line of its help with "%s" filled in,
- * cut before a parenthesis that opens after the first words (the defaults). */
+/* Where an option's description ends: before its defaults and examples,
+ * once it has said a few words. */
+static size_t description_end(const char *text, size_t len)
+{
+	static const char *const tails[] = { " (", "; ", ", e.g." };
+	size_t end = len;
+	for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+		const char *at = len > 24 ? strstr(text + 24, tails[i]) : NULL;
+		if (at && (size_t)(at - text) < end)
+			end = (size_t)(at - text);
+	}
+	if (end > 72) {   /* still long: at the last word's end that fits */
+		end = 72;
+		while (end > 24 && text[end] != ' ')
+			end--;
+	}
+	while (end > 0 && strchr(",;: ", text[end - 1]))
+		end--;
+	return end;
+}
+
+/* An option's description for a menu: its help on one line with "%s"
+ * filled in, up to description_end(). */
 static void put_description(const struct cli_option *o, const char *specials, const char *quote,
 			    FILE *out)
 {
-	char line[256];
+	char text[512];
 	size_t n = 0;
 	const char *values = o->values ? o->values() : "";
-	for (const char *p = o->help; *p && *p != '\n' && n + 1 < sizeof line; p++) {
+	for (const char *p = o->help; *p && n + 1 < sizeof text; p++) {
 		if (p[0] == '%' && p[1] == 's') {
-			n += (size_t)snprintf(line + n, sizeof line - n, "%s", values);
-			n = n < sizeof line ? n : sizeof line - 1;
+			n += (size_t)snprintf(text + n, sizeof text - n, "%s", values);
+			n = n < sizeof text ? n : sizeof text - 1;
 			p++;
 		} else {
-			line[n++] = *p;
+			text[n++] = *p == '\n' ? ' ' : *p;
 		}
 	}
-	line[n] = '\0';
-	char *paren = strstr(line, " (");
-	if (paren && paren - line >= 16)
-		n = (size_t)(paren - line);
-	while (n > 0 && strchr(",;: ", line[n - 1]))
-		n--;
-	put_escaped(out, line, n, specials, quote);
+	text[n] = '\0';
+	put_escaped(out, text, description_end(text, n), specials, quote);
 }
 
 /* The commands a first word names (commands[0] runs when none does). */
