@@ -73,6 +73,11 @@ static void put_escaped(FILE *out, const char *text, size_t len, const char *spe
 	}
 }
 
+/* A menu's description of an option: at least this many bytes of its help
+ * before a cut, at most DESCRIPTION_MAX. */
+#define DESCRIPTION_MIN 24
+#define DESCRIPTION_MAX 72
+
 /* Where an option's description ends: before its defaults and examples,
  * once it has said a few words. */
 static size_t description_end(const char *text, size_t len)
@@ -80,13 +85,13 @@ static size_t description_end(const char *text, size_t len)
 	static const char *const tails[] = { " (", "; ", ", e.g." };
 	size_t end = len;
 	for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
-		const char *at = len > 24 ? strstr(text + 24, tails[i]) : NULL;
+		const char *at = len > DESCRIPTION_MIN ? strstr(text + DESCRIPTION_MIN, tails[i]) : NULL;
 		if (at && (size_t)(at - text) < end)
 			end = (size_t)(at - text);
 	}
-	if (end > 72) {   /* still long: at the last word's end that fits */
-		end = 72;
-		while (end > 24 && text[end] != ' ')
+	if (end > DESCRIPTION_MAX) {   /* still long: at the last word's end that fits */
+		end = DESCRIPTION_MAX;
+		while (end > DESCRIPTION_MIN && text[end] != ' ')
 			end--;
 	}
 	while (end > 0 && strchr(",;: ", text[end - 1]))
@@ -134,16 +139,18 @@ static const char bash_head[] =
 	"# bash completion for imgbatch, written by 'imgbatch --completion bash' from\n"
 	"# the program's option tables.\n"
 	"\n"
-	"_imgbatch_words() { COMPREPLY+=($(compgen -W \"$1\" -- \"$cur\")); }\n"
-	"_imgbatch_files() { compopt -o filenames 2>/dev/null; mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -f -- \"$cur\"); }\n"
-	"_imgbatch_dirs() { compopt -o filenames 2>/dev/null; mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -d -- \"$cur\"); }\n"
+	"# Adds what compgen ARGS... finds (one a line: names may hold spaces).\n"
+	"_imgbatch_add() { mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen \"$@\"); }\n"
+	"_imgbatch_words() { _imgbatch_add -W \"$1\" -- \"$cur\"; }\n"
+	"_imgbatch_files() { compopt -o filenames 2>/dev/null; _imgbatch_add -f -- \"$cur\"; }\n"
+	"_imgbatch_dirs() { compopt -o filenames 2>/dev/null; _imgbatch_add -d -- \"$cur\"; }\n"
 	"\n"
 	"# A comma-separated list: the words complete what follows the last comma.\n"
 	"_imgbatch_list()\n"
 	"{\n"
 	"\tlocal head=\n"
 	"\t[[ $cur == *,* ]] && head=${cur%,*},\n"
-	"\tCOMPREPLY+=($(compgen -P \"$head\" -W \"$1\" -- \"${cur##*,}\"))\n"
+	"\t_imgbatch_add -P \"$head\" -W \"$1\" -- \"${cur##*,}\"\n"
 	"\tcompopt -o nospace 2>/dev/null\n"
 	"}\n";
 
@@ -214,7 +221,7 @@ static const char bash_main[] =
 	"\t\treturn\n"
 	"\tfi\n"
 	"\t[[ \" $_imgbatch_commands \" == *\" ${COMP_WORDS[1]} \"* ]] && cmd=${COMP_WORDS[1]}\n"
-	"\t_imgbatch_$cmd\n"
+	"\t\"_imgbatch_$cmd\"\n"
 	"}\n"
 	"complete -F _imgbatch imgbatch\n";
 

@@ -121,6 +121,27 @@ fi
 grep -q -- "-c imgbatch .*-l quality" "$WORK/imgbatch.fish" || fail "the fish script lacks --quality"
 if command -v fish >/dev/null 2>&1; then
 	fish -n "$WORK/imgbatch.fish" || fail "fish cannot parse the fish script"
+	# fish completes a command line itself (complete -C): the first word of
+	# each candidate, tab-separated from its description.
+	fish_offers() {
+		(cd "$WORK/here" && fish -c "source '$WORK/imgbatch.fish'; complete -C '$1'") |
+			cut -f1 >"$WORK/got"
+		shift
+		for want in "$@"; do
+			grep -qxF -- "$want" "$WORK/got" ||
+				{ cat "$WORK/got" >&2; fail "fish does not offer '$want'"; }
+		done
+	}
+	fish_offers "imgbatch --qua" --quality
+	fish_offers "imgbatch thu" thumbnail
+	fish_offers "imgbatch compare --thr" --threshold
+	fish_offers "imgbatch --format " jpeg same
+	fish_offers "imgbatch -o " photos/
+	fish_offers "imgbatch -f invert,bl" invert,blur
+	fish_offers "imgbatch help " compare version
+	fish_offers "imgbatch pl" plan.png
+	[ -z "$(cd "$WORK/here" && fish -c "source '$WORK/imgbatch.fish'; complete -C 'imgbatch compare --qua'")" ] ||
+		fail "fish offers a convert option to compare"
 else
 	note "fish is not installed: its script's syntax is not checked"
 fi
