@@ -15,7 +15,7 @@ static const struct cli_option geometry_options[] = {
 	{ "crop", PIXEL_KEY_CROP, 0, NULL, "with WxH^: cut the result to exactly WxH", NULL },
 	{ "gravity", PIXEL_KEY_GRAVITY, 0, "G",
 	  "where --crop cuts: center (default), north, northeast,\n"
-	  "east, southeast, south, southwest, west, northwest", NULL },
+	  "east, southeast, south, southwest, west, northwest", gravity_names_list },
 	{ "kernel", PIXEL_KEY_KERNEL, 0, "K",
 	  "resampling kernel: %s\n"
 	  "(default: Mitchell to shrink, Catmull-Rom to enlarge)", resize_kernel_names },

@@ -94,7 +94,10 @@ offers "imgbatch --manifest pl" plan.png
 # -f: the filter registry's names, after the last comma of a chain.
 offers "imgbatch -f gray" grayscale
 offers "imgbatch --filter invert,bl" invert,blur
-[ -z "$(completions imgbatch thumbnail --size '')" ] || fail "'thumbnail --size' offers something"
+offers "imgbatch --gravity north" north northeast northwest
+offers "imgbatch compare --metric ''" yiq oklab
+offers "imgbatch thumbnail --size normal,x" normal,x-large normal,xx-large
+offers_not "imgbatch thumbnail --size ''" photos plan.png
 # Operands.
 offers "imgbatch -q 80 pho" "photo one.jpg" photos
 offers "imgbatch compare photos ''" plan.png shots
