@@ -81,7 +81,7 @@ for cmd in "" thumbnail compare; do
 done
 
 # Values: a list, directories, files, nothing.
-offers "imgbatch --format ''" jpeg png webp avif same
+offers "imgbatch --format ''" jpeg png webp avif tiff same
 offers "imgbatch --format = ''" jpeg png same
 offers "imgbatch --format = w" webp
 offers "imgbatch --kernel mi" mitchell
