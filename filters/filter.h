@@ -64,6 +64,8 @@ const struct filter *filter_find_prefix(const char *name, size_t len);
 /* Prints every filter for --list-filters in format "plain" (or NULL), "man"
  * (roff for the man page) or "markdown" (README); -1 for another format. */
 int filter_list(FILE *out, const char *format);
+/* Every filter's name, space-separated (what -f completes to). */
+const char *filter_names(void);
 
 /*
  * Splits a -f chain ("grayscale,level=5%,95%,blur=2") into steps and calls

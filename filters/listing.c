@@ -69,3 +69,15 @@ int filter_list(FILE *out, const char *format)
 		print(out, *f);
 	return 0;
 }
+
+const char *filter_names(void)
+{
+	static char names[512];
+	if (!names[0]) {
+		size_t n = 0;
+		for (const struct filter *const *f = filter_registry; *f && n < sizeof names; f++)
+			n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? " " : "",
+					      (*f)->name);
+	}
+	return names;
+}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "completion.h"
 #include "util/number.h"
 
 #define DEFAULT_TIMEOUT_S 120
@@ -68,6 +69,8 @@ static const struct cli_option running_options[] = {
 	  "one JSON object per input on stdout, then a summary", NULL },
 	{ "help", CLI_KEY_HELP, 'h', NULL, "this help", NULL },
 	{ "version", CLI_KEY_VERSION, 'V', NULL, "version", NULL },
+	{ "completion", CLI_KEY_COMPLETION, 0, "SHELL",
+	  "print the completion script for SHELL: %s", completion_shells },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -343,6 +346,8 @@ enum cli_action cli_parse(const struct command *cmd, int argc, char **argv, stru
 			fprintf(out, "imgbatch %s\n", PACKAGE_VERSION);
 			return CLI_EXIT_OK;
 		}
+		if (opt == CLI_KEY_COMPLETION)
+			return completion_print(optarg, out, err) < 0 ? CLI_USAGE_ERROR : CLI_EXIT_OK;
 		if (opt == '?' || opt == ':') {
 			report_bad_option(cmd, opt, argv[optind - 1], err);
 			return usage_error(cmd, err);

@@ -31,6 +31,7 @@ enum cli_key {
 	CLI_KEY_MANIFEST,
 	CLI_KEY_QUIET,
 	CLI_KEY_JSON,
+	CLI_KEY_COMPLETION,
 	CLI_KEY_COMMAND = 512,
 };
 
@@ -41,7 +42,9 @@ struct cli_option {
 	char short_name;           /* 0: none */
 	const char *value;         /* NULL: a flag; "N", "DIR"...; "[=F]": optional */
 	const char *help;          /* lines separated by '\n'; "%s" takes values() */
-	const char *(*values)(void); /* a list computed at run time, or NULL */
+	/* The words the value may be, space-separated, computed at run time
+	 * (for "%s" in help and for shell completion), or NULL. */
+	const char *(*values)(void);
 };
 
 /* A titled group of options (title may be NULL); options end with a NULL
@@ -64,7 +67,7 @@ extern const struct cli_group cli_running_group;
 
 enum cli_action {
 	CLI_RUN = 0,
-	CLI_EXIT_OK,      /* --help or --version printed */
+	CLI_EXIT_OK,      /* --help, --version or --completion printed */
 	CLI_USAGE_ERROR,  /* message printed; exit 2 */
 };
 

@@ -40,7 +40,8 @@ enum compare_key {
 };
 
 static const struct cli_option comparing_options[] = {
-	{ "metric", KEY_METRIC, 0, "M", "yiq (pixelmatch 7, default) or oklab (pixelmatch 8)", NULL },
+	{ "metric", KEY_METRIC, 0, "M", "yiq (pixelmatch 7, default) or oklab (pixelmatch 8)",
+	  compare_metric_names },
 	{ "threshold", KEY_THRESHOLD, 0, "T", "colour difference that counts, 0-1 (default 0.1)", NULL },
 	{ "include-aa", KEY_INCLUDE_AA, 0, NULL, "count anti-aliased pixels as different", NULL },
 	{ "max-diff-pixels", KEY_MAX_DIFF_PIXELS, 0, "N",

@@ -842,6 +842,11 @@ void compare_options_default(struct compare_options *o, enum compare_metric m)
 	};
 }
 
+const char *compare_metric_names(void)
+{
+	return "yiq oklab";
+}
+
 int compare_metric_parse(const char *s, enum compare_metric *m)
 {
 	if (strcmp(s, "yiq") == 0)

@@ -54,6 +54,8 @@ void compare_options_default(struct compare_options *o, enum compare_metric m);
 
 /* Parses "yiq" or "oklab". */
 int compare_metric_parse(const char *s, enum compare_metric *m);
+/* The metrics' names, space-separated. */
+const char *compare_metric_names(void);
 
 /*
  * Compares actual with expected (pixelmatch's img2 and img1).  Both must have

@@ -45,11 +45,33 @@ static const struct cli_option output_options[] = {
 
 static const struct cli_group outputs_group = { "Outputs:", output_options };
 
+/* Whether imgbatch has an encoder for format. */
+static bool can_write(enum image_format format)
+{
+	const struct codec *codec = codec_for_format(format);
+	return codec && codec->encode;
+}
+
+/* What --format takes (see apply_option): the name of every format
+ * imgbatch writes, and same. */
+static const char *format_names(void)
+{
+	static char names[96];
+	size_t n = 0;
+	if (names[0])
+		return names;
+	for (enum image_format f = FORMAT_UNKNOWN + 1; f <= FORMAT_JXL; f++)   /* JXL: the last */
+		if (can_write(f))
+			n += (size_t)snprintf(names + n, sizeof names - n, "%s ", codec_for_format(f)->name);
+	snprintf(names + n, sizeof names - n, "same");
+	return names;
+}
+
 static const struct cli_option encoding_options[] = {
 	{ "format", KEY_FORMAT, 0, "F",
-	  "jpeg, png, webp, avif, tiff or same (default: same as\n"
+	  "%s (default: same as\n"
 	  "the input; HEIC is written as JPEG, GIF and JPEG XL as\n"
-	  "PNG)", NULL },
+	  "PNG)", format_names },
 	{ "quality", KEY_QUALITY, 'q', "N",
 	  "JPEG, WebP and AVIF quality 1-100 (default 85; JPEG:\n"
 	  "4:2:0 chroma below 90, 4:4:4 from 90)", NULL },
@@ -99,13 +121,6 @@ static int init(struct job *job)
 	cs->background = (struct rgb8){ 255, 255, 255 };
 	job->settings = cs;
 	return 0;
-}
-
-/* Whether imgbatch has an encoder for format. */
-static bool can_write(enum image_format format)
-{
-	const struct codec *codec = codec_for_format(format);
-	return codec && codec->encode;
 }
 
 static int apply_option(struct job *job, int key, const char *arg, FILE *out, FILE *err)

@@ -2,6 +2,7 @@
 #include "pipeline/geometry.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -251,6 +252,17 @@ int gravity_parse(const char *text, enum gravity *gravity)
 		}
 	}
 	return -1;
+}
+
+const char *gravity_names_list(void)
+{
+	static char list[128];
+	size_t n = 0;
+	if (list[0])
+		return list;
+	for (size_t i = 0; i < sizeof gravity_names / sizeof gravity_names[0]; i++)
+		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? " " : "", gravity_names[i]);
+	return list;
 }
 
 enum edge { LOW_EDGE, MIDDLE, HIGH_EDGE };

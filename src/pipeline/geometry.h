@@ -41,6 +41,8 @@ enum gravity {
 
 /* Parses ImageMagick gravity names (case-insensitive): Center, North, ... */
 int gravity_parse(const char *text, enum gravity *gravity);
+/* The gravity names, space-separated (what --gravity completes to). */
+const char *gravity_names_list(void);
 
 /*
  * The top-left corner, in outer's coordinates, of an inner_w x inner_h box

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "filters/filter.h"
 #include "util/number.h"
 
 static const struct cli_option geometry_options[] = {
@@ -14,7 +15,7 @@ static const struct cli_option geometry_options[] = {
 	{ "crop", PIXEL_KEY_CROP, 0, NULL, "with WxH^: cut the result to exactly WxH", NULL },
 	{ "gravity", PIXEL_KEY_GRAVITY, 0, "G",
 	  "where --crop cuts: center (default), north, northeast,\n"
-	  "east, southeast, south, southwest, west, northwest", NULL },
+	  "east, southeast, south, southwest, west, northwest", gravity_names_list },
 	{ "kernel", PIXEL_KEY_KERNEL, 0, "K",
 	  "resampling kernel: %s\n"
 	  "(default: Mitchell to shrink, Catmull-Rom to enlarge)", resize_kernel_names },
@@ -31,7 +32,7 @@ static const struct cli_option filter_options[] = {
 	{ "filter", PIXEL_KEY_FILTER, 'f', "CHAIN",
 	  "filters, comma-separated: NAME or NAME=ARGS, e.g.\n"
 	  "'grayscale,level=5%,95%,blur=2'; -r and -f steps run\n"
-	  "in command-line order", NULL },
+	  "in command-line order", filter_names },
 	{ "list-filters", PIXEL_KEY_LIST_FILTERS, 0, "[=F]",
 	  "every filter with its parameters and defaults;\n"
 	  "F: plain (default), man or markdown", NULL },

@@ -18,7 +18,7 @@ enum thumbnail_key {
 static const struct cli_option thumbnail_options[] = {
 	{ "size", KEY_SIZE, 0, "LIST",
 	  "normal (128), large (256, the default), x-large (512),\n"
-	  "xx-large (1024), comma-separated, or all", NULL },
+	  "xx-large (1024), comma-separated, or all", thumb_size_names },
 	{ "clean", KEY_CLEAN, 0, NULL,
 	  "first remove entries whose original is gone or changed\n"
 	  "(with --json: a line per entry removed, then counts)", NULL },

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <md5.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,6 +26,18 @@ static const char uri_scheme[] = "file://";
 const char *thumb_size_dir(enum thumb_size size)
 {
 	return (unsigned)size < THUMB_NSIZES ? thumb_sizes[size].dir : NULL;
+}
+
+const char *thumb_size_names(void)
+{
+	static char names[64];
+	size_t n = 0;
+	if (names[0])
+		return names;
+	for (size_t i = 0; i < THUMB_NSIZES; i++)
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s ", thumb_sizes[i].dir);
+	snprintf(names + n, sizeof names - n, "all");
+	return names;
 }
 
 uint32_t thumb_size_pixels(enum thumb_size size)

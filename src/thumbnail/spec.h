@@ -39,6 +39,8 @@ uint32_t thumb_size_pixels(enum thumb_size size);
  * *mask is left alone on error (unknown name, empty item or empty list).
  */
 int thumb_sizes_parse(const char *list, unsigned *mask, struct ib_error *err);
+/* The names --size takes, space-separated: every size's and "all". */
+const char *thumb_size_names(void);
 
 /*
  * Writes the absolute form of path into buf: relative paths are taken from
