@@ -29,7 +29,9 @@ enum convert_key {
 
 static const struct cli_option output_options[] = {
 	{ "output", KEY_OUTPUT, 'o', "DIR",
-	  "write outputs under DIR, mirroring each input's tree", NULL },
+	  "write outputs under DIR, mirroring each input's tree;\n"
+	  "-o - writes one image to standard output (--format\n"
+	  "required; stderr then says only what failed)", NULL },
 	{ "name", KEY_NAME, 0, "TEMPLATE",
 	  "output path under DIR (default {dir}/{stem}.{ext},\n"
 	  "with several inputs {root}/{dir}/{stem}.{ext});\n"
@@ -99,13 +101,14 @@ static const struct cli_group *const groups[] = {
 static const char usage[] =
 	"Usage: imgbatch [OPTION]... -o DIR INPUT...\n"
 	"       imgbatch [OPTION]... --in-place INPUT...\n"
+	"       imgbatch [OPTION]... --format FORMAT -o - INPUT|-   (one image, - = stdin)\n"
 	"       imgbatch thumbnail [OPTION]... INPUT...   (see imgbatch thumbnail --help)\n"
 	"       imgbatch compare [OPTION]... EXPECTED ACTUAL   (see imgbatch compare --help)\n"
 	"       imgbatch report [--json] MANIFEST...   (see imgbatch report --help)\n"
 	"       imgbatch help [COMMAND] | imgbatch version\n"
 	"Resize and convert JPEG, PNG, WebP, GIF, TIFF, HEIC, AVIF and JPEG XL files on\n"
-	"every core.  INPUTs are files and directories (walked recursively); formats are\n"
-	"detected by content.\n"
+	"every core.  INPUTs are files and directories (walked recursively), or - for one\n"
+	"image on standard input; formats are detected by content.\n"
 	"\n";
 
 static int init(struct job *job)
@@ -181,6 +184,11 @@ static int validate(struct job *job, FILE *err)
 		fputs("imgbatch: -o and --in-place exclude each other\n", err);
 		return -1;
 	}
+	if (pipe_validate(job, cs, err) < 0)
+		return -1;
+	/* stdout is the image: stderr says only what failed, as with --quiet */
+	if (pipe_is_stdio(job->out_dir))
+		job->progress = PROGRESS_QUIET;
 	if (!cs->in_place && !job->out_dir) {
 		fputs("imgbatch: say where outputs go: -o DIR (or --in-place)\n", err);
 		return -1;
@@ -203,7 +211,8 @@ static int validate(struct job *job, FILE *err)
 static int prepare(struct job *job, struct ib_error *err)
 {
 	struct convert_settings *cs = job->settings;
-	(void)err;
+	if (pipe_prepare(job, &cs->pipe, err) < 0)
+		return -1;
 	cs->outputs_among_inputs = cs->in_place || scan_inputs_within(job, job->out_dir);
 	return 0;
 }
@@ -238,11 +247,30 @@ static enum admit_verdict admit(const struct job *job, const struct wire_task *i
 	return ADMIT_ACCOUNT;
 }
 
+/* The master's account of an input; -o - remembers what was written. */
+static void outcome(const struct job *job, struct account *acc, const char *input,
+		    size_t rel_off, enum result_status status, const char *reason,
+		    const struct wire_result *res)
+{
+	struct convert_settings *cs = job->settings;
+	image_result_outcome(job, acc, input, rel_off, status, reason, res);
+	if (status == RESULT_DONE && res && res->output[0])
+		pipe_note_output(&cs->pipe, res->output);
+}
+
+static int finish(const struct job *job, struct account *acc)
+{
+	const struct convert_settings *cs = job->settings;
+	return pipe_finish(&cs->pipe, acc->err);
+}
+
 static void release(struct job *job)
 {
 	struct convert_settings *cs = job->settings;
-	if (cs)
+	if (cs) {
 		keyset_free(&cs->outputs);
+		pipe_release(&cs->pipe);
+	}
 	free(cs);
 	job->settings = NULL;
 }
@@ -291,6 +319,7 @@ const struct command convert_command = {
 	.worker_start = convert_worker_start,
 	.run = convert_run,
 	.worker_stop = convert_worker_stop,
-	.outcome = image_result_outcome,
+	.outcome = outcome,
+	.finish = finish,
 	.release = release,
 };

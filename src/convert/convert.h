@@ -14,6 +14,7 @@
 #include "codec/codec.h"
 #include "codec/image.h"
 #include "command.h"
+#include "convert/pipe.h"
 #include "pipeline/pipeline.h"
 #include "util/keyset.h"
 
@@ -40,6 +41,7 @@ struct convert_settings {
 	bool strip;
 	/* the master's: collision keys of the outputs of the inputs admitted */
 	struct keyset outputs;
+	struct convert_pipe pipe;   /* - as input, -o - */
 };
 
 /* image_result_outcome reads the pixel settings at the start */
