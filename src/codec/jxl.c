@@ -7,12 +7,12 @@
  *
  * JPEG XL is also written: lossy at a distance from -q, --lossless exact
  * (modular), --effort 1-9, alpha, 8 or 16 bits, gray or RGB, the ICC
- * profile when there is one (else sRGB), on one core too.
+ * profile when it is for the image's colours (else sRGB), on one core too.
  *
- * libjxl is loaded with dlopen when the first JPEG XL file is opened, not
- * linked: its dependency libhwy runs CPU probes when it is loaded that
- * valgrind cannot execute (SIGILL), which would stop every imgbatch process
- * under make check-valgrind, JPEG XL or not.
+ * libjxl is loaded with dlopen when the first JPEG XL file is opened or
+ * written, not linked: its dependency libhwy runs CPU probes when it is
+ * loaded that valgrind cannot execute (SIGILL), which would stop every
+ * imgbatch process under make check-valgrind, JPEG XL or not.
  */
 #include "config.h"
 
@@ -242,6 +242,15 @@ static int encoder_fail(JxlEncoder *enc, const char *what, struct ib_error *err)
 	return ib_fail(err, "JPEG XL: %s: %s", what, why);
 }
 
+/* Whether the profile's colour space (bytes 16-19 of its header) is the
+ * image's: -f grayscale makes gray pixels under an RGB profile, which libjxl
+ * refuses; such an image is written as sRGB gray. */
+static bool icc_fits(const struct encode_options *opts, bool gray)
+{
+	return opts->icc && opts->icc_len >= 20 &&
+	       memcmp(opts->icc + 16, gray ? "GRAY" : "RGB ", 4) == 0;
+}
+
 /* The header: size, samples, alpha, and the colour: the ICC profile, or sRGB. */
 static int set_header(JxlEncoder *enc, const struct image *img, const struct encode_options *opts,
 		      struct ib_error *err)
@@ -259,7 +268,7 @@ static int set_header(JxlEncoder *enc, const struct image *img, const struct enc
 	basic.uses_original_profile = opts->lossless;
 	if (jxl.JxlEncoderSetBasicInfo(enc, &basic) != JXL_ENC_SUCCESS)
 		return encoder_fail(enc, "header", err);
-	if (opts->icc) {
+	if (icc_fits(opts, gray)) {
 		if (jxl.JxlEncoderSetICCProfile(enc, opts->icc, opts->icc_len) != JXL_ENC_SUCCESS)
 			return encoder_fail(enc, "ICC profile", err);
 		return 0;
@@ -282,10 +291,13 @@ static int add_frame(JxlEncoder *enc, const struct image *img, const struct enco
 			    : jxl.JxlEncoderSetFrameDistance(fs, distance_of(opts->quality))) !=
 	    JXL_ENC_SUCCESS)
 		return encoder_fail(enc, "quality", err);
-	if (opts->effort >= 0 &&
+	/* checked here: libjxl would print its refusal on stderr */
+	if (opts->effort == 0)
+		return ib_fail(err, "JPEG XL: effort 0 is not from 1 to 9");
+	if (opts->effort > 0 &&
 	    jxl.JxlEncoderFrameSettingsSetOption(fs, JXL_ENC_FRAME_SETTING_EFFORT, opts->effort) !=
 		    JXL_ENC_SUCCESS)
-		return ib_fail(err, "JPEG XL: effort %d is not from 1 to 9", opts->effort);
+		return encoder_fail(enc, "effort", err);
 	/* rows are stride bytes apart: the width's bytes rounded up to align */
 	JxlPixelFormat format = {
 		.num_channels = img->channels,
