@@ -217,10 +217,10 @@ static void close_jxl(struct decoder *d)
 
 /* ---- JPEG XL output ---- */
 
-/* -q as a Butteraugli distance, the mapping cjxl documents (libjxl 0.7 has
- * no JxlEncoderDistanceFromQuality): linear from 0.1 at 100 through 1.0 at
- * 90 to 6.4 at 30, then a parabola up to 23.9 at 1.  Distance 0 alone
- * would not be lossless either: --lossless is. */
+/* -q as a Butteraugli distance by the formula of JxlEncoderDistanceFromQuality,
+ * which libjxl has from 0.9 and 0.7 lacks (cjxl 0.7's -q agrees from 30 up):
+ * linear from 0.1 at 100 through 1.0 at 90 to 6.4 at 30, then a parabola up
+ * to 23.9 at 1.  Distance 0 alone would not be lossless: --lossless is. */
 static float distance_of(int quality)
 {
 	double q = quality;
