@@ -53,9 +53,10 @@ struct text_entry {
 #define ENCODE_MAX_TEXT 16
 
 struct encode_options {
-	int quality;              /* JPEG, WebP 1..100 */
-	bool lossless;            /* WebP, AVIF */
-	int effort;               /* AVIF 0 (fastest) .. 9 (smallest); -1: the encoder's default */
+	int quality;              /* JPEG, WebP, AVIF, JPEG XL 1..100 */
+	bool lossless;            /* WebP, AVIF, JPEG XL */
+	int effort;               /* AVIF 0 (fastest) .. 9 (smallest), JPEG XL 1..9;
+	                           * -1: the encoder's default */
 	bool progressive;         /* JPEG */
 	int compression;          /* PNG zlib level 0..9 */
 	const uint8_t *icc;       /* profile to embed, or NULL */

@@ -5,15 +5,20 @@
  * the ICC path, an encoded colour description is taken as sRGB.  No
  * parallel runner: a worker decodes on one core.
  *
- * libjxl is loaded with dlopen when the first JPEG XL file is opened, not
- * linked: its dependency libhwy runs CPU probes when it is loaded that
- * valgrind cannot execute (SIGILL), which would stop every imgbatch process
- * under make check-valgrind, JPEG XL or not.
+ * JPEG XL is also written: lossy at a distance from -q, --lossless exact
+ * (modular), --effort 1-9, alpha, 8 or 16 bits, gray or RGB, the ICC
+ * profile when it is for the image's colours (else sRGB), on one core too.
+ *
+ * libjxl is loaded with dlopen when the first JPEG XL file is opened or
+ * written, not linked: its dependency libhwy runs CPU probes when it is
+ * loaded that valgrind cannot execute (SIGILL), which would stop every
+ * imgbatch process under make check-valgrind, JPEG XL or not.
  */
 #include "config.h"
 
 #include <dlfcn.h>
 #include <jxl/decode.h>
+#include <jxl/encode.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +30,12 @@
 	X(JxlDecoderGetColorAsICCProfile) X(JxlDecoderGetICCProfileSize) \
 	X(JxlDecoderImageOutBufferSize) X(JxlDecoderProcessInput) \
 	X(JxlDecoderSetImageOutBuffer) X(JxlDecoderSetInput) \
-	X(JxlDecoderSetKeepOrientation) X(JxlDecoderSubscribeEvents)
+	X(JxlDecoderSetKeepOrientation) X(JxlDecoderSubscribeEvents) \
+	X(JxlColorEncodingSetToSRGB) X(JxlEncoderAddImageFrame) X(JxlEncoderCloseInput) \
+	X(JxlEncoderCreate) X(JxlEncoderDestroy) X(JxlEncoderFrameSettingsCreate) \
+	X(JxlEncoderFrameSettingsSetOption) X(JxlEncoderGetError) X(JxlEncoderInitBasicInfo) \
+	X(JxlEncoderProcessOutput) X(JxlEncoderSetBasicInfo) X(JxlEncoderSetColorEncoding) \
+	X(JxlEncoderSetFrameDistance) X(JxlEncoderSetFrameLossless) X(JxlEncoderSetICCProfile)
 
 /* libjxl's functions, once loaded. */
 static struct {
@@ -205,14 +215,147 @@ static void close_jxl(struct decoder *d)
 	d->state = NULL;
 }
 
+/* ---- JPEG XL output ---- */
+
+/* -q as a Butteraugli distance by the formula of JxlEncoderDistanceFromQuality,
+ * which libjxl has from 0.9 and 0.7 lacks (cjxl 0.7's -q agrees from 30 up):
+ * linear from 0.1 at 100 through 1.0 at 90 to 6.4 at 30, then a parabola up
+ * to 23.9 at 1.  Distance 0 alone would not be lossless: --lossless is. */
+static float distance_of(int quality)
+{
+	double q = quality;
+	if (q >= 30)
+		return (float)(0.1 + (100 - q) * 0.09);
+	return (float)(53.0 / 3000.0 * q * q - 23.0 / 20.0 * q + 25.0);
+}
+
+static int encoder_fail(JxlEncoder *enc, const char *what, struct ib_error *err)
+{
+	const char *why;
+	switch (jxl.JxlEncoderGetError(enc)) {
+	case JXL_ENC_ERR_OOM: why = "out of memory"; break;
+	case JXL_ENC_ERR_BAD_INPUT: why = "invalid input"; break;
+	case JXL_ENC_ERR_NOT_SUPPORTED: why = "not supported by libjxl"; break;
+	case JXL_ENC_ERR_API_USAGE: why = "refused by libjxl"; break;
+	default: why = "encoder error"; break;
+	}
+	return ib_fail(err, "JPEG XL: %s: %s", what, why);
+}
+
+/* Whether the profile's colour space (bytes 16-19 of its header) is the
+ * image's: -f grayscale makes gray pixels under an RGB profile, which libjxl
+ * refuses; such an image is written as sRGB gray. */
+static bool icc_fits(const struct encode_options *opts, bool gray)
+{
+	return opts->icc && opts->icc_len >= 20 &&
+	       memcmp(opts->icc + 16, gray ? "GRAY" : "RGB ", 4) == 0;
+}
+
+/* The header: size, samples, alpha, and the colour: the ICC profile, or sRGB. */
+static int set_header(JxlEncoder *enc, const struct image *img, const struct encode_options *opts,
+		      struct ib_error *err)
+{
+	JxlBasicInfo basic;
+	jxl.JxlEncoderInitBasicInfo(&basic);
+	bool alpha = image_has_alpha(img), gray = img->channels <= 2;
+	basic.xsize = img->width;
+	basic.ysize = img->height;
+	basic.bits_per_sample = img->depth;
+	basic.num_color_channels = gray ? 1 : 3;
+	basic.num_extra_channels = alpha ? 1 : 0;
+	basic.alpha_bits = alpha ? img->depth : 0;
+	/* lossless keeps the samples as they are, not converted to XYB */
+	basic.uses_original_profile = opts->lossless;
+	if (jxl.JxlEncoderSetBasicInfo(enc, &basic) != JXL_ENC_SUCCESS)
+		return encoder_fail(enc, "header", err);
+	if (icc_fits(opts, gray)) {
+		if (jxl.JxlEncoderSetICCProfile(enc, opts->icc, opts->icc_len) != JXL_ENC_SUCCESS)
+			return encoder_fail(enc, "ICC profile", err);
+		return 0;
+	}
+	JxlColorEncoding srgb;
+	jxl.JxlColorEncodingSetToSRGB(&srgb, gray);
+	if (jxl.JxlEncoderSetColorEncoding(enc, &srgb) != JXL_ENC_SUCCESS)
+		return encoder_fail(enc, "colour encoding", err);
+	return 0;
+}
+
+/* The one frame: lossless or at -q's distance, at --effort. */
+static int add_frame(JxlEncoder *enc, const struct image *img, const struct encode_options *opts,
+		     struct ib_error *err)
+{
+	JxlEncoderFrameSettings *fs = jxl.JxlEncoderFrameSettingsCreate(enc, NULL);
+	if (!fs)
+		return ib_fail(err, "JPEG XL: out of memory");
+	if ((opts->lossless ? jxl.JxlEncoderSetFrameLossless(fs, JXL_TRUE)
+			    : jxl.JxlEncoderSetFrameDistance(fs, distance_of(opts->quality))) !=
+	    JXL_ENC_SUCCESS)
+		return encoder_fail(enc, "quality", err);
+	/* checked here: libjxl would print its refusal on stderr */
+	if (opts->effort == 0)
+		return ib_fail(err, "JPEG XL: effort 0 is not from 1 to 9");
+	if (opts->effort > 0 &&
+	    jxl.JxlEncoderFrameSettingsSetOption(fs, JXL_ENC_FRAME_SETTING_EFFORT, opts->effort) !=
+		    JXL_ENC_SUCCESS)
+		return encoder_fail(enc, "effort", err);
+	/* rows are stride bytes apart: the width's bytes rounded up to align */
+	JxlPixelFormat format = {
+		.num_channels = img->channels,
+		.data_type = img->depth == 16 ? JXL_TYPE_UINT16 : JXL_TYPE_UINT8,
+		.endianness = JXL_NATIVE_ENDIAN,
+		.align = img->stride,
+	};
+	if (jxl.JxlEncoderAddImageFrame(fs, &format, img->pixels, img->stride * img->height) !=
+	    JXL_ENC_SUCCESS)
+		return encoder_fail(enc, "image", err);
+	jxl.JxlEncoderCloseInput(enc);
+	return 0;
+}
+
+/* Runs the encoder, appending what it makes to out. */
+static int drain(JxlEncoder *enc, struct buffer *out, struct ib_error *err)
+{
+	uint8_t chunk[65536];
+	JxlEncoderStatus s;
+	do {
+		uint8_t *next = chunk;
+		size_t avail = sizeof chunk;
+		s = jxl.JxlEncoderProcessOutput(enc, &next, &avail);
+		if (s == JXL_ENC_ERROR)
+			return encoder_fail(enc, "encoding", err);
+		if (buffer_append(out, chunk, (size_t)(next - chunk), err) < 0)
+			return -1;
+	} while (s == JXL_ENC_NEED_MORE_OUTPUT);
+	return 0;
+}
+
+/* No parallel runner: the worker is the unit of parallelism. */
+static int encode_jxl(const struct image *img, const struct encode_options *opts,
+		      struct buffer *out, struct ib_error *err)
+{
+	if (load_libjxl(err) < 0)
+		return -1;
+	JxlEncoder *enc = jxl.JxlEncoderCreate(NULL);
+	if (!enc)
+		return ib_fail(err, "JPEG XL: out of memory");
+	int ret = set_header(enc, img, opts, err);
+	if (ret == 0)
+		ret = add_frame(enc, img, opts, err);
+	if (ret == 0)
+		ret = drain(enc, out, err);
+	jxl.JxlEncoderDestroy(enc);
+	return ret;
+}
+
 const struct codec codec_jxl = {
 	.name = "jxl",
 	.extension = "jxl",
 	.mime = "image/jxl",
 	.format = FORMAT_JXL,
-	.write_as = FORMAT_PNG,
+	.write_as = FORMAT_JXL,
 	.sniff = sniff_jxl,
 	.open = open_jxl,
 	.decode = decode_jxl,
 	.close = close_jxl,
+	.encode = encode_jxl,
 };

@@ -72,15 +72,16 @@ static const char *format_names(void)
 static const struct cli_option encoding_options[] = {
 	{ "format", KEY_FORMAT, 0, "F",
 	  "%s (default: same as\n"
-	  "the input; HEIC is written as JPEG, GIF and JPEG XL as\n"
-	  "PNG)", format_names },
+	  "the input; HEIC is written as JPEG, GIF as PNG)", format_names },
 	{ "quality", KEY_QUALITY, 'q', "N",
-	  "JPEG, WebP and AVIF quality 1-100 (default 85; JPEG:\n"
-	  "4:2:0 chroma below 90, 4:4:4 from 90)", NULL },
-	{ "lossless", KEY_LOSSLESS, 0, NULL, "lossless WebP or AVIF", NULL },
+	  "JPEG, WebP, AVIF and JPEG XL quality 1-100 (default 85;\n"
+	  "JPEG: 4:2:0 chroma below 90, 4:4:4 from 90; JPEG XL:\n"
+	  "distance 1 at 90, 0.1 at 100)", NULL },
+	{ "lossless", KEY_LOSSLESS, 0, NULL, "lossless WebP, AVIF or JPEG XL", NULL },
 	{ "effort", KEY_EFFORT, 0, "N",
-	  "AVIF encoding effort 0 (fastest) to 9 (smallest files;\n"
-	  "default: libheif's, aom speed 6 = effort 3)", NULL },
+	  "encoding effort: AVIF 0 (fastest) to 9 (smallest files;\n"
+	  "default: libheif's, aom speed 6 = effort 3), JPEG XL 1\n"
+	  "to 9 (default libjxl's 7)", NULL },
 	{ "progressive", KEY_PROGRESSIVE, 0, NULL, "write progressive JPEGs", NULL },
 	{ "compression", KEY_COMPRESSION, 0, "N", "PNG and TIFF DEFLATE level 0-9 (default 6)", NULL },
 	{ "background", KEY_BACKGROUND, 0, "C",
@@ -146,7 +147,7 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		if (strcmp(arg, "same") == 0)
 			cs->format = FORMAT_UNKNOWN;
 		else if (!can_write(cs->format = format_from_name(arg)))
-			return cli_bad_value(err, "--format", arg, "use jpeg, png, webp, avif, tiff or same");
+			return cli_bad_value(err, "--format", arg, "use jpeg, png, webp, avif, tiff, jxl or same");
 		break;
 	case KEY_QUALITY:
 		if (number_parse(arg, 1, 100, &n) < 0)
@@ -200,6 +201,10 @@ static int validate(struct job *job, FILE *err)
 	/* several inputs: each folder under its own name, as cp -r a b out/ */
 	if (!cs->name_given && job->nroots > 1)
 		cs->name_template = OUTPUT_ROOTS_TEMPLATE;
+	/* libjxl's efforts start at 1; under --format same a JPEG XL input
+	 * with --effort 0 fails on its own with the encoder's reason */
+	if (cs->format == FORMAT_JXL && cs->effort == 0)
+		return cli_bad_value(err, "--effort", "0", "JPEG XL's effort is from 1 to 9");
 	if (cs->px.nsizes && !output_template_needs_size(cs->name_template)) {
 		fputs("imgbatch: a list of sizes needs {w} or {h} in --name, "
 		      "such as --name '{dir}/{stem}-{w}.{ext}'\n", err);
