@@ -10,6 +10,7 @@
 #include "pipeline/image_result.h"
 #include "pipeline/options.h"
 #include "util/number.h"
+#include "util/text.h"
 
 enum convert_key {
 	KEY_OUTPUT = 'o',
@@ -18,6 +19,7 @@ enum convert_key {
 	KEY_IN_PLACE,
 	KEY_UPDATE,
 	KEY_FSYNC,
+	KEY_DRY_RUN,
 	KEY_FORMAT,
 	KEY_PROGRESSIVE,
 	KEY_COMPRESSION,
@@ -42,6 +44,9 @@ static const struct cli_option output_options[] = {
 	  "skip inputs whose outputs were made from them as they\n"
 	  "are now (recorded in each output's user.imgbatch.source)", NULL },
 	{ "fsync", KEY_FSYNC, 0, NULL, "fsync each output and its directory", NULL },
+	{ "dry-run", KEY_DRY_RUN, 0, NULL,
+	  "write nothing: say for each input what would be\n"
+	  "written (path, size) or why not, from its header", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -142,6 +147,7 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		break;
 	case KEY_IN_PLACE: cs->in_place = true; break;
 	case KEY_UPDATE: cs->update = true; break;
+	case KEY_DRY_RUN: job->dry_run = true; break;
 	case KEY_FSYNC: cs->fsync_outputs = true; break;
 	case KEY_FORMAT:
 		if (strcmp(arg, "same") == 0)
@@ -252,6 +258,29 @@ static enum admit_verdict admit(const struct job *job, const struct wire_task *i
 	return ADMIT_ACCOUNT;
 }
 
+/* --dry-run without --json: a line on stdout per input. */
+static void print_plan(FILE *out, const char *input, enum result_status status,
+		       const char *reason, const struct wire_result *res)
+{
+	struct image_result r = { 0 };
+	if (status == RESULT_DONE && res) {
+		WIRE_PAYLOAD_GET(res, &r);
+		fputs("would write ", out);
+		text_put(out, res->output);
+		fprintf(out, " (%ux%u", r.out_width, r.out_height);
+		if (r.outputs > 1)
+			fprintf(out, ", and %u smaller", r.outputs - 1);
+		fputs(") from ", out);
+		text_put(out, input);
+	} else {
+		fputs(status == RESULT_FAILED ? "would fail " : "would skip ", out);
+		text_put(out, input);
+		fputs(": ", out);
+		text_put(out, reason);
+	}
+	putc('\n', out);
+}
+
 /* The master's account of an input; -o - remembers what was written. */
 static void outcome(const struct job *job, struct account *acc, const char *input,
 		    size_t rel_off, enum result_status status, const char *reason,
@@ -259,6 +288,8 @@ static void outcome(const struct job *job, struct account *acc, const char *inpu
 {
 	struct convert_settings *cs = job->settings;
 	image_result_outcome(job, acc, input, rel_off, status, reason, res);
+	if (job->dry_run && !job->json && status != RESULT_NOT_STARTED)
+		print_plan(acc->out, input, status, reason, res);
 	if (status == RESULT_DONE && res && res->output[0])
 		pipe_note_output(&cs->pipe, res->output);
 }
@@ -266,6 +297,9 @@ static void outcome(const struct job *job, struct account *acc, const char *inpu
 static int finish(const struct job *job, struct account *acc)
 {
 	const struct convert_settings *cs = job->settings;
+	if (job->dry_run && job->progress != PROGRESS_QUIET)
+		fputs("imgbatch: dry run: nothing was written; \"done\" below means it would be\n",
+		      acc->err);
 	return pipe_finish(&cs->pipe, acc->err);
 }
 

@@ -77,11 +77,15 @@ static int open_output_base(const struct convert_worker *w, const char *input_di
 	return fd;
 }
 
+/* What output_dir_fd returns in a dry run for a folder not there yet. */
+#define OUTPUT_DIR_MISSING (-2)
+
 /*
  * The directory of output out_name, opened once and cached across inputs
  * (consecutive inputs usually share one); its folders are created below
  * -o, or with --in-place below the input's directory, never following a
- * symlink.  *base gets the output's file name.
+ * symlink (a dry run creates none: OUTPUT_DIR_MISSING).  *base gets the
+ * output's file name.
  */
 static int output_dir_fd(struct convert_worker *w, const char *input_path, const char *out_name,
 			 const char **base, struct ib_error *err)
@@ -98,14 +102,17 @@ static int output_dir_fd(struct convert_worker *w, const char *input_path, const
 	if (w->dir_fd >= 0)
 		close(w->dir_fd);
 	w->dir_fd = -1;
+	bool dry_run = w->job->dry_run;
+	if (dry_run && !w->cs->in_place && w->out_root_fd < 0)
+		return OUTPUT_DIR_MISSING;   /* -o itself is not there yet */
 	int base_fd = open_output_base(w, input_dir, err);
 	if (base_fd < 0)
 		return -1;
-	int fd = atomic_open_dir(base_fd, name_dir, true, err);
+	int fd = atomic_open_dir(base_fd, name_dir, !dry_run, err);
 	if (base_fd != w->out_root_fd)
 		close(base_fd);
 	if (fd < 0)
-		return -1;
+		return dry_run && err->errnum == ENOENT ? OUTPUT_DIR_MISSING : -1;
 	strcpy(w->dir_rel, key);
 	w->dir_fd = fd;
 	return fd;
@@ -213,6 +220,8 @@ static int check_outputs(struct convert_item *ci, struct item *it, struct ib_err
 	for (unsigned i = 0; i < it->noutputs; i++) {
 		const char *base;
 		int dir_fd = output_dir_fd(ci->w, ci->task->path, ci->names[i], &base, err);
+		if (dir_fd == OUTPUT_DIR_MISSING)
+			continue;   /* a dry run's new folder: nothing there to check */
 		if (dir_fd < 0)
 			return -1;
 		bool own_input = would_overwrite_input(dir_fd, base, &it->in_st);
@@ -279,6 +288,22 @@ static int write_output(void *ctx, struct item *it, unsigned i, struct image *im
 	return 0;
 }
 
+/* --dry-run: what would be written, from the plan (no pixel decoded). */
+static int report_plan(struct convert_item *ci, struct item *it, struct wire_result *res)
+{
+	unsigned largest = 0;
+	for (unsigned i = 1; i < it->noutputs; i++)
+		if ((uint64_t)it->plans[i].final_w * it->plans[i].final_h >
+		    (uint64_t)it->plans[largest].final_w * it->plans[largest].final_h)
+			largest = i;
+	for (unsigned i = 0; i < it->noutputs; i++)
+		it->info.outputs += !name_repeats(ci, i);
+	it->info.out_width = it->plans[largest].final_w;
+	it->info.out_height = it->plans[largest].final_h;
+	display_path(ci->w, ci->task->path, ci->names[largest], res->output, sizeof res->output);
+	return 0;
+}
+
 static int convert_item(struct convert_item *ci, struct item *it, struct wire_result *res,
 			struct ib_error *err)
 {
@@ -295,6 +320,8 @@ static int convert_item(struct convert_item *ci, struct item *it, struct wire_re
 		res->status = RESULT_SKIPPED;
 		return ib_fail(err, "up to date");
 	}
+	if (w->job->dry_run)
+		return report_plan(ci, it, res);
 	return item_make_outputs(&w->items, it, write_output, ci, res, err);
 }
 

@@ -303,7 +303,7 @@ static void write_json_summary(FILE *out, struct account *acc, double elapsed, b
 		interrupted ? "true" : "false", elapsed, per_second(processed(acc), elapsed),
 		(unsigned long long)acc->in_bytes, (unsigned long long)acc->out_bytes,
 		cpu_seconds(RUSAGE_SELF), cpu_seconds(RUSAGE_CHILDREN));
-	fprintf(out, "%s}\n", extra);
+	fprintf(out, "%s%s}\n", acc->job->dry_run ? ",\"dry_run\":true" : "", extra);
 	fflush(out);
 }
 

@@ -51,6 +51,8 @@ struct job {
 	                             * write errors in a row; 0 = never */
 	enum progress_mode progress;
 	bool json;
+	bool dry_run;               /* write nothing: -o is neither created nor
+	                             * marked; the command only reports */
 };
 
 #endif

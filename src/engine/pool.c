@@ -676,12 +676,18 @@ static void shutdown_workers(struct pool *pool)
 	}
 }
 
-/* Opens (creating) -o and returns its fd; fills dev/ino for the scan to skip. */
+/* What open_output_root returns for a dry run's -o that does not exist. */
+#define OUTPUT_ROOT_MISSING (-2)
+
+/* Opens (creating) -o and returns its fd; fills dev/ino for the scan to
+ * skip.  A dry run creates nothing: a missing -o is OUTPUT_ROOT_MISSING. */
 static int open_output_root(const struct job *job, struct stat *st, struct ib_error *err)
 {
-	if (mkdir(job->out_dir, 0777) < 0 && errno != EEXIST)
+	if (!job->dry_run && mkdir(job->out_dir, 0777) < 0 && errno != EEXIST)
 		return ib_fail_errno(err, errno, "cannot create output directory %s", job->out_dir);
 	int fd = open(job->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && job->dry_run && errno == ENOENT)
+		return OUTPUT_ROOT_MISSING;
 	if (fd < 0 || fstat(fd, st) < 0)
 		return ib_fail_errno(err, errno, "cannot open output directory %s", job->out_dir);
 	return fd;
@@ -718,11 +724,13 @@ static int pool_setup(struct pool *pool, const struct job *job, struct account *
 	if (job->skip_dir) {
 		if (stat(job->skip_dir, &out_st) < 0)
 			return ib_fail_errno(err, errno, "cannot open %s", job->skip_dir);
-	} else if (job->out_dir &&
-		   (pool->out_root_fd = open_output_root(job, &out_st, err)) < 0) {
-		return -1;
+	} else if (job->out_dir) {
+		int fd = open_output_root(job, &out_st, err);
+		if (fd == -1)
+			return -1;
+		pool->out_root_fd = fd < 0 ? -1 : fd;
 	}
-	if (pool->out_root_fd >= 0 && claim_output_root(pool, err) < 0)
+	if (pool->out_root_fd >= 0 && !job->dry_run && claim_output_root(pool, err) < 0)
 		return -1;
 	pool->scan = scan_open(job, out_st.st_dev, out_st.st_ino, err);
 	if (!pool->scan)

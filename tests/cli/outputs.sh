@@ -107,6 +107,32 @@ cp "$WORK/s/photo.jpg" "$WORK/twin2/photos/x.jpg"
 run_imgbatch 1 -o "$WORK/rtwin" -r 64x64 --json "$WORK/twin1/photos" "$WORK/twin2/photos"
 assert_contains "$WORK/out.txt" "already writes the same output"
 
+# --dry-run: a line per input (what would be written, or why not), the exit
+# status of a real run, and nothing written: no -o, no folders, no run mark.
+mkdir -p "$WORK/dry/sub"
+cp "$WORK/s/photo.jpg" "$WORK/dry/a.jpg"
+cp "$WORK/s/palette.png" "$WORK/dry/sub/b.png"
+cp "$WORK/s/palette.png" "$WORK/dry/a.png"
+echo text >"$WORK/dry/notes.txt"
+run_imgbatch 1 -o "$WORK/dryout" --dry-run -r 100x100 --format jpeg "$WORK/dry"
+[ ! -e "$WORK/dryout" ] || fail "--dry-run created -o"
+assert_eq "$(grep -c '^would ' "$WORK/out.txt")" 4 "one line per input"
+assert_contains "$WORK/out.txt" "would write $WORK/dryout/sub/b.jpg ("
+assert_contains "$WORK/out.txt" "would skip $WORK/dry/notes.txt: not an image in a format imgbatch reads"
+assert_contains "$WORK/out.txt" ": another input of this batch already writes the same output"
+# a.jpg and a.png both make a.jpg: whichever is scanned first wins
+grep -q "^would write $WORK/dryout/a.jpg (100x75) from $WORK/dry/a\.\(jpg\|png\)$" "$WORK/out.txt" ||
+	fail "no planned size for a.jpg: $(cat "$WORK/out.txt")"
+assert_contains "$WORK/err.txt" "dry run: nothing was written"
+# after a real run, --update --dry-run says what is up to date; -o keeps
+# exactly what the real run wrote
+run_imgbatch 0 -o "$WORK/dryout" -r 100x100 "$WORK/dry/sub"
+before=$(find "$WORK/dryout" | sort)
+run_imgbatch 0 -o "$WORK/dryout" --dry-run --update --json -r 100x100 "$WORK/dry/sub"
+assert_contains "$WORK/out.txt" '"reason":"up to date"'
+assert_contains "$WORK/out.txt" '"dry_run":true'
+assert_eq "$(find "$WORK/dryout" | sort)" "$before" "-o after a dry run"
+
 # Missing inputs and unreadable trees are failures with reasons, not stops.
 run_imgbatch 1 -o "$WORK/m" "$WORK/in/top.png" "$WORK/nope.jpg"
 assert_contains "$WORK/err.txt" "nope.jpg: cannot open input: No such file or directory"
