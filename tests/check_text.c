@@ -53,6 +53,14 @@ START_TEST(test_invalid_utf8_is_shown_as_bytes)
 }
 END_TEST
 
+START_TEST(test_plural)
+{
+	ck_assert_str_eq(text_plural(0, "entry", "entries"), "entries");
+	ck_assert_str_eq(text_plural(1, "entry", "entries"), "entry");
+	ck_assert_str_eq(text_plural(2, "entry", "entries"), "entries");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -60,6 +68,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_plain_and_utf8_pass);
 	tcase_add_test(tc, test_controls_are_escaped);
 	tcase_add_test(tc, test_invalid_utf8_is_shown_as_bytes);
+	tcase_add_test(tc, test_plural);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -337,7 +337,8 @@ static void format_bytes(char *buf, size_t cap, uint64_t bytes)
 {
 	static const char *const units[] = { "kB", "MB", "GB", "TB", "PB" };
 	if (bytes < 1000) {
-		snprintf(buf, cap, "%llu byte%s", (unsigned long long)bytes, bytes == 1 ? "" : "s");
+		snprintf(buf, cap, "%llu %s", (unsigned long long)bytes,
+			 text_plural(bytes, "byte", "bytes"));
 		return;
 	}
 	double v = (double)bytes / 1000;
@@ -363,7 +364,7 @@ static void print_summary(struct account *acc, double elapsed, bool interrupted)
 	format_bytes(wrote, sizeof wrote, acc->out_bytes);
 	fprintf(acc->err, "imgbatch: %llu %s: %llu %s, %llu skipped, %llu failed%s "
 		"in %.2f s (%.1f %s/s); read %s, wrote %s%s\n",
-		(unsigned long long)total, total == 1 ? cmd->item_one : cmd->item_noun,
+		(unsigned long long)total, text_plural(total, cmd->item_one, cmd->item_noun),
 		(unsigned long long)acc->done, cmd->done_word,
 		(unsigned long long)acc->skipped, (unsigned long long)acc->failed, not_started,
 		elapsed, per_second(processed(acc), elapsed), cmd->item_noun, read, wrote,

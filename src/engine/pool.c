@@ -24,6 +24,7 @@
 #include "engine/wire.h"
 #include "engine/worker.h"
 #include "util/clock.h"
+#include "util/text.h"
 
 /* How many scanned tasks may wait for a worker: the master's memory bound
  * (plus the chunks in flight). */
@@ -707,8 +708,8 @@ static int claim_output_root(struct pool *pool, struct ib_error *err)
 	}
 	unsigned long removed = runmark_sweep_dead(pool->out_root_fd);
 	if (removed && pool->job->progress != PROGRESS_QUIET)
-		fprintf(stderr, "imgbatch: removed %lu temp file%s left in %s by a run that died\n",
-			removed, removed == 1 ? "" : "s", pool->job->out_dir);
+		fprintf(stderr, "imgbatch: removed %lu temp %s left in %s by a run that died\n",
+			removed, text_plural(removed, "file", "files"), pool->job->out_dir);
 	return 0;
 }
 

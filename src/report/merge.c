@@ -289,10 +289,12 @@ static void print_text(const struct merge *mg, int nmanifests, unsigned long mis
 {
 	uint64_t total = merged_total(mg);
 	double span = span_seconds(mg);
-	printf("imgbatch report: %d manifests, %zu runs; %llu files: %llu done, %llu skipped, "
+	printf("imgbatch report: %d %s, %zu %s; %llu %s: %llu done, %llu skipped, "
 	       "%llu failed, %llu not started; %.2f s from the first start to the last end "
 	       "(%.1f files/s)\n",
-	       nmanifests, mg->nruns, (unsigned long long)total,
+	       nmanifests, text_plural((uint64_t)nmanifests, "manifest", "manifests"), mg->nruns,
+	       text_plural(mg->nruns, "run", "runs"), (unsigned long long)total,
+	       text_plural(total, "file", "files"),
 	       (unsigned long long)mg->counts[ST_DONE], (unsigned long long)mg->counts[ST_SKIPPED],
 	       (unsigned long long)mg->counts[ST_FAILED],
 	       (unsigned long long)mg->counts[ST_NOT_STARTED], span,
@@ -303,11 +305,12 @@ static void print_text(const struct merge *mg, int nmanifests, unsigned long mis
 	if (mg->nruns == 0)
 		printf("imgbatch report: no run in these manifests\n");
 	else if (missing)
-		printf("imgbatch report: %lu shard%s without a finished run, so not every input is "
-		       "covered: %s\n", missing, missing == 1 ? "" : "s", uncovered);
+		printf("imgbatch report: %lu %s without a finished run, so not every input is "
+		       "covered: %s\n", missing, text_plural(missing, "shard", "shards"), uncovered);
 	if (mg->bad_lines)
-		printf("imgbatch report: %llu unreadable lines (cut short by a crash?) ignored\n",
-		       (unsigned long long)mg->bad_lines);
+		printf("imgbatch report: %llu unreadable %s (cut short by a crash?) ignored\n",
+		       (unsigned long long)mg->bad_lines,
+		       text_plural(mg->bad_lines, "line", "lines"));
 }
 
 static void print_json(const struct merge *mg, int nmanifests, unsigned long missing)

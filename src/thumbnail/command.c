@@ -9,6 +9,7 @@
 #include "codec/icc.h"
 #include "pipeline/image_result.h"
 #include "pipeline/options.h"
+#include "util/text.h"
 
 enum thumbnail_key {
 	KEY_SIZE = PIXEL_KEY_END,
@@ -121,13 +122,16 @@ static int clean_cache(const struct job *job, const struct thumb_cache *cache,
 		fflush(out.json);
 	}
 	if (job->progress != PROGRESS_QUIET)
-		fprintf(stderr, "imgbatch: --clean: %llu entries removed, %llu kept, "
-			"%llu not imgbatch's or not file:// (left alone), %llu errors\n",
-			(unsigned long long)stats.removed, (unsigned long long)stats.kept,
-			(unsigned long long)stats.foreign, (unsigned long long)stats.errors);
+		fprintf(stderr, "imgbatch: --clean: %llu %s removed, %llu kept, "
+			"%llu not imgbatch's or not file:// (left alone), %llu %s\n",
+			(unsigned long long)stats.removed,
+			text_plural(stats.removed, "entry", "entries"), (unsigned long long)stats.kept,
+			(unsigned long long)stats.foreign, (unsigned long long)stats.errors,
+			text_plural(stats.errors, "error", "errors"));
 	if (stats.errors)
-		return ib_fail(err, "--clean: %llu entries could not be cleaned",
-			       (unsigned long long)stats.errors);
+		return ib_fail(err, "--clean: %llu %s could not be cleaned",
+			       (unsigned long long)stats.errors,
+			       text_plural(stats.errors, "entry", "entries"));
 	return 0;
 }
 

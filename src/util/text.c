@@ -53,3 +53,8 @@ void text_put(FILE *out, const char *s)
 		}
 	}
 }
+
+const char *text_plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}

@@ -4,6 +4,7 @@
 #ifndef IMGBATCH_UTIL_TEXT_H
 #define IMGBATCH_UTIL_TEXT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 /*
@@ -14,5 +15,8 @@
  * UTF-8 text is written as it is.
  */
 void text_put(FILE *out, const char *s);
+
+/* one when n is 1, else many: "1 entry", "2 entries". */
+const char *text_plural(uint64_t n, const char *one, const char *many);
 
 #endif

@@ -81,7 +81,8 @@ sleep 0.2
 left=$(find "$WORK/out2" -name ".imgbatch-tmp-$dead_id-*" | wc -l | tr -d ' ')
 
 run_imgbatch 0 -o "$WORK/out2" -r 1000x1000 -q 95 -j2 --update --json "$WORK/in"
-assert_contains "$WORK/err.txt" "removed $left temp files left in $WORK/out2 by a run that died"
+[ "$left" = 1 ] && word=file || word=files
+assert_contains "$WORK/err.txt" "removed $left temp $word left in $WORK/out2 by a run that died"
 [ -z "$(find "$WORK/out2" -name ".imgbatch-tmp-$dead_id-*")" ] || fail "the dead run's temp files remain"
 [ ! -e "$WORK/out2/.imgbatch-run-$dead_id" ] || fail "the dead run's mark remains"
 [ -e "$WORK/out2/.imgbatch-tmp-otherhost-42-7-0" ] || fail "a live run's temp file was removed"

@@ -73,7 +73,7 @@ done
 printf '{"type":"run","version":"0","host":"h","pid":1,"command":"convert","shard":2,"shards":4,"started":1}\n{"type":"file","status":"failed","input":"x","reas' \
 	>"$WORK/m2-crashed.jsonl"   # a run that died mid-line
 run_imgbatch 0 report "$WORK"/m?.jsonl "$WORK/m2-crashed.jsonl"
-assert_contains "$WORK/out.txt" "1 unreadable lines (cut short by a crash?) ignored"
+assert_contains "$WORK/out.txt" "1 unreadable line (cut short by a crash?) ignored"
 run_imgbatch 1 report "$WORK/m2-crashed.jsonl"
 assert_contains "$WORK/out.txt" "not every input is covered: 0/4, 1/4, 2/4, 3/4"
 run_imgbatch 2 report "$WORK/nope.jsonl"
