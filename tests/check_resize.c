@@ -20,12 +20,15 @@
 
 #include <stb_image_resize.h>
 
+/* stb_image_resize's kernels first, then those only our resampler has */
 static const enum resize_kernel all_kernels[] = {
 	KERNEL_DEFAULT, KERNEL_BOX, KERNEL_TRIANGLE,
 	KERNEL_CUBICBSPLINE, KERNEL_CATMULLROM, KERNEL_MITCHELL,
+	KERNEL_LANCZOS2, KERNEL_LANCZOS3,
 };
 
 #define N_KERNELS (sizeof all_kernels / sizeof all_kernels[0])
+#define N_STB_KERNELS 6
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -145,6 +148,8 @@ START_TEST(test_kernel_parse)
 		{ "cubic-bspline", KERNEL_CUBICBSPLINE },
 		{ "catmull-rom", KERNEL_CATMULLROM },
 		{ "mitchell", KERNEL_MITCHELL },
+		{ "lanczos2", KERNEL_LANCZOS2 },
+		{ "lanczos3", KERNEL_LANCZOS3 },
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -155,14 +160,14 @@ START_TEST(test_kernel_parse)
 		ck_assert_int_eq(k, names[i].kernel);
 	}
 	ck_assert_str_eq(resize_kernel_names(),
-			 "default box triangle cubic-bspline catmull-rom mitchell");
+			 "default box triangle cubic-bspline catmull-rom mitchell lanczos2 lanczos3");
 }
 END_TEST
 
 START_TEST(test_kernel_parse_rejects)
 {
 	static const char *const bad[] = {
-		"lanczos", "", "Box", "box ", " box", "catmullrom", "cubic", "mitchel",
+		"lanczos", "lanczos4", "Lanczos3", "", "Box", "box ", " box", "catmullrom", "cubic", "mitchel",
 	};
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -559,7 +564,8 @@ static uint32_t line_sample(const struct image *img, uint32_t i, bool vertical)
 static bool kernel_rings(enum resize_kernel kernel)
 {
 	return kernel == KERNEL_DEFAULT || kernel == KERNEL_CATMULLROM ||
-	       kernel == KERNEL_MITCHELL;
+	       kernel == KERNEL_MITCHELL || kernel == KERNEL_LANCZOS2 ||
+	       kernel == KERNEL_LANCZOS3;
 }
 
 /*
@@ -911,7 +917,7 @@ START_TEST(test_like_stb)
 			const uint32_t *c = stb_cases[i];
 			struct image src;
 			textured_image(&src, c[0], c[1], channels);
-			for (size_t k = 0; k < N_KERNELS; k++)
+			for (size_t k = 0; k < N_STB_KERNELS; k++)
 				expect_like_stb(&src, c[2], c[3], all_kernels[k]);
 			image_free(&src);
 		}
@@ -929,6 +935,147 @@ START_TEST(test_like_stb_padded_stride)
 	expect_like_stb(&view, 37, 23, KERNEL_DEFAULT);
 	expect_like_stb(&view, 203, 61, KERNEL_DEFAULT);
 	image_free(&wide);
+}
+END_TEST
+
+/* ---- Lanczos against a plain double-precision resampler ------------------------------ */
+
+static double ref_lanczos(double x, double lobes)
+{
+	const double pi = 3.14159265358979323846;
+
+	if (x == 0)
+		return 1;
+	if (fabs(x) >= lobes)
+		return 0;
+	return lobes * sin(pi * x) * sin(pi * x / lobes) / (pi * x * pi * x);
+}
+
+/*
+ * One line of n samples, `step` apart in `in`, resized to m samples into
+ * `out` (also `step` apart): output sample j is centred on input position
+ * (j + 0.5) n / m; when shrinking the kernel widens by n / m; samples past
+ * the ends repeat the end ones; the weights are divided by their sum.
+ */
+static void ref_line(const double *in, uint32_t n, double *out, uint32_t m, size_t step,
+		     double lobes)
+{
+	double stretch = m < n ? (double)n / m : 1;
+
+	for (uint32_t j = 0; j < m; j++) {
+		double centre = (j + 0.5) * n / m, sum = 0, total = 0;
+		int64_t lo = (int64_t)floor(centre - lobes * stretch) - 1;
+		int64_t hi = (int64_t)ceil(centre + lobes * stretch) + 1;
+		for (int64_t i = lo; i <= hi; i++) {
+			double w = ref_lanczos((i + 0.5 - centre) / stretch, lobes);
+			int64_t at = i < 0 ? 0 : i >= n ? n - 1 : i;
+			sum += w * in[at * step];
+			total += w;
+		}
+		out[j * step] = sum / total;
+	}
+}
+
+/* src (8-bit) resized with Lanczos in double: columns first, then rows. */
+static void ref_resize(const struct image *src, uint32_t w, uint32_t h, double lobes,
+		       struct image *dst)
+{
+	uint32_t ch = src->channels;
+	double *in = malloc(sizeof *in * src->width * src->height * ch);
+	double *mid = malloc(sizeof *mid * src->width * h * ch);
+	double *out = malloc(sizeof *out * w * h * ch);
+
+	ck_assert(in && mid && out);
+	for (uint32_t y = 0; y < src->height; y++)
+		for (uint32_t i = 0; i < src->width * ch; i++)
+			in[(size_t)y * src->width * ch + i] = image_row(src, y)[i];
+	for (uint32_t i = 0; i < src->width * ch; i++)
+		ref_line(in + i, src->height, mid + i, h, (size_t)src->width * ch, lobes);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t c = 0; c < ch; c++)
+			ref_line(mid + (size_t)y * src->width * ch + c, src->width,
+				 out + (size_t)y * w * ch + c, w, ch, lobes);
+	new_image(dst, w, h, ch, 8);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t i = 0; i < w * ch; i++) {
+			double v = round(out[(size_t)y * w * ch + i]);
+			image_row(dst, y)[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+		}
+	free(in);
+	free(mid);
+	free(out);
+}
+
+/* Every sample of ours within 1 of the reference's. */
+static void expect_like_ref(const struct image *src, uint32_t w, uint32_t h,
+			    enum resize_kernel kernel)
+{
+	double lobes = kernel == KERNEL_LANCZOS2 ? 2 : 3;
+	struct image ours, ref;
+
+	resize_ok(src, w, h, kernel, false, &ours);
+	ref_resize(src, w, h, lobes, &ref);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t i = 0; i < w * src->channels; i++)
+			expect_near(image_row(&ours, y)[i], image_row(&ref, y)[i], 1,
+				    "lanczos sample against the reference");
+	image_free(&ours);
+	image_free(&ref);
+}
+
+/* One line, 12 -> 5 and 5 -> 12, with an edge and a spike that ring. */
+START_TEST(test_lanczos_line)
+{
+	static const uint32_t line[] = { 10, 10, 10, 200, 200, 30, 30, 250, 0, 90, 90, 90 };
+	struct image src, five;
+
+	gray_image(&src, 12, 1, 8, line);
+	for (int lobes = 2; lobes <= 3; lobes++) {
+		enum resize_kernel kernel = lobes == 2 ? KERNEL_LANCZOS2 : KERNEL_LANCZOS3;
+		expect_like_ref(&src, 5, 1, kernel);
+		resize_ok(&src, 5, 1, kernel, false, &five);
+		expect_like_ref(&five, 12, 1, kernel);
+		image_free(&five);
+	}
+	image_free(&src);
+}
+END_TEST
+
+START_TEST(test_lanczos_like_reference)
+{
+	for (uint32_t channels = 1; channels <= 3; channels += 2)
+		for (size_t i = 0; i < sizeof stb_cases / sizeof stb_cases[0]; i++) {
+			const uint32_t *c = stb_cases[i];
+			struct image src;
+			textured_image(&src, c[0], c[1], channels);
+			expect_like_ref(&src, c[2], c[3], KERNEL_LANCZOS2);
+			expect_like_ref(&src, c[2], c[3], KERNEL_LANCZOS3);
+			image_free(&src);
+		}
+}
+END_TEST
+
+/* A line that reads the same both ways stays so, shrunk and enlarged. */
+START_TEST(test_lanczos_symmetric)
+{
+	static const uint32_t line[] = { 0, 255, 255, 17, 90, 140, 140, 90, 17, 255, 255, 0 };
+	static const uint32_t sizes[] = { 5, 7, 4, 1, 19, 30 };
+	struct image src, dst;
+
+	gray_image(&src, 12, 1, 8, line);
+	for (size_t k = N_STB_KERNELS; k < N_KERNELS; k++)
+		for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+			uint32_t m = sizes[s];
+			resize_ok(&src, m, 1, all_kernels[k], false, &dst);
+			for (uint32_t j = 0; j < m; j++)
+				ck_assert_msg(get_sample(&dst, j, 0, 0) ==
+					      get_sample(&dst, m - 1 - j, 0, 0),
+					      "kernel %d 12 -> %u: [%u] = %u, [%u] = %u",
+					      (int)all_kernels[k], m, j, get_sample(&dst, j, 0, 0),
+					      m - 1 - j, get_sample(&dst, m - 1 - j, 0, 0));
+			image_free(&dst);
+		}
+	image_free(&src);
 }
 END_TEST
 
@@ -1024,6 +1171,12 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_kept_height_is_not_filtered);
 	tcase_add_test(tc, test_kept_width_is_not_filtered);
 	tcase_add_test(tc, test_default_kernel_choice);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lanczos");
+	tcase_add_test(tc, test_lanczos_line);
+	tcase_add_test(tc, test_lanczos_like_reference);
+	tcase_add_test(tc, test_lanczos_symmetric);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("alpha");

@@ -11,7 +11,7 @@
  * in the vertical pass, one RGB pixel at a time in the horizontal one.
  */
 
-/* ---- kernels (stb_image_resize v0.97's, in double) ---- */
+/* ---- kernels (stb_image_resize v0.97's and Lanczos, in double) ---- */
 
 /*
  * Box: a unit box with linear ramps `ramp` wide, i.e. the share of the
@@ -47,6 +47,21 @@ static double bc_cubic(double x, double b, double c)
 	return 0;
 }
 
+static double sinc(double x)
+{
+	const double pi = 3.14159265358979323846;
+
+	return x == 0 ? 1 : sin(pi * x) / (pi * x);
+}
+
+/* Lanczos with `lobes` lobes: sinc windowed by the central lobe of a wider
+ * sinc.  Its negative lobes overshoot at edges; the passes clamp. */
+static double lanczos_weight(double x, double lobes)
+{
+	x = fabs(x);
+	return x < lobes ? sinc(x) * sinc(x / lobes) : 0;
+}
+
 static double kernel_weight(enum resample_filter f, double x, double ramp)
 {
 	switch (f) {
@@ -60,6 +75,10 @@ static double kernel_weight(enum resample_filter f, double x, double ramp)
 		return bc_cubic(x, 0, 0.5);
 	case RESAMPLE_MITCHELL:
 		return bc_cubic(x, 1.0 / 3, 1.0 / 3);
+	case RESAMPLE_LANCZOS2:
+		return lanczos_weight(x, 2);
+	case RESAMPLE_LANCZOS3:
+		return lanczos_weight(x, 3);
 	}
 	return 0;
 }
@@ -72,6 +91,8 @@ static double kernel_support(enum resample_filter f, double ramp)
 		return 0.5 + ramp / 2;
 	case RESAMPLE_TRIANGLE:
 		return 1;
+	case RESAMPLE_LANCZOS3:
+		return 3;
 	default:
 		return 2;
 	}

@@ -21,6 +21,8 @@ static const struct kernel_desc kernels[] = {
 	{ "cubic-bspline", KERNEL_CUBICBSPLINE, RESAMPLE_CUBIC_BSPLINE, RESAMPLE_CUBIC_BSPLINE },
 	{ "catmull-rom", KERNEL_CATMULLROM, RESAMPLE_CATMULLROM, RESAMPLE_CATMULLROM },
 	{ "mitchell", KERNEL_MITCHELL, RESAMPLE_MITCHELL, RESAMPLE_MITCHELL },
+	{ "lanczos2", KERNEL_LANCZOS2, RESAMPLE_LANCZOS2, RESAMPLE_LANCZOS2 },
+	{ "lanczos3", KERNEL_LANCZOS3, RESAMPLE_LANCZOS3, RESAMPLE_LANCZOS3 },
 };
 
 #define N_KERNELS (sizeof kernels / sizeof kernels[0])
@@ -38,7 +40,7 @@ int resize_kernel_parse(const char *name, enum resize_kernel *kernel)
 
 const char *resize_kernel_names(void)
 {
-	return "default box triangle cubic-bspline catmull-rom mitchell";
+	return "default box triangle cubic-bspline catmull-rom mitchell lanczos2 lanczos3";
 }
 
 static const struct kernel_desc *find_kernel(enum resize_kernel kernel)
@@ -135,6 +137,10 @@ static stbir_filter stb_filter(enum resample_filter f)
 		return STBIR_FILTER_CATMULLROM;
 	case RESAMPLE_MITCHELL:
 		return STBIR_FILTER_MITCHELL;
+	case RESAMPLE_LANCZOS2:
+	case RESAMPLE_LANCZOS3:
+		/* stb has no Lanczos: its nearest kernel, sharp with negative lobes */
+		return STBIR_FILTER_CATMULLROM;
 	}
 	return STBIR_FILTER_DEFAULT;
 }

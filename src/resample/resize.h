@@ -15,6 +15,8 @@ enum resize_kernel {
 	KERNEL_CUBICBSPLINE,
 	KERNEL_CATMULLROM,
 	KERNEL_MITCHELL,
+	KERNEL_LANCZOS2,
+	KERNEL_LANCZOS3,
 };
 
 struct resize_options {
@@ -23,7 +25,7 @@ struct resize_options {
 };
 
 /* Parses a kernel name: default, box, triangle, cubic-bspline, catmull-rom,
- * mitchell. */
+ * mitchell, lanczos2, lanczos3. */
 int resize_kernel_parse(const char *name, enum resize_kernel *kernel);
 /* The names, space separated, for --help and errors. */
 const char *resize_kernel_names(void);

@@ -36,7 +36,7 @@ grep -q "; read [0-9.]* [kM]B, wrote [0-9.]* [kM]B$" "$WORK/err.txt" ||
 
 # --quiet: nothing at all when every input went well; one line per failed
 # input and nothing else when some failed.
-run_imgbatch 0 -o "$WORK/quiet-ok" -r 100x100 --quiet "$WORK/in/photo.jpg" "$WORK/in/zoneplate.png"
+run_imgbatch 0 -o "$WORK/quiet-ok" -r 100x100 --quiet "$WORK/in/zoneplate.png" "$WORK/in/text-edges.png"
 assert_eq "$(wc -c <"$WORK/err.txt" | tr -d ' ')" 0 "--quiet on success prints nothing"
 run_imgbatch 1 -o "$WORK/quiet-bad" -r 100x100 --quiet -j2 "$WORK/in"
 assert_eq "$(wc -l <"$WORK/err.txt" | tr -d ' ')" 2 "--quiet: one line per failed input"
@@ -60,6 +60,17 @@ if command -v convert >/dev/null 2>&1; then
 		psnr=$("$DECODE" diff "$WORK/out/$f" "$WORK/ref-$f.png" | cut -d' ' -f2)
 		awk -v p="$psnr" 'BEGIN { exit !(p >= 25) }' || fail "$f: PSNR $psnr dB < 25 against ImageMagick"
 		note "$f: PSNR $psnr dB against convert -resize 200x200"
+	done
+	# --kernel lanczos3 is ImageMagick's -filter Lanczos (3 lobes, separable);
+	# PNG in and out, so that no JPEG loss hides the kernel
+	run_imgbatch 0 -o "$WORK/lanczos" -r 200x200 --kernel lanczos3 \
+		"$WORK/in/zoneplate.png" "$WORK/in/text-edges.png"
+	for f in zoneplate.png text-edges.png; do
+		convert "$WORK/in/$f" -filter Lanczos -resize 200x200 "$WORK/ref-lanczos-$f.png"
+		psnr=$("$DECODE" diff "$WORK/lanczos/$f" "$WORK/ref-lanczos-$f.png" | cut -d' ' -f2)
+		awk -v p="$psnr" 'BEGIN { exit !(p >= 40) }' ||
+			fail "$f: PSNR $psnr dB < 40 against convert -filter Lanczos"
+		note "$f: PSNR $psnr dB against convert -filter Lanczos -resize 200x200"
 	done
 else
 	note "SKIP pixel oracle: ImageMagick (convert) is not installed"
