@@ -1,4 +1,5 @@
-/* Resampling with stb_image_resize (Debian's libstb, v0.97). */
+/* Resizing: kernel names, and the choice of filters and stages (a box
+ * stage for extreme reductions, then our resampler, resample.h). */
 #ifndef IMGBATCH_RESAMPLE_RESIZE_H
 #define IMGBATCH_RESAMPLE_RESIZE_H
 
