@@ -14,7 +14,11 @@ struct kernel_desc {
 };
 
 static const struct kernel_desc kernels[] = {
-	{ "default", KERNEL_DEFAULT, RESAMPLE_MITCHELL, RESAMPLE_CATMULLROM },
+	/* Lanczos 3 to shrink, as vips, sharp and ImageMagick do: sharper than
+	 * Mitchell, with little aliasing.  Catmull-Rom to enlarge: it passes
+	 * through the samples as Lanczos does but rings less (one negative
+	 * lobe, not two), and halos are what shows when pixels grow. */
+	{ "default", KERNEL_DEFAULT, RESAMPLE_LANCZOS3, RESAMPLE_CATMULLROM },
 	{ "box", KERNEL_BOX, RESAMPLE_BOX, RESAMPLE_BOX },
 	{ "triangle", KERNEL_TRIANGLE, RESAMPLE_TRIANGLE, RESAMPLE_TRIANGLE },
 	{ "cubic-bspline", KERNEL_CUBICBSPLINE, RESAMPLE_CUBIC_BSPLINE, RESAMPLE_CUBIC_BSPLINE },

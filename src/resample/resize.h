@@ -10,7 +10,7 @@
 #include "codec/image.h"
 
 enum resize_kernel {
-	KERNEL_DEFAULT = 0,   /* Mitchell when shrinking, Catmull-Rom when enlarging */
+	KERNEL_DEFAULT = 0,   /* Lanczos 3 when shrinking, Catmull-Rom when enlarging */
 	KERNEL_BOX,
 	KERNEL_TRIANGLE,
 	KERNEL_CUBICBSPLINE,
