@@ -6,6 +6,10 @@
  *                                        (8-bit, after flattening to RGB on
  *                                        white; --orient applies EXIF first)
  *   decode-image pixel FILE X Y       -> the samples at (X, Y), space-separated
+ *   decode-image sharpness FILE       -> high-frequency energy: the mean
+ *                                        absolute Laplacian |4p - N - S - E - W|
+ *                                        of the inner pixels' samples (8-bit,
+ *                                        flattened to RGB on white)
  *   decode-image text FILE            -> every tEXt chunk before the image data
  *                                        as "KEY=VALUE" lines, read by libpng
  * Exit 0 on success, 1 when a file does not decode (reason on stderr).
@@ -135,6 +139,33 @@ out:
 	return rc;
 }
 
+static int cmd_sharpness(const char *path)
+{
+	struct image img = { 0 };
+	struct image_info info;
+	struct ib_error err;
+	double sum = 0;
+	size_t n = 0;
+
+	if (load(path, false, &img, &info) < 0)
+		return 1;
+	if (image_prepare_for_jpeg(&img, (struct rgb8){ 255, 255, 255 }, &err) < 0) {
+		fprintf(stderr, "decode-image: %s\n", err.msg);
+		image_free(&img);
+		return 1;
+	}
+	size_t ch = img.channels;
+	for (uint32_t y = 1; y + 1 < img.height; y++) {
+		const uint8_t *up = image_row(&img, y - 1), *row = image_row(&img, y);
+		const uint8_t *down = image_row(&img, y + 1);
+		for (size_t i = ch; i + ch < (size_t)img.width * ch; i++, n++)
+			sum += abs(4 * row[i] - row[i - ch] - row[i + ch] - up[i] - down[i]);
+	}
+	printf("%.4f\n", n ? sum / n : 0.0);
+	image_free(&img);
+	return 0;
+}
+
 static int cmd_pixel(const char *path, const char *xs, const char *ys)
 {
 	struct image img = { 0 };
@@ -196,7 +227,9 @@ int main(int argc, char **argv)
 		return cmd_text(argv[2]);
 	if (argc == 5 && strcmp(argv[1], "pixel") == 0)
 		return cmd_pixel(argv[2], argv[3], argv[4]);
+	if (argc == 3 && strcmp(argv[1], "sharpness") == 0)
+		return cmd_sharpness(argv[2]);
 	fprintf(stderr, "usage: decode-image info FILE | diff A B [--orient] | pixel FILE X Y | "
-		"text FILE\n");
+		"text FILE | sharpness FILE\n");
 	return 2;
 }

@@ -18,7 +18,7 @@ static const struct cli_option geometry_options[] = {
 	  "east, southeast, south, southwest, west, northwest", gravity_names_list },
 	{ "kernel", PIXEL_KEY_KERNEL, 0, "K",
 	  "resampling kernel: %s\n"
-	  "(default: Mitchell to shrink, Catmull-Rom to enlarge)", resize_kernel_names },
+	  "(default: lanczos3 to shrink, catmull-rom to enlarge)", resize_kernel_names },
 	{ "linear", PIXEL_KEY_LINEAR, 0, NULL, "resample in linear light (gamma-correct)", NULL },
 	{ "no-auto-orient", PIXEL_KEY_NO_AUTO_ORIENT, 0, NULL,
 	  "ignore the EXIF orientation (default: apply it)", NULL },

@@ -8,10 +8,12 @@
 /*
  * Weights are computed in double, normalised so that each output pixel's sum
  * to 1 (flat areas stay flat), and applied in float: four samples at a time
- * in the vertical pass, one RGB pixel at a time in the horizontal one.
+ * in the vertical pass, one pixel at a time in the horizontal one.  8-bit
+ * gray and RGB are read and written as bytes in the passes themselves; the
+ * other layouts go through premultiplied float rows (see resample_float).
  */
 
-/* ---- kernels (stb_image_resize v0.97's, in double) ---- */
+/* ---- kernels (stb_image_resize v0.97's and Lanczos, in double) ---- */
 
 /*
  * Box: a unit box with linear ramps `ramp` wide, i.e. the share of the
@@ -47,6 +49,21 @@ static double bc_cubic(double x, double b, double c)
 	return 0;
 }
 
+static double sinc(double x)
+{
+	const double pi = 3.14159265358979323846;
+
+	return x == 0 ? 1 : sin(pi * x) / (pi * x);
+}
+
+/* Lanczos with `lobes` lobes: sinc windowed by the central lobe of a wider
+ * sinc.  Its negative lobes overshoot at edges; the passes clamp. */
+static double lanczos_weight(double x, double lobes)
+{
+	x = fabs(x);
+	return x < lobes ? sinc(x) * sinc(x / lobes) : 0;
+}
+
 static double kernel_weight(enum resample_filter f, double x, double ramp)
 {
 	switch (f) {
@@ -60,6 +77,10 @@ static double kernel_weight(enum resample_filter f, double x, double ramp)
 		return bc_cubic(x, 0, 0.5);
 	case RESAMPLE_MITCHELL:
 		return bc_cubic(x, 1.0 / 3, 1.0 / 3);
+	case RESAMPLE_LANCZOS2:
+		return lanczos_weight(x, 2);
+	case RESAMPLE_LANCZOS3:
+		return lanczos_weight(x, 3);
 	}
 	return 0;
 }
@@ -72,6 +93,8 @@ static double kernel_support(enum resample_filter f, double ramp)
 		return 0.5 + ramp / 2;
 	case RESAMPLE_TRIANGLE:
 		return 1;
+	case RESAMPLE_LANCZOS3:
+		return 3;
 	default:
 		return 2;
 	}
@@ -365,43 +388,224 @@ static void horizontal_gray(const struct axis *ax, const float *mid, uint8_t *ou
 }
 
 /*
- * The vertical pass's output row, n floats and one of padding (zero) for
- * horizontal_rgb's fourth lane.  Kept from call to call like the weights:
- * a worker allocates it once, and a worker killed mid-resize (the watchdog)
- * still holds it.
+ * The vertical pass's output row, n floats and MID_PAD of padding (zero):
+ * the horizontal passes load four floats from a pixel's first sample, so
+ * the last pixel of a row reads up to three past it.  Kept from call to call
+ * like the weights: a worker allocates it once, and a worker killed
+ * mid-resize (the watchdog) still holds it.
  */
+#define MID_PAD 3
+
 static float *mid_row(size_t n)
 {
 	static float *row;
 	static size_t capacity;
 
-	if (n + 1 > capacity) {
-		float *grown = realloc(row, (n + 1) * sizeof *grown);
+	if (n + MID_PAD > capacity) {
+		float *grown = realloc(row, (n + MID_PAD) * sizeof *grown);
 		if (!grown)
 			return NULL;
 		row = grown;
-		capacity = n + 1;
+		capacity = n + MID_PAD;
 	}
-	row[n] = 0;
+	memset(row + n, 0, MID_PAD * sizeof *row);
 	return row;
 }
 
-bool resample_u8_applies(const struct image *src)
+/* ---- every other layout: alpha, 16 bits, linear light ---- */
+
+/*
+ * Samples become floats from 0 to 1 (sRGB decoded when filtering in linear
+ * light; alpha never is), colours are multiplied by alpha, and each input
+ * row is converted once into a ring of the rows that the vertical weights
+ * reach.  As in stb_image_resize, alpha gets ALPHA_EPSILON added before it
+ * multiplies: an area that is wholly transparent keeps its colour (divided
+ * by the epsilon again) instead of turning black, while the epsilon is lost
+ * against any visible alpha, so transparent pixels never bleed colour into
+ * visible ones.
+ */
+#define ALPHA_EPSILON (1.0f / (1 << 20) / (1 << 20))
+
+struct layout {
+	uint32_t channels;
+	bool alpha;               /* the last channel is alpha */
+	bool linear;
+	float max;                /* 255 or 65535 */
+	const float *decode;      /* sample -> linear light, for colours; or NULL */
+};
+
+static double srgb_to_linear(double v)
 {
-	return src->depth == 8 && (src->channels == 1 || src->channels == 3);
+	return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
 }
 
-int resample_u8(const struct image *src, struct image *dst, enum resample_filter filter_x,
-		enum resample_filter filter_y, struct ib_error *err)
+static float linear_to_srgb(float v)
 {
-	const struct axis *ax = axis_get(src->width, dst->width, filter_x, NULL);
-	const struct axis *ay = ax ? axis_get(src->height, dst->height, filter_y, ax) : NULL;
-	size_t n = (size_t)src->width * src->channels;
-	float *mid = ay ? mid_row(n) : NULL;
+	return v <= 0.0031308f ? v * 12.92f : 1.055f * powf(v, 1 / 2.4f) - 0.055f;
+}
 
-	if (!mid)
-		return ib_fail(err, "resize %ux%u to %ux%u: out of memory", src->width,
-			       src->height, dst->width, dst->height);
+/* The sRGB decoding table of 8- or 16-bit samples, built once a process. */
+static const float *decode_table(uint32_t depth)
+{
+	static float *tables[2];
+	float **t = &tables[depth == 16];
+	uint32_t n = depth == 16 ? 65536 : 256;
+
+	if (!*t && (*t = malloc(n * sizeof **t)) != NULL)
+		for (uint32_t i = 0; i < n; i++)
+			(*t)[i] = (float)srgb_to_linear((double)i / (n - 1));
+	return *t;
+}
+
+static uint32_t get_sample(const uint8_t *row, size_t i, bool wide)
+{
+	uint16_t v;
+
+	if (!wide)
+		return row[i];
+	memcpy(&v, row + 2 * i, sizeof v);
+	return v;
+}
+
+/* Input row y as premultiplied floats. */
+static void load_row(const struct image *src, const struct layout *l, uint32_t y, float *out)
+{
+	const uint8_t *row = image_row(src, y);
+	uint32_t colours = l->channels - l->alpha;
+	bool wide = src->depth == 16;
+
+	for (uint32_t x = 0; x < src->width; x++, out += l->channels) {
+		size_t at = (size_t)x * l->channels;
+		float a = 1;
+		if (l->alpha) {
+			a = get_sample(row, at + colours, wide) / l->max + ALPHA_EPSILON;
+			out[colours] = a;
+		}
+		for (uint32_t c = 0; c < colours; c++) {
+			uint32_t v = get_sample(row, at + c, wide);
+			out[c] = a * (l->decode ? l->decode[v] : v / l->max);
+		}
+	}
+}
+
+/* The input rows that the vertical weights reach, slot y % count holding row y. */
+struct ring {
+	float *rows;
+	int64_t *held;           /* which input row each slot holds, -1 none */
+	uint32_t count;
+	size_t n;                /* floats a row */
+};
+
+static const float *ring_row(struct ring *r, const struct image *src, const struct layout *l,
+			     uint32_t y)
+{
+	uint32_t slot = y % r->count;
+	float *row = r->rows + slot * r->n;
+
+	if (r->held[slot] != y) {
+		load_row(src, l, y, row);
+		r->held[slot] = y;
+	}
+	return row;
+}
+
+static void vertical_float(struct ring *r, const struct image *src, const struct layout *l,
+			   const struct axis *ay, uint32_t y, float *mid)
+{
+	const float *w = ay->weight + (size_t)y * ay->taps;
+
+	memset(mid, 0, r->n * sizeof *mid);
+	for (uint32_t k = 0; k < ay->taps; k++) {
+		const float *in = ring_row(r, src, l, ay->start[y] + k);
+		size_t i = 0;
+		for (; i + 4 <= r->n; i += 4) {
+			v4f sum = load_v4f(mid + i) + w[k] * load_v4f(in + i);
+			memcpy(mid + i, &sum, sizeof sum);
+		}
+		for (; i < r->n; i++)
+			mid[i] += w[k] * in[i];
+	}
+}
+
+static void put_sample(uint8_t *out, size_t i, float v, const struct layout *l)
+{
+	float clamped = v <= 0 ? 0 : v >= 1 ? l->max : v * l->max;
+	uint16_t wide = (uint16_t)lrintf(clamped);
+
+	if (l->max == 255)
+		out[i] = (uint8_t)wide;
+	else
+		memcpy(out + 2 * i, &wide, sizeof wide);
+}
+
+/* One output pixel from its premultiplied sums: divided by alpha, encoded. */
+static void put_pixel(v4f acc, const struct layout *l, uint8_t *out, uint32_t x)
+{
+	uint32_t colours = l->channels - l->alpha;
+	float a = l->alpha ? acc[colours] : 1;
+	size_t at = (size_t)x * l->channels;
+
+	/* alpha rings below 0 near edges: still divided by it, as stb does,
+	 * which gives the colour of the transparent side */
+	for (uint32_t c = 0; c < colours; c++) {
+		float v = a != 0 ? acc[c] / a : 0;
+		if (l->linear)
+			v = linear_to_srgb(v <= 0 ? 0 : v >= 1 ? 1 : v);
+		put_sample(out, at + c, v, l);
+	}
+	if (l->alpha)
+		put_sample(out, at + colours, a - ALPHA_EPSILON, l);
+}
+
+static void horizontal_float(const struct axis *ax, const struct layout *l, const float *mid,
+			     uint8_t *out)
+{
+	const float *w = ax->weight;
+
+	for (uint32_t x = 0; x < ax->out; x++, w += ax->taps) {
+		const float *in = mid + (size_t)ax->start[x] * l->channels;
+		v4f acc = { 0 };
+		for (uint32_t k = 0; k < ax->taps; k++, in += l->channels)
+			acc += w[k] * load_v4f(in);
+		put_pixel(acc, l, out, x);
+	}
+}
+
+static int resample_float(const struct image *src, struct image *dst, const struct axis *ax,
+			  const struct axis *ay, bool linear, float *mid)
+{
+	struct layout l = {
+		.channels = src->channels, .alpha = image_has_alpha(src), .linear = linear,
+		.max = src->depth == 16 ? 65535 : 255,
+		.decode = linear ? decode_table(src->depth) : NULL,
+	};
+	struct ring r = { .count = ay->taps, .n = (size_t)src->width * src->channels };
+
+	r.rows = malloc(r.count * r.n * sizeof *r.rows);
+	r.held = malloc(r.count * sizeof *r.held);
+	if (!r.rows || !r.held || (linear && !l.decode)) {
+		free(r.rows);
+		free(r.held);
+		return -1;
+	}
+	for (uint32_t i = 0; i < r.count; i++)
+		r.held[i] = -1;
+	for (uint32_t y = 0; y < dst->height; y++) {
+		vertical_float(&r, src, &l, ay, y, mid);
+		horizontal_float(ax, &l, mid, image_row(dst, y));
+	}
+	free(r.rows);
+	free(r.held);
+	return 0;
+}
+
+/* ---- both ---- */
+
+static void resample_u8(const struct image *src, struct image *dst, const struct axis *ax,
+			const struct axis *ay, float *mid)
+{
+	size_t n = (size_t)src->width * src->channels;
+
 	for (uint32_t y = 0; y < dst->height; y++) {
 		vertical_row(src, ay, y, n, mid);
 		if (src->channels == 3)
@@ -409,5 +613,20 @@ int resample_u8(const struct image *src, struct image *dst, enum resample_filter
 		else
 			horizontal_gray(ax, mid, image_row(dst, y));
 	}
+}
+
+int resample_image(const struct image *src, struct image *dst, enum resample_filter filter_x,
+		   enum resample_filter filter_y, bool linear, struct ib_error *err)
+{
+	const struct axis *ax = axis_get(src->width, dst->width, filter_x, NULL);
+	const struct axis *ay = ax ? axis_get(src->height, dst->height, filter_y, ax) : NULL;
+	float *mid = ay ? mid_row((size_t)src->width * src->channels) : NULL;
+	bool u8 = !linear && src->depth == 8 && (src->channels == 1 || src->channels == 3);
+
+	if (mid && u8)
+		resample_u8(src, dst, ax, ay, mid);
+	if (!mid || (!u8 && resample_float(src, dst, ax, ay, linear, mid) < 0))
+		return ib_fail(err, "resize %ux%u to %ux%u: out of memory", src->width,
+			       src->height, dst->width, dst->height);
 	return 0;
 }

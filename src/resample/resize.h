@@ -1,4 +1,5 @@
-/* Resampling with stb_image_resize (Debian's libstb, v0.97). */
+/* Resizing: kernel names, and the choice of filters and stages (a box
+ * stage for extreme reductions, then our resampler, resample.h). */
 #ifndef IMGBATCH_RESAMPLE_RESIZE_H
 #define IMGBATCH_RESAMPLE_RESIZE_H
 
@@ -9,12 +10,14 @@
 #include "codec/image.h"
 
 enum resize_kernel {
-	KERNEL_DEFAULT = 0,   /* Mitchell when shrinking, Catmull-Rom when enlarging */
+	KERNEL_DEFAULT = 0,   /* Lanczos 3 when shrinking, Catmull-Rom when enlarging */
 	KERNEL_BOX,
 	KERNEL_TRIANGLE,
 	KERNEL_CUBICBSPLINE,
 	KERNEL_CATMULLROM,
 	KERNEL_MITCHELL,
+	KERNEL_LANCZOS2,
+	KERNEL_LANCZOS3,
 };
 
 struct resize_options {
@@ -23,7 +26,7 @@ struct resize_options {
 };
 
 /* Parses a kernel name: default, box, triangle, cubic-bspline, catmull-rom,
- * mitchell. */
+ * mitchell, lanczos2, lanczos3. */
 int resize_kernel_parse(const char *name, enum resize_kernel *kernel);
 /* The names, space separated, for --help and errors. */
 const char *resize_kernel_names(void);

@@ -1,5 +1,6 @@
 /*
- * stb_image_resize v0.97, compiled from Debian's header in our own
+ * stb_image_resize v0.97, the reference tests/check_resize.c holds our
+ * resampler to, compiled from Debian's header in our own
  * translation unit instead of taken from libstb, so that one over-strict
  * sanity check cannot abort the process.
  *
