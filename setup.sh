@@ -20,7 +20,7 @@ cd "$(dirname "$0")"
 packages="build-essential autoconf automake libtool pkgconf libpng-dev
 libjpeg62-turbo-dev libstb-dev libmd-dev liblcms2-dev libdeflate-dev libwebp-dev libgif-dev
 libtiff-dev libheif-dev libjxl-dev check imagemagick
-libheif-examples libjxl-tools libvips-tools python3-gi gir1.2-gnomedesktop-3.0 python3-junitparser libxml2-utils chromium
+libheif-examples libjxl-tools libvips-tools icc-profiles-free python3-gi gir1.2-gnomedesktop-3.0 python3-junitparser libxml2-utils chromium
 clang libclang-rt-14-dev valgrind munge slurmctld slurmd slurm-client bash-completion"
 # imgbatch compare's tests run pixelmatch and puppeteer-core from npm; a node
 # from elsewhere (e.g. NodeSource) is kept when it brings npm.

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <jpeglib.h>
 #ifdef HAVE_LCMS2
@@ -678,8 +680,120 @@ START_TEST(test_cmyk_jpeg_rgb_profile)
 }
 END_TEST
 
+/* An sRGB profile whose curve is a 1024-entry table, as HP's is: still sRGB. */
+static struct profile srgb_tabulated(void)
+{
+	cmsUInt16Number table[1024];
+	for (int i = 0; i < 1024; i++) {
+		double v = i / 1023.0;
+		double linear = v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+		table[i] = (cmsUInt16Number)lround(linear * 65535);
+	}
+	cmsToneCurve *curve = cmsBuildTabulatedToneCurve16(NULL, 1024, table);
+	cmsToneCurve *curves[3] = { curve, curve, curve };
+	static const cmsCIExyY d65 = { 0.3127, 0.3290, 1.0 };
+	static const cmsCIExyYTRIPLE primaries = {
+		{ 0.64, 0.33, 1.0 }, { 0.30, 0.60, 1.0 }, { 0.15, 0.06, 1.0 },
+	};
+	cmsHPROFILE p = cmsCreateRGBProfile(&d65, &primaries, curves);
+	cmsFreeToneCurve(curve);
+	return save_profile(p);
+}
+
+START_TEST(test_is_srgb)
+{
+	struct profile plain = srgb(), table = srgb_tabulated(), adobe = adobe_rgb(),
+		       gray = gray_linear();
+	uint8_t *p3, garbage[512];
+	size_t p3_len;
+	struct ib_error err;
+	ck_assert_int_eq(icc_profile_make("p3", &p3, &p3_len, &err), 0);
+	make_garbage(garbage, sizeof garbage);
+	ck_assert(icc_is_srgb(plain.data, plain.len));
+	ck_assert(icc_is_srgb(table.data, table.len));
+	ck_assert(!icc_is_srgb(adobe.data, adobe.len));
+	ck_assert(!icc_is_srgb(p3, p3_len));
+	ck_assert(!icc_is_srgb(gray.data, gray.len));
+	ck_assert(!icc_is_srgb(garbage, sizeof garbage));
+	free(plain.data);
+	free(table.data);
+	free(adobe.data);
+	free(gray.data);
+	free(p3);
+}
+END_TEST
+
+/* --profile's profiles: compact, readable, named; files checked. */
+START_TEST(test_profile_make)
+{
+	uint8_t *data;
+	size_t len;
+	struct ib_error err;
+	ck_assert_int_eq(icc_profile_make("srgb", &data, &len, &err), 0);
+	ck_assert(icc_is_srgb(data, len));
+	ck_assert_uint_lt(len, 4096);
+	free(data);
+	ck_assert_int_eq(icc_profile_make("p3", &data, &len, &err), 0);
+	cmsHPROFILE p = cmsOpenProfileFromMem(data, (cmsUInt32Number)len);
+	ck_assert_ptr_nonnull(p);
+	char desc[64];
+	cmsGetProfileInfoASCII(p, cmsInfoDescription, "en", "US", desc, sizeof desc);
+	ck_assert_str_eq(desc, "Display P3");
+	cmsCloseProfile(p);
+	free(data);
+	ck_assert_int_eq(icc_profile_make("/nonexistent.icc", &data, &len, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent.icc"));
+	ck_assert_ptr_null(data);
+	/* a gray profile is no target for RGB pixels; garbage is no profile */
+	struct profile gray = gray_linear();
+	char path[] = "/tmp/check_icc.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, gray.data, gray.len), (ssize_t)gray.len);
+	close(fd);
+	ck_assert_int_eq(icc_profile_make(path, &data, &len, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "is not a profile for RGB images"));
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_eq(write(fd, "not a profile", 13), 13);
+	close(fd);
+	ck_assert_int_eq(icc_profile_make(path, &data, &len, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "is not an ICC profile"));
+	unlink(path);
+	free(gray.data);
+}
+END_TEST
+
+/* sRGB to Display P3 and back: pure red leaves the P3 corner, greys stay. */
+START_TEST(test_convert_to_p3_and_back)
+{
+	uint8_t *p3;
+	size_t p3_len;
+	struct image img;
+	struct ib_error note;
+	ck_assert_int_eq(icc_profile_make("p3", &p3, &p3_len, &note), 0);
+	make_image(&img, 2, 1, 3, 8);
+	memcpy(sample8(&img, 0, 0), (uint8_t[]){ 255, 0, 0 }, 3);
+	memcpy(sample8(&img, 1, 0), (uint8_t[]){ 128, 128, 128 }, 3);
+	ck_assert_int_eq(icc_convert(&img, NULL, 0, p3, p3_len, &note), ICC_CONVERTED);
+	/* sRGB red inside P3: about (234, 51, 35) */
+	ck_assert_near(sample8(&img, 0, 0)[0], 234, 2);
+	ck_assert_near(sample8(&img, 0, 0)[1], 51, 3);
+	ck_assert_near(sample8(&img, 1, 0)[0], 128, 1);
+	ck_assert_near(sample8(&img, 1, 0)[2], 128, 1);
+	ck_assert_int_eq(icc_convert(&img, p3, p3_len, NULL, 0, &note), ICC_CONVERTED);
+	ck_assert_near(sample8(&img, 0, 0)[0], 255, 1);
+	ck_assert_near(sample8(&img, 0, 0)[1], 0, 2);
+	assert_padding_intact(&img);
+	free(img.pixels);
+	free(p3);
+}
+END_TEST
+
 static void add_lcms_tests(TCase *tc)
 {
+	tcase_add_test(tc, test_is_srgb);
+	tcase_add_test(tc, test_profile_make);
+	tcase_add_test(tc, test_convert_to_p3_and_back);
 	tcase_add_test(tc, test_available);
 	tcase_add_test(tc, test_adobe_greys);
 	tcase_add_test(tc, test_adobe_green_clips);

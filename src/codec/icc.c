@@ -1,8 +1,15 @@
 #include "config.h"
 #include "codec/icc.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "util/file.h"
+
+/* The largest ICC profile file --profile reads. */
+#define ICC_FILE_MAX (4u << 20)
 
 /* Every ICC_UNCHANGED note starts so. */
 #define NOTE "colours unconverted: "
@@ -210,19 +217,192 @@ bool icc_available(void)
 int icc_to_srgb(struct image *img, const uint8_t *icc, size_t icc_len,
 		struct ib_error *note)
 {
+	return icc_convert(img, icc, icc_len, NULL, 0, note);
+}
+
+/* The profile icc[0..len), or sRGB (of format's colour space) when icc is
+ * NULL; NULL with a note when unreadable or for another colour space. */
+static cmsHPROFILE open_or_srgb(struct lcms_session *s, const uint8_t *icc, size_t len,
+				cmsUInt32Number format, struct ib_error *note)
+{
+	if (!icc)
+		return create_target(s->ctx, format);
+	cmsColorSpaceSignature want = _cmsICCcolorSpace((int)T_COLORSPACE(format));
+	char have_name[5], want_name[5];
+	if (len > UINT32_MAX) {
+		ib_fail(note, NOTE "ICC profile of %zu bytes is too large", len);
+		return NULL;
+	}
+	cmsHPROFILE p = cmsOpenProfileFromMemTHR(s->ctx, icc, (cmsUInt32Number)len);
+	if (!p) {
+		ib_fail(note, NOTE "unreadable ICC profile (%s)", session_message(s));
+		return NULL;
+	}
+	if (cmsGetColorSpace(p) != want) {
+		space_name(cmsGetColorSpace(p), have_name);
+		space_name(want, want_name);
+		ib_fail(note, NOTE "the ICC profile is for %s, the image is %s", have_name, want_name);
+		cmsCloseProfile(p);
+		return NULL;
+	}
+	return p;
+}
+
+int icc_convert(struct image *img, const uint8_t *from, size_t from_len, const uint8_t *to,
+		size_t to_len, struct ib_error *note)
+{
 	struct lcms_session s;
-	cmsHTRANSFORM xf;
 	cmsUInt32Number format = image_format(img);
+	bool gray = T_COLORSPACE(format) == PT_GRAY;
+	int ret = ICC_UNCHANGED;
 
 	if (session_begin(&s, note) < 0)
 		return -1;
-	int ret = link_to_srgb(&s, icc, icc_len, format, format, &xf, note);
-	if (ret == ICC_CONVERTED) {
-		transform_in_place(xf, img);
-		cmsDeleteTransform(xf);
+	cmsHPROFILE src = open_or_srgb(&s, from, from_len, format, note);
+	cmsHPROFILE dst = src ? open_or_srgb(&s, gray ? NULL : to, to_len, format, note) : NULL;
+	if (src && dst) {
+		/* The transform keeps what it needs of both profiles. */
+		cmsHTRANSFORM xf = cmsCreateTransformTHR(s.ctx, src, format, dst, format, ICC_INTENT,
+							 transform_flags(format));
+		if (xf) {
+			transform_in_place(xf, img);
+			cmsDeleteTransform(xf);
+			ret = ICC_CONVERTED;
+		} else {
+			ib_fail(note, NOTE "cannot convert from the ICC profile (%s)",
+				session_message(&s));
+		}
 	}
+	if (dst)
+		cmsCloseProfile(dst);
+	if (src)
+		cmsCloseProfile(src);
 	session_end(&s);
 	return ret;
+}
+
+/* Colorants within this of sRGB's (XYZ, D50): half an 8-bit level or so. */
+#define SRGB_XYZ_SLACK 0.002
+/* Tone curves within this of sRGB's, on a 0-1 scale. */
+#define SRGB_CURVE_SLACK 0.002
+
+static bool tags_match_xyz(cmsHPROFILE a, cmsHPROFILE b, cmsTagSignature tag)
+{
+	const cmsCIEXYZ *x = cmsReadTag(a, tag), *y = cmsReadTag(b, tag);
+	return x && y && fabs(x->X - y->X) < SRGB_XYZ_SLACK && fabs(x->Y - y->Y) < SRGB_XYZ_SLACK &&
+	       fabs(x->Z - y->Z) < SRGB_XYZ_SLACK;
+}
+
+static bool tags_match_curve(cmsHPROFILE a, cmsHPROFILE b, cmsTagSignature tag)
+{
+	const cmsToneCurve *x = cmsReadTag(a, tag), *y = cmsReadTag(b, tag);
+	if (!x || !y)
+		return false;
+	for (int i = 0; i <= 64; i++) {
+		float v = (float)i / 64;
+		if (fabsf(cmsEvalToneCurveFloat(x, v) - cmsEvalToneCurveFloat(y, v)) > SRGB_CURVE_SLACK)
+			return false;
+	}
+	return true;
+}
+
+bool icc_is_srgb(const uint8_t *icc, size_t icc_len)
+{
+	static const cmsTagSignature colorants[] = {
+		cmsSigRedColorantTag, cmsSigGreenColorantTag, cmsSigBlueColorantTag,
+	};
+	static const cmsTagSignature curves[] = {
+		cmsSigRedTRCTag, cmsSigGreenTRCTag, cmsSigBlueTRCTag,
+	};
+	struct lcms_session s;
+	struct ib_error ignored;
+	bool same = false;
+
+	if (icc_len > UINT32_MAX || session_begin(&s, &ignored) < 0)
+		return false;
+	cmsHPROFILE p = cmsOpenProfileFromMemTHR(s.ctx, icc, (cmsUInt32Number)icc_len);
+	cmsHPROFILE srgb = cmsCreate_sRGBProfileTHR(s.ctx);
+	if (p && srgb && cmsGetColorSpace(p) == cmsSigRgbData && cmsIsMatrixShaper(p)) {
+		same = true;
+		for (int i = 0; i < 3 && same; i++)
+			same = tags_match_xyz(p, srgb, colorants[i]) &&
+			       tags_match_curve(p, srgb, curves[i]);
+	}
+	if (srgb)
+		cmsCloseProfile(srgb);
+	if (p)
+		cmsCloseProfile(p);
+	session_end(&s);
+	return same;
+}
+
+/* Display P3: the DCI-P3 primaries with a D65 white and the sRGB curve. */
+static cmsHPROFILE create_display_p3(cmsContext ctx)
+{
+	static const cmsFloat64Number srgb_curve[5] = {
+		2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045,
+	};
+	cmsCIExyY d65 = { 0.3127, 0.3290, 1.0 };
+	cmsCIExyYTRIPLE primaries = {
+		{ 0.680, 0.320, 1.0 }, { 0.265, 0.690, 1.0 }, { 0.150, 0.060, 1.0 },
+	};
+	cmsToneCurve *curve = cmsBuildParametricToneCurve(ctx, 4, srgb_curve);
+	if (!curve)
+		return NULL;
+	cmsToneCurve *curves[3] = { curve, curve, curve };
+	cmsHPROFILE p = cmsCreateRGBProfileTHR(ctx, &d65, &primaries, curves);
+	cmsFreeToneCurve(curve);
+	cmsMLU *desc = p ? cmsMLUalloc(ctx, 1) : NULL;
+	if (desc && cmsMLUsetASCII(desc, "en", "US", "Display P3"))
+		cmsWriteTag(p, cmsSigProfileDescriptionTag, desc);
+	cmsMLUfree(desc);
+	return p;
+}
+
+/* A profile named on the command line: srgb, p3, or an RGB ICC file. */
+static cmsHPROFILE open_named(struct lcms_session *s, const char *name, struct ib_error *err)
+{
+	if (!strcmp(name, "srgb"))
+		return cmsCreate_sRGBProfileTHR(s->ctx);
+	if (!strcmp(name, "p3"))
+		return create_display_p3(s->ctx);
+	struct file_bytes file;
+	if (file_bytes_read(name, ICC_FILE_MAX, &file, err) < 0)
+		return NULL;
+	cmsHPROFILE p = cmsOpenProfileFromMemTHR(s->ctx, file.data, (cmsUInt32Number)file.len);
+	file_bytes_free(&file);
+	if (!p)
+		ib_fail(err, "%s is not an ICC profile (%s)", name, session_message(s));
+	else if (cmsGetColorSpace(p) != cmsSigRgbData) {
+		ib_fail(err, "%s is not a profile for RGB images", name);
+		cmsCloseProfile(p);
+		p = NULL;
+	}
+	return p;
+}
+
+int icc_profile_make(const char *name, uint8_t **data, size_t *len, struct ib_error *err)
+{
+	struct lcms_session s;
+	cmsUInt32Number size = 0;
+	*data = NULL;
+	if (session_begin(&s, err) < 0)
+		return -1;
+	cmsHPROFILE p = open_named(&s, name, err);
+	int rc = -1;
+	if (p && cmsSaveProfileToMem(p, NULL, &size) && (*data = malloc(size)) &&
+	    cmsSaveProfileToMem(p, *data, &size)) {
+		*len = size;
+		rc = 0;
+	} else if (p) {
+		free(*data);
+		*data = NULL;
+		ib_fail(err, "cannot write the ICC profile %s (%s)", name, session_message(&s));
+	}
+	if (p)
+		cmsCloseProfile(p);
+	session_end(&s);
+	return rc;
 }
 
 struct icc_cmyk {
@@ -286,6 +466,33 @@ int icc_to_srgb(struct image *img, const uint8_t *icc, size_t icc_len,
 	(void)icc_len;
 	ib_fail(note, NO_LCMS);
 	return ICC_UNCHANGED;
+}
+
+int icc_convert(struct image *img, const uint8_t *from, size_t from_len, const uint8_t *to,
+		size_t to_len, struct ib_error *note)
+{
+	(void)img;
+	(void)from;
+	(void)from_len;
+	(void)to;
+	(void)to_len;
+	ib_fail(note, NO_LCMS);
+	return ICC_UNCHANGED;
+}
+
+bool icc_is_srgb(const uint8_t *icc, size_t icc_len)
+{
+	(void)icc;
+	(void)icc_len;
+	return false;
+}
+
+int icc_profile_make(const char *name, uint8_t **data, size_t *len, struct ib_error *err)
+{
+	(void)name;
+	*data = NULL;
+	*len = 0;
+	return ib_fail(err, "--profile needs Little CMS, and this build has none");
 }
 
 int icc_cmyk_open(struct icc_cmyk **out, const uint8_t *icc, size_t icc_len,

@@ -32,6 +32,29 @@ bool icc_available(void);
 int icc_to_srgb(struct image *img, const uint8_t *icc, size_t icc_len,
 		struct ib_error *note);
 
+/*
+ * As icc_to_srgb, from profile `from` (NULL: sRGB) to profile `to` (NULL:
+ * sRGB), both RGB.  Gray images go to gray with the sRGB tone curve whatever
+ * `to` is (an RGB profile cannot describe them).
+ */
+int icc_convert(struct image *img, const uint8_t *from, size_t from_len, const uint8_t *to,
+		size_t to_len, struct ib_error *note);
+
+/*
+ * Whether icc says what sRGB says: an RGB matrix-shaper profile whose
+ * colorants and tone curves match sRGB's within a few thousandths (the sRGB
+ * profiles cameras and editors embed: HP's, lcms', Apple's, ...).  Such a
+ * profile changes nothing and need not be carried.  False without lcms2.
+ */
+bool icc_is_srgb(const uint8_t *icc, size_t icc_len);
+
+/*
+ * A compact RGB profile to convert to and embed (--profile): "srgb", "p3"
+ * (Display P3: the P3 primaries, D65 white, the sRGB tone curve), or the
+ * path of an RGB ICC profile file.  *data is malloc'd.
+ */
+int icc_profile_make(const char *name, uint8_t **data, size_t *len, struct ib_error *err);
+
 /* A CMYK -> sRGB transform through the profile of a CMYK JPEG. */
 struct icc_cmyk;
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/icc.h"
 #include "disk/output_name.h"
 #include "engine/scan.h"
 #include "pipeline/image_result.h"
@@ -20,6 +21,7 @@ enum convert_key {
 	KEY_UPDATE,
 	KEY_FSYNC,
 	KEY_DRY_RUN,
+	KEY_PROFILE,
 	KEY_FORMAT,
 	KEY_PROGRESSIVE,
 	KEY_COMPRESSION,
@@ -92,7 +94,13 @@ static const struct cli_option encoding_options[] = {
 	{ "background", KEY_BACKGROUND, 0, "C",
 	  "colour under transparency when writing JPEG:\n"
 	  "white (default), black, #rgb, #rrggbb or R,G,B", NULL },
-	{ "strip", KEY_STRIP, 0, NULL, "do not carry the ICC profile to the output", NULL },
+	{ "strip", KEY_STRIP, 0, NULL,
+	  "carry no ICC profile: pixels in another colour space\n"
+	  "are converted to sRGB first", NULL },
+	{ "profile", KEY_PROFILE, 0, "P",
+	  "convert to profile P and embed it: srgb, p3 (Display\n"
+	  "P3) or an RGB ICC file (default: sRGB profiles are\n"
+	  "dropped, others kept with the pixels as they are)", NULL },
 	PIXEL_OPTION_MAX_PIXELS,
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
@@ -172,6 +180,7 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 					     "use white, black, #rgb, #rrggbb or R,G,B");
 		break;
 	case KEY_STRIP: cs->strip = true; break;
+	case KEY_PROFILE: cs->profile_name = arg; break;
 	case KEY_LOSSLESS: cs->lossless = true; break;
 	case KEY_EFFORT:
 		if (number_parse(arg, 0, 9, &n) < 0)
@@ -223,6 +232,9 @@ static int prepare(struct job *job, struct ib_error *err)
 {
 	struct convert_settings *cs = job->settings;
 	if (pipe_prepare(job, &cs->pipe, err) < 0)
+		return -1;
+	if (cs->profile_name &&
+	    icc_profile_make(cs->profile_name, &cs->profile, &cs->profile_len, err) < 0)
 		return -1;
 	cs->outputs_among_inputs = cs->in_place || scan_inputs_within(job, job->out_dir);
 	return 0;
@@ -309,6 +321,7 @@ static void release(struct job *job)
 	if (cs) {
 		keyset_free(&cs->outputs);
 		pipe_release(&cs->pipe);
+		free(cs->profile);
 	}
 	free(cs);
 	job->settings = NULL;

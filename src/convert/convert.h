@@ -39,6 +39,9 @@ struct convert_settings {
 	int compression;
 	struct rgb8 background;
 	bool strip;
+	const char *profile_name;   /* --profile: srgb, p3 or a file */
+	uint8_t *profile;           /* ... its bytes, to convert to and embed */
+	size_t profile_len;
 	/* the master's: collision keys of the outputs of the inputs admitted */
 	struct keyset outputs;
 	struct convert_pipe pipe;   /* - as input, -o - */

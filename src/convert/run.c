@@ -13,6 +13,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "codec/icc.h"
 #include "disk/atomic.h"
 #include "pipeline/item.h"
 
@@ -243,10 +244,48 @@ static int check_outputs(struct convert_item *ci, struct item *it, struct ib_err
 	return current == it->noutputs;
 }
 
+/*
+ * Colour never shifts: --profile converts the pixels to its profile and
+ * embeds it; otherwise a profile that says sRGB (or none) changes nothing
+ * and is not carried, and another one is carried with the pixels as they
+ * are, or with --strip, converted to sRGB first.  Gray images take the sRGB
+ * tone curve and carry no profile.  Returns the profile to embed (NULL:
+ * none) and sets *len; -1 in *len when out of memory.
+ */
+static const uint8_t *settle_colour(const struct convert_settings *cs, const struct item *it,
+				    struct image *img, size_t *len)
+{
+	const uint8_t *in = it->dec.info.icc;
+	size_t in_len = it->dec.info.icc_len;
+	struct ib_error note;
+	bool gray = img->channels <= 2;
+	*len = 0;
+	if (cs->profile) {
+		int r = icc_convert(img, in, in_len, cs->profile, cs->profile_len, &note);
+		if (r == ICC_UNCHANGED && in)   /* an unreadable input profile: taken as sRGB */
+			r = icc_convert(img, NULL, 0, cs->profile, cs->profile_len, &note);
+		*len = r < 0 ? (size_t)-1 : gray ? 0 : cs->profile_len;
+		return r < 0 || gray ? NULL : cs->profile;
+	}
+	if (!in || icc_is_srgb(in, in_len))
+		return NULL;
+	if (cs->strip) {
+		if (icc_to_srgb(img, in, in_len, &note) < 0)
+			*len = (size_t)-1;
+		return NULL;
+	}
+	*len = in_len;
+	return in;
+}
+
 static int encode_output(const struct convert_settings *cs, const struct item *it,
 			 struct image *img, enum image_format fmt, struct buffer *encoded,
 			 struct ib_error *err)
 {
+	size_t icc_len;
+	const uint8_t *icc = settle_colour(cs, it, img, &icc_len);
+	if (icc_len == (size_t)-1)
+		return ib_fail(err, "out of memory converting colours");
 	const struct codec *out = codec_for_format(fmt);
 	if (fmt == FORMAT_JPEG && image_prepare_for_jpeg(img, cs->background, err) < 0)
 		return -1;
@@ -256,8 +295,8 @@ static int encode_output(const struct convert_settings *cs, const struct item *i
 		.effort = cs->effort,
 		.progressive = cs->progressive,
 		.compression = cs->compression,
-		.icc = cs->strip ? NULL : it->dec.info.icc,
-		.icc_len = cs->strip ? 0 : it->dec.info.icc_len,
+		.icc = icc,
+		.icc_len = icc_len,
 	};
 	return out->encode(img, &opts, encoded, err);
 }
