@@ -94,6 +94,7 @@ static const struct cli_option encoding_options[] = {
 	  "white (default), black, #rgb, #rrggbb or R,G,B", NULL },
 	{ "strip", KEY_STRIP, 0, NULL, "do not carry the ICC profile to the output", NULL },
 	PIXEL_OPTION_MAX_PIXELS,
+	PIXEL_OPTION_FAIL_ON,
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
