@@ -3,7 +3,8 @@
  * live.  Decoding is two-phase so the caller can pick a target size from the
  * header before any pixel is decoded (JPEG shrink-on-load, --max-pixels).
  * All codecs work on an in-memory copy of the file and never print or exit:
- * every library warning or error becomes an ib_error reason.
+ * every library error becomes an ib_error reason, and a warning either that
+ * or, as --fail-on says (decoder_warn), the decoder's warning.
  */
 #ifndef IMGBATCH_CODEC_CODEC_H
 #define IMGBATCH_CODEC_CODEC_H
