@@ -19,7 +19,7 @@ cd "$(dirname "$0")"
 # tests/cli/slurm.sh (its own daemons, started and stopped by the test).
 packages="build-essential autoconf automake libtool pkgconf libpng-dev
 libjpeg62-turbo-dev libstb-dev libmd-dev liblcms2-dev libdeflate-dev libwebp-dev libgif-dev
-libtiff-dev libheif-dev libjxl-dev check imagemagick
+libtiff-dev libheif-dev libjxl-dev check imagemagick libjpeg-turbo-progs
 libheif-examples libjxl-tools libvips-tools icc-profiles-free python3-gi gir1.2-gnomedesktop-3.0 python3-junitparser libxml2-utils chromium
 clang libclang-rt-14-dev valgrind munge slurmctld slurmd slurm-client bash-completion"
 # imgbatch compare's tests run pixelmatch and puppeteer-core from npm; a node

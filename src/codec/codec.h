@@ -3,7 +3,8 @@
  * live.  Decoding is two-phase so the caller can pick a target size from the
  * header before any pixel is decoded (JPEG shrink-on-load, --max-pixels).
  * All codecs work on an in-memory copy of the file and never print or exit:
- * every library warning or error becomes an ib_error reason.
+ * every library error becomes an ib_error reason, and a warning either that
+ * or, as --fail-on says (decoder_warn), the decoder's warning.
  */
 #ifndef IMGBATCH_CODEC_CODEC_H
 #define IMGBATCH_CODEC_CODEC_H
@@ -39,11 +40,44 @@ struct image_info {
 	size_t thumb_len;
 };
 
+/*
+ * --fail-on: which damage a decoder that could go on past it fails on
+ * (libvips' names and order, each failing on more than the one before).
+ * The zero value is the default, truncated.
+ */
+enum fail_on {
+	FAIL_ON_TRUNCATED = 0,    /* a cut file (or data that stops the decoder) */
+	FAIL_ON_NONE,             /* nothing: keep what a damaged file decoded */
+	FAIL_ON_ERROR,            /* also corrupt data the decoder skips */
+	FAIL_ON_WARNING,          /* also anything the library warns about */
+};
+
+/* What a decoder recovered from, by how bad it is. */
+enum damage {
+	DAMAGE_TRUNCATED,         /* the picture is partial (a grey or black rest) */
+	DAMAGE_ERROR,             /* corrupt data, skipped or resynchronised */
+	DAMAGE_WARNING,           /* a warning that leaves the pixels alone */
+};
+
+/* A --fail-on name ("none", "truncated", "error", "warning"); -1 when unknown. */
+int fail_on_parse(const char *name, enum fail_on *out);
+
 struct decoder {
 	const struct codec *codec;
 	struct image_info info;
 	void *state;              /* codec-private */
+	enum fail_on fail_on;     /* set before open */
+	/* The first damage decoding went on past (see decoder_warn): "" when
+	 * none.  The codec sets it, open and decode alike. */
+	char warning[IB_REASON_MAX];
 };
+
+/*
+ * A codec met damage of this kind that it can decode past, described by
+ * what: true when d->fail_on says to fail on it (the codec then fails with
+ * what as the reason); else what becomes d->warning unless one is there.
+ */
+bool decoder_warn(struct decoder *d, enum damage kind, const char *what);
 
 /* A PNG tEXt chunk: keyword (1-79 Latin-1 bytes) and text. */
 struct text_entry {

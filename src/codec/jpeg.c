@@ -26,12 +26,14 @@
 /*
  * libjpeg reports errors through error_exit, which must not return: ours
  * longjmps to the setjmp of the helper that called into libjpeg.  Warnings
- * about corrupt data take the same path, so a damaged or truncated file fails
- * instead of decoding to a picture with a grey bottom.  Nothing is printed.
+ * about corrupt or missing data go to the decoder (decoder_warn): libjpeg
+ * goes on past them (a cut file's rest is grey, as djpeg shows it) unless
+ * --fail-on says to fail, which takes the error path.  Nothing is printed.
  */
 struct fault_mgr {
 	struct jpeg_error_mgr mgr;
 	jmp_buf bail;
+	struct decoder *dec;            /* decoding: where warnings go; NULL encoding */
 	bool warning;                   /* the fault was a (fatal) warning */
 	bool too_many_scans;            /* stopped by the scan limit */
 	char message[JMSG_LENGTH_MAX];
@@ -75,10 +77,51 @@ static bool harmless_warning(int code)
 	return code == JWRN_JFIF_MAJOR || code == JWRN_BOGUS_ICC;
 }
 
+/*
+ * A premature end of the file or of a scan's data (a marker where coded data
+ * should be) leaves the rest of the picture grey, as a cut file; bytes
+ * skipped between segments leave the pixels whole; any other warning is
+ * about corrupt coded data that libjpeg skips or resynchronises past.
+ */
+static enum damage damage_of(int code)
+{
+	if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER)
+		return DAMAGE_TRUNCATED;
+	return code == JWRN_EXTRANEOUS_DATA ? DAMAGE_WARNING : DAMAGE_ERROR;
+}
+
+/* The reason for the warning or error of code, whose libjpeg text is msg. */
+static void describe(int code, const char *msg, bool warning, char *out, size_t cap)
+{
+	static const char corrupt_prefix[] = "Corrupt JPEG data: ";
+
+	if (code == JWRN_JPEG_EOF)
+		snprintf(out, cap, "JPEG: truncated data (premature end of file)");
+	else if (code == JERR_OUT_OF_MEMORY)
+		snprintf(out, cap, "JPEG: out of memory");
+	else if (!warning)
+		snprintf(out, cap, "JPEG: %s", msg);
+	else {
+		if (!strncmp(msg, corrupt_prefix, sizeof corrupt_prefix - 1))
+			msg += sizeof corrupt_prefix - 1;
+		snprintf(out, cap, "JPEG: corrupt data: %s", msg);
+	}
+}
+
 /* msg_level -1 is a warning; higher levels are trace messages. */
 static void on_emit_message(j_common_ptr cinfo, int msg_level)
 {
-	if (msg_level < 0 && !harmless_warning(cinfo->err->msg_code))
+	struct fault_mgr *fault = (struct fault_mgr *)cinfo->err;
+	int code = cinfo->err->msg_code;
+	char msg[JMSG_LENGTH_MAX], what[IB_REASON_MAX];
+
+	if (msg_level >= 0 || harmless_warning(code))
+		return;
+	if (!fault->dec)
+		raise_fault(cinfo, true);
+	cinfo->err->format_message(cinfo, msg);
+	describe(code, msg, true, what, sizeof what);
+	if (decoder_warn(fault->dec, damage_of(code), what))
 		raise_fault(cinfo, true);
 }
 
@@ -99,21 +142,13 @@ static struct jpeg_error_mgr *fault_init(struct fault_mgr *fault)
 /* Turns the fault libjpeg bailed out with into a reason. */
 static int fault_reason(const struct fault_mgr *fault, struct ib_error *err)
 {
-	static const char corrupt_prefix[] = "Corrupt JPEG data: ";
-	const char *msg = fault->message;
+	char what[IB_REASON_MAX];
 
 	if (fault->too_many_scans)
 		return ib_fail(err, "JPEG: more than %d progressive scans (a decompression bomb?)",
 			       JPEG_MAX_SCANS);
-	if (fault->mgr.msg_code == JWRN_JPEG_EOF)
-		return ib_fail(err, "JPEG: truncated data (premature end of file)");
-	if (fault->mgr.msg_code == JERR_OUT_OF_MEMORY)
-		return ib_fail(err, "JPEG: out of memory");
-	if (!fault->warning)
-		return ib_fail(err, "JPEG: %s", msg);
-	if (!strncmp(msg, corrupt_prefix, sizeof corrupt_prefix - 1))
-		msg += sizeof corrupt_prefix - 1;
-	return ib_fail(err, "JPEG: corrupt data: %s", msg);
+	describe(fault->mgr.msg_code, fault->message, fault->warning, what, sizeof what);
+	return ib_fail(err, "%s", what);
 }
 
 /* ---- decoding -------------------------------------------------------------- */
@@ -203,6 +238,7 @@ static int jpeg_open(struct decoder *d, const uint8_t *data, size_t len,
 	if (!st)
 		return ib_fail(err, "JPEG: out of memory");
 
+	st->fault.dec = d;
 	if (read_header(st, data, len) < 0) {
 		fault_reason(&st->fault, err);
 		goto fail;
@@ -329,7 +365,8 @@ static int read_pixels(struct decoder_state *st, const struct icc_cmyk *profile,
 		read_cmyk_rows(cinfo, profile, out);
 	else
 		read_rows(cinfo, out);
-	/* Reads up to EOI, so a file cut after its last scanline fails too. */
+	/* Reads up to EOI, so a file cut after its last scanline is truncated
+	 * too. */
 	jpeg_finish_decompress(cinfo);
 	return 0;
 }
@@ -361,6 +398,7 @@ static int jpeg_decode(struct decoder *d, uint32_t min_w, uint32_t min_h,
 	size_t stride;
 
 	memset(out, 0, sizeof *out);
+	st->fault.dec = d;    /* d may have been moved since open */
 	/*
 	 * The limit applies to the stored size, whatever the scale: decoding
 	 * time, and a progressive file's coefficient buffers, grow with it.

@@ -31,11 +31,14 @@ static const png_byte ignored_chunks[] = "tEXt\0zTXt\0iTXt\0sPLT";
 /*
  * libpng reports errors through an error function that must not return: ours
  * keeps the message and longjmps to the setjmp of the helper that called
- * into libpng.  Warnings are kept, never printed: the last one is quoted in
- * the reason when an error follows it.
+ * into libpng.  Warnings (benign errors such as an ancillary chunk's bad CRC
+ * among them) are never printed: decoding, they go to the decoder
+ * (decoder_warn), which may make them fatal; the last one is quoted in the
+ * reason when an error follows it.
  */
 struct fault {
 	jmp_buf bail;
+	struct decoder *dec;            /* decoding: where warnings go; NULL encoding */
 	char message[IB_REASON_MAX];
 	char warning[IB_REASON_MAX];
 };
@@ -50,6 +53,13 @@ static __attribute__((noreturn)) void on_error(png_structp png, png_const_charp 
 static void on_warning(png_structp png, png_const_charp msg)
 {
 	struct fault *fault = png_get_error_ptr(png);
+	char what[IB_REASON_MAX];
+
+	snprintf(what, sizeof what, "PNG: %s", msg);
+	if (fault->dec && decoder_warn(fault->dec, DAMAGE_WARNING, what)) {
+		fault->warning[0] = '\0';
+		on_error(png, msg);
+	}
 	snprintf(fault->warning, sizeof fault->warning, "%s", msg);
 }
 
@@ -75,6 +85,7 @@ struct decoder_state {
 	const uint8_t *data;
 	size_t len, pos;
 	uint8_t *restreamed;   /* data, when png_restream made it */
+	bool rows_started;     /* read_pixels got to the rows */
 };
 
 /*
@@ -198,6 +209,7 @@ static int open_png(struct decoder *d, const uint8_t *data, size_t len,
 		ib_fail(err, "PNG: out of memory");
 		goto fail;
 	}
+	st->fault.dec = d;
 	if (read_header(st) < 0) {
 		fault_reason(&st->fault, err);
 		goto fail;
@@ -222,7 +234,7 @@ fail:
  * Asks libpng for the delivered layout, checks that its rows are exactly the
  * rows of out, and decodes every pass of every row into out.  Reads on to
  * IEND, so damage after the last row (a bad CRC of the last IDAT, a cut
- * file) fails too.  Returns -1 when libpng bailed out.
+ * file) counts too.  Returns -1 when libpng bailed out.
  */
 static int read_pixels(struct decoder_state *st, const struct image *out)
 {
@@ -237,6 +249,7 @@ static int read_pixels(struct decoder_state *st, const struct image *out)
 	png_read_update_info(png, st->info);
 	if (png_get_rowbytes(png, st->info) != (size_t)out->width * image_bytes_per_pixel(out))
 		png_error(png, "unexpected row layout after transformations");
+	st->rows_started = true;
 
 	/* An interlaced image fills each row's pixels over several passes. */
 	for (int pass = 0; pass < passes; pass++)
@@ -251,6 +264,7 @@ static int decode_png(struct decoder *d, uint32_t min_w, uint32_t min_h,
 			      struct ib_error *err)
 {
 	struct decoder_state *st = d->state;
+	struct ib_error why;
 
 	/* PNG has no cheap reduced-size decoding: always the full image. */
 	(void)min_w;
@@ -258,11 +272,18 @@ static int decode_png(struct decoder *d, uint32_t min_w, uint32_t min_h,
 	if (image_alloc(out, d->info.width, d->info.height, d->info.channels,
 			d->info.depth, max_pixels, err) < 0)
 		return -1;
-	if (read_pixels(st, out) < 0) {
-		image_free(out);
-		return fault_reason(&st->fault, err);
-	}
-	return 0;
+	/* --fail-on none keeps a damaged file's rows: the rest stays 0. */
+	if (d->fail_on == FAIL_ON_NONE)
+		memset(out->pixels, 0, out->stride * out->height);
+	st->fault.dec = d;    /* d may have been moved since open */
+	if (read_pixels(st, out) == 0)
+		return 0;
+	fault_reason(&st->fault, &why);
+	/* libpng cannot go on past an error: what it decoded is a cut picture. */
+	if (st->rows_started && !decoder_warn(d, DAMAGE_TRUNCATED, why.msg))
+		return 0;
+	image_free(out);
+	return ib_fail(err, "%s", why.msg);
 }
 
 static void close_png(struct decoder *d)

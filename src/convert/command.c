@@ -102,6 +102,7 @@ static const struct cli_option encoding_options[] = {
 	  "P3) or an RGB ICC file (default: sRGB profiles are\n"
 	  "dropped, others kept with the pixels as they are)", NULL },
 	PIXEL_OPTION_MAX_PIXELS,
+	PIXEL_OPTION_FAIL_ON,
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 

@@ -54,6 +54,11 @@ static const struct cli_option filter_options[] = {
 
 const struct cli_group pixel_filters_group = { "Filters:", filter_options };
 
+const char *fail_on_names(void)
+{
+	return "none truncated error warning";
+}
+
 void pixel_settings_default(struct pixel_settings *px)
 {
 	memset(px, 0, sizeof *px);
@@ -172,6 +177,10 @@ int pixel_apply_option(struct pixel_settings *px, int key, const char *arg, FILE
 		if (number_parse(arg, 1, UINT64_MAX, &n) < 0)
 			return cli_bad_value(err, "--max-pixels", arg, "must be a positive whole number");
 		px->max_pixels = n;
+		break;
+	case PIXEL_KEY_FAIL_ON:
+		if (fail_on_parse(arg, &px->fail_on) < 0)
+			return cli_bad_value(err, "--fail-on", arg, "use none, truncated, error or warning");
 		break;
 	default:
 		fprintf(err, "imgbatch: internal error: option key %d has no handler\n", key);

@@ -56,6 +56,7 @@ struct pixel_settings {
 	bool auto_orient;
 	bool embedded;              /* --embedded: use a JPEG's EXIF thumbnail when it is enough */
 	uint64_t max_pixels;
+	enum fail_on fail_on;       /* --fail-on (default truncated) */
 };
 
 struct step_plan {

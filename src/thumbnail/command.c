@@ -25,6 +25,7 @@ static const struct cli_option thumbnail_options[] = {
 	  "(with --json: a line per entry removed, then counts)", NULL },
 	PIXEL_OPTION_EMBEDDED,
 	PIXEL_OPTION_MAX_PIXELS,
+	PIXEL_OPTION_FAIL_ON,
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
