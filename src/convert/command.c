@@ -27,6 +27,7 @@ enum convert_key {
 	KEY_STRIP,
 	KEY_LOSSLESS,
 	KEY_EFFORT,
+	KEY_SUBSAMPLE,
 };
 
 static const struct cli_option output_options[] = {
@@ -80,8 +81,11 @@ static const struct cli_option encoding_options[] = {
 	  "the input; HEIC is written as JPEG, GIF as PNG)", format_names },
 	{ "quality", KEY_QUALITY, 'q', "N",
 	  "JPEG, WebP, AVIF and JPEG XL quality 1-100 (default 85;\n"
-	  "JPEG: 4:2:0 chroma below 90, 4:4:4 from 90; JPEG XL:\n"
-	  "distance 1 at 90, 0.1 at 100)", NULL },
+	  "JPEG XL: distance 1 at 90, 0.1 at 100)", NULL },
+	{ "subsample", KEY_SUBSAMPLE, 0, "S",
+	  "JPEG and AVIF chroma subsampling: 444, 422 or 420\n"
+	  "(default: JPEG 420 below quality 90, 444 from 90;\n"
+	  "AVIF 420, lossless 444)", NULL },
 	{ "lossless", KEY_LOSSLESS, 0, NULL, "lossless WebP, AVIF or JPEG XL", NULL },
 	{ "effort", KEY_EFFORT, 0, "N",
 	  "encoding effort: AVIF 0 (fastest) to 9 (smallest files;\n"
@@ -161,6 +165,11 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		cs->quality = (int)n;
 		break;
 	case KEY_PROGRESSIVE: cs->progressive = true; break;
+	case KEY_SUBSAMPLE:
+		if (strcmp(arg, "444") && strcmp(arg, "422") && strcmp(arg, "420"))
+			return cli_bad_value(err, "--subsample", arg, "use 444, 422 or 420");
+		cs->subsample = atoi(arg);
+		break;
 	case KEY_COMPRESSION:
 		if (number_parse(arg, 0, 9, &n) < 0)
 			return cli_bad_value(err, "--compression", arg, "must be a whole number from 0 to 9");

@@ -36,6 +36,7 @@ struct convert_settings {
 	bool lossless;              /* --lossless (WebP, AVIF) */
 	int effort;                 /* --effort (AVIF); -1: the encoder's default */
 	bool progressive;
+	int subsample;              /* --subsample 444/422/420; 0: by quality */
 	int compression;
 	struct rgb8 background;
 	bool strip;

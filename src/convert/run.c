@@ -255,6 +255,7 @@ static int encode_output(const struct convert_settings *cs, const struct item *i
 		.lossless = cs->lossless,
 		.effort = cs->effort,
 		.progressive = cs->progressive,
+		.subsample = cs->subsample,
 		.compression = cs->compression,
 		.icc = cs->strip ? NULL : it->dec.info.icc,
 		.icc_len = cs->strip ? 0 : it->dec.info.icc_len,
