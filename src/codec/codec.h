@@ -57,9 +57,9 @@ struct encode_options {
 	bool lossless;            /* WebP, AVIF, JPEG XL */
 	int effort;               /* AVIF 0 (fastest) .. 9 (smallest), JPEG XL 1..9;
 	                           * -1: the encoder's default */
-	bool progressive;         /* JPEG */
-	int subsample;            /* JPEG chroma: 444, 422 or 420; 0: by quality
-	                           * (4:2:0 below 90, 4:4:4 from 90) */
+	bool progressive;         /* JPEG progressive scans, PNG Adam7 interlacing */
+	int subsample;            /* JPEG, AVIF chroma: 444, 422 or 420; 0: the
+	                           * default (JPEG by quality, see jpeg.c) */
 	int compression;          /* PNG zlib level 0..9 */
 	const uint8_t *icc;       /* profile to embed, or NULL */
 	size_t icc_len;

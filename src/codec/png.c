@@ -368,11 +368,28 @@ static int write_idat_in_one(struct encoder_state *st, const struct image *img, 
 	return 0;
 }
 
-/* Runs the whole compression; -1 when libpng bailed out. */
+/*
+ * The rows through libpng: every pass of Adam7 (png_set_interlace_handling
+ * picks each pass's pixels from the whole rows it is given), or once.
+ */
+static void write_rows(png_structp png, const struct image *img, bool interlaced)
+{
+	int passes = interlaced ? png_set_interlace_handling(png) : 1;
+	/* PNG stores 16-bit samples big-endian. */
+	if (img->depth == 16 && host_is_little_endian())
+		png_set_swap(png);
+	for (int pass = 0; pass < passes; pass++)
+		for (uint32_t y = 0; y < img->height; y++)
+			png_write_row(png, image_row(img, y));
+}
+
+/* Runs the whole compression; -1 when libpng bailed out.  Adam7 goes
+ * through libpng only: the fast single-IDAT path writes plain rows. */
 static int compress_image(struct encoder_state *st, const struct image *img,
 			  const struct encode_options *opts, struct buffer *out)
 {
 	png_structp png = st->png;
+	bool interlaced = opts->progressive;
 
 	if (setjmp(st->fault.bail))
 		return -1;
@@ -382,19 +399,16 @@ static int compress_image(struct encoder_state *st, const struct image *img,
 	png_set_write_fn(png, out, write_data, flush_data);
 	set_side_limits(png);
 	png_set_IHDR(png, st->info, img->width, img->height, (int)img->depth,
-		     color_type(img->channels), PNG_INTERLACE_NONE,
+		     color_type(img->channels),
+		     interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
 		     PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
 	set_compression(png, opts->compression);
 	set_icc(png, st->info, opts);
 	set_text(png, st->info, opts);
 	png_write_info(png, st->info);
-	if (png_idat_raw_size(img) <= PNG_IDAT_MAX_RAW)
+	if (!interlaced && png_idat_raw_size(img) <= PNG_IDAT_MAX_RAW)
 		return write_idat_in_one(st, img, opts->compression);
-	/* PNG stores 16-bit samples big-endian. */
-	if (img->depth == 16 && host_is_little_endian())
-		png_set_swap(png);
-	for (uint32_t y = 0; y < img->height; y++)
-		png_write_row(png, image_row(img, y));
+	write_rows(png, img, interlaced);
 	png_write_end(png, st->info);
 	return 0;
 }

@@ -91,7 +91,8 @@ static const struct cli_option encoding_options[] = {
 	  "encoding effort: AVIF 0 (fastest) to 9 (smallest files;\n"
 	  "default: libheif's, aom speed 6 = effort 3), JPEG XL 1\n"
 	  "to 9 (default libjxl's 7)", NULL },
-	{ "progressive", KEY_PROGRESSIVE, 0, NULL, "write progressive JPEGs", NULL },
+	{ "progressive", KEY_PROGRESSIVE, 0, NULL,
+	  "write progressive JPEGs and interlaced (Adam7) PNGs", NULL },
 	{ "compression", KEY_COMPRESSION, 0, "N", "PNG and TIFF DEFLATE level 0-9 (default 6)", NULL },
 	{ "background", KEY_BACKGROUND, 0, "C",
 	  "colour under transparency when writing JPEG:\n"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Encoder options: --subsample (JPEG and AVIF chroma factors as asked, the
-# quality rule by default, pixels still close to the source).
+# quality rule by default, pixels still close to the source); --progressive
+# PNGs (Adam7: the IHDR says so, the pixels equal the plain output's).
 . "$(dirname "$0")/lib.sh"
 
 command -v identify >/dev/null 2>&1 || { echo "SKIP: ImageMagick is needed"; exit 77; }
@@ -53,3 +54,23 @@ for bad in 411 44 '' 4440; do
 	run_imgbatch 2 --subsample "$bad" -o "$WORK/bad" "$photo"
 	assert_contains "$WORK/err.txt" "use 444, 422 or 420"
 done
+
+# ---- --progressive for PNG: Adam7 ----
+# ihdr_interlace FILE: the IHDR's interlace method byte (offset 8 + 8 + 12)
+ihdr_interlace() {
+	od -An -tu1 -j 28 -N1 "$1" | tr -d ' '
+}
+for f in photo.jpg rgba-soft.png rgb16.png gray-alpha.png palette.png; do
+	run_imgbatch 0 --format png -o "$WORK/plain" "$WORK/s/$f"
+	run_imgbatch 0 --progressive --format png -o "$WORK/adam7" "$WORK/s/$f"
+	plain=$WORK/plain/${f%.*}.png
+	adam7=$WORK/adam7/${f%.*}.png
+	assert_eq "$(ihdr_interlace "$plain")" 0 "$f: interlace without --progressive"
+	assert_eq "$(ihdr_interlace "$adam7")" 1 "$f: interlace with --progressive"
+	assert_eq "$("$DECODE" info "$adam7")" "$("$DECODE" info "$plain")" "$f: layout"
+	assert_eq "$("$DECODE" diff "$adam7" "$plain" | cut -d' ' -f1)" 0 "$f: largest difference"
+done
+# an independent decoder agrees
+convert "$WORK/adam7/photo.png" "$WORK/im-adam7.png"
+assert_eq "$("$DECODE" diff "$WORK/im-adam7.png" "$WORK/plain/photo.png" | cut -d' ' -f1)" 0 \
+	"ImageMagick's decode of the Adam7 output"
