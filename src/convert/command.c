@@ -28,6 +28,9 @@ enum convert_key {
 	KEY_LOSSLESS,
 	KEY_EFFORT,
 	KEY_SUBSAMPLE,
+	KEY_PALETTE,
+	KEY_COLOURS,
+	KEY_DITHER,
 };
 
 static const struct cli_option output_options[] = {
@@ -94,6 +97,13 @@ static const struct cli_option encoding_options[] = {
 	{ "progressive", KEY_PROGRESSIVE, 0, NULL,
 	  "write progressive JPEGs and interlaced (Adam7) PNGs", NULL },
 	{ "compression", KEY_COMPRESSION, 0, "N", "PNG and TIFF DEFLATE level 0-9 (default 6)", NULL },
+	{ "palette", KEY_PALETTE, 0, NULL,
+	  "write PNGs with a palette (colour type 3, alpha kept),\n"
+	  "the colours chosen by libimagequant", NULL },
+	{ "colours", KEY_COLOURS, 0, "N", "with --palette: at most N colours, 2-256 (default 256)", NULL },
+	{ "dither", KEY_DITHER, 0, "F",
+	  "with --palette: dithering 0 (none) to 1 (full,\n"
+	  "the default)", NULL },
 	{ "background", KEY_BACKGROUND, 0, "C",
 	  "colour under transparency when writing JPEG:\n"
 	  "white (default), black, #rgb, #rrggbb or R,G,B", NULL },
@@ -132,6 +142,8 @@ static int init(struct job *job)
 	cs->quality = 85;
 	cs->effort = -1;
 	cs->compression = 6;
+	cs->colours = 256;
+	cs->dither = 1.0;
 	cs->background = (struct rgb8){ 255, 255, 255 };
 	job->settings = cs;
 	return 0;
@@ -176,6 +188,18 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 			return cli_bad_value(err, "--compression", arg, "must be a whole number from 0 to 9");
 		cs->compression = (int)n;
 		break;
+	case KEY_PALETTE: cs->palette = true; break;
+	case KEY_COLOURS:
+		if (number_parse(arg, 2, 256, &n) < 0)
+			return cli_bad_value(err, "--colours", arg, "must be a whole number from 2 to 256");
+		cs->colours = (unsigned)n;
+		cs->palette_tuned = true;
+		break;
+	case KEY_DITHER:
+		if (cli_parse_real(arg, 0, 1, &cs->dither) < 0)
+			return cli_bad_value(err, "--dither", arg, "must be a number from 0 to 1");
+		cs->palette_tuned = true;
+		break;
 	case KEY_BACKGROUND:
 		if (rgb8_parse(arg, &cs->background) < 0)
 			return cli_bad_value(err, "--background", arg,
@@ -190,6 +214,21 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		break;
 	default:
 		return pixel_apply_option(&cs->px, key, arg, out, err);
+	}
+	return 0;
+}
+
+/* --colours and --dither tune --palette, which writes PNGs only (under
+ * --format same it applies to the outputs that are PNG). */
+static int palette_validate(const struct convert_settings *cs, FILE *err)
+{
+	if (cs->palette_tuned && !cs->palette) {
+		fputs("imgbatch: --colours and --dither need --palette\n", err);
+		return -1;
+	}
+	if (cs->palette && cs->format != FORMAT_UNKNOWN && cs->format != FORMAT_PNG) {
+		fputs("imgbatch: --palette writes PNG only: use --format png (or same)\n", err);
+		return -1;
 	}
 	return 0;
 }
@@ -221,6 +260,8 @@ static int validate(struct job *job, FILE *err)
 	 * with --effort 0 fails on its own with the encoder's reason */
 	if (cs->format == FORMAT_JXL && cs->effort == 0)
 		return cli_bad_value(err, "--effort", "0", "JPEG XL's effort is from 1 to 9");
+	if (palette_validate(cs, err) < 0)
+		return -1;
 	if (cs->px.nsizes && !output_template_needs_size(cs->name_template)) {
 		fputs("imgbatch: a list of sizes needs {w} or {h} in --name, "
 		      "such as --name '{dir}/{stem}-{w}.{ext}'\n", err);

@@ -38,6 +38,10 @@ struct convert_settings {
 	bool progressive;
 	int subsample;              /* --subsample 444/422/420; 0: by quality */
 	int compression;
+	bool palette;               /* --palette (PNG) */
+	unsigned colours;           /* --colours, 2..256 */
+	double dither;              /* --dither, 0..1 */
+	bool palette_tuned;         /* --colours or --dither given */
 	struct rgb8 background;
 	bool strip;
 	/* the master's: collision keys of the outputs of the inputs admitted */

@@ -257,6 +257,8 @@ static int encode_output(const struct convert_settings *cs, const struct item *i
 		.progressive = cs->progressive,
 		.subsample = cs->subsample,
 		.compression = cs->compression,
+		.palette = cs->palette ? cs->colours : 0,
+		.dither = (float)cs->dither,
 		.icc = cs->strip ? NULL : it->dec.info.icc,
 		.icc_len = cs->strip ? 0 : it->dec.info.icc_len,
 	};
