@@ -3,6 +3,20 @@
 
 #include <libimagequant.h>
 
+/*
+ * Debian builds libimagequant with OpenMP, which would start a thread per
+ * core in every worker (a worker is meant to be one core; -j sets how many).
+ * OpenMP's own call limits it to the calling thread; weak, so that a
+ * libimagequant built without OpenMP (no libgomp loaded) needs nothing.
+ */
+extern void omp_set_num_threads(int n) __attribute__((weak));
+
+static void one_thread(void)
+{
+	if (omp_set_num_threads)
+		omp_set_num_threads(1);
+}
+
 /* libimagequant's objects for one image, released together. */
 struct quantiser {
 	liq_attr *attr;
@@ -48,6 +62,7 @@ static int quantise(const struct image *rgba, unsigned colours, float dither,
 		ib_fail(err, "PNG palette: cannot set up libimagequant");
 		goto done;
 	}
+	one_thread();
 	liq_error e = liq_image_quantize(q.image, q.attr, &q.result);
 	if (e == LIQ_OK)
 		e = liq_set_dithering_level(q.result, dither);
