@@ -91,8 +91,13 @@ struct encode_options {
 	bool lossless;            /* WebP, AVIF, JPEG XL */
 	int effort;               /* AVIF 0 (fastest) .. 9 (smallest), JPEG XL 1..9;
 	                           * -1: the encoder's default */
-	bool progressive;         /* JPEG */
+	bool progressive;         /* JPEG progressive scans, PNG Adam7 interlacing */
+	int subsample;            /* JPEG, AVIF chroma: 444, 422 or 420; 0: the
+	                           * default (JPEG by quality, see jpeg.c) */
 	int compression;          /* PNG zlib level 0..9 */
+	unsigned palette;         /* PNG: 0 truecolour, else at most this many
+	                           * colours (2..256) through libimagequant */
+	float dither;             /* with palette: 0 (none) .. 1 (full) */
 	const uint8_t *icc;       /* profile to embed, or NULL */
 	size_t icc_len;
 	const struct text_entry *text;   /* PNG: tEXt chunks, at most ENCODE_MAX_TEXT */

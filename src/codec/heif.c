@@ -13,6 +13,7 @@
 
 #include <libheif/heif.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,7 +290,7 @@ static struct heif_image *picture_of(const struct image *rgb8, const struct enco
 }
 
 /* The AV1 encoder set for opts: quality or lossless, one thread (a worker
- * is one core), and the speed --effort asks for. */
+ * is one core), the chroma subsampling and the speed --effort asks for. */
 static struct heif_error configure(struct heif_encoder *enc, const struct encode_options *opts)
 {
 	struct heif_error e = opts->lossless ? heif_encoder_set_lossless(enc, 1)
@@ -298,6 +299,11 @@ static struct heif_error configure(struct heif_encoder *enc, const struct encode
 	 * on subsampled identity-matrix images */
 	if (e.code == heif_error_Ok && opts->lossless)
 		e = heif_encoder_set_parameter_string(enc, "chroma", "444");
+	else if (e.code == heif_error_Ok && opts->subsample) {
+		char chroma[8];
+		snprintf(chroma, sizeof chroma, "%d", opts->subsample);
+		e = heif_encoder_set_parameter_string(enc, "chroma", chroma);
+	}
 	heif_encoder_set_parameter_integer(enc, "threads", 1);
 	if (e.code == heif_error_Ok && opts->effort >= 0)
 		e = heif_encoder_set_parameter_integer(enc, "speed", 9 - opts->effort);

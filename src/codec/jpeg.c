@@ -486,16 +486,20 @@ static void dest_term(j_compress_ptr cinfo)
 }
 
 /*
- * Chroma subsampling: libjpeg's default 4:2:0 below quality 90; from 90 up,
- * 4:4:4, since at that quality the colour detail lost to subsampling would
- * dominate the error (the policy of many tools).
+ * Chroma subsampling, set on the luma component's factors (libjpeg's
+ * defaults are 2x2 luma against 1x1 chroma, i.e. 4:2:0).  Unless asked for,
+ * 4:2:0 below quality 90 and 4:4:4 from 90, since at that quality the colour
+ * detail lost to subsampling would dominate the error (the policy of many
+ * tools).
  */
-static void set_sampling(j_compress_ptr cinfo, int quality)
+static void set_sampling(j_compress_ptr cinfo, int subsample, int quality)
 {
-	if (cinfo->num_components == 3 && quality >= 90) {
-		cinfo->comp_info[0].h_samp_factor = 1;
-		cinfo->comp_info[0].v_samp_factor = 1;
-	}
+	if (cinfo->num_components != 3)
+		return;
+	if (subsample == 0)
+		subsample = quality >= 90 ? 444 : 420;
+	cinfo->comp_info[0].h_samp_factor = subsample == 444 ? 1 : 2;
+	cinfo->comp_info[0].v_samp_factor = subsample == 420 ? 2 : 1;
 }
 
 /* Runs the whole compression; -1 when libjpeg bailed out. */
@@ -521,7 +525,7 @@ static int compress_image(struct encoder_state *st, const struct image *img,
 	jpeg_set_quality(cinfo, opts->quality, TRUE);
 	cinfo->optimize_coding = TRUE;
 	cinfo->dct_method = JDCT_ISLOW;
-	set_sampling(cinfo, opts->quality);
+	set_sampling(cinfo, opts->subsample, opts->quality);
 	if (opts->progressive)
 		jpeg_simple_progression(cinfo);
 
@@ -544,6 +548,10 @@ static int jpeg_encode(const struct image *img, const struct encode_options *opt
 			       img->depth, img->channels);
 	if (opts->quality < 1 || opts->quality > 100)
 		return ib_fail(err, "JPEG: quality %d is outside 1..100", opts->quality);
+	if (opts->subsample && opts->subsample != 444 && opts->subsample != 422 &&
+	    opts->subsample != 420)
+		return ib_fail(err, "JPEG: chroma subsampling %d is not 444, 422 or 420",
+			       opts->subsample);
 	if (opts->icc && opts->icc_len > ICC_MAX_LEN)
 		return ib_fail(err, "JPEG: ICC profile of %zu bytes is too large to embed",
 			       opts->icc_len);

@@ -3,6 +3,7 @@
 #include "codec/exif.h"
 #include "codec/png_chunk.h"
 #include "codec/png_idat.h"
+#include "codec/png_palette.h"
 #include "codec/png_restream.h"
 
 #include <setjmp.h>
@@ -389,11 +390,48 @@ static int write_idat_in_one(struct encoder_state *st, const struct image *img, 
 	return 0;
 }
 
-/* Runs the whole compression; -1 when libpng bailed out. */
+/* The image's layout in IHDR, and for a palette its PLTE and tRNS. */
+static void set_header(png_structp png, png_infop info, const struct image *img,
+		       const struct png_palette *pal, bool interlaced)
+{
+	png_set_IHDR(png, info, img->width, img->height, (int)img->depth,
+		     pal ? PNG_COLOR_TYPE_PALETTE : color_type(img->channels),
+		     interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
+		     PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+	if (!pal)
+		return;
+	png_color plte[256];
+	for (unsigned i = 0; i < pal->count; i++)
+		plte[i] = (png_color){ pal->rgb[i][0], pal->rgb[i][1], pal->rgb[i][2] };
+	png_set_PLTE(png, info, plte, (int)pal->count);
+	if (pal->transparent)
+		png_set_tRNS(png, info, pal->alpha, (int)pal->transparent, NULL);
+}
+
+/*
+ * The rows through libpng: every pass of Adam7 (png_set_interlace_handling
+ * picks each pass's pixels from the whole rows it is given), or once.
+ */
+static void write_rows(png_structp png, const struct image *img, bool interlaced)
+{
+	int passes = interlaced ? png_set_interlace_handling(png) : 1;
+	/* PNG stores 16-bit samples big-endian. */
+	if (img->depth == 16 && host_is_little_endian())
+		png_set_swap(png);
+	for (int pass = 0; pass < passes; pass++)
+		for (uint32_t y = 0; y < img->height; y++)
+			png_write_row(png, image_row(img, y));
+}
+
+/* Runs the whole compression; -1 when libpng bailed out.  img is the
+ * pixels, or with pal the palette indices.  Adam7 goes through libpng only:
+ * the fast single-IDAT path writes plain rows. */
 static int compress_image(struct encoder_state *st, const struct image *img,
-			  const struct encode_options *opts, struct buffer *out)
+			  const struct png_palette *pal, const struct encode_options *opts,
+			  struct buffer *out)
 {
 	png_structp png = st->png;
+	bool interlaced = opts->progressive;
 
 	if (setjmp(st->fault.bail))
 		return -1;
@@ -402,20 +440,14 @@ static int compress_image(struct encoder_state *st, const struct image *img,
 		png_error(png, "out of memory");
 	png_set_write_fn(png, out, write_data, flush_data);
 	set_side_limits(png);
-	png_set_IHDR(png, st->info, img->width, img->height, (int)img->depth,
-		     color_type(img->channels), PNG_INTERLACE_NONE,
-		     PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+	set_header(png, st->info, img, pal, interlaced);
 	set_compression(png, opts->compression);
 	set_icc(png, st->info, opts);
 	set_text(png, st->info, opts);
 	png_write_info(png, st->info);
-	if (png_idat_raw_size(img) <= PNG_IDAT_MAX_RAW)
+	if (!interlaced && png_idat_raw_size(img) <= PNG_IDAT_MAX_RAW)
 		return write_idat_in_one(st, img, opts->compression);
-	/* PNG stores 16-bit samples big-endian. */
-	if (img->depth == 16 && host_is_little_endian())
-		png_set_swap(png);
-	for (uint32_t y = 0; y < img->height; y++)
-		png_write_row(png, image_row(img, y));
+	write_rows(png, img, interlaced);
 	png_write_end(png, st->info);
 	return 0;
 }
@@ -433,20 +465,28 @@ static int encode_png(const struct image *img, const struct encode_options *opts
 		return ib_fail(err, "PNG: ICC profile of %zu bytes is too large to embed",
 			       opts->icc_len);
 
+	struct png_palette pal;
+	if (opts->palette) {
+		if (png_palette_make(img, opts->palette, opts->dither, &pal, err) < 0)
+			return -1;
+		img = &pal.indices;
+	}
 	struct encoder_state st = { 0 };
 	size_t start_len = out->len;
+	int ret = -1;
 
 	st.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &st.fault,
 					 on_error, on_warning);
 	if (!st.png)
-		return ib_fail(err, "PNG: out of memory");
-	int ret = compress_image(&st, img, opts, out);
-	if (ret < 0) {
+		ib_fail(err, "PNG: out of memory");
+	else if ((ret = compress_image(&st, img, opts->palette ? &pal : NULL, opts, out)) < 0) {
 		fault_reason(&st.fault, err);
 		out->len = start_len;
 	}
 	png_destroy_write_struct(&st.png, &st.info);
 	free(st.idat);
+	if (opts->palette)
+		png_palette_free(&pal);
 	return ret;
 }
 
