@@ -336,27 +336,73 @@ bool icc_is_srgb(const uint8_t *icc, size_t icc_len)
 	return same;
 }
 
-/* Display P3: the DCI-P3 primaries with a D65 white and the sRGB curve. */
-static cmsHPROFILE create_display_p3(cmsContext ctx)
+/* The parameters of lcms' parametric curve 4, Y = (aX + b)^g for X >= d,
+ * Y = cX below (g, a, b, c, d), of each enum icc_curve. */
+static const cmsFloat64Number curve_params[][5] = {
+	[ICC_CURVE_SRGB] = { 2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045 },
+	[ICC_CURVE_BT709] = { 1 / 0.45, 1 / 1.099, 0.099 / 1.099, 1 / 4.5, 0.081 },
+	[ICC_CURVE_GAMMA22] = { 2.2, 1, 0, 0, 0 },
+	[ICC_CURVE_LINEAR] = { 1, 1, 0, 0, 0 },
+};
+
+/* An RGB profile of the chromaticities xy (red, green, blue, white) and
+ * curve, described as desc. */
+static cmsHPROFILE create_rgb(cmsContext ctx, const double xy[8], enum icc_curve curve,
+			      const char *desc)
 {
-	static const cmsFloat64Number srgb_curve[5] = {
-		2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045,
-	};
-	cmsCIExyY d65 = { 0.3127, 0.3290, 1.0 };
+	cmsCIExyY white = { xy[6], xy[7], 1.0 };
 	cmsCIExyYTRIPLE primaries = {
-		{ 0.680, 0.320, 1.0 }, { 0.265, 0.690, 1.0 }, { 0.150, 0.060, 1.0 },
+		{ xy[0], xy[1], 1.0 }, { xy[2], xy[3], 1.0 }, { xy[4], xy[5], 1.0 },
 	};
-	cmsToneCurve *curve = cmsBuildParametricToneCurve(ctx, 4, srgb_curve);
-	if (!curve)
+	cmsToneCurve *tone = cmsBuildParametricToneCurve(ctx, 4, curve_params[curve]);
+	if (!tone)
 		return NULL;
-	cmsToneCurve *curves[3] = { curve, curve, curve };
-	cmsHPROFILE p = cmsCreateRGBProfileTHR(ctx, &d65, &primaries, curves);
-	cmsFreeToneCurve(curve);
-	cmsMLU *desc = p ? cmsMLUalloc(ctx, 1) : NULL;
-	if (desc && cmsMLUsetASCII(desc, "en", "US", "Display P3"))
-		cmsWriteTag(p, cmsSigProfileDescriptionTag, desc);
-	cmsMLUfree(desc);
+	cmsToneCurve *curves[3] = { tone, tone, tone };
+	cmsHPROFILE p = cmsCreateRGBProfileTHR(ctx, &white, &primaries, curves);
+	cmsFreeToneCurve(tone);
+	cmsMLU *mlu = p ? cmsMLUalloc(ctx, 1) : NULL;
+	if (mlu && cmsMLUsetASCII(mlu, "en", "US", desc))
+		cmsWriteTag(p, cmsSigProfileDescriptionTag, mlu);
+	cmsMLUfree(mlu);
 	return p;
+}
+
+/* Display P3: the DCI-P3 primaries with a D65 white and the sRGB curve. */
+static const double display_p3[8] = { 0.680, 0.320, 0.265, 0.690, 0.150, 0.060, 0.3127, 0.3290 };
+
+/* Serialises p (closed here) into *data. */
+static int save_profile(struct lcms_session *s, cmsHPROFILE p, const char *name, uint8_t **data,
+			size_t *len, struct ib_error *err)
+{
+	cmsUInt32Number size = 0;
+	int rc = -1;
+	*data = NULL;
+	if (p && cmsSaveProfileToMem(p, NULL, &size) && (*data = malloc(size)) &&
+	    cmsSaveProfileToMem(p, *data, &size)) {
+		*len = size;
+		rc = 0;
+	} else if (p) {
+		free(*data);
+		*data = NULL;
+		ib_fail(err, "cannot write the ICC profile %s (%s)", name, session_message(s));
+	}
+	if (p)
+		cmsCloseProfile(p);
+	return rc;
+}
+
+int icc_profile_from_primaries(const double xy[8], enum icc_curve curve, uint8_t **data,
+			       size_t *len, struct ib_error *err)
+{
+	struct lcms_session s;
+	*data = NULL;
+	if (session_begin(&s, err) < 0)
+		return -1;
+	cmsHPROFILE p = create_rgb(s.ctx, xy, curve, "imgbatch: from the file's colour description");
+	int rc = p ? save_profile(&s, p, "from primaries", data, len, err)
+		   : ib_fail(err, "cannot make a profile of these primaries (%s)", session_message(&s));
+	session_end(&s);
+	return rc;
 }
 
 /* A profile named on the command line: srgb, p3, or an RGB ICC file. */
@@ -365,7 +411,7 @@ static cmsHPROFILE open_named(struct lcms_session *s, const char *name, struct i
 	if (!strcmp(name, "srgb"))
 		return cmsCreate_sRGBProfileTHR(s->ctx);
 	if (!strcmp(name, "p3"))
-		return create_display_p3(s->ctx);
+		return create_rgb(s->ctx, display_p3, ICC_CURVE_SRGB, "Display P3");
 	struct file_bytes file;
 	if (file_bytes_read(name, ICC_FILE_MAX, &file, err) < 0)
 		return NULL;
@@ -384,23 +430,11 @@ static cmsHPROFILE open_named(struct lcms_session *s, const char *name, struct i
 int icc_profile_make(const char *name, uint8_t **data, size_t *len, struct ib_error *err)
 {
 	struct lcms_session s;
-	cmsUInt32Number size = 0;
 	*data = NULL;
 	if (session_begin(&s, err) < 0)
 		return -1;
 	cmsHPROFILE p = open_named(&s, name, err);
-	int rc = -1;
-	if (p && cmsSaveProfileToMem(p, NULL, &size) && (*data = malloc(size)) &&
-	    cmsSaveProfileToMem(p, *data, &size)) {
-		*len = size;
-		rc = 0;
-	} else if (p) {
-		free(*data);
-		*data = NULL;
-		ib_fail(err, "cannot write the ICC profile %s (%s)", name, session_message(&s));
-	}
-	if (p)
-		cmsCloseProfile(p);
+	int rc = p ? save_profile(&s, p, name, data, len, err) : -1;
 	session_end(&s);
 	return rc;
 }
@@ -493,6 +527,16 @@ int icc_profile_make(const char *name, uint8_t **data, size_t *len, struct ib_er
 	*data = NULL;
 	*len = 0;
 	return ib_fail(err, "--profile needs Little CMS, and this build has none");
+}
+
+int icc_profile_from_primaries(const double xy[8], enum icc_curve curve, uint8_t **data,
+			       size_t *len, struct ib_error *err)
+{
+	(void)xy;
+	(void)curve;
+	*data = NULL;
+	*len = 0;
+	return ib_fail(err, "colour descriptions need Little CMS, and this build has none");
 }
 
 int icc_cmyk_open(struct icc_cmyk **out, const uint8_t *icc, size_t icc_len,
