@@ -192,8 +192,9 @@ bool thumb_entry_current(int dir_fd, const struct thumb_entry *e)
 	return current;
 }
 
+/* Cache files are 0600, as the standard asks; --one's output 0666 & ~umask. */
 static int write_png(int dir_fd, const char *name, const struct image *img,
-		     const struct text_entry *text, unsigned ntext, uint64_t *bytes,
+		     const struct text_entry *text, unsigned ntext, mode_t mode, uint64_t *bytes,
 		     struct ib_error *err)
 {
 	struct encode_options opts = { .compression = 6, .text = text, .ntext = ntext };
@@ -201,7 +202,7 @@ static int write_png(int dir_fd, const char *name, const struct image *img,
 	int ret = codec_png.encode(img, &opts, &png, err);
 
 	if (ret == 0)
-		ret = atomic_write_mode(dir_fd, name, png.data, png.len, false, 0600, err);
+		ret = atomic_write_mode(dir_fd, name, png.data, png.len, false, mode, err);
 	if (ret == 0 && bytes)
 		*bytes = png.len;
 	buffer_free(&png);
@@ -224,7 +225,24 @@ int thumb_entry_write(int dir_fd, const struct thumb_entry *e, const struct imag
 		{ "Thumb::Image::Height", height },
 		{ "Software", SOFTWARE },
 	};
-	return write_png(dir_fd, e->name, img, text, sizeof text / sizeof text[0], bytes, err);
+	return write_png(dir_fd, e->name, img, text, sizeof text / sizeof text[0], 0600, bytes,
+			 err);
+}
+
+int thumb_image_write(int dir_fd, const char *name, const struct image *img, const char *mime,
+		      uint32_t orig_w, uint32_t orig_h, struct ib_error *err)
+{
+	char width[16], height[16];
+	snprintf(width, sizeof width, "%" PRIu32, orig_w);
+	snprintf(height, sizeof height, "%" PRIu32, orig_h);
+	/* what gdk-pixbuf-thumbnailer writes; the factory adds the URI and MTime */
+	const struct text_entry text[] = {
+		{ "Thumb::Mimetype", mime },
+		{ "Thumb::Image::Width", width },
+		{ "Thumb::Image::Height", height },
+		{ "Software", SOFTWARE },
+	};
+	return write_png(dir_fd, name, img, text, sizeof text / sizeof text[0], 0666, NULL, err);
 }
 
 int thumb_fail_write(int fail_fd, const struct thumb_entry *e, struct ib_error *err)
@@ -240,7 +258,8 @@ int thumb_fail_write(int fail_fd, const struct thumb_entry *e, struct ib_error *
 		{ "Thumb::MTime", e->mtime },
 		{ "Software", SOFTWARE },
 	};
-	return write_png(fail_fd, e->name, &img, text, sizeof text / sizeof text[0], NULL, err);
+	return write_png(fail_fd, e->name, &img, text, sizeof text / sizeof text[0], 0600, NULL,
+			 err);
 }
 
 int thumb_output_path(const struct thumb_cache *cache, const char *path, char *buf,

@@ -52,6 +52,11 @@ int thumb_entry_write(int dir_fd, const struct thumb_entry *e, const struct imag
 		      const char *mime, uint32_t orig_w, uint32_t orig_h, uint64_t *bytes,
 		      struct ib_error *err);
 
+/* Encodes img as a PNG named name in dir_fd, atomically, mode 0666 & ~umask,
+ * with the keys of no cache entry (--one: the desktop's factory adds them). */
+int thumb_image_write(int dir_fd, const char *name, const struct image *img, const char *mime,
+		      uint32_t orig_w, uint32_t orig_h, struct ib_error *err);
+
 /* Records that e's original could not be thumbnailed (fail/imgbatch-VERSION). */
 int thumb_fail_write(int fail_fd, const struct thumb_entry *e, struct ib_error *err);
 

@@ -12,17 +12,23 @@
 #include "util/text.h"
 
 enum thumbnail_key {
-	KEY_SIZE = PIXEL_KEY_END,
-	KEY_CLEAN,
+	KEY_SIZE = 's',   /* an option with a short name has it as its key */
+	KEY_CLEAN = PIXEL_KEY_END,
+	KEY_ONE,
 };
 
 static const struct cli_option thumbnail_options[] = {
-	{ "size", KEY_SIZE, 0, "LIST",
+	{ "size", KEY_SIZE, KEY_SIZE, "LIST",
 	  "normal (128), large (256, the default), x-large (512),\n"
-	  "xx-large (1024), comma-separated, or all", thumb_size_names },
+	  "xx-large (1024), comma-separated, or all;\n"
+	  "with --one: the longest side in pixels, 1 to 4096", thumb_size_names },
 	{ "clean", KEY_CLEAN, 0, NULL,
 	  "first remove entries whose original is gone or changed\n"
 	  "(with --json: a line per entry removed, then counts)", NULL },
+	{ "one", KEY_ONE, 0, NULL,
+	  "INPUT OUTPUT: write one PNG thumbnail of INPUT (a path or\n"
+	  "a file:// URI) to OUTPUT, in this process, without the cache\n"
+	  "(the Exec line of imgbatch.thumbnailer, for GNOME)", NULL },
 	PIXEL_OPTION_EMBEDDED,
 	PIXEL_OPTION_MAX_PIXELS,
 	PIXEL_OPTION_FAIL_ON,
@@ -38,6 +44,7 @@ static const struct cli_group *const groups[] = {
 static const char usage[] =
 	"Usage: imgbatch thumbnail [OPTION]... INPUT...\n"
 	"       imgbatch thumbnail --clean [OPTION]... [INPUT]...\n"
+	"       imgbatch thumbnail --one [-s PIXELS] INPUT OUTPUT\n"
 	"Fill the freedesktop.org thumbnail cache ($XDG_CACHE_HOME/thumbnails, else\n"
 	"~/.cache/thumbnails) that file managers and photo libraries read.  Every\n"
 	"requested size comes from one decode; EXIF orientation is applied and ICC\n"
@@ -60,30 +67,24 @@ static int init(struct job *job)
 static int apply_option(struct job *job, int key, const char *arg, FILE *out, FILE *err)
 {
 	struct thumbnail_settings *ts = job->settings;
-	struct ib_error e;
 	switch (key) {
-	case KEY_SIZE:
-		if (thumb_sizes_parse(arg, &ts->cache.sizes, &e) < 0)
-			return cli_bad_value(err, "--size", arg, e.msg);
-		break;
+	case KEY_SIZE: ts->size_arg = arg; break;   /* read by validate: --one may follow */
 	case KEY_CLEAN: ts->clean = true; break;
+	case KEY_ONE: ts->one = true; break;
 	default:
 		return pixel_apply_option(&ts->px, key, arg, out, err);
 	}
 	return 0;
 }
 
-/* One resize step per requested size, never enlarging, as a list of sizes
- * when there are several (one decode). */
-static int plan_sizes(struct pixel_settings *px, unsigned sizes)
+/* One resize step per box (longest sides in pixels), never enlarging, as a
+ * list of sizes when there are several (one decode). */
+static int plan_boxes(struct pixel_settings *px, const uint32_t *boxes, unsigned n)
 {
 	struct ib_error e;
 	char box[32];
-	for (int i = 0; i < THUMB_NSIZES; i++) {
-		if (!(sizes & (1u << i)))
-			continue;
-		uint32_t n = thumb_size_pixels((enum thumb_size)i);
-		snprintf(box, sizeof box, "%" PRIu32 "x%" PRIu32 ">", n, n);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(box, sizeof box, "%" PRIu32 "x%" PRIu32 ">", boxes[i], boxes[i]);
 		if (geometry_parse(box, &px->sizes[px->nsizes++], &e) < 0)
 			return -1;
 	}
@@ -95,15 +96,37 @@ static int plan_sizes(struct pixel_settings *px, unsigned sizes)
 	return 0;
 }
 
+/* The boxes of the requested cache sizes, smallest first; their count. */
+static unsigned cache_boxes(unsigned sizes, uint32_t boxes[THUMB_NSIZES])
+{
+	unsigned n = 0;
+	for (int i = 0; i < THUMB_NSIZES; i++)
+		if (sizes & (1u << i))
+			boxes[n++] = thumb_size_pixels((enum thumb_size)i);
+	return n;
+}
+
 static int validate(struct job *job, FILE *err)
 {
 	struct thumbnail_settings *ts = job->settings;
-	if (job->nroots == 0 && !job->files_from && !ts->clean) {
-		fputs("imgbatch thumbnail: no inputs: name files or directories, or use "
-		      "--files-from or --clean\n", err);
-		return -1;
+	struct ib_error e;
+	uint32_t boxes[THUMB_NSIZES];
+	unsigned n;
+	if (ts->one) {
+		if (thumbnail_one_validate(job, &boxes[0], err) < 0)
+			return -1;
+		n = 1;
+	} else {
+		if (ts->size_arg && thumb_sizes_parse(ts->size_arg, &ts->cache.sizes, &e) < 0)
+			return cli_bad_value(err, "--size", ts->size_arg, e.msg);
+		if (job->nroots == 0 && !job->files_from && !ts->clean) {
+			fputs("imgbatch thumbnail: no inputs: name files or directories, or use "
+			      "--files-from or --clean\n", err);
+			return -1;
+		}
+		n = cache_boxes(ts->cache.sizes, boxes);
 	}
-	if (plan_sizes(&ts->px, ts->cache.sizes) < 0)
+	if (plan_boxes(&ts->px, boxes, n) < 0)
 		return -1;
 	return pixel_settings_validate(&ts->px, "imgbatch thumbnail", err);
 }
@@ -176,6 +199,7 @@ const struct command thumbnail_command = {
 	.init = init,
 	.apply_option = apply_option,
 	.validate = validate,
+	.run_alone = thumbnail_one_run,
 	.prepare = prepare,
 	.worker_start = thumbnail_worker_start,
 	.run = thumbnail_run,
