@@ -26,9 +26,9 @@ static const struct cli_option thumbnail_options[] = {
 	  "first remove entries whose original is gone or changed\n"
 	  "(with --json: a line per entry removed, then counts)", NULL },
 	{ "one", KEY_ONE, 0, NULL,
-	  "INPUT OUTPUT: write one PNG thumbnail of INPUT (a path or\n"
-	  "a file:// URI) to OUTPUT, in this process, without the cache\n"
-	  "(the Exec line of imgbatch.thumbnailer, for GNOME)", NULL },
+	  "INPUT OUTPUT: one PNG thumbnail of INPUT (a path or\n"
+	  "a file:// URI) to OUTPUT, made in this process, not\n"
+	  "cached (the Exec line of imgbatch.thumbnailer)", NULL },
 	PIXEL_OPTION_EMBEDDED,
 	PIXEL_OPTION_MAX_PIXELS,
 	PIXEL_OPTION_FAIL_ON,
