@@ -28,8 +28,9 @@ int thumbnail_one_validate(struct job *job, uint32_t *pixels, FILE *err)
 		return cli_bad_value(err, "--size", ts->size_arg,
 				     "with --one, pixels from 1 to 4096");
 	*pixels = (uint32_t)n;
-	if (ts->clean || job->files_from || job->json || job->manifest) {
-		fputs("imgbatch thumbnail: --one takes no --clean, --files-from, --json or "
+	bool sweep = ts->clean || ts->sweep.gc || ts->sweep.max_bytes || ts->sweep.max_age_s >= 0;
+	if (sweep || job->files_from || job->json || job->manifest) {
+		fputs("imgbatch thumbnail: --one takes no --clean, --gc, --files-from, --json or "
 		      "--manifest\n", err);
 		return -1;
 	}

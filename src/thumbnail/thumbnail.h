@@ -19,6 +19,7 @@ struct thumbnail_settings {
 	struct thumb_cache cache;   /* opened by prepare, before the pool starts */
 	bool cache_open;
 	bool clean;                 /* --clean */
+	struct thumb_sweep sweep;   /* --gc and its limits */
 	bool one;                   /* --one INPUT OUTPUT */
 	const char *size_arg;       /* --size: names, or with --one pixels */
 };
