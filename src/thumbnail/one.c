@@ -87,9 +87,10 @@ static int write_one(void *ctx, struct item *it, unsigned i, struct image *img,
 				 p->upright_h, err);
 }
 
-/* The thumbnail of input into out; -1 with err set. */
+/* The thumbnail of input into out; -1 with err set.  Damage decoded past
+ * (as --fail-on allows) is a warning on warn. */
 static int make_one(const struct job *job, const char *input, struct one_output *out,
-		    struct ib_error *err)
+		    FILE *warn, struct ib_error *err)
 {
 	const struct thumbnail_settings *ts = job->settings;
 	const struct wire_task task = { .path = input, .named = true };
@@ -106,6 +107,8 @@ static int make_one(const struct job *job, const char *input, struct one_output 
 	}
 	if (ret == 0)
 		ret = item_make_outputs(&w, &it, write_one, out, &res, err);
+	if (ret == 0 && it.dec.warning[0])
+		fprintf(warn, "imgbatch: warning: %s: %s\n", job->roots[0], it.dec.warning);
 	item_finish(&it, ret, err, &res);
 	item_worker_release(&w);
 	return ret;
@@ -125,7 +128,7 @@ int thumbnail_one_run(struct job *job, FILE *err)
 	if (ret == 0)
 		ret = open_output(output, &out, &e);
 	if (ret == 0)
-		ret = make_one(job, input, &out, &e);
+		ret = make_one(job, input, &out, err, &e);
 	if (out.dir_fd >= 0)
 		close(out.dir_fd);
 	if (ret < 0) {

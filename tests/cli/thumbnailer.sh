@@ -93,6 +93,13 @@ cp "$OUT/jpeg.png" "$WORK/fails/kept.png"
 run_imgbatch 1 thumbnail --one "$G/corrupt.jpg" "$WORK/fails/kept.png"
 cmp -s "$OUT/jpeg.png" "$WORK/fails/kept.png" || fail "a failure changed the existing OUTPUT"
 
+# --fail-on none keeps what a cut file decoded: exit 0, one warning line.
+run_imgbatch 0 thumbnail --one --fail-on none "$G/corrupt.jpg" "$WORK/fails/cut.png"
+assert_eq "$(wc -l <"$WORK/err.txt")" 1 "stderr lines for a warning"
+assert_contains "$WORK/err.txt" "imgbatch: warning: $G/corrupt.jpg: JPEG: truncated data"
+[ -f "$WORK/fails/cut.png" ] || fail "--fail-on none: no OUTPUT"
+rm "$WORK/fails/cut.png"
+
 # Nothing but OUTPUT: no cache, run marks or temp files anywhere.
 assert_eq "$(find "$HOME" | wc -l)" 1 "files under HOME"
 no_temp_files "$OUT"
