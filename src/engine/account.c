@@ -340,8 +340,7 @@ static int report_write_errors(struct account *acc)
 	return acc->manifest_errno || acc->out_errno;
 }
 
-/* "12.3 MB": decimal units, as ls --si and du --si print them. */
-static void format_bytes(char *buf, size_t cap, uint64_t bytes)
+void account_format_bytes(char *buf, size_t cap, uint64_t bytes)
 {
 	static const char *const units[] = { "kB", "MB", "GB", "TB", "PB" };
 	if (bytes < 1000) {
@@ -371,8 +370,8 @@ static void print_summary(struct account *acc, double elapsed, bool interrupted)
 	if (acc->not_started)
 		snprintf(not_started, sizeof not_started, ", %llu not started",
 			 (unsigned long long)acc->not_started);
-	format_bytes(read, sizeof read, acc->in_bytes);
-	format_bytes(wrote, sizeof wrote, acc->out_bytes);
+	account_format_bytes(read, sizeof read, acc->in_bytes);
+	account_format_bytes(wrote, sizeof wrote, acc->out_bytes);
 	fprintf(acc->err, "imgbatch: %llu %s: %llu %s%s, %llu skipped, %llu failed%s "
 		"in %.2f s (%.1f %s/s); read %s, wrote %s%s\n",
 		(unsigned long long)total, text_plural(total, cmd->item_one, cmd->item_noun),

@@ -83,6 +83,9 @@ void account_count(struct account *acc, const struct outcome *oc);
 void account_emit(struct account *acc, void (*write)(FILE *out, const void *ctx),
 		  const void *ctx);
 
+/* "12.3 MB": decimal units, as ls --si and du --si print them. */
+void account_format_bytes(char *buf, size_t cap, uint64_t bytes);
+
 /* Writes a path member ",\"key\":\"...\"" (and key_hex when the path is
  * not UTF-8), for JSON lines. */
 void account_put_path(FILE *out, const char *key, const char *path);
