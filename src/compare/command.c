@@ -29,6 +29,9 @@ enum compare_key {
 	KEY_ALLOW_NEW,
 	KEY_UPDATE_GOLDEN,
 	KEY_MAX_PIXELS,
+	KEY_IGNORE,
+	KEY_IGNORE_FILE,
+	KEY_MASK,
 	KEY_DIFF_DIR,
 	KEY_DIFF_ALL,
 	KEY_DIFF_COLOR,
@@ -63,6 +66,18 @@ static const struct cli_option comparing_options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+static const struct cli_option ignore_options[] = {
+	{ "ignore", KEY_IGNORE, 0, "X,Y,W,H",
+	  "leave out this rectangle of every pair (repeatable)", NULL },
+	{ "ignore-file", KEY_IGNORE_FILE, 0, "FILE",
+	  "leave out rectangles by pair name, from JSON:\n"
+	  "{\"regions\": {\"NAME\": [[x,y,w,h],...], \"*\": [...]}}", NULL },
+	{ "mask", KEY_MASK, 0, "IMAGE",
+	  "leave out the pixels opaque in IMAGE (alpha >= 128),\n"
+	  "which has the expected images' size", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 static const struct cli_option diff_options[] = {
 	{ "diff-dir", KEY_DIFF_DIR, 0, "DIR", "write a diff image per failing pair under DIR", NULL },
 	{ "diff-all", KEY_DIFF_ALL, 0, NULL, "... and for passing pairs too", NULL },
@@ -81,11 +96,12 @@ static const struct cli_option report_options[] = {
 };
 
 static const struct cli_group comparing_group = { "Comparing:", comparing_options };
+static const struct cli_group ignore_group = { "Ignoring:", ignore_options };
 static const struct cli_group diff_group = { "Diff images:", diff_options };
 static const struct cli_group reports_group = { "Reports:", report_options };
 
 static const struct cli_group *const groups[] = {
-	&comparing_group, &diff_group, &reports_group, &cli_running_group, NULL,
+	&comparing_group, &ignore_group, &diff_group, &reports_group, &cli_running_group, NULL,
 };
 
 static const char usage[] =
@@ -151,6 +167,28 @@ static int apply_limit_option(struct compare_settings *c, int key, const char *a
 	return 0;
 }
 
+static int apply_ignore_option(struct compare_settings *c, int key, const char *arg, FILE *err)
+{
+	struct ib_error e = { 0 };
+	if (key == KEY_IGNORE && ignore_add_arg(&c->ignore, arg, &e) < 0)
+		return cli_bad_value(err, "--ignore", arg, e.msg);
+	if (key == KEY_IGNORE_FILE && ignore_load_file(&c->ignore, arg, &e) < 0) {
+		fprintf(err, "imgbatch compare: --ignore-file %s: %s\n", arg, e.msg);
+		return -1;
+	}
+	if (key == KEY_MASK) {
+		if (c->ignore.mask.pixels) {
+			fputs("imgbatch compare: --mask is given once\n", err);
+			return -1;
+		}
+		if (ignore_load_mask(&c->ignore, arg, &e) < 0) {
+			fprintf(err, "imgbatch compare: --mask %s: %s\n", arg, e.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int apply_option(struct job *job, int key, const char *arg, FILE *out, FILE *err)
 {
 	struct compare_settings *c = job->settings;
@@ -185,6 +223,10 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 	case KEY_UPDATE_GOLDEN: c->update_golden = true; break;
 	case KEY_JUNIT: c->junit = arg; break;
 	case KEY_HTML: c->html = arg; break;
+	case KEY_IGNORE:
+	case KEY_IGNORE_FILE:
+	case KEY_MASK:
+		return apply_ignore_option(c, key, arg, err);
 	default: return apply_limit_option(c, key, arg, err);
 	}
 	return 0;
@@ -305,6 +347,8 @@ static void put_counts(FILE *out, const struct pair_outcome *p, bool window)
 		(double)p->diff_pixels / (double)pixels, (unsigned long long)p->aa_pixels,
 		p->max_channel_diff);
 	put_psnr(out, p->psnr);
+	if (p->ignored_pixels)
+		fprintf(out, ",\"ignored_pixels\":%llu", (unsigned long long)p->ignored_pixels);
 	if (window)
 		fprintf(out, ",\"window_diff_pixels\":%llu", (unsigned long long)p->window_diff_pixels);
 }
@@ -383,6 +427,7 @@ static void describe_pair(const struct compare_settings *cs, const char *expecte
 	p->diff_pixels = r.diff_pixels;
 	p->aa_pixels = r.aa_pixels;
 	p->window_diff_pixels = r.window_diff_pixels;
+	p->ignored_pixels = r.ignored_pixels;
 	p->psnr = r.psnr;
 	p->max_channel_diff = r.max_channel_diff;
 	p->ms = (double)res->usec / 1000.0;
@@ -432,6 +477,7 @@ static void release(struct job *job)
 	if (cs) {
 		pair_log_free(&cs->pairs);
 		keyset_free(&cs->accepted_new);
+		ignore_free(&cs->ignore);
 	}
 	free(cs);
 	job->settings = NULL;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "command.h"
+#include "compare/ignore.h"
 #include "compare/pair_log.h"
 #include "compare/pairs.h"
 #include "compare/pixelmatch.h"
@@ -21,6 +22,7 @@ struct compare_settings {
 	const char *expected, *actual;   /* two files, or two directories */
 	bool dirs;
 	struct compare_options opts;
+	struct ignore_set ignore;        /* --ignore, --ignore-file, --mask */
 	uint64_t max_pixels;             /* refuse images over this many pixels */
 	uint64_t max_diff_pixels;        /* pass when diff pixels <= this (default 0) */
 	double max_diff_ratio;           /* or when diff pixels / pixels <= this; < 0: unset */
@@ -42,7 +44,7 @@ struct pair_result {
 	uint8_t allowed;                 /* not a failure (--allow-*, --update-golden) */
 	uint32_t width, height;          /* the pair's size; 0 when not compared */
 	uint32_t max_channel_diff;
-	uint64_t diff_pixels, aa_pixels, window_diff_pixels;
+	uint64_t diff_pixels, aa_pixels, window_diff_pixels, ignored_pixels;
 	double psnr;
 };
 

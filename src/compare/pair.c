@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -109,6 +110,7 @@ struct pair_state {
 	struct file_bytes expected_file, actual_file;
 	struct image expected, actual, diff;
 	struct compare_result cmp;
+	uint8_t *ignore;              /* pixels left out, or NULL */
 	struct pair_result out;       /* what the result reports */
 };
 
@@ -187,7 +189,12 @@ static int judge_pair(const struct compare_worker *w, const struct wire_task *ta
 		return ib_fail(err, "size differs: %ux%u vs %ux%u", ps->expected.width,
 			       ps->expected.height, ps->actual.width, ps->actual.height);
 	}
-	if (compare_images(&ps->expected, &ps->actual, &c->opts, want_diff ? &ps->diff : NULL,
+	struct compare_options opts = c->opts;
+	if (ignore_mask_for(&c->ignore, name, ps->expected.width, ps->expected.height,
+			    &ps->ignore, err) < 0)
+		return -1;   /* PAIR_ERROR: --mask of another size, out of memory */
+	opts.ignore = ps->ignore;
+	if (compare_images(&ps->expected, &ps->actual, &opts, want_diff ? &ps->diff : NULL,
 			   &ps->cmp, err) < 0)
 		return -1;   /* PAIR_ERROR: out of memory */
 	ps->out.status = PAIR_FAIL;
@@ -196,6 +203,7 @@ static int judge_pair(const struct compare_worker *w, const struct wire_task *ta
 	ps->out.window_diff_pixels = ps->cmp.window_diff_pixels;
 	ps->out.psnr = ps->cmp.psnr;
 	ps->out.max_channel_diff = ps->cmp.max_channel_diff;
+	ps->out.ignored_pixels = ps->cmp.ignored_pixels;
 	uint64_t pixels;
 	uint32_t side;
 	uint64_t counted = judged_count(c, &ps->expected, &ps->cmp, &pixels, &side);
@@ -291,6 +299,7 @@ void compare_run(void *state, const struct wire_task *task, struct wire_result *
 	image_free(&ps.expected);
 	image_free(&ps.actual);
 	image_free(&ps.diff);
+	free(ps.ignore);
 	file_bytes_free(&ps.expected_file);
 	file_bytes_free(&ps.actual_file);
 }

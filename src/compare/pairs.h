@@ -25,6 +25,7 @@ struct pair_outcome {
 	uint32_t width, height;         /* 0 when not decoded */
 	uint64_t diff_pixels, aa_pixels;
 	uint64_t window_diff_pixels;    /* --window: the most in any NxN square */
+	uint64_t ignored_pixels;        /* left out by --ignore, --ignore-file, --mask */
 	double psnr;                    /* dB over RGBA8; INFINITY when identical */
 	uint32_t max_channel_diff;      /* 0..255 */
 	double ms;                      /* worker time */

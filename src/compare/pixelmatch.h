@@ -36,7 +36,14 @@ struct compare_options {
 	uint8_t diff_color_alt[3]; /* differing pixels darker in actual */
 	double alpha;              /* opacity of the faded original, 0-1 (0.1) */
 	bool diff_mask;            /* draw differences only, on transparency */
+	/* width * height bytes, nonzero where a pixel is ignored; NULL: none.
+	 * Ignored pixels of actual are taken as expected's, so the counts are
+	 * pixelmatch's on images made equal there; the diff draws them grey. */
+	const uint8_t *ignore;
 };
+
+/* The colour of ignored pixels in a diff image. */
+#define COMPARE_IGNORED_GREY 128
 
 struct compare_result {
 	uint64_t diff_pixels;         /* what pixelmatch returns */
@@ -47,6 +54,7 @@ struct compare_result {
 	double psnr;                  /* dB over the RGBA8 samples; INFINITY
 				       * when they are identical */
 	uint32_t max_channel_diff;    /* largest RGBA8 sample difference */
+	uint64_t ignored_pixels;      /* pixels o->ignore marks */
 };
 
 /* pixelmatch's defaults, with metric m. */
