@@ -28,6 +28,7 @@ enum compare_key {
 	KEY_ALLOW_MISSING,
 	KEY_ALLOW_NEW,
 	KEY_UPDATE_GOLDEN,
+	KEY_ALLOW_SIZE_CHANGE,
 	KEY_MAX_PIXELS,
 	KEY_IGNORE,
 	KEY_IGNORE_FILE,
@@ -58,6 +59,9 @@ static const struct cli_option comparing_options[] = {
 	  "an expected image without an actual one is not a failure", NULL },
 	{ "allow-new", KEY_ALLOW_NEW, 0, NULL,
 	  "an actual image without an expected one is not a failure", NULL },
+	{ "allow-size-change", KEY_ALLOW_SIZE_CHANGE, 0, NULL,
+	  "images of different sizes are judged on their common\n"
+	  "area (top left) instead of failing", NULL },
 	{ "update-golden", KEY_UPDATE_GOLDEN, 0, NULL,
 	  "copy failing and new actual images over the expected ones\n"
 	  "(atomically); they then count as passed", NULL },
@@ -221,6 +225,7 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 	case KEY_ALLOW_MISSING: c->allow_missing = true; break;
 	case KEY_ALLOW_NEW: c->allow_new = true; break;
 	case KEY_UPDATE_GOLDEN: c->update_golden = true; break;
+	case KEY_ALLOW_SIZE_CHANGE: c->allow_size_change = true; break;
 	case KEY_JUNIT: c->junit = arg; break;
 	case KEY_HTML: c->html = arg; break;
 	case KEY_IGNORE:
@@ -317,7 +322,7 @@ static const char *pair_status_name(const struct pair_outcome *p)
 		return "not_started";
 	switch (p->status) {
 	case PAIR_PASS: return "pass";
-	case PAIR_FAIL: return p->allowed ? "updated" : "fail";
+	case PAIR_FAIL: return p->allowed ? "updated" : p->size_fail ? "size_differs" : "fail";
 	case PAIR_MISSING: return "missing";
 	case PAIR_NEW: return "new";
 	default: return p->allowed ? "skipped" : "error";
@@ -347,6 +352,10 @@ static void put_counts(FILE *out, const struct pair_outcome *p, bool window)
 		(double)p->diff_pixels / (double)pixels, (unsigned long long)p->aa_pixels,
 		p->max_channel_diff);
 	put_psnr(out, p->psnr);
+	if (p->expected_width)
+		fprintf(out, ",\"expected_width\":%u,\"expected_height\":%u,"
+			"\"actual_width\":%u,\"actual_height\":%u", p->expected_width,
+			p->expected_height, p->actual_width, p->actual_height);
 	if (p->ignored_pixels)
 		fprintf(out, ",\"ignored_pixels\":%llu", (unsigned long long)p->ignored_pixels);
 	if (window)
@@ -428,6 +437,11 @@ static void describe_pair(const struct compare_settings *cs, const char *expecte
 	p->aa_pixels = r.aa_pixels;
 	p->window_diff_pixels = r.window_diff_pixels;
 	p->ignored_pixels = r.ignored_pixels;
+	p->size_fail = r.size_fail;
+	p->expected_width = r.expected_width;
+	p->expected_height = r.expected_height;
+	p->actual_width = r.actual_width;
+	p->actual_height = r.actual_height;
 	p->psnr = r.psnr;
 	p->max_channel_diff = r.max_channel_diff;
 	p->ms = (double)res->usec / 1000.0;

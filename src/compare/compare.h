@@ -29,6 +29,7 @@ struct compare_settings {
 	const char *diff_dir;            /* --diff-dir, or NULL */
 	bool diff_all;                   /* diff images for passing pairs too */
 	bool allow_missing, allow_new;
+	bool allow_size_change;          /* sizes may differ: the common area is judged */
 	bool update_golden;              /* copy failing and new actual images over the golden ones */
 	const char *junit, *html;        /* report paths, or NULL */
 	/* the master's: every pair for the reports, and unreadable ones */
@@ -42,7 +43,9 @@ struct compare_settings {
 struct pair_result {
 	uint8_t status;                  /* enum pair_status */
 	uint8_t allowed;                 /* not a failure (--allow-*, --update-golden) */
-	uint32_t width, height;          /* the pair's size; 0 when not compared */
+	uint8_t size_fail;               /* failed because the sizes differ */
+	uint32_t width, height;          /* the area compared; 0 when not compared */
+	uint32_t expected_width, expected_height, actual_width, actual_height;
 	uint32_t max_channel_diff;
 	uint64_t diff_pixels, aa_pixels, window_diff_pixels, ignored_pixels;
 	double psnr;

@@ -251,7 +251,14 @@ static void put_counts(FILE *out, const struct pair_outcome *p)
 	if (!total || (p->status != PAIR_PASS && p->status != PAIR_FAIL))
 		return;
 	fputs("<dl class=\"counts\">", out);
-	put_count(out, "size", "%" PRIu32 "x%" PRIu32, p->width, p->height);
+	if (p->expected_width) {
+		put_count(out, "expected size", "%" PRIu32 "x%" PRIu32, p->expected_width,
+			  p->expected_height);
+		put_count(out, "actual size", "%" PRIu32 "x%" PRIu32, p->actual_width,
+			  p->actual_height);
+	}
+	put_count(out, p->expected_width ? "common area" : "size", "%" PRIu32 "x%" PRIu32,
+		  p->width, p->height);
 	put_count(out, "diff pixels", "%" PRIu64, p->diff_pixels);
 	put_count(out, "ratio", "%.6f", (double)p->diff_pixels / (double)total);
 	put_count(out, "anti-aliased", "%" PRIu64, p->aa_pixels);
@@ -307,7 +314,8 @@ static void put_pair(FILE *out, const struct pair_outcome *p, size_t index)
 	fprintf(out, "<section class=\"pair\" id=\"pair-%zu\" data-status=\"%s\" data-failing=\"%s\">\n",
 		index, status, is_failing(p) ? "true" : "false");
 	fprintf(out, "<h2><span class=\"status\">%s%s</span> <span class=\"name\">",
-		status, is_failing(p) || p->status == PAIR_PASS ? "" : " (allowed)");
+		p->size_fail ? "size differs" : status,
+		is_failing(p) || p->status == PAIR_PASS ? "" : " (allowed)");
 	markup_put_text(out, p->name);
 	fputs("</span></h2>\n", out);
 	if (*p->reason) {

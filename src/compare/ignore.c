@@ -368,16 +368,17 @@ static const struct ignore_rects *rects_named(const struct ignore_set *s, const 
 	return NULL;
 }
 
-int ignore_mask_for(const struct ignore_set *s, const char *name, uint32_t width,
-		    uint32_t height, uint8_t **mask, struct ib_error *err)
+int ignore_mask_for(const struct ignore_set *s, const char *name, uint32_t image_w,
+		    uint32_t image_h, uint32_t width, uint32_t height, uint8_t **mask,
+		    struct ib_error *err)
 {
 	const struct ignore_rects *named = rects_named(s, name);
 	*mask = NULL;
 	if (!s->everywhere.n && !named && !s->mask.pixels)
 		return 0;
-	if (s->mask.pixels && (s->mask.width != width || s->mask.height != height))
+	if (s->mask.pixels && (s->mask.width != image_w || s->mask.height != image_h))
 		return ib_fail(err, "the mask is %ux%u, the expected image %ux%u", s->mask.width,
-			       s->mask.height, width, height);
+			       s->mask.height, image_w, image_h);
 	uint8_t *m = calloc((size_t)width * height, 1);
 	if (!m)
 		return ib_fail(err, "cannot allocate a %ux%u mask", width, height);

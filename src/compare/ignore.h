@@ -52,12 +52,14 @@ int ignore_load_file(struct ignore_set *s, const char *path, struct ib_error *er
 int ignore_load_mask(struct ignore_set *s, const char *path, struct ib_error *err);
 
 /*
- * The pixels of a width x height pair called name to ignore: *mask gets
- * width * height bytes (1 = ignored; free it), or NULL when none is.
- * Fails when --mask is not of that size.
+ * The pixels of the pair called name to ignore, within the width x height
+ * area compared (the top left of its expected image, image_w x image_h):
+ * *mask gets width * height bytes (1 = ignored; free it), or NULL when none
+ * is.  Fails when --mask is not image_w x image_h.
  */
-int ignore_mask_for(const struct ignore_set *s, const char *name, uint32_t width,
-		    uint32_t height, uint8_t **mask, struct ib_error *err);
+int ignore_mask_for(const struct ignore_set *s, const char *name, uint32_t image_w,
+		    uint32_t image_h, uint32_t width, uint32_t height, uint8_t **mask,
+		    struct ib_error *err);
 
 void ignore_free(struct ignore_set *s);
 

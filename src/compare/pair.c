@@ -175,6 +175,77 @@ static int write_diff(const struct compare_worker *w, const char *name, const st
 	return ret;
 }
 
+/* A diff image of the common area, grown to width x height: the area only
+ * one image covers is drawn in COMPARE_SIZE_COLOUR. */
+static int grow_diff(struct image *diff, uint32_t width, uint32_t height, struct ib_error *err)
+{
+	static const uint8_t colour[4] = { COMPARE_SIZE_COLOUR, 255 };
+	struct image big;
+	if (image_alloc(&big, width, height, 4, 8, 0, err) < 0)
+		return -1;
+	for (uint32_t y = 0; y < height; y++) {
+		uint8_t *row = image_row(&big, y);
+		uint32_t x = 0;
+		if (y < diff->height) {
+			memcpy(row, image_row(diff, y), (size_t)diff->width * 4);
+			x = diff->width;
+		}
+		for (; x < width; x++)
+			memcpy(row + 4 * (size_t)x, colour, 4);
+	}
+	image_free(diff);
+	*diff = big;
+	return 0;
+}
+
+static uint32_t max_u32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Sizes that differ: both reported, and the images seen as their common
+ * area (top left; views into the same pixels). */
+static void crop_to_common(struct pair_state *ps, struct image *e, struct image *a)
+{
+	*e = ps->expected;
+	*a = ps->actual;
+	if (e->width == a->width && e->height == a->height)
+		return;
+	ps->out.expected_width = e->width;
+	ps->out.expected_height = e->height;
+	ps->out.actual_width = a->width;
+	ps->out.actual_height = a->height;
+	e->width = a->width = e->width < a->width ? e->width : a->width;
+	e->height = a->height = e->height < a->height ? e->height : a->height;
+}
+
+/* Compares the pair's common area (into ps->cmp, and ps->diff when want_diff). */
+static int compare_common(const struct compare_settings *c, const char *name,
+			  struct pair_state *ps, const struct image *e, const struct image *a,
+			  bool want_diff, struct ib_error *err)
+{
+	struct compare_options opts = c->opts;
+	if (ignore_mask_for(&c->ignore, name, ps->expected.width, ps->expected.height, e->width,
+			    e->height, &ps->ignore, err) < 0)
+		return -1;   /* PAIR_ERROR: --mask of another size, out of memory */
+	opts.ignore = ps->ignore;
+	if (compare_images(e, a, &opts, want_diff ? &ps->diff : NULL, &ps->cmp, err) < 0)
+		return -1;   /* PAIR_ERROR: out of memory */
+	if (want_diff && ps->out.expected_width &&
+	    grow_diff(&ps->diff, max_u32(ps->expected.width, ps->actual.width),
+		      max_u32(ps->expected.height, ps->actual.height), err) < 0)
+		return -1;
+	ps->out.width = e->width;
+	ps->out.height = e->height;
+	ps->out.diff_pixels = ps->cmp.diff_pixels;
+	ps->out.aa_pixels = ps->cmp.aa_pixels;
+	ps->out.window_diff_pixels = ps->cmp.window_diff_pixels;
+	ps->out.psnr = ps->cmp.psnr;
+	ps->out.max_channel_diff = ps->cmp.max_channel_diff;
+	ps->out.ignored_pixels = ps->cmp.ignored_pixels;
+	return 0;
+}
+
 /* Decides the pair's fate once both images are decoded. */
 static int judge_pair(const struct compare_worker *w, const struct wire_task *task,
 		      struct pair_state *ps, struct wire_result *res, struct ib_error *err)
@@ -182,38 +253,26 @@ static int judge_pair(const struct compare_worker *w, const struct wire_task *ta
 	const struct compare_settings *c = w->cs;
 	const char *name = compare_pair_name(c, task->path, task->rel_off);
 	bool want_diff = c->diff_dir != NULL;
+	struct image e, a;
 
-	if (ps->expected.width != ps->actual.width || ps->expected.height != ps->actual.height) {
-		ps->out.status = PAIR_FAIL;
-		ps->out.width = ps->out.height = 0;   /* no counts to report */
-		return ib_fail(err, "size differs: %ux%u vs %ux%u", ps->expected.width,
-			       ps->expected.height, ps->actual.width, ps->actual.height);
-	}
-	struct compare_options opts = c->opts;
-	if (ignore_mask_for(&c->ignore, name, ps->expected.width, ps->expected.height,
-			    &ps->ignore, err) < 0)
-		return -1;   /* PAIR_ERROR: --mask of another size, out of memory */
-	opts.ignore = ps->ignore;
-	if (compare_images(&ps->expected, &ps->actual, &opts, want_diff ? &ps->diff : NULL,
-			   &ps->cmp, err) < 0)
-		return -1;   /* PAIR_ERROR: out of memory */
-	ps->out.status = PAIR_FAIL;
-	ps->out.diff_pixels = ps->cmp.diff_pixels;
-	ps->out.aa_pixels = ps->cmp.aa_pixels;
-	ps->out.window_diff_pixels = ps->cmp.window_diff_pixels;
-	ps->out.psnr = ps->cmp.psnr;
-	ps->out.max_channel_diff = ps->cmp.max_channel_diff;
-	ps->out.ignored_pixels = ps->cmp.ignored_pixels;
+	crop_to_common(ps, &e, &a);
+	if (compare_common(c, name, ps, &e, &a, want_diff, err) < 0)
+		return -1;
 	uint64_t pixels;
 	uint32_t side;
-	uint64_t counted = judged_count(c, &ps->expected, &ps->cmp, &pixels, &side);
-	bool pass = within_limits(c, counted, pixels);
+	uint64_t counted = judged_count(c, &e, &ps->cmp, &pixels, &side);
+	bool size_fail = ps->out.expected_width && !c->allow_size_change;
+	bool pass = !size_fail && within_limits(c, counted, pixels);
 	ps->out.status = pass ? PAIR_PASS : PAIR_FAIL;
+	ps->out.size_fail = size_fail;
 	if (want_diff && (!pass || c->diff_all) && write_diff(w, name, &ps->diff, res, err) < 0)
 		return -1;
 	if (pass)
 		return 0;
-	if (side)
+	if (size_fail)
+		ib_fail(err, "size differs: %ux%u vs %ux%u", ps->expected.width,
+			ps->expected.height, ps->actual.width, ps->actual.height);
+	else if (side)
 		ib_fail(err, "%llu pixels differ in the densest %ux%u window (%.4f%%), %llu in all",
 			(unsigned long long)counted, side, side,
 			100.0 * (double)counted / (double)pixels,
@@ -256,8 +315,6 @@ static int compare_pair(const struct compare_worker *w, const struct wire_task *
 	    decode(ps->actual_path, &ps->actual_file, cs->max_pixels, &ps->actual, err) < 0)
 		return -1;
 	res->in_bytes = ps->expected_file.len + ps->actual_file.len;
-	ps->out.width = ps->expected.width;
-	ps->out.height = ps->expected.height;
 	return judge_pair(w, task, ps, res, err);
 }
 

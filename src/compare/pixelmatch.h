@@ -44,6 +44,8 @@ struct compare_options {
 
 /* The colour of ignored pixels in a diff image. */
 #define COMPARE_IGNORED_GREY 128
+/* The colour of the area only one image covers when their sizes differ. */
+#define COMPARE_SIZE_COLOUR 255, 0, 255
 
 struct compare_result {
 	uint64_t diff_pixels;         /* what pixelmatch returns */
