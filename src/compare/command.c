@@ -21,6 +21,7 @@
 enum compare_key {
 	KEY_METRIC = CLI_KEY_COMMAND,
 	KEY_THRESHOLD,
+	KEY_MIN_SSIM,
 	KEY_INCLUDE_AA,
 	KEY_MAX_DIFF_PIXELS,
 	KEY_MAX_DIFF_RATIO,
@@ -43,9 +44,17 @@ enum compare_key {
 	KEY_HTML,
 };
 
+static const char *metric_names(void)
+{
+	return "yiq oklab ssim";
+}
+
 static const struct cli_option comparing_options[] = {
-	{ "metric", KEY_METRIC, 0, "M", "yiq (pixelmatch 7, default) or oklab (pixelmatch 8)",
-	  compare_metric_names },
+	{ "metric", KEY_METRIC, 0, "M",
+	  "yiq (pixelmatch 7, default), oklab (pixelmatch 8) or\n"
+	  "ssim (structural similarity, as scikit-image's)", metric_names },
+	{ "min-ssim", KEY_MIN_SSIM, 0, "S",
+	  "--metric ssim: pass when the mean SSIM >= S (default 1)", NULL },
 	{ "threshold", KEY_THRESHOLD, 0, "T", "colour difference that counts, 0-1 (default 0.1)", NULL },
 	{ "include-aa", KEY_INCLUDE_AA, 0, NULL, "count anti-aliased pixels as different", NULL },
 	{ "max-diff-pixels", KEY_MAX_DIFF_PIXELS, 0, "N",
@@ -128,6 +137,7 @@ static int init(struct job *job)
 	compare_options_default(&cs->opts, METRIC_YIQ);
 	cs->max_pixels = IMAGE_DEFAULT_MAX_PIXELS;
 	cs->max_diff_ratio = -1;
+	cs->min_ssim = 1;
 	cs->max_diff_pixels = UINT64_MAX;   /* unset: see validate */
 	job->settings = cs;
 	return 0;
@@ -199,8 +209,14 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 	(void)out;
 	switch (key) {
 	case KEY_METRIC:
-		if (compare_metric_parse(arg, &c->opts.metric) < 0)
-			return cli_bad_value(err, "--metric", arg, "use yiq or oklab");
+		c->ssim = strcmp(arg, "ssim") == 0;
+		if (!c->ssim && compare_metric_parse(arg, &c->opts.metric) < 0)
+			return cli_bad_value(err, "--metric", arg, "use yiq, oklab or ssim");
+		break;
+	case KEY_MIN_SSIM:
+		if (cli_parse_real(arg, -1, 1, &c->min_ssim) < 0)
+			return cli_bad_value(err, "--min-ssim", arg, "must be a number from -1 to 1");
+		c->min_ssim_given = true;
 		break;
 	case KEY_THRESHOLD:
 		if (cli_parse_real(arg, 0, 1, &c->opts.threshold) < 0)
@@ -282,6 +298,10 @@ static int validate(struct job *job, FILE *err)
 	/* no limit given: not one pixel may differ */
 	if (c->max_diff_pixels == UINT64_MAX && c->max_diff_ratio < 0)
 		c->max_diff_pixels = 0;
+	if (c->min_ssim_given && !c->ssim) {
+		fputs("imgbatch compare: --min-ssim applies to --metric ssim\n", err);
+		return -1;
+	}
 	if (!c->dirs && (c->allow_missing || c->allow_new)) {
 		fputs("imgbatch compare: --allow-missing and --allow-new apply to directories\n",
 		      err);
@@ -343,23 +363,32 @@ struct pair_line {
 	bool window;
 };
 
-static void put_counts(FILE *out, const struct pair_outcome *p, bool window)
+/* pixelmatch's numbers. */
+static void put_pixelmatch(FILE *out, const struct pair_outcome *p, bool window)
 {
 	uint64_t pixels = (uint64_t)p->width * p->height;
-	fprintf(out, ",\"width\":%u,\"height\":%u,\"diff_pixels\":%llu,"
-		"\"diff_ratio\":%.6g,\"aa_pixels\":%llu,\"max_channel_diff\":%u",
-		p->width, p->height, (unsigned long long)p->diff_pixels,
+	fprintf(out, ",\"diff_pixels\":%llu,\"diff_ratio\":%.6g,\"aa_pixels\":%llu,"
+		"\"max_channel_diff\":%u", (unsigned long long)p->diff_pixels,
 		(double)p->diff_pixels / (double)pixels, (unsigned long long)p->aa_pixels,
 		p->max_channel_diff);
 	put_psnr(out, p->psnr);
+	if (window)
+		fprintf(out, ",\"window_diff_pixels\":%llu", (unsigned long long)p->window_diff_pixels);
+}
+
+static void put_counts(FILE *out, const struct pair_outcome *p, bool window)
+{
+	fprintf(out, ",\"width\":%u,\"height\":%u", p->width, p->height);
+	if (isnan(p->ssim))
+		put_pixelmatch(out, p, window);
+	else
+		fprintf(out, ",\"ssim\":%.8f", p->ssim);
 	if (p->expected_width)
 		fprintf(out, ",\"expected_width\":%u,\"expected_height\":%u,"
 			"\"actual_width\":%u,\"actual_height\":%u", p->expected_width,
 			p->expected_height, p->actual_width, p->actual_height);
 	if (p->ignored_pixels)
 		fprintf(out, ",\"ignored_pixels\":%llu", (unsigned long long)p->ignored_pixels);
-	if (window)
-		fprintf(out, ",\"window_diff_pixels\":%llu", (unsigned long long)p->window_diff_pixels);
 }
 
 static void write_pair_line(FILE *out, const void *ctx)
@@ -418,6 +447,7 @@ static void describe_pair(const struct compare_settings *cs, const char *expecte
 	p->expected = expected;
 	p->reason = reason;
 	p->psnr = INFINITY;
+	p->ssim = NAN;
 	p->status = PAIR_ERROR;
 	p->allowed = status == RESULT_SKIPPED;
 	p->not_started = status == RESULT_NOT_STARTED;
@@ -438,6 +468,7 @@ static void describe_pair(const struct compare_settings *cs, const char *expecte
 	p->window_diff_pixels = r.window_diff_pixels;
 	p->ignored_pixels = r.ignored_pixels;
 	p->size_fail = r.size_fail;
+	p->ssim = r.ssim;
 	p->expected_width = r.expected_width;
 	p->expected_height = r.expected_height;
 	p->actual_width = r.actual_width;

@@ -22,6 +22,9 @@ struct compare_settings {
 	const char *expected, *actual;   /* two files, or two directories */
 	bool dirs;
 	struct compare_options opts;
+	bool ssim;                       /* --metric ssim instead of pixelmatch */
+	double min_ssim;                 /* --min-ssim: pass when the mean SSIM >= this */
+	bool min_ssim_given;
 	struct ignore_set ignore;        /* --ignore, --ignore-file, --mask */
 	uint64_t max_pixels;             /* refuse images over this many pixels */
 	uint64_t max_diff_pixels;        /* pass when diff pixels <= this (default 0) */
@@ -49,6 +52,7 @@ struct pair_result {
 	uint32_t max_channel_diff;
 	uint64_t diff_pixels, aa_pixels, window_diff_pixels, ignored_pixels;
 	double psnr;
+	double ssim;                     /* mean SSIM; NAN without --metric ssim */
 };
 
 extern const struct command compare_command;

@@ -242,6 +242,19 @@ static void put_count(FILE *out, const char *label, const char *fmt, ...)
 	fputs("</dd></div>", out);
 }
 
+static void put_pixelmatch_counts(FILE *out, const struct pair_outcome *p)
+{
+	uint64_t total = (uint64_t)p->width * p->height;
+	put_count(out, "diff pixels", "%" PRIu64, p->diff_pixels);
+	put_count(out, "ratio", "%.6f", (double)p->diff_pixels / (double)total);
+	put_count(out, "anti-aliased", "%" PRIu64, p->aa_pixels);
+	if (isinf(p->psnr))
+		put_count(out, "PSNR", "identical");
+	else
+		put_count(out, "PSNR", "%.2f dB", p->psnr);
+	put_count(out, "max channel diff", "%" PRIu32, p->max_channel_diff);
+}
+
 /* The numbers of a compared pair; pairs not compared pixel by pixel (a
  * side absent, sizes that differ: width 0) have none. */
 static void put_counts(FILE *out, const struct pair_outcome *p)
@@ -259,14 +272,10 @@ static void put_counts(FILE *out, const struct pair_outcome *p)
 	}
 	put_count(out, p->expected_width ? "common area" : "size", "%" PRIu32 "x%" PRIu32,
 		  p->width, p->height);
-	put_count(out, "diff pixels", "%" PRIu64, p->diff_pixels);
-	put_count(out, "ratio", "%.6f", (double)p->diff_pixels / (double)total);
-	put_count(out, "anti-aliased", "%" PRIu64, p->aa_pixels);
-	if (isinf(p->psnr))
-		put_count(out, "PSNR", "identical");
+	if (isnan(p->ssim))
+		put_pixelmatch_counts(out, p);
 	else
-		put_count(out, "PSNR", "%.2f dB", p->psnr);
-	put_count(out, "max channel diff", "%" PRIu32, p->max_channel_diff);
+		put_count(out, "SSIM", "%.6f", p->ssim);
 	put_count(out, "time", "%.1f ms", p->ms);
 	fputs("</dl>\n", out);
 }

@@ -145,6 +145,10 @@ static void put_diff_counts(FILE *out, const struct pair_outcome *p)
 	else
 		fputs("size: ", out);
 	fprintf(out, "%" PRIu32 "x%" PRIu32 "\n", p->width, p->height);
+	if (!isnan(p->ssim)) {
+		fprintf(out, "SSIM: %.6f\n", p->ssim);
+		return;
+	}
 	fprintf(out, "diff pixels: %" PRIu64 " of %" PRIu64 " (ratio %.6f)\n",
 		p->diff_pixels, total, (double)p->diff_pixels / (double)total);
 	fprintf(out, "anti-aliased pixels: %" PRIu64 "\n", p->aa_pixels);

@@ -12,6 +12,7 @@
 
 #include "codec/codec.h"
 #include "codec/load.h"
+#include "compare/ssim.h"
 #include "disk/atomic.h"
 
 int compare_actual_path(const struct compare_settings *cs, const char *expected_path,
@@ -229,8 +230,17 @@ static int compare_common(const struct compare_settings *c, const char *name,
 			    e->height, &ps->ignore, err) < 0)
 		return -1;   /* PAIR_ERROR: --mask of another size, out of memory */
 	opts.ignore = ps->ignore;
-	if (compare_images(e, a, &opts, want_diff ? &ps->diff : NULL, &ps->cmp, err) < 0)
+	if (c->ssim) {
+		/* no pixelmatch counts: only the mean SSIM and what was ignored */
+		for (size_t i = 0; ps->ignore && i < (size_t)e->width * e->height; i++)
+			ps->cmp.ignored_pixels += ps->ignore[i];
+		ps->cmp.psnr = INFINITY;
+		if (compare_ssim(e, a, ps->ignore, want_diff ? &ps->diff : NULL, &ps->out.ssim,
+				 err) < 0)
+			return -1;   /* PAIR_ERROR: too small, out of memory */
+	} else if (compare_images(e, a, &opts, want_diff ? &ps->diff : NULL, &ps->cmp, err) < 0) {
 		return -1;   /* PAIR_ERROR: out of memory */
+	}
 	if (want_diff && ps->out.expected_width &&
 	    grow_diff(&ps->diff, max_u32(ps->expected.width, ps->actual.width),
 		      max_u32(ps->expected.height, ps->actual.height), err) < 0)
@@ -262,7 +272,8 @@ static int judge_pair(const struct compare_worker *w, const struct wire_task *ta
 	uint32_t side;
 	uint64_t counted = judged_count(c, &e, &ps->cmp, &pixels, &side);
 	bool size_fail = ps->out.expected_width && !c->allow_size_change;
-	bool pass = !size_fail && within_limits(c, counted, pixels);
+	bool similar = c->ssim ? ps->out.ssim >= c->min_ssim : within_limits(c, counted, pixels);
+	bool pass = !size_fail && similar;
 	ps->out.status = pass ? PAIR_PASS : PAIR_FAIL;
 	ps->out.size_fail = size_fail;
 	if (want_diff && (!pass || c->diff_all) && write_diff(w, name, &ps->diff, res, err) < 0)
@@ -272,6 +283,8 @@ static int judge_pair(const struct compare_worker *w, const struct wire_task *ta
 	if (size_fail)
 		ib_fail(err, "size differs: %ux%u vs %ux%u", ps->expected.width,
 			ps->expected.height, ps->actual.width, ps->actual.height);
+	else if (c->ssim)
+		ib_fail(err, "SSIM %.6f is below %g", ps->out.ssim, c->min_ssim);
 	else if (side)
 		ib_fail(err, "%llu pixels differ in the densest %ux%u window (%.4f%%), %llu in all",
 			(unsigned long long)counted, side, side,
@@ -342,6 +355,7 @@ void compare_run(void *state, const struct wire_task *task, struct wire_result *
 
 	memset(&ps, 0, sizeof ps);
 	ps.out.psnr = INFINITY;
+	ps.out.ssim = NAN;
 	if (compare_pair(w, task, &ps, res, &err) == 0) {
 		res->status = RESULT_DONE;
 	} else {

@@ -63,7 +63,7 @@ static uint8_t sample8(const uint8_t *p, uint32_t depth, uint32_t c)
 	return p[c];
 }
 
-static void row_to_rgba8(const struct image *img, uint32_t y, uint8_t *out)
+void compare_row_rgba8(const struct image *img, uint32_t y, uint8_t *out)
 {
 	const uint8_t *p = image_row(img, y);
 	size_t bpp = image_bytes_per_pixel(img);
@@ -97,7 +97,7 @@ static int view_as_rgba8(const struct image *img, bool writable, struct rgba *v,
 		return ib_fail_errno(err, errno, "cannot allocate a %ux%u image",
 				     img->width, img->height);
 	for (uint32_t y = 0; y < img->height; y++)
-		row_to_rgba8(img, y, pixels + y * stride);
+		compare_row_rgba8(img, y, pixels + y * stride);
 	*copy = pixels;
 	*v = (struct rgba) { pixels, stride };
 	return 0;

@@ -80,6 +80,10 @@ int compare_images(const struct image *expected, const struct image *actual,
 		   const struct compare_options *o, struct image *diff,
 		   struct compare_result *r, struct ib_error *err);
 
+/* Row y of img as 8-bit RGBA (as compare_images sees it) into out, which
+ * holds img->width * 4 bytes. */
+void compare_row_rgba8(const struct image *img, uint32_t y, uint8_t *out);
+
 /*
  * The distance between two 8-bit RGBA pixels that compare_images measures
  * at pixel index i = y * width + x (the checkerboard behind translucent

@@ -146,7 +146,7 @@ assert_contains "$WORK/err.txt" "give EXPECTED and ACTUAL"
 run_imgbatch 2 compare "$G" "$A/zoneplate.png"
 assert_contains "$WORK/err.txt" "both be files or both directories"
 run_imgbatch 2 compare "$G" "$A" --metric lab
-assert_contains "$WORK/err.txt" "use yiq or oklab"
+assert_contains "$WORK/err.txt" "use yiq, oklab or ssim"
 run_imgbatch 2 compare "$G" "$A" --threshold 1.5
 assert_contains "$WORK/err.txt" "from 0 to 1"
 run_imgbatch 2 compare "$G" "$WORK/nowhere"
