@@ -140,6 +140,24 @@ no_temp_files "$G"
 run_imgbatch 0 compare "$G" "$A" --json
 assert_eq "$(json_summary failed)" 0 "failures after --update-golden"
 
+# Byte-identical files pass on their header, undecoded: a PNG cut short
+# after its header passes against a copy of itself (with its size reported),
+# but not against another cut, nor when --diff-all needs its pixels.
+head -c 300 "$G/zoneplate.png" >"$WORK/cut-a.png"
+cp "$WORK/cut-a.png" "$WORK/cut-b.png"
+head -c 299 "$G/zoneplate.png" >"$WORK/cut-c.png"
+run_imgbatch 0 compare "$WORK/cut-a.png" "$WORK/cut-b.png" --json
+assert_contains "$WORK/out.txt" '"status":"pass"'
+assert_contains "$WORK/out.txt" "\"width\":$(image_size "$G/zoneplate.png" | cut -d' ' -f1),"
+run_imgbatch 2 compare "$WORK/cut-a.png" "$WORK/cut-c.png"
+run_imgbatch 2 compare "$WORK/cut-a.png" "$WORK/cut-b.png" --diff-dir "$WORK/cut" --diff-all
+# Re-encoded with the same pixels: decoded, equal, a pass with no counts.
+convert "$G/zoneplate.png" -define png:compression-level=0 "$WORK/plain.png"
+cmp -s "$G/zoneplate.png" "$WORK/plain.png" && fail "re-encoding kept the bytes"
+run_imgbatch 0 compare "$G/zoneplate.png" "$WORK/plain.png" --json
+assert_contains "$WORK/out.txt" '"diff_pixels":0,'
+assert_contains "$WORK/out.txt" '"psnr":null'
+
 # Usage errors.
 run_imgbatch 2 compare "$G"
 assert_contains "$WORK/err.txt" "give EXPECTED and ACTUAL"
