@@ -27,6 +27,7 @@ enum convert_key {
 	KEY_COMPRESSION,
 	KEY_BACKGROUND,
 	KEY_STRIP,
+	KEY_KEEP,
 	KEY_LOSSLESS,
 	KEY_EFFORT,
 };
@@ -94,9 +95,14 @@ static const struct cli_option encoding_options[] = {
 	{ "background", KEY_BACKGROUND, 0, "C",
 	  "colour under transparency when writing JPEG:\n"
 	  "white (default), black, #rgb, #rrggbb or R,G,B", NULL },
-	{ "strip", KEY_STRIP, 0, NULL,
-	  "carry no ICC profile: pixels in another colour space\n"
-	  "are converted to sRGB first", NULL },
+	{ "keep", KEY_KEEP, 0, "LIST",
+	  "carry this metadata from input to output: exif, gps,\n"
+	  "xmp, iptc, icc, comment or all, comma-separated (default:\n"
+	  "all but icc; icc: even a profile that says sRGB)", NULL },
+	{ "strip", KEY_STRIP, 0, "[=LIST]",
+	  "carry none of LIST (default all); --strip=icc converts\n"
+	  "pixels in another colour space to sRGB; of --keep and\n"
+	  "--strip, the later one wins for what both name", NULL },
 	{ "profile", KEY_PROFILE, 0, "P",
 	  "convert to profile P and embed it: srgb, p3 (Display\n"
 	  "P3) or an RGB ICC file (default: sRGB profiles are\n"
@@ -140,6 +146,29 @@ static int init(struct job *job)
 	return 0;
 }
 
+/* The metadata kinds a comma-separated LIST names (see enum metadata_kind),
+ * or -1 after printing what is wrong. */
+static int metadata_kinds(const char *option, const char *list, FILE *err)
+{
+	static const char *const names[] = { "exif", "gps", "xmp", "iptc", "icc", "comment" };
+	unsigned kinds = 0;
+	for (const char *p = list, *end; *p; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, ",");
+		size_t n = (size_t)(end - p);
+		unsigned kind = n == 3 && !strncmp(p, "all", 3) ? META_ALL : 0;
+		for (unsigned i = 0; !kind && i < sizeof names / sizeof *names; i++)
+			if (strlen(names[i]) == n && !strncmp(p, names[i], n))
+				kind = 1u << i;
+		if (!kind)
+			return cli_bad_value(err, option, list,
+					     "use exif, gps, xmp, iptc, icc, comment or all, comma-separated");
+		kinds |= kind;
+	}
+	if (!kinds)
+		return cli_bad_value(err, option, list, "name at least one of exif, gps, xmp, iptc, icc, comment, all");
+	return (int)kinds;
+}
+
 static int apply_option(struct job *job, int key, const char *arg, FILE *out, FILE *err)
 {
 	struct convert_settings *cs = job->settings;
@@ -179,7 +208,17 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 			return cli_bad_value(err, "--background", arg,
 					     "use white, black, #rgb, #rrggbb or R,G,B");
 		break;
-	case KEY_STRIP: cs->strip = true; break;
+	case KEY_KEEP:
+	case KEY_STRIP: {
+		int kinds = metadata_kinds(key == KEY_KEEP ? "--keep" : "--strip", arg ? arg : "all", err);
+		if (kinds < 0)
+			return -1;
+		unsigned *on = key == KEY_KEEP ? &cs->meta_keep : &cs->meta_strip;
+		unsigned *off = key == KEY_KEEP ? &cs->meta_strip : &cs->meta_keep;
+		*on |= (unsigned)kinds;
+		*off &= ~(unsigned)kinds;
+		break;
+	}
 	case KEY_PROFILE: cs->profile_name = arg; break;
 	case KEY_LOSSLESS: cs->lossless = true; break;
 	case KEY_EFFORT:

@@ -18,6 +18,17 @@
 #include "pipeline/pipeline.h"
 #include "util/keyset.h"
 
+/* What --keep and --strip name (README "Metadata"). */
+enum metadata_kind {
+	META_EXIF = 1,
+	META_GPS = 2,             /* inside EXIF: goes with it */
+	META_XMP = 4,
+	META_IPTC = 8,
+	META_ICC = 16,
+	META_COMMENT = 32,
+	META_ALL = 63,
+};
+
 struct convert_settings {
 	struct pixel_settings px;
 	/* outputs */
@@ -38,7 +49,9 @@ struct convert_settings {
 	bool progressive;
 	int compression;
 	struct rgb8 background;
-	bool strip;
+	/* metadata_kind bits each option named last: --keep or --strip, a
+	 * later one undoing an earlier one for what they share */
+	unsigned meta_keep, meta_strip;
 	const char *profile_name;   /* --profile: srgb, p3 or a file */
 	uint8_t *profile;           /* ... its bytes, to convert to and embed */
 	size_t profile_len;
