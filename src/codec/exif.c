@@ -204,7 +204,7 @@ static size_t trimmed_length(const struct cleared *c, size_t len)
 				moved = true;
 			}
 	}
-	end += end & 1;
+	end += end & 1 && end < len;
 	return end < TIFF_HEADER_LEN ? TIFF_HEADER_LEN : end;
 }
 

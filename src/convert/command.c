@@ -162,7 +162,7 @@ static int metadata_kinds(const char *option, const char *list, FILE *err)
 		if (!kind)
 			return cli_bad_value(err, option, list,
 					     "use exif, gps, xmp, iptc, icc, comment or all, comma-separated");
-		kinds |= kind;
+		kinds |= kind == META_EXIF ? META_EXIF | META_GPS : kind;   /* GPS is in EXIF */
 	}
 	if (!kinds)
 		return cli_bad_value(err, option, list, "name at least one of exif, gps, xmp, iptc, icc, comment, all");
