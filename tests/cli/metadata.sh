@@ -4,7 +4,8 @@
 # IPTC, a comment), then reads what each output carries: by default all of
 # it, upright (Orientation 1) with the output's size and no thumbnail;
 # nothing with --strip; no GPS with --strip=gps; --keep and --strip in
-# order, the later winning.  thumbnail writes only the spec's keys.
+# order, the later winning; PNG and WebP in and out.  thumbnail writes only
+# the spec's keys.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v exiftool >/dev/null 2>&1; then
@@ -89,6 +90,37 @@ has o5/in.jpg 'By-line=IPTC Byline' || fail "--keep all lost IPTC"
 run_imgbatch 0 -o o6 --strip=exif --keep gps in.jpg
 tags o6/in.jpg
 has o6/in.jpg 'GPSLatitude=-$' || fail "GPS was carried without EXIF"
+
+# expect FILE PATTERN...: each a line of FILE's tags.
+expect() {
+	f=$1
+	shift
+	tags "$f"
+	for t in "$@"; do
+		has "$f" "$t" || { cat "$f.tags" >&2; fail "$f: no '$t'"; }
+	done
+}
+
+# PNG and WebP carry EXIF (eXIf, EXIF chunk) and XMP (iTXt, XMP chunk), out
+# from the JPEG and in from a file exiftool tagged; IPTC and the comment
+# they do not.
+for fmt in png webp; do
+	run_imgbatch 0 -o "f-$fmt" --format $fmt -r 200 in.jpg
+	expect "f-$fmt/in.$fmt" 'Copyright=(c) Someone' 'GPSLatitude=48.85' 'IFD0:Orientation=1$' \
+		'ExifImageWidth=200$' 'ExifImageHeight=267$' 'ThumbnailImage=-$' 'Creator=XMP Creator' \
+		'XMP-tiff:Orientation=1$'
+	run_imgbatch 0 -o "bare-$fmt" --format $fmt --strip in.jpg
+	b=bare-$fmt/in.$fmt
+	exiftool -q -overwrite_original -Copyright="$fmt copyright" -Orientation#=6 \
+		-XMP-dc:Creator="$fmt creator" -XMP-tiff:Orientation#=6 "$b"
+	run_imgbatch 0 -o "r-$fmt" -r 100 "$b"
+	# stored 300x400 with Orientation 6: upright 400x300, then 100x75
+	assert_eq "$(image_size "r-$fmt/in.$fmt")" "100 75" "$fmt: orientation read"
+	expect "r-$fmt/in.$fmt" "Copyright=$fmt copyright" "Creator=$fmt creator" \
+		'IFD0:Orientation=1$' 'XMP-tiff:Orientation=1$'
+	run_imgbatch 0 -o "s-$fmt" --strip=xmp "$b"
+	expect "s-$fmt/in.$fmt" "Copyright=$fmt copyright" 'Creator=-$'
+done
 
 # --keep icc carries even a profile that says sRGB (dropped by default);
 # --strip --keep icc carries it alone.
