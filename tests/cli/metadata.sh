@@ -4,8 +4,8 @@
 # IPTC, a comment), then reads what each output carries: by default all of
 # it, upright (Orientation 1) with the output's size and no thumbnail;
 # nothing with --strip; no GPS with --strip=gps; --keep and --strip in
-# order, the later winning; PNG and WebP in and out.  thumbnail writes only
-# the spec's keys.
+# order, the later winning; PNG, WebP, AVIF, TIFF and JPEG XL too.
+# thumbnail writes only the spec's keys.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v exiftool >/dev/null 2>&1; then
@@ -121,6 +121,20 @@ for fmt in png webp; do
 	run_imgbatch 0 -o "s-$fmt" --strip=xmp "$b"
 	expect "s-$fmt/in.$fmt" "Copyright=$fmt copyright" 'Creator=-$'
 done
+
+# AVIF and JPEG XL carry EXIF and XMP (items; boxes), TIFF XMP only; AVIF
+# and TIFF inputs give them back (JPEG XL inputs give none yet).
+for fmt in avif jxl; do
+	run_imgbatch 0 -o "f-$fmt" --format $fmt -r 200 in.jpg
+	expect "f-$fmt/in.$fmt" 'Copyright=(c) Someone' 'GPSLatitude=48.85' 'IFD0:Orientation=1$' \
+		'ExifImageWidth=200$' 'ThumbnailImage=-$' 'Creator=XMP Creator' 'XMP-tiff:Orientation=1$'
+done
+run_imgbatch 0 -o back-avif --format jpeg f-avif/in.avif
+expect back-avif/in.jpg 'Copyright=(c) Someone' 'Creator=XMP Creator' 'ExifImageWidth=200$'
+run_imgbatch 0 -o f-tiff --format tiff -r 200 in.jpg
+expect f-tiff/in.tif 'Creator=XMP Creator' 'XMP-tiff:Orientation=1$'
+run_imgbatch 0 -o back-tiff --format jpeg f-tiff/in.tif
+expect back-tiff/in.jpg 'Creator=XMP Creator'
 
 # --keep icc carries even a profile that says sRGB (dropped by default);
 # --strip --keep icc carries it alone.
