@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "codec/icc.h"
 #include "disk/output_name.h"
@@ -146,9 +147,9 @@ static int init(struct job *job)
 	return 0;
 }
 
-/* The metadata kinds a comma-separated LIST names (see enum metadata_kind),
- * or -1 after printing what is wrong. */
-static int metadata_kinds(const char *option, const char *list, FILE *err)
+/* The metadata kinds a comma-separated list names (see enum metadata_kind),
+ * or -1. */
+static int metadata_kinds(const char *list)
 {
 	static const char *const names[] = { "exif", "gps", "xmp", "iptc", "icc", "comment" };
 	unsigned kinds = 0;
@@ -160,13 +161,26 @@ static int metadata_kinds(const char *option, const char *list, FILE *err)
 			if (strlen(names[i]) == n && !strncmp(p, names[i], n))
 				kind = 1u << i;
 		if (!kind)
-			return cli_bad_value(err, option, list,
-					     "use exif, gps, xmp, iptc, icc, comment or all, comma-separated");
+			return -1;
 		kinds |= kind == META_EXIF ? META_EXIF | META_GPS : kind;   /* GPS is in EXIF */
 	}
-	if (!kinds)
-		return cli_bad_value(err, option, list, "name at least one of exif, gps, xmp, iptc, icc, comment, all");
-	return (int)kinds;
+	return kinds ? (int)kinds : -1;
+}
+
+/*
+ * --strip takes its list after '=' only (getopt's optional argument), so
+ * `--strip gps` makes gps an input: refused when no such file exists.
+ */
+static int check_bare_strip(const struct job *job, FILE *err)
+{
+	struct stat st;
+	for (unsigned i = 0; i < job->nroots; i++)
+		if (metadata_kinds(job->roots[i]) >= 0 && lstat(job->roots[i], &st) < 0) {
+			fprintf(err, "imgbatch: no file '%s'; to strip it, write --strip=%s\n",
+				job->roots[i], job->roots[i]);
+			return -1;
+		}
+	return 0;
 }
 
 static int apply_option(struct job *job, int key, const char *arg, FILE *out, FILE *err)
@@ -210,9 +224,11 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		break;
 	case KEY_KEEP:
 	case KEY_STRIP: {
-		int kinds = metadata_kinds(key == KEY_KEEP ? "--keep" : "--strip", arg ? arg : "all", err);
+		int kinds = metadata_kinds(arg ? arg : "all");
 		if (kinds < 0)
-			return -1;
+			return cli_bad_value(err, key == KEY_KEEP ? "--keep" : "--strip", arg,
+					     "use exif, gps, xmp, iptc, icc, comment or all, comma-separated");
+		cs->strip_bare |= key == KEY_STRIP && !arg;
 		unsigned *on = key == KEY_KEEP ? &cs->meta_keep : &cs->meta_strip;
 		unsigned *off = key == KEY_KEEP ? &cs->meta_strip : &cs->meta_keep;
 		*on |= (unsigned)kinds;
@@ -248,6 +264,8 @@ static int validate(struct job *job, FILE *err)
 		fputs("imgbatch: say where outputs go: -o DIR (or --in-place)\n", err);
 		return -1;
 	}
+	if (cs->strip_bare && check_bare_strip(job, err) < 0)
+		return -1;
 	if (job->nroots == 0 && !job->files_from) {
 		fputs("imgbatch: no inputs: name files or directories, or use --files-from\n", err);
 		return -1;

@@ -52,6 +52,7 @@ struct convert_settings {
 	/* metadata_kind bits each option named last: --keep or --strip, a
 	 * later one undoing an earlier one for what they share */
 	unsigned meta_keep, meta_strip;
+	bool strip_bare;            /* --strip without a list was given */
 	const char *profile_name;   /* --profile: srgb, p3 or a file */
 	uint8_t *profile;           /* ... its bytes, to convert to and embed */
 	size_t profile_len;

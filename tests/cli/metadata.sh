@@ -160,6 +160,9 @@ fi
 run_imgbatch 2 -o o7 --strip=exif,nope in.jpg
 grep -q "invalid --strip 'exif,nope'" "$WORK/err.txt" || fail "no message for a bad --strip"
 run_imgbatch 2 -o o7 --keep '' in.jpg
+# --strip gps: gps is an input, none such: the hint says --strip=gps
+run_imgbatch 2 -o o7 --strip gps in.jpg
+grep -q -- "--strip=gps" "$WORK/err.txt" || fail "no hint for --strip gps"
 
 # A broken EXIF block is dropped, the file still converted.
 cp in.jpg broken.jpg
