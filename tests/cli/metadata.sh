@@ -101,6 +101,13 @@ expect() {
 	done
 }
 
+# --embedded: made from the EXIF thumbnail, the output carries the image's
+# metadata, not the thumbnail's (it has none).
+run_imgbatch 0 -o emb --embedded --json -r 40 in.jpg
+grep -q '"embedded":true' "$WORK/out.txt" || fail "--embedded did not use the thumbnail"
+expect emb/in.jpg 'Copyright=(c) Someone' 'Creator=XMP Creator' 'IFD0:Orientation=1$' \
+	"ExifImageWidth=40\$"
+
 # PNG and WebP carry EXIF (eXIf, EXIF chunk) and XMP (iTXt, XMP chunk), out
 # from the JPEG and in from a file exiftool tagged; IPTC and the comment
 # they do not.
