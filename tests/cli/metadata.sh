@@ -131,7 +131,10 @@ done
 
 # AVIF and JPEG XL carry EXIF and XMP (items; boxes), TIFF XMP only; AVIF
 # and TIFF inputs give them back (JPEG XL inputs give none yet).
-for fmt in avif jxl; do
+# libjxl cannot be loaded under valgrind (see formats.sh)
+outputs="avif jxl"
+[ -z "${IMGBATCH_VALGRIND:-}" ] || outputs=avif
+for fmt in $outputs; do
 	run_imgbatch 0 -o "f-$fmt" --format $fmt -r 200 in.jpg
 	expect "f-$fmt/in.$fmt" 'Copyright=(c) Someone' 'GPSLatitude=48.85' 'IFD0:Orientation=1$' \
 		'ExifImageWidth=200$' 'ThumbnailImage=-$' 'Creator=XMP Creator' 'XMP-tiff:Orientation=1$'
