@@ -93,8 +93,7 @@ int cli_parse_real(const char *text, double min, double max, double *out)
 	return 0;
 }
 
-/* Parses a byte count with an optional K, M or G suffix (powers of 1024). */
-static int parse_size(const char *text, unsigned long long min, unsigned long long *out)
+int cli_parse_size(const char *text, unsigned long long min, unsigned long long *out)
 {
 	char digits[32];
 	size_t len = strlen(text);
@@ -153,7 +152,7 @@ static int apply_engine_option(struct job *job, int key, const char *arg, FILE *
 		job->timeout_s = (unsigned)n;
 		break;
 	case CLI_KEY_MAX_MEMORY:
-		if (parse_size(arg, 64ull << 20, &n) < 0)
+		if (cli_parse_size(arg, 64ull << 20, &n) < 0)
 			return cli_bad_value(err, "--max-memory", arg, "must be a size of at least 64M, "
 					     "such as 512M or 2G");
 		job->max_memory = n;
@@ -161,7 +160,7 @@ static int apply_engine_option(struct job *job, int key, const char *arg, FILE *
 	case CLI_KEY_MAX_INPUT_SIZE:
 		if (strcmp(arg, "0") == 0)
 			n = 0;
-		else if (parse_size(arg, 1, &n) < 0)
+		else if (cli_parse_size(arg, 1, &n) < 0)
 			return cli_bad_value(err, "--max-input-size", arg,
 					     "must be a size such as 64M or 2G, or 0 for no limit");
 		job->max_input_size = n;

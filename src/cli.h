@@ -89,6 +89,10 @@ int cli_bad_value(FILE *err, const char *option, const char *value, const char *
  * bytes), for suggestions. */
 size_t cli_edit_distance(const char *a, size_t la, const char *b, size_t lb);
 
+/* Parses a byte count of at least min with an optional K, M or G suffix
+ * (powers of 1024); 0 or -1. */
+int cli_parse_size(const char *text, unsigned long long min, unsigned long long *out);
+
 /* Parses a decimal fraction in [min, max]; 0 or -1. */
 int cli_parse_real(const char *text, double min, double max, double *out);
 

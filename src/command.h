@@ -54,6 +54,9 @@ struct command {
 	/* After the options and operands; -1 after printing an error. */
 	int (*validate)(struct job *job, FILE *err);
 
+	/* A run that needs no pool, in this process (thumbnail --one), before
+	 * prepare: the exit status, or -1 to go on with prepare and the pool. */
+	int (*run_alone)(struct job *job, FILE *err);
 	/* Master, before the pool: 0 to run it, 1 when nothing is left to do,
 	 * -1 with err set (exit status 2). */
 	int (*prepare)(struct job *job, struct ib_error *err);

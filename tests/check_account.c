@@ -149,6 +149,28 @@ START_TEST(test_skips_counted_by_reason)
 }
 END_TEST
 
+/* A done input's reason is a warning: printed, and counted apart. */
+START_TEST(test_warnings_counted)
+{
+	struct fixture f;
+	start(&f, false, false);
+	record(&f, "a", RESULT_DONE, "JPEG: corrupt data: x", 1);
+	record(&f, "b", RESULT_DONE, "", 1);
+	ck_assert_int_eq(finish(&f, false, true), 0);
+	ck_assert_ptr_nonnull(strstr(f.err_text, "imgbatch: warning: a: JPEG: corrupt data: x\n"));
+	ck_assert_ptr_nonnull(strstr(f.err_text, ": 2 made (1 with a warning), 0 skipped"));
+	ck_assert_ptr_null(strstr(f.err_text, "failed: a"));
+	stop(&f);
+	start(&f, true, false);
+	record(&f, "a", RESULT_DONE, "w", 1);
+	record(&f, "b", RESULT_DONE, "w", 1);
+	ck_assert_int_eq(finish(&f, false, true), 0);
+	ck_assert_ptr_null(strstr(f.err_text, "warning: a"));   /* with --json, in the JSON */
+	ck_assert_ptr_nonnull(strstr(f.out_text, "\"not_started\":0,\"warnings\":2,"));
+	stop(&f);
+}
+END_TEST
+
 START_TEST(test_bytes_in_decimal_units)
 {
 	struct fixture f;
@@ -176,7 +198,7 @@ START_TEST(test_json_lines_and_summary)
 	const char *summary = strstr(f.out_text, "{\"type\":\"summary\"");
 	ck_assert_ptr_nonnull(summary);
 	ck_assert_ptr_nonnull(strstr(summary, "\"total\":2,\"done\":1,\"skipped\":0,\"failed\":1,"
-				     "\"not_started\":0,\"interrupted\":false"));
+				     "\"not_started\":0,\"warnings\":0,\"interrupted\":false"));
 	ck_assert_ptr_nonnull(strstr(summary, "\"input_bytes\":10"));
 	stop(&f);
 }
@@ -256,6 +278,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_quiet_prints_only_failures);
 	tcase_add_test(tc, test_skips_counted_by_reason);
 	tcase_add_test(tc, test_bytes_in_decimal_units);
+	tcase_add_test(tc, test_warnings_counted);
 	tcase_add_test(tc, test_json_lines_and_summary);
 	tcase_add_test(tc, test_interrupted_is_130);
 	tcase_add_test(tc, test_failure_list_is_bounded);

@@ -151,7 +151,8 @@ START_TEST(test_convert_usage_errors)
 	USAGE_ERROR("option -Z is unknown", "-Z");
 	USAGE_ERROR("Try 'imgbatch --help'", "-Z");
 	USAGE_ERROR("unknown option --bogus", "--bogus");
-	USAGE_ERROR("option --crop takes no value", "-o", "o", "--crop=1", "x");
+	USAGE_ERROR("option --update takes no value", "-o", "o", "--update=1", "x");
+	USAGE_ERROR("invalid --crop '1': --crop takes no value but =smart", "-o", "o", "--crop=1", "x");
 	USAGE_ERROR("option --output needs a value", "x", "--output");
 	USAGE_ERROR("unknown option --qualty; did you mean --quality?", "--qualty=5", "x");
 	USAGE_ERROR("imgbatch compare: option -q is unknown", "compare", "-q", "a", "b");

@@ -699,6 +699,61 @@ START_TEST(test_corrupt_scan)
 }
 END_TEST
 
+/* --fail-on's order: each level fails on the damage of those before it. */
+START_TEST(test_fail_on_levels)
+{
+	static const struct { const char *level; bool fails[3]; } table[] = {
+		{ "none", { false, false, false } },
+		{ "truncated", { true, false, false } },
+		{ "error", { true, true, false } },
+		{ "warning", { true, true, true } },
+	};
+	static const enum damage kinds[3] = { DAMAGE_TRUNCATED, DAMAGE_ERROR, DAMAGE_WARNING };
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		for (int k = 0; k < 3; k++) {
+			struct decoder d = { 0 };
+			ck_assert_int_eq(fail_on_parse(table[i].level, &d.fail_on), 0);
+			ck_assert_int_eq(decoder_warn(&d, kinds[k], "damage"), table[i].fails[k]);
+			/* what does not fail is kept as the warning */
+			ck_assert_str_eq(d.warning, table[i].fails[k] ? "" : "damage");
+		}
+	struct decoder d = { 0 };   /* the zero value: truncated */
+	ck_assert(decoder_warn(&d, DAMAGE_TRUNCATED, "cut"));
+	ck_assert(!decoder_warn(&d, DAMAGE_ERROR, "first"));
+	ck_assert(!decoder_warn(&d, DAMAGE_WARNING, "second"));
+	ck_assert_str_eq(d.warning, "first");
+	ck_assert_int_eq(fail_on_parse("sometimes", &d.fail_on), -1);
+}
+END_TEST
+
+/* Bytes before EOI: decoded with a warning, or failed under warning. */
+START_TEST(test_extraneous_bytes_warning)
+{
+	struct image img, back;
+	struct buffer jpg = { 0 };
+	make_gradient(&img, 64, 48, 3);
+	encode_ok(&img, 90, false, NULL, 0, &jpg);
+	static const uint8_t junk[] = { 1, 2, 3, 0xFF, 0xD9 };
+	jpg.len -= 2;
+	ck_assert_int_eq(buffer_append(&jpg, junk, sizeof junk, NULL), 0);
+	struct decoder d = { 0 };
+	struct ib_error err = { 0 };
+	ck_assert_int_eq(codec_jpeg.open(&d, jpg.data, jpg.len, &err), 0);
+	ck_assert_int_eq(codec_jpeg.decode(&d, 0, 0, 1000000, &back, &err), 0);
+	ck_assert_ptr_nonnull(strstr(d.warning, "extraneous bytes before marker 0xd9"));
+	codec_jpeg.close(&d);
+	image_free(&back);
+	d = (struct decoder){ .fail_on = FAIL_ON_WARNING };
+	ck_assert_int_eq(codec_jpeg.open(&d, jpg.data, jpg.len, &err), 0);
+	ck_assert_int_eq(codec_jpeg.decode(&d, 0, 0, 1000000, &back, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "JPEG: corrupt data: "));
+	ck_assert_ptr_null(back.pixels);
+	codec_jpeg.close(&d);
+	image_free(&img);
+	buffer_free(&jpg);
+}
+END_TEST
+
 /* ---- pixel limit ----------------------------------------------------------- */
 
 START_TEST(test_max_pixels)
@@ -893,6 +948,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_ycck_adobe_inverted);
 	tcase_add_test(tc, test_unknown_color_space);
 	tcase_add_test(tc, test_truncated_baseline);
+	tcase_add_test(tc, test_fail_on_levels);
+	tcase_add_test(tc, test_extraneous_bytes_warning);
 	tcase_add_test(tc, test_truncated_progressive);
 	tcase_add_test(tc, test_garbage_after_soi);
 	tcase_add_test(tc, test_missing_tables);

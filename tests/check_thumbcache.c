@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "codec/codec.h"
 #include "codec/png_text.h"
 #include "thumbnail/spec.h"
 #include "tests/check_main.h"
@@ -654,6 +655,61 @@ START_TEST(test_png_text_find)
 }
 END_TEST
 
+/* The formats gdk-pixbuf reads on Debian 12 (its own loaders; WebP's is a
+ * separate package, not installed by default): GNOME needs no imgbatch for
+ * them. */
+static bool gdk_pixbuf_reads(enum image_format format)
+{
+	return format == FORMAT_JPEG || format == FORMAT_PNG || format == FORMAT_GIF ||
+	       format == FORMAT_TIFF;
+}
+
+/* The MimeType= list of imgbatch.thumbnailer, ';'-terminated (malloc'd). */
+static char *thumbnailer_types(void)
+{
+	char path[PATH_MAX], line[512], *types = NULL;
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof path, "%s/imgbatch.thumbnailer", top ? top : ".");
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	while (!types && fgets(line, sizeof line, f))
+		if (strncmp(line, "MimeType=", 9) == 0)
+			types = strndup(line + 9, strcspn(line + 9, "\n"));
+	fclose(f);
+	ck_assert_msg(types != NULL, "%s has no MimeType=", path);
+	return types;
+}
+
+/* imgbatch.thumbnailer lists exactly what imgbatch reads and gdk-pixbuf
+ * does not: every type names a format a codec decodes ("image/heic" is
+ * HEIF's other name), and every such codec's own type is there. */
+START_TEST(test_thumbnailer_types_match_codecs)
+{
+	char *types = thumbnailer_types();
+	char *copy = strdup(types), *save = NULL;
+	unsigned listed = 0;
+	for (char *t = strtok_r(copy, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+		ck_assert_msg(strncmp(t, "image/", 6) == 0, "%s is no image type", t);
+		enum image_format format = format_from_name(t + 6);
+		const struct codec *codec = codec_for_format(format);
+		ck_assert_msg(codec && codec->decode, "%s: no codec reads it", t);
+		ck_assert_msg(!gdk_pixbuf_reads(format), "%s: gdk-pixbuf reads it", t);
+		listed |= 1u << format;
+	}
+	for (enum image_format f = FORMAT_JPEG; f <= FORMAT_JXL; f++) {
+		const struct codec *codec = codec_for_format(f);
+		char mime[64];
+		if (!codec || gdk_pixbuf_reads(f))
+			continue;
+		snprintf(mime, sizeof mime, "%s;", codec->mime);
+		ck_assert_msg(listed & (1u << f), "%s is not listed", codec->name);
+		ck_assert_msg(strstr(types, mime) != NULL, "%s is not listed", codec->mime);
+	}
+	free(copy);
+	free(types);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("thumbcache");
@@ -673,6 +729,7 @@ Suite *test_suite(void)
 	tcase_add_test(names, test_uri_to_path_errors);
 	tcase_add_test(names, test_name_is_md5_of_uri);
 	tcase_add_test(names, test_cache_root);
+	tcase_add_test(names, test_thumbnailer_types_match_codecs);
 	suite_add_tcase(s, names);
 
 	TCase *text = tcase_create("png_text");

@@ -2,6 +2,7 @@
 #include "codec/codec.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -138,4 +139,43 @@ void buffer_free(struct buffer *buf)
 {
 	free(buf->data);
 	memset(buf, 0, sizeof *buf);
+}
+
+int fail_on_parse(const char *name, enum fail_on *out)
+{
+	static const struct { const char *name; enum fail_on level; } names[] = {
+		{ "none", FAIL_ON_NONE }, { "truncated", FAIL_ON_TRUNCATED },
+		{ "error", FAIL_ON_ERROR }, { "warning", FAIL_ON_WARNING },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(name, names[i].name)) {
+			*out = names[i].level;
+			return 0;
+		}
+	return -1;
+}
+
+/* In libvips' order: a level fails on the damage of every rank up to its own. */
+static int fail_on_rank(enum fail_on level)
+{
+	switch (level) {
+	case FAIL_ON_NONE: return 0;
+	case FAIL_ON_TRUNCATED: return 1;
+	case FAIL_ON_ERROR: return 2;
+	default: return 3;
+	}
+}
+
+static int damage_rank(enum damage kind)
+{
+	return kind == DAMAGE_TRUNCATED ? 1 : kind == DAMAGE_ERROR ? 2 : 3;
+}
+
+bool decoder_warn(struct decoder *d, enum damage kind, const char *what)
+{
+	if (damage_rank(kind) <= fail_on_rank(d->fail_on))
+		return true;
+	if (!d->warning[0])
+		snprintf(d->warning, sizeof d->warning, "%s", what);
+	return false;
 }

@@ -3,7 +3,8 @@
  * live.  Decoding is two-phase so the caller can pick a target size from the
  * header before any pixel is decoded (JPEG shrink-on-load, --max-pixels).
  * All codecs work on an in-memory copy of the file and never print or exit:
- * every library warning or error becomes an ib_error reason.
+ * every library error becomes an ib_error reason, and a warning either that
+ * or, as --fail-on says (decoder_warn), the decoder's warning.
  */
 #ifndef IMGBATCH_CODEC_CODEC_H
 #define IMGBATCH_CODEC_CODEC_H
@@ -66,11 +67,44 @@ struct image_info {
 	struct metadata meta;     /* owned by the decoder */
 };
 
+/*
+ * --fail-on: which damage a decoder that could go on past it fails on
+ * (libvips' names and order, each failing on more than the one before).
+ * The zero value is the default, truncated.
+ */
+enum fail_on {
+	FAIL_ON_TRUNCATED = 0,    /* a cut file (or data that stops the decoder) */
+	FAIL_ON_NONE,             /* nothing: keep what a damaged file decoded */
+	FAIL_ON_ERROR,            /* also corrupt data the decoder skips */
+	FAIL_ON_WARNING,          /* also anything the library warns about */
+};
+
+/* What a decoder recovered from, by how bad it is. */
+enum damage {
+	DAMAGE_TRUNCATED,         /* the picture is partial (a grey or black rest) */
+	DAMAGE_ERROR,             /* corrupt data, skipped or resynchronised */
+	DAMAGE_WARNING,           /* a warning that leaves the pixels alone */
+};
+
+/* A --fail-on name ("none", "truncated", "error", "warning"); -1 when unknown. */
+int fail_on_parse(const char *name, enum fail_on *out);
+
 struct decoder {
 	const struct codec *codec;
 	struct image_info info;
 	void *state;              /* codec-private */
+	enum fail_on fail_on;     /* set before open */
+	/* The first damage decoding went on past (see decoder_warn): "" when
+	 * none.  The codec sets it, open and decode alike. */
+	char warning[IB_REASON_MAX];
 };
+
+/*
+ * A codec met damage of this kind that it can decode past, described by
+ * what: true when d->fail_on says to fail on it (the codec then fails with
+ * what as the reason); else what becomes d->warning unless one is there.
+ */
+bool decoder_warn(struct decoder *d, enum damage kind, const char *what);
 
 /* A PNG tEXt chunk: keyword (1-79 Latin-1 bytes) and text. */
 struct text_entry {
@@ -84,8 +118,13 @@ struct encode_options {
 	bool lossless;            /* WebP, AVIF, JPEG XL */
 	int effort;               /* AVIF 0 (fastest) .. 9 (smallest), JPEG XL 1..9;
 	                           * -1: the encoder's default */
-	bool progressive;         /* JPEG */
+	bool progressive;         /* JPEG progressive scans, PNG Adam7 interlacing */
+	int subsample;            /* JPEG, AVIF chroma: 444, 422 or 420; 0: the
+	                           * default (JPEG by quality, see jpeg.c) */
 	int compression;          /* PNG zlib level 0..9 */
+	unsigned palette;         /* PNG: 0 truecolour, else at most this many
+	                           * colours (2..256) through libimagequant */
+	float dither;             /* with palette: 0 (none) .. 1 (full) */
 	const uint8_t *icc;       /* profile to embed, or NULL */
 	size_t icc_len;
 	const struct text_entry *text;   /* PNG: tEXt chunks, at most ENCODE_MAX_TEXT */

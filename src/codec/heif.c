@@ -5,17 +5,20 @@
  * out upright and the pipeline applies no EXIF orientation on top.  When
  * every output needs no more than a thumbnail item holds (and it has the
  * image's aspect ratio), the thumbnail is decoded instead.  An ICC profile
- * (prof, rICC) goes through the ICC path like JPEG's; nclx colour is taken
- * as sRGB.  AVIF is also written, through libheif's AV1 encoder (aom as
+ * (prof, rICC) goes through the ICC path like JPEG's; so does an nclx box
+ * with other primaries than sRGB's (iPhones' Display P3), as a profile made
+ * from its chromaticities and curve.  HDR curves (PQ, HLG) are taken as sRGB.  AVIF is also written, through libheif's AV1 encoder (aom as
  * Debian builds it): -q or lossless, --effort, alpha, the ICC profile.
  */
 #include "config.h"
 
 #include <libheif/heif.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/icc.h"
 #include "codec/codec.h"
 
 struct heif_state {
@@ -83,11 +86,62 @@ static void state_free(struct heif_state *st)
 	free(st);
 }
 
-/* The profile of a handle whose colour is given by an ICC profile; NULL
- * for none or nclx. */
+/* The curve of an nclx transfer characteristic; -1 for those a profile
+ * cannot say (PQ, HLG: HDR) or that are sRGB's anyway. */
+static int nclx_curve(enum heif_transfer_characteristics t)
+{
+	switch (t) {
+	case heif_transfer_characteristic_ITU_R_BT_709_5:
+	case heif_transfer_characteristic_ITU_R_BT_601_6:
+	case heif_transfer_characteristic_ITU_R_BT_2020_2_10bit:
+	case heif_transfer_characteristic_ITU_R_BT_2020_2_12bit:
+		return ICC_CURVE_BT709;
+	case heif_transfer_characteristic_ITU_R_BT_470_6_System_M:
+		return ICC_CURVE_GAMMA22;
+	case heif_transfer_characteristic_linear:
+		return ICC_CURVE_LINEAR;
+	case heif_transfer_characteristic_IEC_61966_2_1:
+	case heif_transfer_characteristic_unspecified:
+		return ICC_CURVE_SRGB;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * The profile an nclx box describes, for primaries other than sRGB's
+ * (iPhones write Display P3 so); NULL when it says sRGB, or HDR.
+ */
+static uint8_t *nclx_profile(const struct heif_image_handle *h, size_t *len)
+{
+	struct heif_color_profile_nclx *nclx = NULL;
+	uint8_t *icc = NULL;
+	struct ib_error ignored;
+	if (heif_image_handle_get_nclx_color_profile(h, &nclx).code != heif_error_Ok)
+		return NULL;
+	int curve = nclx_curve(nclx->transfer_characteristics);
+	bool srgb_primaries = nclx->color_primaries == heif_color_primaries_ITU_R_BT_709_5 ||
+			      nclx->color_primaries == heif_color_primaries_unspecified;
+	double xy[8] = {
+		nclx->color_primary_red_x, nclx->color_primary_red_y,
+		nclx->color_primary_green_x, nclx->color_primary_green_y,
+		nclx->color_primary_blue_x, nclx->color_primary_blue_y,
+		nclx->color_primary_white_x, nclx->color_primary_white_y,
+	};
+	if (curve >= 0 && !(srgb_primaries && curve == ICC_CURVE_SRGB) &&
+	    icc_profile_from_primaries(xy, (enum icc_curve)curve, &icc, len, &ignored) < 0)
+		icc = NULL;
+	heif_nclx_color_profile_free(nclx);
+	return icc;
+}
+
+/* The ICC profile of a handle: embedded, or made from its nclx box; NULL
+ * for none (sRGB). */
 static uint8_t *read_icc(const struct heif_image_handle *h, size_t *len)
 {
 	enum heif_color_profile_type type = heif_image_handle_get_color_profile_type(h);
+	if (type == heif_color_profile_type_nclx)
+		return nclx_profile(h, len);
 	if (type != heif_color_profile_type_prof && type != heif_color_profile_type_rICC)
 		return NULL;
 	size_t n = heif_image_handle_get_raw_color_profile_size(h);
@@ -335,7 +389,7 @@ static struct heif_image *picture_of(const struct image *rgb8, const struct enco
 }
 
 /* The AV1 encoder set for opts: quality or lossless, one thread (a worker
- * is one core), and the speed --effort asks for. */
+ * is one core), the chroma subsampling and the speed --effort asks for. */
 static struct heif_error configure(struct heif_encoder *enc, const struct encode_options *opts)
 {
 	struct heif_error e = opts->lossless ? heif_encoder_set_lossless(enc, 1)
@@ -344,6 +398,11 @@ static struct heif_error configure(struct heif_encoder *enc, const struct encode
 	 * on subsampled identity-matrix images */
 	if (e.code == heif_error_Ok && opts->lossless)
 		e = heif_encoder_set_parameter_string(enc, "chroma", "444");
+	else if (e.code == heif_error_Ok && opts->subsample) {
+		char chroma[8];
+		snprintf(chroma, sizeof chroma, "%d", opts->subsample);
+		e = heif_encoder_set_parameter_string(enc, "chroma", chroma);
+	}
 	heif_encoder_set_parameter_integer(enc, "threads", 1);
 	if (e.code == heif_error_Ok && opts->effort >= 0)
 		e = heif_encoder_set_parameter_integer(enc, "speed", 9 - opts->effort);

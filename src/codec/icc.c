@@ -130,54 +130,6 @@ static cmsUInt32Number transform_flags(cmsUInt32Number in_fmt)
 	return flags;
 }
 
-/*
- * Links the embedded profile, for pixels laid out as in_fmt, to sRGB laid out
- * as out_fmt.  ICC_UNCHANGED with a note when the profile is unreadable,
- * made for another colour space, or cannot be linked.
- */
-static int link_to_srgb(struct lcms_session *s, const uint8_t *icc, size_t icc_len,
-			cmsUInt32Number in_fmt, cmsUInt32Number out_fmt,
-			cmsHTRANSFORM *xf, struct ib_error *note)
-{
-	cmsColorSpaceSignature want = _cmsICCcolorSpace((int)T_COLORSPACE(in_fmt));
-	char have_name[5], want_name[5];
-
-	*xf = NULL;
-	if (icc_len > UINT32_MAX) {
-		ib_fail(note, NOTE "ICC profile of %zu bytes is too large", icc_len);
-		return ICC_UNCHANGED;
-	}
-	cmsHPROFILE src = cmsOpenProfileFromMemTHR(s->ctx, icc, (cmsUInt32Number)icc_len);
-	if (!src) {
-		ib_fail(note, NOTE "unreadable ICC profile (%s)", session_message(s));
-		return ICC_UNCHANGED;
-	}
-	if (cmsGetColorSpace(src) != want) {
-		space_name(cmsGetColorSpace(src), have_name);
-		space_name(want, want_name);
-		ib_fail(note, NOTE "the ICC profile is for %s, the image is %s",
-			have_name, want_name);
-		cmsCloseProfile(src);
-		return ICC_UNCHANGED;
-	}
-	cmsHPROFILE dst = create_target(s->ctx, out_fmt);
-	if (!dst) {
-		cmsCloseProfile(src);
-		return ib_fail(note, "ICC: out of memory");
-	}
-	/* The transform keeps what it needs of both profiles. */
-	*xf = cmsCreateTransformTHR(s->ctx, src, in_fmt, dst, out_fmt, ICC_INTENT,
-				    transform_flags(in_fmt));
-	cmsCloseProfile(dst);
-	cmsCloseProfile(src);
-	if (!*xf) {
-		ib_fail(note, NOTE "cannot convert from the ICC profile (%s)",
-			session_message(s));
-		return ICC_UNCHANGED;
-	}
-	return ICC_CONVERTED;
-}
-
 /* The lcms layout of img; TYPE_*_16 are native-endian, as our samples. */
 static cmsUInt32Number image_format(const struct image *img)
 {
@@ -225,8 +177,12 @@ int icc_to_srgb(struct image *img, const uint8_t *icc, size_t icc_len,
 static cmsHPROFILE open_or_srgb(struct lcms_session *s, const uint8_t *icc, size_t len,
 				cmsUInt32Number format, struct ib_error *note)
 {
-	if (!icc)
-		return create_target(s->ctx, format);
+	if (!icc) {
+		cmsHPROFILE srgb = create_target(s->ctx, format);
+		if (!srgb)
+			ib_fail(note, "ICC: out of memory");
+		return srgb;
+	}
 	cmsColorSpaceSignature want = _cmsICCcolorSpace((int)T_COLORSPACE(format));
 	char have_name[5], want_name[5];
 	if (len > UINT32_MAX) {
@@ -248,35 +204,50 @@ static cmsHPROFILE open_or_srgb(struct lcms_session *s, const uint8_t *icc, size
 	return p;
 }
 
-int icc_convert(struct image *img, const uint8_t *from, size_t from_len, const uint8_t *to,
-		size_t to_len, struct ib_error *note)
+/*
+ * Links profile `from` (NULL: sRGB), for pixels laid out as in_fmt, to
+ * profile `to` (NULL: sRGB) laid out as out_fmt.  ICC_UNCHANGED with a note
+ * when a profile is unreadable, made for another colour space, or the two
+ * cannot be linked.
+ */
+static int link_profiles(struct lcms_session *s, const uint8_t *from, size_t from_len,
+			 const uint8_t *to, size_t to_len, cmsUInt32Number in_fmt,
+			 cmsUInt32Number out_fmt, cmsHTRANSFORM *xf, struct ib_error *note)
 {
-	struct lcms_session s;
-	cmsUInt32Number format = image_format(img);
-	bool gray = T_COLORSPACE(format) == PT_GRAY;
-	int ret = ICC_UNCHANGED;
-
-	if (session_begin(&s, note) < 0)
-		return -1;
-	cmsHPROFILE src = open_or_srgb(&s, from, from_len, format, note);
-	cmsHPROFILE dst = src ? open_or_srgb(&s, gray ? NULL : to, to_len, format, note) : NULL;
+	*xf = NULL;
+	cmsHPROFILE src = open_or_srgb(s, from, from_len, in_fmt, note);
+	cmsHPROFILE dst = src ? open_or_srgb(s, to, to_len, out_fmt, note) : NULL;
 	if (src && dst) {
 		/* The transform keeps what it needs of both profiles. */
-		cmsHTRANSFORM xf = cmsCreateTransformTHR(s.ctx, src, format, dst, format, ICC_INTENT,
-							 transform_flags(format));
-		if (xf) {
-			transform_in_place(xf, img);
-			cmsDeleteTransform(xf);
-			ret = ICC_CONVERTED;
-		} else {
+		*xf = cmsCreateTransformTHR(s->ctx, src, in_fmt, dst, out_fmt, ICC_INTENT,
+					    transform_flags(in_fmt));
+		if (!*xf)
 			ib_fail(note, NOTE "cannot convert from the ICC profile (%s)",
-				session_message(&s));
-		}
+				session_message(s));
 	}
 	if (dst)
 		cmsCloseProfile(dst);
 	if (src)
 		cmsCloseProfile(src);
+	return *xf ? ICC_CONVERTED : ICC_UNCHANGED;
+}
+
+int icc_convert(struct image *img, const uint8_t *from, size_t from_len, const uint8_t *to,
+		size_t to_len, struct ib_error *note)
+{
+	struct lcms_session s;
+	cmsHTRANSFORM xf;
+	cmsUInt32Number format = image_format(img);
+	bool gray = T_COLORSPACE(format) == PT_GRAY;
+
+	if (session_begin(&s, note) < 0)
+		return -1;
+	int ret = link_profiles(&s, from, from_len, gray ? NULL : to, to_len, format, format, &xf,
+				note);
+	if (ret == ICC_CONVERTED) {
+		transform_in_place(xf, img);
+		cmsDeleteTransform(xf);
+	}
 	session_end(&s);
 	return ret;
 }
@@ -336,27 +307,73 @@ bool icc_is_srgb(const uint8_t *icc, size_t icc_len)
 	return same;
 }
 
-/* Display P3: the DCI-P3 primaries with a D65 white and the sRGB curve. */
-static cmsHPROFILE create_display_p3(cmsContext ctx)
+/* The parameters of lcms' parametric curve 4, Y = (aX + b)^g for X >= d,
+ * Y = cX below (g, a, b, c, d), of each enum icc_curve. */
+static const cmsFloat64Number curve_params[][5] = {
+	[ICC_CURVE_SRGB] = { 2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045 },
+	[ICC_CURVE_BT709] = { 1 / 0.45, 1 / 1.099, 0.099 / 1.099, 1 / 4.5, 0.081 },
+	[ICC_CURVE_GAMMA22] = { 2.2, 1, 0, 0, 0 },
+	[ICC_CURVE_LINEAR] = { 1, 1, 0, 0, 0 },
+};
+
+/* An RGB profile of the chromaticities xy (red, green, blue, white) and
+ * curve, described as desc. */
+static cmsHPROFILE create_rgb(cmsContext ctx, const double xy[8], enum icc_curve curve,
+			      const char *desc)
 {
-	static const cmsFloat64Number srgb_curve[5] = {
-		2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045,
-	};
-	cmsCIExyY d65 = { 0.3127, 0.3290, 1.0 };
+	cmsCIExyY white = { xy[6], xy[7], 1.0 };
 	cmsCIExyYTRIPLE primaries = {
-		{ 0.680, 0.320, 1.0 }, { 0.265, 0.690, 1.0 }, { 0.150, 0.060, 1.0 },
+		{ xy[0], xy[1], 1.0 }, { xy[2], xy[3], 1.0 }, { xy[4], xy[5], 1.0 },
 	};
-	cmsToneCurve *curve = cmsBuildParametricToneCurve(ctx, 4, srgb_curve);
-	if (!curve)
+	cmsToneCurve *tone = cmsBuildParametricToneCurve(ctx, 4, curve_params[curve]);
+	if (!tone)
 		return NULL;
-	cmsToneCurve *curves[3] = { curve, curve, curve };
-	cmsHPROFILE p = cmsCreateRGBProfileTHR(ctx, &d65, &primaries, curves);
-	cmsFreeToneCurve(curve);
-	cmsMLU *desc = p ? cmsMLUalloc(ctx, 1) : NULL;
-	if (desc && cmsMLUsetASCII(desc, "en", "US", "Display P3"))
-		cmsWriteTag(p, cmsSigProfileDescriptionTag, desc);
-	cmsMLUfree(desc);
+	cmsToneCurve *curves[3] = { tone, tone, tone };
+	cmsHPROFILE p = cmsCreateRGBProfileTHR(ctx, &white, &primaries, curves);
+	cmsFreeToneCurve(tone);
+	cmsMLU *mlu = p ? cmsMLUalloc(ctx, 1) : NULL;
+	if (mlu && cmsMLUsetASCII(mlu, "en", "US", desc))
+		cmsWriteTag(p, cmsSigProfileDescriptionTag, mlu);
+	cmsMLUfree(mlu);
 	return p;
+}
+
+/* Display P3: the DCI-P3 primaries with a D65 white and the sRGB curve. */
+static const double display_p3[8] = { 0.680, 0.320, 0.265, 0.690, 0.150, 0.060, 0.3127, 0.3290 };
+
+/* Serialises p (closed here) into *data. */
+static int save_profile(struct lcms_session *s, cmsHPROFILE p, const char *name, uint8_t **data,
+			size_t *len, struct ib_error *err)
+{
+	cmsUInt32Number size = 0;
+	int rc = -1;
+	*data = NULL;
+	if (p && cmsSaveProfileToMem(p, NULL, &size) && (*data = malloc(size)) &&
+	    cmsSaveProfileToMem(p, *data, &size)) {
+		*len = size;
+		rc = 0;
+	} else if (p) {
+		free(*data);
+		*data = NULL;
+		ib_fail(err, "cannot write the ICC profile %s (%s)", name, session_message(s));
+	}
+	if (p)
+		cmsCloseProfile(p);
+	return rc;
+}
+
+int icc_profile_from_primaries(const double xy[8], enum icc_curve curve, uint8_t **data,
+			       size_t *len, struct ib_error *err)
+{
+	struct lcms_session s;
+	*data = NULL;
+	if (session_begin(&s, err) < 0)
+		return -1;
+	cmsHPROFILE p = create_rgb(s.ctx, xy, curve, "imgbatch: from the file's colour description");
+	int rc = p ? save_profile(&s, p, "from primaries", data, len, err)
+		   : ib_fail(err, "cannot make a profile of these primaries (%s)", session_message(&s));
+	session_end(&s);
+	return rc;
 }
 
 /* A profile named on the command line: srgb, p3, or an RGB ICC file. */
@@ -365,7 +382,7 @@ static cmsHPROFILE open_named(struct lcms_session *s, const char *name, struct i
 	if (!strcmp(name, "srgb"))
 		return cmsCreate_sRGBProfileTHR(s->ctx);
 	if (!strcmp(name, "p3"))
-		return create_display_p3(s->ctx);
+		return create_rgb(s->ctx, display_p3, ICC_CURVE_SRGB, "Display P3");
 	struct file_bytes file;
 	if (file_bytes_read(name, ICC_FILE_MAX, &file, err) < 0)
 		return NULL;
@@ -384,23 +401,11 @@ static cmsHPROFILE open_named(struct lcms_session *s, const char *name, struct i
 int icc_profile_make(const char *name, uint8_t **data, size_t *len, struct ib_error *err)
 {
 	struct lcms_session s;
-	cmsUInt32Number size = 0;
 	*data = NULL;
 	if (session_begin(&s, err) < 0)
 		return -1;
 	cmsHPROFILE p = open_named(&s, name, err);
-	int rc = -1;
-	if (p && cmsSaveProfileToMem(p, NULL, &size) && (*data = malloc(size)) &&
-	    cmsSaveProfileToMem(p, *data, &size)) {
-		*len = size;
-		rc = 0;
-	} else if (p) {
-		free(*data);
-		*data = NULL;
-		ib_fail(err, "cannot write the ICC profile %s (%s)", name, session_message(&s));
-	}
-	if (p)
-		cmsCloseProfile(p);
+	int rc = p ? save_profile(&s, p, name, data, len, err) : -1;
 	session_end(&s);
 	return rc;
 }
@@ -424,7 +429,8 @@ int icc_cmyk_open(struct icc_cmyk **out, const uint8_t *icc, size_t icc_len,
 		free(t);
 		return -1;
 	}
-	int ret = link_to_srgb(&t->session, icc, icc_len, in_fmt, TYPE_RGB_8, &t->xf, note);
+	int ret = link_profiles(&t->session, icc, icc_len, NULL, 0, in_fmt, TYPE_RGB_8, &t->xf,
+				note);
 	if (ret != ICC_CONVERTED) {
 		session_end(&t->session);
 		free(t);
@@ -493,6 +499,16 @@ int icc_profile_make(const char *name, uint8_t **data, size_t *len, struct ib_er
 	*data = NULL;
 	*len = 0;
 	return ib_fail(err, "--profile needs Little CMS, and this build has none");
+}
+
+int icc_profile_from_primaries(const double xy[8], enum icc_curve curve, uint8_t **data,
+			       size_t *len, struct ib_error *err)
+{
+	(void)xy;
+	(void)curve;
+	*data = NULL;
+	*len = 0;
+	return ib_fail(err, "colour descriptions need Little CMS, and this build has none");
 }
 
 int icc_cmyk_open(struct icc_cmyk **out, const uint8_t *icc, size_t icc_len,

@@ -55,6 +55,23 @@ bool icc_is_srgb(const uint8_t *icc, size_t icc_len);
  */
 int icc_profile_make(const char *name, uint8_t **data, size_t *len, struct ib_error *err);
 
+/* The tone curves of the profiles icc_profile_from_primaries makes. */
+enum icc_curve {
+	ICC_CURVE_SRGB,      /* IEC 61966-2-1 */
+	ICC_CURVE_BT709,     /* the inverse of BT.709's camera curve (also BT.601, BT.2020) */
+	ICC_CURVE_GAMMA22,
+	ICC_CURVE_LINEAR,
+};
+
+/*
+ * An RGB profile (*data malloc'd) for colours given as the CIE xy
+ * chromaticities of red, green, blue and white (xy[0..7] in that order) and
+ * a tone curve: what HEIF's and AVIF's nclx boxes and JPEG XL's colour
+ * encodings say instead of embedding a profile.
+ */
+int icc_profile_from_primaries(const double xy[8], enum icc_curve curve, uint8_t **data,
+			       size_t *len, struct ib_error *err);
+
 /* A CMYK -> sRGB transform through the profile of a CMYK JPEG. */
 struct icc_cmyk;
 

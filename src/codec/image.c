@@ -217,14 +217,17 @@ static void flatten_pixel(const uint8_t *src, uint8_t *dst, uint32_t channels,
 	}
 }
 
-int image_copy_rgb8(const struct image *src, struct image *dst, struct ib_error *err)
+/* dst (allocated here) gets src's pixels as 8-bit RGB (channels 3) or RGBA
+ * (channels 4; opaque when src has no alpha). */
+static int copy_to_8bit_colour(const struct image *src, struct image *dst, uint32_t channels,
+			       struct ib_error *err)
 {
 	bool alpha = image_has_alpha(src);
 	uint32_t colours = src->channels >= 3 ? 3 : 1;
 	if (!layout_is_valid(src->channels, src->depth))
 		return ib_fail(err, "unsupported image layout: %u channels of %u bits",
 			       src->channels, src->depth);
-	if (image_alloc(dst, src->width, src->height, alpha ? 4 : 3, 8, 0, err) < 0)
+	if (image_alloc(dst, src->width, src->height, channels, 8, 0, err) < 0)
 		return -1;
 	size_t in_bpp = image_bytes_per_pixel(src);
 	for (uint32_t y = 0; y < src->height; y++) {
@@ -232,6 +235,10 @@ int image_copy_rgb8(const struct image *src, struct image *dst, struct ib_error 
 		uint8_t *d = image_row(dst, y);
 		for (uint32_t x = 0; x < src->width; x++, s += in_bpp, d += dst->channels) {
 			for (uint32_t c = 0; c < dst->channels; c++) {
+				if (c == 3 && !alpha) {
+					d[c] = 255;
+					continue;
+				}
 				/* gray repeats; alpha is the source's last sample */
 				uint32_t i = c == 3 ? src->channels - 1 : colours == 1 ? 0 : c;
 				uint32_t v = image_sample(s, src->depth, i);
@@ -240,6 +247,16 @@ int image_copy_rgb8(const struct image *src, struct image *dst, struct ib_error 
 		}
 	}
 	return 0;
+}
+
+int image_copy_rgb8(const struct image *src, struct image *dst, struct ib_error *err)
+{
+	return copy_to_8bit_colour(src, dst, image_has_alpha(src) ? 4 : 3, err);
+}
+
+int image_copy_rgba8(const struct image *src, struct image *dst, struct ib_error *err)
+{
+	return copy_to_8bit_colour(src, dst, 4, err);
 }
 
 /*

@@ -97,6 +97,8 @@ int rgb8_parse(const char *s, struct rgb8 *out);
  * For encoders that take 8-bit RGB(A) only.
  */
 int image_copy_rgb8(const struct image *src, struct image *dst, struct ib_error *err);
+/* The same as 8-bit RGBA always (alpha 255 where src has none). */
+int image_copy_rgba8(const struct image *src, struct image *dst, struct ib_error *err);
 
 /*
  * Converts img in place so that it fits a JPEG: 16-bit samples become 8-bit

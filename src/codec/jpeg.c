@@ -32,12 +32,14 @@
 /*
  * libjpeg reports errors through error_exit, which must not return: ours
  * longjmps to the setjmp of the helper that called into libjpeg.  Warnings
- * about corrupt data take the same path, so a damaged or truncated file fails
- * instead of decoding to a picture with a grey bottom.  Nothing is printed.
+ * about corrupt or missing data go to the decoder (decoder_warn): libjpeg
+ * goes on past them (a cut file's rest is grey, as djpeg shows it) unless
+ * --fail-on says to fail, which takes the error path.  Nothing is printed.
  */
 struct fault_mgr {
 	struct jpeg_error_mgr mgr;
 	jmp_buf bail;
+	struct decoder *dec;            /* decoding: where warnings go; NULL encoding */
 	bool warning;                   /* the fault was a (fatal) warning */
 	bool too_many_scans;            /* stopped by the scan limit */
 	char message[JMSG_LENGTH_MAX];
@@ -81,10 +83,51 @@ static bool harmless_warning(int code)
 	return code == JWRN_JFIF_MAJOR || code == JWRN_BOGUS_ICC;
 }
 
+/*
+ * A premature end of the file or of a scan's data (a marker where coded data
+ * should be) leaves the rest of the picture grey, as a cut file; bytes
+ * skipped between segments leave the pixels whole; any other warning is
+ * about corrupt coded data that libjpeg skips or resynchronises past.
+ */
+static enum damage damage_of(int code)
+{
+	if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER)
+		return DAMAGE_TRUNCATED;
+	return code == JWRN_EXTRANEOUS_DATA ? DAMAGE_WARNING : DAMAGE_ERROR;
+}
+
+/* The reason for the warning or error of code, whose libjpeg text is msg. */
+static void describe(int code, const char *msg, bool warning, char *out, size_t cap)
+{
+	static const char corrupt_prefix[] = "Corrupt JPEG data: ";
+
+	if (code == JWRN_JPEG_EOF)
+		snprintf(out, cap, "JPEG: truncated data (premature end of file)");
+	else if (code == JERR_OUT_OF_MEMORY)
+		snprintf(out, cap, "JPEG: out of memory");
+	else if (!warning)
+		snprintf(out, cap, "JPEG: %s", msg);
+	else {
+		if (!strncmp(msg, corrupt_prefix, sizeof corrupt_prefix - 1))
+			msg += sizeof corrupt_prefix - 1;
+		snprintf(out, cap, "JPEG: corrupt data: %s", msg);
+	}
+}
+
 /* msg_level -1 is a warning; higher levels are trace messages. */
 static void on_emit_message(j_common_ptr cinfo, int msg_level)
 {
-	if (msg_level < 0 && !harmless_warning(cinfo->err->msg_code))
+	struct fault_mgr *fault = (struct fault_mgr *)cinfo->err;
+	int code = cinfo->err->msg_code;
+	char msg[JMSG_LENGTH_MAX], what[IB_REASON_MAX];
+
+	if (msg_level >= 0 || harmless_warning(code))
+		return;
+	if (!fault->dec)
+		raise_fault(cinfo, true);
+	cinfo->err->format_message(cinfo, msg);
+	describe(code, msg, true, what, sizeof what);
+	if (decoder_warn(fault->dec, damage_of(code), what))
 		raise_fault(cinfo, true);
 }
 
@@ -105,21 +148,13 @@ static struct jpeg_error_mgr *fault_init(struct fault_mgr *fault)
 /* Turns the fault libjpeg bailed out with into a reason. */
 static int fault_reason(const struct fault_mgr *fault, struct ib_error *err)
 {
-	static const char corrupt_prefix[] = "Corrupt JPEG data: ";
-	const char *msg = fault->message;
+	char what[IB_REASON_MAX];
 
 	if (fault->too_many_scans)
 		return ib_fail(err, "JPEG: more than %d progressive scans (a decompression bomb?)",
 			       JPEG_MAX_SCANS);
-	if (fault->mgr.msg_code == JWRN_JPEG_EOF)
-		return ib_fail(err, "JPEG: truncated data (premature end of file)");
-	if (fault->mgr.msg_code == JERR_OUT_OF_MEMORY)
-		return ib_fail(err, "JPEG: out of memory");
-	if (!fault->warning)
-		return ib_fail(err, "JPEG: %s", msg);
-	if (!strncmp(msg, corrupt_prefix, sizeof corrupt_prefix - 1))
-		msg += sizeof corrupt_prefix - 1;
-	return ib_fail(err, "JPEG: corrupt data: %s", msg);
+	describe(fault->mgr.msg_code, fault->message, fault->warning, what, sizeof what);
+	return ib_fail(err, "%s", what);
 }
 
 /* ---- decoding -------------------------------------------------------------- */
@@ -235,6 +270,7 @@ static int jpeg_open(struct decoder *d, const uint8_t *data, size_t len,
 	if (!st)
 		return ib_fail(err, "JPEG: out of memory");
 
+	st->fault.dec = d;
 	if (read_header(st, data, len) < 0) {
 		fault_reason(&st->fault, err);
 		goto fail;
@@ -366,7 +402,8 @@ static int read_pixels(struct decoder_state *st, const struct icc_cmyk *profile,
 		read_cmyk_rows(cinfo, profile, out);
 	else
 		read_rows(cinfo, out);
-	/* Reads up to EOI, so a file cut after its last scanline fails too. */
+	/* Reads up to EOI, so a file cut after its last scanline is truncated
+	 * too. */
 	jpeg_finish_decompress(cinfo);
 	return 0;
 }
@@ -398,6 +435,7 @@ static int jpeg_decode(struct decoder *d, uint32_t min_w, uint32_t min_h,
 	size_t stride;
 
 	memset(out, 0, sizeof *out);
+	st->fault.dec = d;    /* d may have been moved since open */
 	/*
 	 * The limit applies to the stored size, whatever the scale: decoding
 	 * time, and a progressive file's coefficient buffers, grow with it.
@@ -486,16 +524,20 @@ static void dest_term(j_compress_ptr cinfo)
 }
 
 /*
- * Chroma subsampling: libjpeg's default 4:2:0 below quality 90; from 90 up,
- * 4:4:4, since at that quality the colour detail lost to subsampling would
- * dominate the error (the policy of many tools).
+ * Chroma subsampling, set on the luma component's factors (libjpeg's
+ * defaults are 2x2 luma against 1x1 chroma, i.e. 4:2:0).  Unless asked for,
+ * 4:2:0 below quality 90 and 4:4:4 from 90, since at that quality the colour
+ * detail lost to subsampling would dominate the error (the policy of many
+ * tools).
  */
-static void set_sampling(j_compress_ptr cinfo, int quality)
+static void set_sampling(j_compress_ptr cinfo, int subsample, int quality)
 {
-	if (cinfo->num_components == 3 && quality >= 90) {
-		cinfo->comp_info[0].h_samp_factor = 1;
-		cinfo->comp_info[0].v_samp_factor = 1;
-	}
+	if (cinfo->num_components != 3)
+		return;
+	if (subsample == 0)
+		subsample = quality >= 90 ? 444 : 420;
+	cinfo->comp_info[0].h_samp_factor = subsample == 444 ? 1 : 2;
+	cinfo->comp_info[0].v_samp_factor = subsample == 420 ? 2 : 1;
 }
 
 /* prefix then data[0..len) as one marker segment, when it fits one. */
@@ -545,7 +587,7 @@ static int compress_image(struct encoder_state *st, const struct image *img,
 	jpeg_set_quality(cinfo, opts->quality, TRUE);
 	cinfo->optimize_coding = TRUE;
 	cinfo->dct_method = JDCT_ISLOW;
-	set_sampling(cinfo, opts->quality);
+	set_sampling(cinfo, opts->subsample, opts->quality);
 	if (opts->progressive)
 		jpeg_simple_progression(cinfo);
 
@@ -569,6 +611,10 @@ static int jpeg_encode(const struct image *img, const struct encode_options *opt
 			       img->depth, img->channels);
 	if (opts->quality < 1 || opts->quality > 100)
 		return ib_fail(err, "JPEG: quality %d is outside 1..100", opts->quality);
+	if (opts->subsample && opts->subsample != 444 && opts->subsample != 422 &&
+	    opts->subsample != 420)
+		return ib_fail(err, "JPEG: chroma subsampling %d is not 444, 422 or 420",
+			       opts->subsample);
 	if (opts->icc && opts->icc_len > ICC_MAX_LEN)
 		return ib_fail(err, "JPEG: ICC profile of %zu bytes is too large to embed",
 			       opts->icc_len);

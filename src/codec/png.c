@@ -3,6 +3,7 @@
 #include "codec/exif.h"
 #include "codec/png_chunk.h"
 #include "codec/png_idat.h"
+#include "codec/png_palette.h"
 #include "codec/png_restream.h"
 
 #include <setjmp.h>
@@ -33,11 +34,14 @@ static const png_byte ignored_chunks[] = "tEXt\0zTXt\0iTXt\0sPLT";
 /*
  * libpng reports errors through an error function that must not return: ours
  * keeps the message and longjmps to the setjmp of the helper that called
- * into libpng.  Warnings are kept, never printed: the last one is quoted in
- * the reason when an error follows it.
+ * into libpng.  Warnings (benign errors such as an ancillary chunk's bad CRC
+ * among them) are never printed: decoding, they go to the decoder
+ * (decoder_warn), which may make them fatal; the last one is quoted in the
+ * reason when an error follows it.
  */
 struct fault {
 	jmp_buf bail;
+	struct decoder *dec;            /* decoding: where warnings go; NULL encoding */
 	char message[IB_REASON_MAX];
 	char warning[IB_REASON_MAX];
 };
@@ -52,6 +56,13 @@ static __attribute__((noreturn)) void on_error(png_structp png, png_const_charp 
 static void on_warning(png_structp png, png_const_charp msg)
 {
 	struct fault *fault = png_get_error_ptr(png);
+	char what[IB_REASON_MAX];
+
+	snprintf(what, sizeof what, "PNG: %s", msg);
+	if (fault->dec && decoder_warn(fault->dec, DAMAGE_WARNING, what)) {
+		fault->warning[0] = '\0';
+		on_error(png, msg);
+	}
 	snprintf(fault->warning, sizeof fault->warning, "%s", msg);
 }
 
@@ -77,6 +88,7 @@ struct decoder_state {
 	const uint8_t *data;
 	size_t len, pos;
 	uint8_t *restreamed;   /* data, when png_restream made it */
+	bool rows_started;     /* read_pixels got to the rows */
 };
 
 /*
@@ -229,6 +241,7 @@ static int open_png(struct decoder *d, const uint8_t *data, size_t len,
 		ib_fail(err, "PNG: out of memory");
 		goto fail;
 	}
+	st->fault.dec = d;
 	if (read_header(st) < 0) {
 		fault_reason(&st->fault, err);
 		goto fail;
@@ -254,7 +267,7 @@ fail:
  * Asks libpng for the delivered layout, checks that its rows are exactly the
  * rows of out, and decodes every pass of every row into out.  Reads on to
  * IEND, so damage after the last row (a bad CRC of the last IDAT, a cut
- * file) fails too.  Returns -1 when libpng bailed out.
+ * file) counts too.  Returns -1 when libpng bailed out.
  */
 static int read_pixels(struct decoder_state *st, const struct image *out)
 {
@@ -269,6 +282,7 @@ static int read_pixels(struct decoder_state *st, const struct image *out)
 	png_read_update_info(png, st->info);
 	if (png_get_rowbytes(png, st->info) != (size_t)out->width * image_bytes_per_pixel(out))
 		png_error(png, "unexpected row layout after transformations");
+	st->rows_started = true;
 
 	/* An interlaced image fills each row's pixels over several passes. */
 	for (int pass = 0; pass < passes; pass++)
@@ -283,6 +297,7 @@ static int decode_png(struct decoder *d, uint32_t min_w, uint32_t min_h,
 			      struct ib_error *err)
 {
 	struct decoder_state *st = d->state;
+	struct ib_error why;
 
 	/* PNG has no cheap reduced-size decoding: always the full image. */
 	(void)min_w;
@@ -290,11 +305,18 @@ static int decode_png(struct decoder *d, uint32_t min_w, uint32_t min_h,
 	if (image_alloc(out, d->info.width, d->info.height, d->info.channels,
 			d->info.depth, max_pixels, err) < 0)
 		return -1;
-	if (read_pixels(st, out) < 0) {
-		image_free(out);
-		return fault_reason(&st->fault, err);
-	}
-	return 0;
+	/* --fail-on none keeps a damaged file's rows: the rest stays 0. */
+	if (d->fail_on == FAIL_ON_NONE)
+		memset(out->pixels, 0, out->stride * out->height);
+	st->fault.dec = d;    /* d may have been moved since open */
+	if (read_pixels(st, out) == 0)
+		return 0;
+	fault_reason(&st->fault, &why);
+	/* libpng cannot go on past an error: what it decoded is a cut picture. */
+	if (st->rows_started && !decoder_warn(d, DAMAGE_TRUNCATED, why.msg))
+		return 0;
+	image_free(out);
+	return ib_fail(err, "%s", why.msg);
 }
 
 static void close_png(struct decoder *d)
@@ -422,11 +444,48 @@ static int write_idat_in_one(struct encoder_state *st, const struct image *img, 
 	return 0;
 }
 
-/* Runs the whole compression; -1 when libpng bailed out. */
+/* The image's layout in IHDR, and for a palette its PLTE and tRNS. */
+static void set_header(png_structp png, png_infop info, const struct image *img,
+		       const struct png_palette *pal, bool interlaced)
+{
+	png_set_IHDR(png, info, img->width, img->height, (int)img->depth,
+		     pal ? PNG_COLOR_TYPE_PALETTE : color_type(img->channels),
+		     interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
+		     PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+	if (!pal)
+		return;
+	png_color plte[256];
+	for (unsigned i = 0; i < pal->count; i++)
+		plte[i] = (png_color){ pal->rgb[i][0], pal->rgb[i][1], pal->rgb[i][2] };
+	png_set_PLTE(png, info, plte, (int)pal->count);
+	if (pal->transparent)
+		png_set_tRNS(png, info, pal->alpha, (int)pal->transparent, NULL);
+}
+
+/*
+ * The rows through libpng: every pass of Adam7 (png_set_interlace_handling
+ * picks each pass's pixels from the whole rows it is given), or once.
+ */
+static void write_rows(png_structp png, const struct image *img, bool interlaced)
+{
+	int passes = interlaced ? png_set_interlace_handling(png) : 1;
+	/* PNG stores 16-bit samples big-endian. */
+	if (img->depth == 16 && host_is_little_endian())
+		png_set_swap(png);
+	for (int pass = 0; pass < passes; pass++)
+		for (uint32_t y = 0; y < img->height; y++)
+			png_write_row(png, image_row(img, y));
+}
+
+/* Runs the whole compression; -1 when libpng bailed out.  img is the
+ * pixels, or with pal the palette indices.  Adam7 goes through libpng only:
+ * the fast single-IDAT path writes plain rows. */
 static int compress_image(struct encoder_state *st, const struct image *img,
-			  const struct encode_options *opts, struct buffer *out)
+			  const struct png_palette *pal, const struct encode_options *opts,
+			  struct buffer *out)
 {
 	png_structp png = st->png;
+	bool interlaced = opts->progressive;
 
 	if (setjmp(st->fault.bail))
 		return -1;
@@ -435,21 +494,15 @@ static int compress_image(struct encoder_state *st, const struct image *img,
 		png_error(png, "out of memory");
 	png_set_write_fn(png, out, write_data, flush_data);
 	set_side_limits(png);
-	png_set_IHDR(png, st->info, img->width, img->height, (int)img->depth,
-		     color_type(img->channels), PNG_INTERLACE_NONE,
-		     PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+	set_header(png, st->info, img, pal, interlaced);
 	set_compression(png, opts->compression);
 	set_icc(png, st->info, opts);
 	set_text(png, st->info, opts);
 	set_metadata(png, st->info, opts, st->xmp);
 	png_write_info(png, st->info);
-	if (png_idat_raw_size(img) <= PNG_IDAT_MAX_RAW)
+	if (!interlaced && png_idat_raw_size(img) <= PNG_IDAT_MAX_RAW)
 		return write_idat_in_one(st, img, opts->compression);
-	/* PNG stores 16-bit samples big-endian. */
-	if (img->depth == 16 && host_is_little_endian())
-		png_set_swap(png);
-	for (uint32_t y = 0; y < img->height; y++)
-		png_write_row(png, image_row(img, y));
+	write_rows(png, img, interlaced);
 	png_write_end(png, st->info);
 	return 0;
 }
@@ -475,21 +528,29 @@ static int encode_png(const struct image *img, const struct encode_options *opts
 		memcpy(st.xmp, opts->meta.xmp, opts->meta.xmp_len);
 		st.xmp[opts->meta.xmp_len] = '\0';
 	}
+	struct png_palette pal;
+	if (opts->palette) {
+		if (png_palette_make(img, opts->palette, opts->dither, &pal, err) < 0) {
+			free(st.xmp);
+			return -1;
+		}
+		img = &pal.indices;
+	}
+	int ret = -1;
 
 	st.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &st.fault,
 					 on_error, on_warning);
-	if (!st.png) {
-		free(st.xmp);
-		return ib_fail(err, "PNG: out of memory");
-	}
-	int ret = compress_image(&st, img, opts, out);
-	if (ret < 0) {
+	if (!st.png)
+		ib_fail(err, "PNG: out of memory");
+	else if ((ret = compress_image(&st, img, opts->palette ? &pal : NULL, opts, out)) < 0) {
 		fault_reason(&st.fault, err);
 		out->len = start_len;
 	}
 	png_destroy_write_struct(&st.png, &st.info);
 	free(st.idat);
 	free(st.xmp);
+	if (opts->palette)
+		png_palette_free(&pal);
 	return ret;
 }
 

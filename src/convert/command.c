@@ -31,6 +31,10 @@ enum convert_key {
 	KEY_KEEP,
 	KEY_LOSSLESS,
 	KEY_EFFORT,
+	KEY_SUBSAMPLE,
+	KEY_PALETTE,
+	KEY_COLOURS,
+	KEY_DITHER,
 };
 
 static const struct cli_option output_options[] = {
@@ -84,15 +88,26 @@ static const struct cli_option encoding_options[] = {
 	  "the input; HEIC is written as JPEG, GIF as PNG)", format_names },
 	{ "quality", KEY_QUALITY, 'q', "N",
 	  "JPEG, WebP, AVIF and JPEG XL quality 1-100 (default 85;\n"
-	  "JPEG: 4:2:0 chroma below 90, 4:4:4 from 90; JPEG XL:\n"
-	  "distance 1 at 90, 0.1 at 100)", NULL },
+	  "JPEG XL: distance 1 at 90, 0.1 at 100)", NULL },
+	{ "subsample", KEY_SUBSAMPLE, 0, "S",
+	  "JPEG and AVIF chroma subsampling: 444, 422 or 420\n"
+	  "(default: JPEG 420 below quality 90, 444 from 90;\n"
+	  "AVIF 420, lossless 444)", NULL },
 	{ "lossless", KEY_LOSSLESS, 0, NULL, "lossless WebP, AVIF or JPEG XL", NULL },
 	{ "effort", KEY_EFFORT, 0, "N",
 	  "encoding effort: AVIF 0 (fastest) to 9 (smallest files;\n"
 	  "default: libheif's, aom speed 6 = effort 3), JPEG XL 1\n"
 	  "to 9 (default libjxl's 7)", NULL },
-	{ "progressive", KEY_PROGRESSIVE, 0, NULL, "write progressive JPEGs", NULL },
+	{ "progressive", KEY_PROGRESSIVE, 0, NULL,
+	  "write progressive JPEGs and interlaced (Adam7) PNGs", NULL },
 	{ "compression", KEY_COMPRESSION, 0, "N", "PNG and TIFF DEFLATE level 0-9 (default 6)", NULL },
+	{ "palette", KEY_PALETTE, 0, NULL,
+	  "write PNGs with a palette (colour type 3, alpha kept),\n"
+	  "the colours chosen by libimagequant", NULL },
+	{ "colours", KEY_COLOURS, 0, "N", "with --palette: at most N colours, 2-256 (default 256)", NULL },
+	{ "dither", KEY_DITHER, 0, "F",
+	  "with --palette: dithering 0 (none) to 1 (full,\n"
+	  "the default)", NULL },
 	{ "background", KEY_BACKGROUND, 0, "C",
 	  "colour under transparency when writing JPEG:\n"
 	  "white (default), black, #rgb, #rrggbb or R,G,B", NULL },
@@ -109,6 +124,7 @@ static const struct cli_option encoding_options[] = {
 	  "P3) or an RGB ICC file (default: sRGB profiles are\n"
 	  "dropped, others kept with the pixels as they are)", NULL },
 	PIXEL_OPTION_MAX_PIXELS,
+	PIXEL_OPTION_FAIL_ON,
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -142,6 +158,8 @@ static int init(struct job *job)
 	cs->quality = 85;
 	cs->effort = -1;
 	cs->compression = 6;
+	cs->colours = 256;
+	cs->dither = 1.0;
 	cs->background = (struct rgb8){ 255, 255, 255 };
 	job->settings = cs;
 	return 0;
@@ -212,10 +230,27 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		cs->quality = (int)n;
 		break;
 	case KEY_PROGRESSIVE: cs->progressive = true; break;
+	case KEY_SUBSAMPLE:
+		if (strcmp(arg, "444") && strcmp(arg, "422") && strcmp(arg, "420"))
+			return cli_bad_value(err, "--subsample", arg, "use 444, 422 or 420");
+		cs->subsample = atoi(arg);
+		break;
 	case KEY_COMPRESSION:
 		if (number_parse(arg, 0, 9, &n) < 0)
 			return cli_bad_value(err, "--compression", arg, "must be a whole number from 0 to 9");
 		cs->compression = (int)n;
+		break;
+	case KEY_PALETTE: cs->palette = true; break;
+	case KEY_COLOURS:
+		if (number_parse(arg, 2, 256, &n) < 0)
+			return cli_bad_value(err, "--colours", arg, "must be a whole number from 2 to 256");
+		cs->colours = (unsigned)n;
+		cs->palette_tuned = true;
+		break;
+	case KEY_DITHER:
+		if (cli_parse_real(arg, 0, 1, &cs->dither) < 0)
+			return cli_bad_value(err, "--dither", arg, "must be a number from 0 to 1");
+		cs->palette_tuned = true;
 		break;
 	case KEY_BACKGROUND:
 		if (rgb8_parse(arg, &cs->background) < 0)
@@ -244,6 +279,21 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		break;
 	default:
 		return pixel_apply_option(&cs->px, key, arg, out, err);
+	}
+	return 0;
+}
+
+/* --colours and --dither tune --palette, which writes PNGs only (under
+ * --format same it applies to the outputs that are PNG). */
+static int palette_validate(const struct convert_settings *cs, FILE *err)
+{
+	if (cs->palette_tuned && !cs->palette) {
+		fputs("imgbatch: --colours and --dither need --palette\n", err);
+		return -1;
+	}
+	if (cs->palette && cs->format != FORMAT_UNKNOWN && cs->format != FORMAT_PNG) {
+		fputs("imgbatch: --palette writes PNG only: use --format png (or same)\n", err);
+		return -1;
 	}
 	return 0;
 }
@@ -277,6 +327,8 @@ static int validate(struct job *job, FILE *err)
 	 * with --effort 0 fails on its own with the encoder's reason */
 	if (cs->format == FORMAT_JXL && cs->effort == 0)
 		return cli_bad_value(err, "--effort", "0", "JPEG XL's effort is from 1 to 9");
+	if (palette_validate(cs, err) < 0)
+		return -1;
 	if (cs->px.nsizes && !output_template_needs_size(cs->name_template)) {
 		fputs("imgbatch: a list of sizes needs {w} or {h} in --name, "
 		      "such as --name '{dir}/{stem}-{w}.{ext}'\n", err);

@@ -47,7 +47,12 @@ struct convert_settings {
 	bool lossless;              /* --lossless (WebP, AVIF) */
 	int effort;                 /* --effort (AVIF); -1: the encoder's default */
 	bool progressive;
+	int subsample;              /* --subsample 444/422/420; 0: by quality */
 	int compression;
+	bool palette;               /* --palette (PNG) */
+	unsigned colours;           /* --colours, 2..256 */
+	double dither;              /* --dither, 0..1 */
+	bool palette_tuned;         /* --colours or --dither given */
 	struct rgb8 background;
 	/* metadata_kind bits each option named last: --keep or --strip, a
 	 * later one undoing an earlier one for what they share */

@@ -338,7 +338,10 @@ static int encode_output(const struct convert_settings *cs, const struct item *i
 		.lossless = cs->lossless,
 		.effort = cs->effort,
 		.progressive = cs->progressive,
+		.subsample = cs->subsample,
 		.compression = cs->compression,
+		.palette = cs->palette ? cs->colours : 0,
+		.dither = (float)cs->dither,
 		.icc = icc,
 		.icc_len = icc_len,
 	};

@@ -196,6 +196,14 @@ void account_count(struct account *acc, const struct outcome *oc)
 		acc->in_bytes += oc->res->in_bytes;
 		acc->out_bytes += oc->res->out_bytes;
 	}
+	/* A done input's reason is a warning about damage it was made past. */
+	if (oc->status == RESULT_DONE && oc->reason[0]) {
+		acc->warned++;
+		if (!acc->job->json) {
+			clear_bar(acc);
+			print_failure(acc->err, "imgbatch: warning: ", oc->input, oc->reason);
+		}
+	}
 	if (oc->status == RESULT_FAILED) {
 		remember_failure(acc, oc);
 		if (!acc->job->json) {
@@ -294,13 +302,13 @@ static void write_json_summary(FILE *out, struct account *acc, double elapsed, b
 {
 	put_skip_reasons(out, acc);
 	fprintf(out, "{\"type\":\"summary\",\"total\":%llu,\"done\":%llu,\"skipped\":%llu,"
-		"\"failed\":%llu,\"not_started\":%llu,\"interrupted\":%s,\"seconds\":%.3f,"
+		"\"failed\":%llu,\"not_started\":%llu,\"warnings\":%llu,\"interrupted\":%s,\"seconds\":%.3f,"
 		"\"files_per_second\":%.1f,\"input_bytes\":%llu,\"output_bytes\":%llu,"
 		"\"master_cpu_seconds\":%.3f,\"worker_cpu_seconds\":%.3f",
 		(unsigned long long)(processed(acc) + acc->not_started),
 		(unsigned long long)acc->done, (unsigned long long)acc->skipped,
 		(unsigned long long)acc->failed, (unsigned long long)acc->not_started,
-		interrupted ? "true" : "false", elapsed, per_second(processed(acc), elapsed),
+		(unsigned long long)acc->warned, interrupted ? "true" : "false", elapsed, per_second(processed(acc), elapsed),
 		(unsigned long long)acc->in_bytes, (unsigned long long)acc->out_bytes,
 		cpu_seconds(RUSAGE_SELF), cpu_seconds(RUSAGE_CHILDREN));
 	fprintf(out, "%s%s}\n", acc->job->dry_run ? ",\"dry_run\":true" : "", extra);
@@ -332,8 +340,7 @@ static int report_write_errors(struct account *acc)
 	return acc->manifest_errno || acc->out_errno;
 }
 
-/* "12.3 MB": decimal units, as ls --si and du --si print them. */
-static void format_bytes(char *buf, size_t cap, uint64_t bytes)
+void account_format_bytes(char *buf, size_t cap, uint64_t bytes)
 {
 	static const char *const units[] = { "kB", "MB", "GB", "TB", "PB" };
 	if (bytes < 1000) {
@@ -356,16 +363,19 @@ static void print_summary(struct account *acc, double elapsed, bool interrupted)
 {
 	const struct command *cmd = acc->job->command;
 	uint64_t total = processed(acc) + acc->not_started;
-	char not_started[48] = "", read[32], wrote[32];
+	char not_started[48] = "", warned[48] = "", read[32], wrote[32];
+	if (acc->warned)
+		snprintf(warned, sizeof warned, " (%llu with %s)", (unsigned long long)acc->warned,
+			 text_plural(acc->warned, "a warning", "warnings"));
 	if (acc->not_started)
 		snprintf(not_started, sizeof not_started, ", %llu not started",
 			 (unsigned long long)acc->not_started);
-	format_bytes(read, sizeof read, acc->in_bytes);
-	format_bytes(wrote, sizeof wrote, acc->out_bytes);
-	fprintf(acc->err, "imgbatch: %llu %s: %llu %s, %llu skipped, %llu failed%s "
+	account_format_bytes(read, sizeof read, acc->in_bytes);
+	account_format_bytes(wrote, sizeof wrote, acc->out_bytes);
+	fprintf(acc->err, "imgbatch: %llu %s: %llu %s%s, %llu skipped, %llu failed%s "
 		"in %.2f s (%.1f %s/s); read %s, wrote %s%s\n",
 		(unsigned long long)total, text_plural(total, cmd->item_one, cmd->item_noun),
-		(unsigned long long)acc->done, cmd->done_word,
+		(unsigned long long)acc->done, cmd->done_word, warned,
 		(unsigned long long)acc->skipped, (unsigned long long)acc->failed, not_started,
 		elapsed, per_second(processed(acc), elapsed), cmd->item_noun, read, wrote,
 		interrupted ? "; interrupted" : "");

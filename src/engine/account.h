@@ -17,7 +17,7 @@
 struct outcome {
 	const char *input;
 	enum result_status status;
-	const char *reason;             /* "" when done */
+	const char *reason;             /* done: a warning, or "" */
 	const struct wire_result *res;  /* NULL when no worker ran it */
 };
 
@@ -38,6 +38,7 @@ struct account {
 	bool tty;
 	uint64_t seen;                  /* inputs found so far */
 	uint64_t done, skipped, failed, not_started;
+	uint64_t warned;                /* done, with a warning */
 	uint64_t in_bytes, out_bytes;
 	struct skip_reason skip_reasons[ACCOUNT_SKIP_REASONS];
 	size_t nskip_reasons;           /* the last one counts all reasons past the others */
@@ -81,6 +82,9 @@ void account_count(struct account *acc, const struct outcome *oc);
  * to the manifest. */
 void account_emit(struct account *acc, void (*write)(FILE *out, const void *ctx),
 		  const void *ctx);
+
+/* "12.3 MB": decimal units, as ls --si and du --si print them. */
+void account_format_bytes(char *buf, size_t cap, uint64_t bytes);
 
 /* Writes a path member ",\"key\":\"...\"" (and key_hex when the path is
  * not UTF-8), for JSON lines. */

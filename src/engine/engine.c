@@ -27,21 +27,30 @@ static int run_accounted(struct job *job, struct account *acc, FILE *err)
 	return code == 130 || !command_code ? code : command_code;
 }
 
+/* prepare, then the pool unless nothing is left to do. */
+static int run_prepared(struct job *job, FILE *out, FILE *err)
+{
+	struct ib_error e;
+	int prepared = job->command->prepare ? job->command->prepare(job, &e) : 0;
+	if (prepared < 0) {
+		fprintf(err, "imgbatch: %s\n", e.msg);
+		return 2;
+	}
+	if (prepared > 0)
+		return 0;
+	struct account acc;
+	account_init(&acc, job, out, err);
+	int code = run_accounted(job, &acc, err);
+	account_release(&acc);
+	return code;
+}
+
 int engine_run(struct job *job, FILE *out, FILE *err)
 {
 	const struct command *cmd = job->command;
-	struct ib_error e;
-	int code = 0;
-	int prepared = cmd->prepare ? cmd->prepare(job, &e) : 0;
-	if (prepared < 0) {
-		fprintf(err, "imgbatch: %s\n", e.msg);
-		code = 2;
-	} else if (prepared == 0) {
-		struct account acc;
-		account_init(&acc, job, out, err);
-		code = run_accounted(job, &acc, err);
-		account_release(&acc);
-	}
+	int code = cmd->run_alone ? cmd->run_alone(job, err) : -1;
+	if (code < 0)
+		code = run_prepared(job, out, err);
 	if (cmd->release)
 		cmd->release(job);
 	return code;

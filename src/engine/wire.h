@@ -91,7 +91,9 @@ struct wire_result {
 	uint64_t in_bytes, out_bytes;         /* out_bytes: all outputs together */
 	uint64_t usec;                        /* worker time for this input */
 	_Alignas(8) uint8_t payload[WIRE_PAYLOAD_MAX];  /* the command's own */
-	char reason[IB_REASON_MAX];           /* NUL-terminated; empty when done */
+	char reason[IB_REASON_MAX];           /* NUL-terminated; when done, a
+	                                       * warning about damage decoded
+	                                       * past, or empty */
 	char output[WIRE_OUTPUT_MAX];         /* what the worker wrote, as the user
 	                                       * names it ("" when nothing) */
 };

@@ -48,7 +48,7 @@ static void write_line(FILE *out, const void *ctx)
 	if (l->output)
 		account_put_path(out, "output", l->output);
 	if (oc->reason[0]) {
-		fputs(",\"reason\":", out);
+		fprintf(out, ",\"%s\":", oc->status == RESULT_DONE ? "warning" : "reason");
 		json_put_string(out, oc->reason);
 	}
 	if (l->img)

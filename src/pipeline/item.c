@@ -131,7 +131,7 @@ static void use_embedded_thumbnail(struct item *it)
 {
 	const struct image_info *full = &it->dec.info;
 	const struct plan *p = &it->plans[0];   /* the load size is the same in all */
-	struct decoder thumb = { .codec = &codec_jpeg };
+	struct decoder thumb = { .codec = &codec_jpeg, .fail_on = it->dec.fail_on };
 	struct ib_error ignored;
 	if (!full->thumb || !p->load_w || !p->load_h || !(it->embedded = malloc(full->thumb_len)))
 		return;
@@ -166,6 +166,7 @@ int item_plan(struct item_worker *w, struct item *it, struct wire_result *res,
 	if (read_rest(w, it, err) < 0)
 		return -1;
 	it->dec.codec = it->codec;
+	it->dec.fail_on = w->px->fail_on;
 	if (it->codec->open(&it->dec, w->file_buf, it->in_len, err) < 0)
 		return -1;
 	it->dec_open = true;
@@ -207,7 +208,7 @@ static int fall_back_to_image(struct item_worker *w, struct item *it, struct ib_
 	free(it->embedded);
 	it->embedded = NULL;
 	it->info.embedded = 0;
-	it->dec = (struct decoder){ .codec = it->codec };
+	it->dec = (struct decoder){ .codec = it->codec, .fail_on = w->px->fail_on };
 	if (it->codec->open(&it->dec, w->file_buf, it->in_len, err) < 0)
 		return -1;
 	it->dec_open = true;
@@ -256,6 +257,8 @@ void item_finish(struct item *it, int ok, const struct ib_error *err, struct wir
 {
 	if (ok == 0) {
 		res->status = RESULT_DONE;
+		/* A done result's reason is its warning (see image_result). */
+		wire_result_set_reason(res, it->dec.warning);
 	} else {
 		if (res->status != RESULT_SKIPPED)
 			res->status = RESULT_FAILED;

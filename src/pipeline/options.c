@@ -1,10 +1,20 @@
 #include "config.h"
 #include "pipeline/options.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "filters/filter.h"
 #include "util/number.h"
+
+/* --gravity's values: the filters' gravities, and smart (the crop's own). */
+static const char *gravity_values(void)
+{
+	static char list[160];
+	if (!list[0])
+		snprintf(list, sizeof list, "%s smart", gravity_names_list());
+	return list;
+}
 
 static const struct cli_option geometry_options[] = {
 	{ "resize", PIXEL_KEY_RESIZE, 'r', "GEOM",
@@ -12,10 +22,13 @@ static const struct cli_option geometry_options[] = {
 	  "WxH^ (cover), WxH> (shrink only), WxH< (enlarge only),\n"
 	  "N%, WxH%, @AREA; or a list GEOM,GEOM,... (one output\n"
 	  "per size from one decode; --name needs {w} or {h})", NULL },
-	{ "crop", PIXEL_KEY_CROP, 0, NULL, "with WxH^: cut the result to exactly WxH", NULL },
+	{ "crop", PIXEL_KEY_CROP, 0, "[=smart]",
+	  "with WxH^: cut the result to exactly WxH\n"
+	  "(=smart: as --gravity smart)", NULL },
 	{ "gravity", PIXEL_KEY_GRAVITY, 0, "G",
 	  "where --crop cuts: center (default), north, northeast,\n"
-	  "east, southeast, south, southwest, west, northwest", gravity_names_list },
+	  "east, southeast, south, southwest, west, northwest, or\n"
+	  "smart: the box with the most edges, saturation and skin", gravity_values },
 	{ "kernel", PIXEL_KEY_KERNEL, 0, "K",
 	  "resampling kernel: %s\n"
 	  "(default: lanczos3 to shrink, catmull-rom to enlarge)", resize_kernel_names },
@@ -40,6 +53,11 @@ static const struct cli_option filter_options[] = {
 };
 
 const struct cli_group pixel_filters_group = { "Filters:", filter_options };
+
+const char *fail_on_names(void)
+{
+	return "none truncated error warning";
+}
 
 void pixel_settings_default(struct pixel_settings *px)
 {
@@ -136,11 +154,17 @@ int pixel_apply_option(struct pixel_settings *px, int key, const char *arg, FILE
 		if (filter_list(out, arg) < 0)
 			return cli_bad_value(err, "--list-filters", arg, "use plain, man or markdown");
 		return CLI_OPTION_EXIT;
-	case PIXEL_KEY_CROP: px->crop = true; break;
+	case PIXEL_KEY_CROP:
+		if (arg && strcmp(arg, "smart") != 0)
+			return cli_bad_value(err, "--crop", arg, "--crop takes no value but =smart");
+		px->crop = true;
+		px->smart_crop |= arg != NULL;
+		break;
 	case PIXEL_KEY_GRAVITY:
-		if (gravity_parse(arg, &px->gravity) < 0)
+		px->smart_crop = strcmp(arg, "smart") == 0;
+		if (!px->smart_crop && gravity_parse(arg, &px->gravity) < 0)
 			return cli_bad_value(err, "--gravity", arg, "use center, north, northeast, east, "
-					     "southeast, south, southwest, west or northwest");
+					     "southeast, south, southwest, west, northwest or smart");
 		break;
 	case PIXEL_KEY_KERNEL:
 		if (resize_kernel_parse(arg, &px->resize.kernel) < 0)
@@ -153,6 +177,10 @@ int pixel_apply_option(struct pixel_settings *px, int key, const char *arg, FILE
 		if (number_parse(arg, 1, UINT64_MAX, &n) < 0)
 			return cli_bad_value(err, "--max-pixels", arg, "must be a positive whole number");
 		px->max_pixels = n;
+		break;
+	case PIXEL_KEY_FAIL_ON:
+		if (fail_on_parse(arg, &px->fail_on) < 0)
+			return cli_bad_value(err, "--fail-on", arg, "use none, truncated, error or warning");
 		break;
 	default:
 		fprintf(err, "imgbatch: internal error: option key %d has no handler\n", key);

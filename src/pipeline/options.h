@@ -19,6 +19,7 @@ enum pixel_key {
 	PIXEL_KEY_NO_AUTO_ORIENT,
 	PIXEL_KEY_EMBEDDED,
 	PIXEL_KEY_MAX_PIXELS,
+	PIXEL_KEY_FAIL_ON,
 	PIXEL_KEY_LIST_FILTERS,
 	PIXEL_KEY_END,              /* a command numbers its own keys from here */
 };
@@ -30,6 +31,15 @@ enum pixel_key {
 #define PIXEL_OPTION_MAX_PIXELS \
 	{ "max-pixels", PIXEL_KEY_MAX_PIXELS, 0, "N", \
 	  "refuse images over N pixels (default 256000000)", NULL }
+#define PIXEL_OPTION_FAIL_ON \
+	{ "fail-on", PIXEL_KEY_FAIL_ON, 0, "LEVEL", \
+	  "which damage fails a JPEG or PNG input: none (keep what\n" \
+	  "a cut file decoded), truncated (default: a cut file),\n" \
+	  "error (also corrupt data), warning (any warning)", \
+	  fail_on_names }
+
+/* The --fail-on levels, space-separated (for completion). */
+const char *fail_on_names(void);
 
 /* -r, --crop, --gravity, --kernel, --linear, --no-auto-orient, --embedded */
 extern const struct cli_group pixel_geometry_group;

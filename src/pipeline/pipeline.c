@@ -1,6 +1,8 @@
 #include "config.h"
 #include "pipeline/pipeline.h"
 
+#include "pipeline/attention.h"
+
 #include "codec/exif.h"
 #include "resample/resize.h"
 
@@ -126,6 +128,16 @@ static void replace_image(struct image *img, struct image *next)
 	*img = *next;
 }
 
+/* Where the out_w x out_h box --crop keeps lies in img. */
+static int crop_box(const struct pixel_settings *px, const struct image *img, uint32_t out_w,
+		    uint32_t out_h, uint32_t *x, uint32_t *y, struct ib_error *err)
+{
+	if (px->smart_crop)
+		return attention_box(img, out_w, out_h, x, y, err);
+	gravity_offset(px->gravity, img->width, img->height, out_w, out_h, x, y);
+	return 0;
+}
+
 static int run_resize(const struct pixel_settings *px, const struct step_plan *sp, struct image *img,
 		      struct ib_error *err)
 {
@@ -138,8 +150,8 @@ static int run_resize(const struct pixel_settings *px, const struct step_plan *s
 	}
 	if (img->width != sp->out_w || img->height != sp->out_h) {
 		uint32_t x, y;
-		gravity_offset(px->gravity, img->width, img->height, sp->out_w, sp->out_h, &x, &y);
-		if (image_crop(img, x, y, sp->out_w, sp->out_h, &next, err) < 0)
+		if (crop_box(px, img, sp->out_w, sp->out_h, &x, &y, err) < 0 ||
+		    image_crop(img, x, y, sp->out_w, sp->out_h, &next, err) < 0)
 			return -1;
 		replace_image(img, &next);
 	}
@@ -201,8 +213,8 @@ int pipeline_branch(const struct pixel_settings *px, const struct plan *p, const
 			 &resized, err) < 0)
 		return -1;
 	replace_image(prev, &resized);
-	gravity_offset(px->gravity, prev->width, prev->height, sp->out_w, sp->out_h, &x, &y);
-	if (image_crop(prev, x, y, sp->out_w, sp->out_h, out, err) < 0)
+	if (crop_box(px, prev, sp->out_w, sp->out_h, &x, &y, err) < 0 ||
+	    image_crop(prev, x, y, sp->out_w, sp->out_h, out, err) < 0)
 		return -1;
 	if (run_steps(px, p, px->branch + 1, px->nsteps, out, err) < 0) {
 		image_free(out);

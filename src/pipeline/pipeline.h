@@ -50,10 +50,13 @@ struct pixel_settings {
 	unsigned branch;
 	bool crop;                  /* --crop: cut each WxH^ result to exactly WxH */
 	enum gravity gravity;
+	bool smart_crop;            /* --gravity smart (or --crop=smart): where the
+	                             * attention is (pipeline/attention.h) */
 	struct resize_options resize;
 	bool auto_orient;
 	bool embedded;              /* --embedded: use a JPEG's EXIF thumbnail when it is enough */
 	uint64_t max_pixels;
+	enum fail_on fail_on;       /* --fail-on (default truncated) */
 };
 
 struct step_plan {

@@ -64,23 +64,18 @@ static int check_private(int fd, const char *path, struct ib_error *err)
 }
 
 /*
- * Opens root/sub, creating it 0700: the root may be reached through a
- * symlink (~/.cache on another disk is common), but no folder below it may
- * be one, so nothing is written or cleaned outside the cache; each folder
- * must be private.
+ * Opens root/sub: the root may be reached through a symlink (~/.cache on
+ * another disk is common), but no folder below it may be one, so nothing is
+ * written or cleaned outside the cache; each folder must be private.
+ * open_cache_dir creates it first, 0700.
  */
-static int open_cache_dir(const struct thumb_cache *cache, const char *sub,
-			  struct ib_error *err)
+static int open_below_root(const char *root, const char *sub, struct ib_error *err)
 {
 	char path[PATH_MAX + 32];
-	if ((size_t)snprintf(path, sizeof path, "%s/%s", cache->root, sub) >= sizeof path)
-		return ib_fail(err, "thumbnail cache path too long");
-	if (make_dirs(path, err) < 0)
-		return -1;
-	int fd = open(cache->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return ib_fail_errno(err, errno, "opening %s", cache->root);
-	if (check_private(fd, cache->root, err) < 0)
+		return ib_fail_errno(err, errno, "opening %s", root);
+	if (check_private(fd, root, err) < 0)
 		return -1;
 	char names[PATH_MAX];
 	snprintf(names, sizeof names, "%s", sub);
@@ -89,8 +84,7 @@ static int open_cache_dir(const struct thumb_cache *cache, const char *sub,
 		int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 		int saved = errno;
 		close(fd);
-		snprintf(path, sizeof path, "%s/%.*s", cache->root, (int)(name - names + strlen(name)),
-			 sub);
+		snprintf(path, sizeof path, "%s/%.*s", root, (int)(name - names + strlen(name)), sub);
 		if (next < 0)
 			return ib_fail_errno(err, saved, "thumbnail cache: %s%s", path,
 					     saved == ELOOP || saved == ENOTDIR
@@ -99,6 +93,17 @@ static int open_cache_dir(const struct thumb_cache *cache, const char *sub,
 			return -1;
 	}
 	return fd;
+}
+
+static int open_cache_dir(const struct thumb_cache *cache, const char *sub,
+			  struct ib_error *err)
+{
+	char path[PATH_MAX + 32];
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", cache->root, sub) >= sizeof path)
+		return ib_fail(err, "thumbnail cache path too long");
+	if (make_dirs(path, err) < 0)
+		return -1;
+	return open_below_root(cache->root, sub, err);
 }
 
 int thumb_cache_open(struct thumb_cache *cache, unsigned sizes, struct ib_error *err)
@@ -151,7 +156,12 @@ int thumb_entry_init(struct thumb_entry *e, const char *path, const struct stat 
 /* Reads a whole cache file; NULL when it is missing, unreadable or too big. */
 static uint8_t *read_entry(int dir_fd, const char *name, size_t *len)
 {
-	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	/* O_NOATIME: checking an entry is no use of it (--gc's least recently
+	 * used go first); only the owner may ask it, others read it as usual */
+	int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+	int fd = openat(dir_fd, name, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dir_fd, name, flags);
 	struct stat st;
 	uint8_t *data = NULL;
 
@@ -192,8 +202,9 @@ bool thumb_entry_current(int dir_fd, const struct thumb_entry *e)
 	return current;
 }
 
+/* Cache files are 0600, as the standard asks; --one's output 0666 & ~umask. */
 static int write_png(int dir_fd, const char *name, const struct image *img,
-		     const struct text_entry *text, unsigned ntext, uint64_t *bytes,
+		     const struct text_entry *text, unsigned ntext, mode_t mode, uint64_t *bytes,
 		     struct ib_error *err)
 {
 	struct encode_options opts = { .compression = 6, .text = text, .ntext = ntext };
@@ -201,7 +212,7 @@ static int write_png(int dir_fd, const char *name, const struct image *img,
 	int ret = codec_png.encode(img, &opts, &png, err);
 
 	if (ret == 0)
-		ret = atomic_write_mode(dir_fd, name, png.data, png.len, false, 0600, err);
+		ret = atomic_write_mode(dir_fd, name, png.data, png.len, false, mode, err);
 	if (ret == 0 && bytes)
 		*bytes = png.len;
 	buffer_free(&png);
@@ -224,7 +235,24 @@ int thumb_entry_write(int dir_fd, const struct thumb_entry *e, const struct imag
 		{ "Thumb::Image::Height", height },
 		{ "Software", SOFTWARE },
 	};
-	return write_png(dir_fd, e->name, img, text, sizeof text / sizeof text[0], bytes, err);
+	return write_png(dir_fd, e->name, img, text, sizeof text / sizeof text[0], 0600, bytes,
+			 err);
+}
+
+int thumb_image_write(int dir_fd, const char *name, const struct image *img, const char *mime,
+		      uint32_t orig_w, uint32_t orig_h, struct ib_error *err)
+{
+	char width[16], height[16];
+	snprintf(width, sizeof width, "%" PRIu32, orig_w);
+	snprintf(height, sizeof height, "%" PRIu32, orig_h);
+	/* what gdk-pixbuf-thumbnailer writes; the factory adds the URI and MTime */
+	const struct text_entry text[] = {
+		{ "Thumb::Mimetype", mime },
+		{ "Thumb::Image::Width", width },
+		{ "Thumb::Image::Height", height },
+		{ "Software", SOFTWARE },
+	};
+	return write_png(dir_fd, name, img, text, sizeof text / sizeof text[0], 0666, NULL, err);
 }
 
 int thumb_fail_write(int fail_fd, const struct thumb_entry *e, struct ib_error *err)
@@ -240,7 +268,8 @@ int thumb_fail_write(int fail_fd, const struct thumb_entry *e, struct ib_error *
 		{ "Thumb::MTime", e->mtime },
 		{ "Software", SOFTWARE },
 	};
-	return write_png(fail_fd, e->name, &img, text, sizeof text / sizeof text[0], NULL, err);
+	return write_png(fail_fd, e->name, &img, text, sizeof text / sizeof text[0], 0600, NULL,
+			 err);
 }
 
 int thumb_output_path(const struct thumb_cache *cache, const char *path, char *buf,
@@ -261,20 +290,32 @@ int thumb_output_path(const struct thumb_cache *cache, const char *path, char *b
 	return 0;
 }
 
-/* ---- --clean ------------------------------------------------------------- */
+/* ---- --clean and --gc: one walk of the cache ------------------------------ */
 
-enum entry_verdict { ENTRY_KEEP, ENTRY_GONE, ENTRY_CHANGED, ENTRY_FOREIGN, ENTRY_ERROR };
+enum entry_verdict {
+	ENTRY_KEEP, ENTRY_FOREIGN, ENTRY_ERROR,
+	ENTRY_GONE, ENTRY_CHANGED, ENTRY_AGED, ENTRY_UNUSED,   /* removed */
+};
+
+static const char *const removal_reasons[] = {
+	[ENTRY_GONE] = "original gone",
+	[ENTRY_CHANGED] = "original changed",
+	[ENTRY_AGED] = "fail entry older than --max-age",
+	[ENTRY_UNUSED] = "least recently used",
+};
 
 /* Whether the original an entry names (its path into original) still exists
- * with the same mtime. */
+ * with the same mtime and, when the entry records it, the same size. */
 static enum entry_verdict judge_entry(int dir_fd, const char *name, char *original, size_t cap)
 {
-	char uri[3 * PATH_MAX + 8], mtime[24], now[24];
+	char uri[3 * PATH_MAX + 8], mtime[24], size[24], now[24];
 	struct ib_error err;
 	struct stat st;
 	size_t len;
 	uint8_t *data = read_entry(dir_fd, name, &len);
 	int keys = data ? entry_keys(data, len, uri, sizeof uri, mtime, sizeof mtime) : -1;
+	bool has_size = keys == 0 &&
+			png_text_find(data, len, "Thumb::Size", size, sizeof size, &err) == 1;
 
 	free(data);
 	if (keys < 0 || thumb_uri_to_path(uri, original, cap, &err) < 0)
@@ -282,7 +323,10 @@ static enum entry_verdict judge_entry(int dir_fd, const char *name, char *origin
 	if (stat(original, &st) < 0)
 		return errno == ENOENT || errno == ENOTDIR ? ENTRY_GONE : ENTRY_ERROR;
 	snprintf(now, sizeof now, "%jd", (intmax_t)st.st_mtim.tv_sec);
-	return strcmp(now, mtime) == 0 ? ENTRY_KEEP : ENTRY_CHANGED;
+	if (strcmp(now, mtime) != 0)
+		return ENTRY_CHANGED;
+	snprintf(now, sizeof now, "%jd", (intmax_t)st.st_size);
+	return has_size && strcmp(now, size) != 0 ? ENTRY_CHANGED : ENTRY_KEEP;
 }
 
 static bool is_entry_name(const char *name)
@@ -291,86 +335,229 @@ static bool is_entry_name(const char *name)
 	return name[0] != '.' && len > 4 && strcmp(name + len - 4, ".png") == 0;
 }
 
-/* --json: {"type":"clean","status":"removed"|"error","entry":...,"original":...,"reason":...} */
-static void put_clean_line(FILE *json, const char *status, const char *dir, const char *name,
-			   const char *original, const char *reason)
+/* A thumbnail --max-size may remove, when nothing removed it before. */
+struct lru_entry {
+	int size;                 /* enum thumb_size: its folder */
+	bool foreign;
+	time_t used;
+	uint64_t bytes;
+	char *name;
+};
+
+/* One --clean or --gc. */
+struct sweep {
+	const char *root;
+	const struct thumb_sweep *how;
+	const struct thumb_clean_out *out;
+	struct thumb_clean_stats *stats;
+	struct lru_entry *lru;    /* with --max-size: every thumbnail kept */
+	size_t nlru, lru_cap;
+};
+
+/* --json: {"type":TYPE,"status":"removed"|"error","entry":...,"original":...,
+ * "reason":...[,"bytes":N]} */
+static void put_sweep_line(const struct thumb_clean_out *out, const char *status,
+			   const char *dir, const char *name, const char *original,
+			   const char *reason, const uint64_t *bytes)
 {
 	char entry[PATH_MAX + 320];
-	if (!json)
+	if (!out->json)
 		return;
 	snprintf(entry, sizeof entry, "%s/%s", dir, name);
-	fprintf(json, "{\"type\":\"clean\",\"status\":\"%s\"", status);
-	account_put_path(json, "entry", entry);
+	fprintf(out->json, "{\"type\":\"%s\",\"status\":\"%s\"", out->type, status);
+	account_put_path(out->json, "entry", entry);
 	if (original[0])
-		account_put_path(json, "original", original);
-	fputs(",\"reason\":", json);
-	json_put_string(json, reason);
-	fputs("}\n", json);
+		account_put_path(out->json, "original", original);
+	fputs(",\"reason\":", out->json);
+	json_put_string(out->json, reason);
+	if (bytes)
+		fprintf(out->json, ",\"bytes\":%" PRIu64, *bytes);
+	fputs("}\n", out->json);
 }
 
-static void clean_error(const struct thumb_clean_out *out, struct thumb_clean_stats *stats,
-			const char *dir, const char *name, const char *original, const char *reason)
+static void sweep_error(struct sweep *sw, const char *dir, const char *name,
+			const char *original, const char *reason)
 {
-	fprintf(out->err, "imgbatch: %s/%s: %s\n", dir, name, reason);
-	put_clean_line(out->json, "error", dir, name, original, reason);
-	stats->errors++;
+	fprintf(sw->out->err, "imgbatch: %s/%s: %s\n", dir, name, reason);
+	put_sweep_line(sw->out, "error", dir, name, original, reason, NULL);
+	sw->stats->errors++;
 }
 
-static void remove_entry(const struct thumb_clean_out *out, struct thumb_clean_stats *stats,
-			 DIR *dir, const char *path, const char *name, const char *original,
-			 enum entry_verdict verdict)
+/* Removes an entry for a reason (verdict); 0, or -1 reported. */
+static int remove_entry(struct sweep *sw, int dir_fd, const char *dir, const char *name,
+			const char *original, enum entry_verdict verdict, uint64_t bytes)
 {
 	char reason[160];
-	if (unlinkat(dirfd(dir), name, 0) != 0) {
+	if (unlinkat(dir_fd, name, 0) != 0) {
 		snprintf(reason, sizeof reason, "cannot remove it: %s", strerror(errno));
-		clean_error(out, stats, path, name, original, reason);
-		return;
+		sweep_error(sw, dir, name, original, reason);
+		return -1;
 	}
-	stats->removed++;
-	put_clean_line(out->json, "removed", path, name, original,
-		       verdict == ENTRY_GONE ? "original gone" : "original changed");
+	sw->stats->removed++;
+	sw->stats->bytes_freed += bytes;
+	/* --clean's lines are as they were before --gc counted bytes */
+	put_sweep_line(sw->out, "removed", dir, name, original, removal_reasons[verdict],
+		       sw->how->gc ? &bytes : NULL);
+	return 0;
 }
 
-static void clean_dir(const struct thumb_cache *cache, const char *sub,
-		      const struct thumb_clean_out *out, struct thumb_clean_stats *stats)
+/* Notes a kept entry: its bytes, and with --max-size a thumbnail's last use
+ * (atime, or mtime where atime is not kept: noatime). */
+static void keep_entry(struct sweep *sw, int size, const char *name, const struct stat *st,
+		       bool foreign)
 {
-	char path[PATH_MAX + 32], original[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", cache->root, sub);
-	DIR *dir = opendir(path);
-	if (!dir) {
-		if (errno != ENOENT) {
-			fprintf(out->err, "imgbatch: cannot read %s: %s\n", path, strerror(errno));
-			stats->errors++;
-		}
+	sw->stats->bytes_kept += (uint64_t)st->st_size;
+	if (size < 0 || !sw->how->max_bytes)
 		return;
+	if (sw->nlru == sw->lru_cap) {
+		size_t cap = sw->lru_cap ? 2 * sw->lru_cap : 256;
+		struct lru_entry *p = realloc(sw->lru, cap * sizeof *p);
+		if (!p)
+			return;   /* out of memory: the entry stays */
+		sw->lru = p;
+		sw->lru_cap = cap;
 	}
+	char *copy = strdup(name);
+	if (!copy)
+		return;
+	sw->lru[sw->nlru++] = (struct lru_entry){
+		.size = size, .foreign = foreign, .bytes = (uint64_t)st->st_size, .name = copy,
+		.used = st->st_atim.tv_sec > st->st_mtim.tv_sec ? st->st_atim.tv_sec
+								  : st->st_mtim.tv_sec,
+	};
+}
+
+static bool past_max_age(const struct thumb_sweep *how, const struct stat *st)
+{
+	return how->max_age_s >= 0 && how->now - st->st_mtim.tv_sec > how->max_age_s;
+}
+
+static void sweep_entry(struct sweep *sw, DIR *dir, const char *path, const char *name, int size)
+{
+	char original[PATH_MAX] = "";
+	struct stat st;
+	/* a symlink or anything but a file is no entry: never followed */
+	if (!is_entry_name(name) || fstatat(dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	enum entry_verdict verdict = judge_entry(dirfd(dir), name, original, sizeof original);
+	if (size < 0 && verdict <= ENTRY_FOREIGN && past_max_age(sw->how, &st))
+		verdict = ENTRY_AGED;
+	switch (verdict) {
+	case ENTRY_KEEP:
+	case ENTRY_FOREIGN:
+		*(verdict == ENTRY_KEEP ? &sw->stats->kept : &sw->stats->foreign) += 1;
+		keep_entry(sw, size, name, &st, verdict == ENTRY_FOREIGN);
+		break;
+	case ENTRY_ERROR:
+		sweep_error(sw, path, name, original, "cannot check its original");
+		break;
+	default:
+		remove_entry(sw, dirfd(dir), path, name, original, verdict, (uint64_t)st.st_size);
+	}
+}
+
+/* Opens root/sub as a directory stream, never through a symlink; NULL when
+ * it is missing (quietly) or refused (reported). */
+static DIR *open_sweep_dir(struct sweep *sw, const char *sub)
+{
+	struct ib_error err;
+	int fd = open_below_root(sw->root, sub, &err);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (fd >= 0 && !dir) {
+		ib_fail_errno(&err, errno, "cannot read %s/%s", sw->root, sub);
+		close(fd);
+	}
+	if (!dir && err.errnum != ENOENT) {
+		fprintf(sw->out->err, "imgbatch: %s\n", err.msg);
+		sw->stats->errors++;
+	}
+	return dir;
+}
+
+/* Every entry of root/sub; size is its enum thumb_size, -1 for a fail/ one. */
+static void sweep_dir(struct sweep *sw, const char *sub, int size)
+{
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/%s", sw->root, sub);
+	DIR *dir = open_sweep_dir(sw, sub);
+	if (!dir)
+		return;
 	struct dirent *d;
-	while ((d = readdir(dir))) {
-		if (!is_entry_name(d->d_name))
-			continue;
-		original[0] = '\0';
-		enum entry_verdict verdict = judge_entry(dirfd(dir), d->d_name, original,
-							 sizeof original);
-		switch (verdict) {
-		case ENTRY_KEEP: stats->kept++; break;
-		case ENTRY_FOREIGN: stats->foreign++; break;
-		case ENTRY_ERROR:
-			clean_error(out, stats, path, d->d_name, original, "cannot check its original");
-			break;
-		case ENTRY_GONE:
-		case ENTRY_CHANGED:
-			remove_entry(out, stats, dir, path, d->d_name, original, verdict);
-			break;
-		}
-	}
+	while ((d = readdir(dir)))
+		sweep_entry(sw, dir, path, d->d_name, size);
 	closedir(dir);
 }
 
-void thumb_cache_clean(const struct thumb_cache *cache, const struct thumb_clean_out *out,
-		       struct thumb_clean_stats *stats)
+/* --gc: every program's folder under fail/ (real folders only). */
+static void sweep_fail_dirs(struct sweep *sw)
 {
+	DIR *fail = open_sweep_dir(sw, "fail");
+	struct dirent *d;
+	struct stat st;
+	char sub[NAME_MAX + 8];
+	while (fail && (d = readdir(fail))) {
+		if (d->d_name[0] == '.' ||
+		    fstatat(dirfd(fail), d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		snprintf(sub, sizeof sub, "fail/%s", d->d_name);
+		sweep_dir(sw, sub, -1);
+	}
+	if (fail)
+		closedir(fail);
+}
+
+static int by_last_use(const void *a, const void *b)
+{
+	const struct lru_entry *x = a, *y = b;
+	if (x->used != y->used)
+		return x->used < y->used ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* --max-size: removes thumbnails, least recently used first, until the
+ * size folders hold at most max_bytes. */
+static void remove_unused(struct sweep *sw)
+{
+	uint64_t total = 0;
+	DIR *dirs[THUMB_NSIZES] = { 0 };
+	for (size_t i = 0; i < sw->nlru; i++)
+		total += sw->lru[i].bytes;
+	qsort(sw->lru, sw->nlru, sizeof *sw->lru, by_last_use);
+	for (size_t i = 0; i < sw->nlru && total > sw->how->max_bytes; i++) {
+		const struct lru_entry *e = &sw->lru[i];
+		const char *sub = thumb_size_dir((enum thumb_size)e->size);
+		char path[PATH_MAX + 32];
+		if (!dirs[e->size] && !(dirs[e->size] = open_sweep_dir(sw, sub)))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", sw->root, sub);
+		if (remove_entry(sw, dirfd(dirs[e->size]), path, e->name, "", ENTRY_UNUSED,
+				 e->bytes) < 0)
+			continue;
+		total -= e->bytes;
+		sw->stats->bytes_kept -= e->bytes;
+		*(e->foreign ? &sw->stats->foreign : &sw->stats->kept) -= 1;
+	}
+	for (int i = 0; i < THUMB_NSIZES; i++)
+		if (dirs[i])
+			closedir(dirs[i]);
+}
+
+void thumb_cache_sweep(const struct thumb_cache *cache, const struct thumb_sweep *how,
+		       const struct thumb_clean_out *out, struct thumb_clean_stats *stats)
+{
+	struct sweep sw = { .root = cache->root, .how = how, .out = out, .stats = stats };
 	memset(stats, 0, sizeof *stats);
 	for (int i = 0; i < THUMB_NSIZES; i++)
-		clean_dir(cache, thumb_size_dir((enum thumb_size)i), out, stats);
-	clean_dir(cache, FAIL_DIR, out, stats);
+		sweep_dir(&sw, thumb_size_dir((enum thumb_size)i), i);
+	if (how->gc)
+		sweep_fail_dirs(&sw);
+	else
+		sweep_dir(&sw, FAIL_DIR, -1);
+	if (how->max_bytes)
+		remove_unused(&sw);
+	for (size_t i = 0; i < sw.nlru; i++)
+		free(sw.lru[i].name);
+	free(sw.lru);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "util/error.h"
 #include "codec/image.h"
@@ -52,6 +53,11 @@ int thumb_entry_write(int dir_fd, const struct thumb_entry *e, const struct imag
 		      const char *mime, uint32_t orig_w, uint32_t orig_h, uint64_t *bytes,
 		      struct ib_error *err);
 
+/* Encodes img as a PNG named name in dir_fd, atomically, mode 0666 & ~umask,
+ * with the keys of no cache entry (--one: the desktop's factory adds them). */
+int thumb_image_write(int dir_fd, const char *name, const struct image *img, const char *mime,
+		      uint32_t orig_w, uint32_t orig_h, struct ib_error *err);
+
 /* Records that e's original could not be thumbnailed (fail/imgbatch-VERSION). */
 int thumb_fail_write(int fail_fd, const struct thumb_entry *e, struct ib_error *err);
 
@@ -59,25 +65,40 @@ int thumb_fail_write(int fail_fd, const struct thumb_entry *e, struct ib_error *
 int thumb_output_path(const struct thumb_cache *cache, const char *path, char *buf,
 		      size_t cap, struct ib_error *err);
 
-/* Counts of --clean. */
-struct thumb_clean_stats {
-	uint64_t kept, removed, foreign, errors;
+/* What a sweep of the cache removes: --clean, or --gc with its limits. */
+struct thumb_sweep {
+	bool gc;              /* --gc: also every program's fail/ folder */
+	uint64_t max_bytes;   /* --max-size: the size folders' total; 0: none */
+	int64_t max_age_s;    /* --max-age: fail entries older go; -1: none */
+	time_t now;
 };
 
-/* Where --clean reports: errors as lines on err; with json (NULL: none) a
- * JSON line for each entry removed or in error. */
+/* Counts of a sweep: entries, and bytes of the entries walked. */
+struct thumb_clean_stats {
+	uint64_t kept, removed, foreign, errors;
+	uint64_t bytes_freed, bytes_kept;
+};
+
+/* Where a sweep reports: errors as lines on err; with json (NULL: none) a
+ * JSON line of type type ("clean", "gc") for each entry removed or in error. */
 struct thumb_clean_out {
 	FILE *err;
 	FILE *json;
+	const char *type;
 };
 
 /*
- * --clean: removes every entry (thumbnails of all sizes and imgbatch's fail
- * entries) whose original is gone or has another mtime.  PNGs without a
- * file:// Thumb::URI are left alone and counted as foreign.  Errors are
- * reported to out and counted.
+ * Removes every entry (thumbnails of all sizes, and imgbatch's fail entries;
+ * with gc every program's) whose original is gone or has another mtime or,
+ * where the entry records it, another size.  PNGs without a file:// URI are
+ * left alone and counted as foreign.  With gc, fail entries older than
+ * max_age_s go too, then with max_bytes the thumbnails least recently used
+ * (atime, or mtime when later) until the size folders hold at most
+ * max_bytes, foreign ones included.  No symlink is followed: only regular
+ * files in real folders below the root are touched.  Errors are reported to
+ * out and counted.
  */
-void thumb_cache_clean(const struct thumb_cache *cache, const struct thumb_clean_out *out,
-		       struct thumb_clean_stats *stats);
+void thumb_cache_sweep(const struct thumb_cache *cache, const struct thumb_sweep *how,
+		       const struct thumb_clean_out *out, struct thumb_clean_stats *stats);
 
 #endif

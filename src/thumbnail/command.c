@@ -5,26 +5,47 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "codec/icc.h"
 #include "pipeline/image_result.h"
 #include "pipeline/options.h"
+#include "util/number.h"
 #include "util/text.h"
 
 enum thumbnail_key {
-	KEY_SIZE = PIXEL_KEY_END,
-	KEY_CLEAN,
+	KEY_SIZE = 's',   /* an option with a short name has it as its key */
+	KEY_CLEAN = PIXEL_KEY_END,
+	KEY_GC,
+	KEY_MAX_SIZE,
+	KEY_MAX_AGE,
+	KEY_ONE,
 };
 
 static const struct cli_option thumbnail_options[] = {
-	{ "size", KEY_SIZE, 0, "LIST",
+	{ "size", KEY_SIZE, KEY_SIZE, "LIST",
 	  "normal (128), large (256, the default), x-large (512),\n"
-	  "xx-large (1024), comma-separated, or all", thumb_size_names },
+	  "xx-large (1024), comma-separated, or all;\n"
+	  "with --one: the longest side in pixels, 1 to 4096", thumb_size_names },
 	{ "clean", KEY_CLEAN, 0, NULL,
 	  "first remove entries whose original is gone or changed\n"
 	  "(with --json: a line per entry removed, then counts)", NULL },
+	{ "gc", KEY_GC, 0, NULL,
+	  "first collect garbage: what --clean removes (also\n"
+	  "other programs' fail entries), then by --max-age and\n"
+	  "--max-size; reports the bytes freed", NULL },
+	{ "max-size", KEY_MAX_SIZE, 0, "SIZE",
+	  "--gc: remove the least recently used thumbnails until\n"
+	  "the size folders hold at most SIZE, e.g. 500M or 2G", NULL },
+	{ "max-age", KEY_MAX_AGE, 0, "DAYS",
+	  "--gc: remove fail entries older than DAYS", NULL },
+	{ "one", KEY_ONE, 0, NULL,
+	  "INPUT OUTPUT: one PNG thumbnail of INPUT (a path or\n"
+	  "a file:// URI) to OUTPUT, made in this process, not\n"
+	  "cached (the Exec line of imgbatch.thumbnailer)", NULL },
 	PIXEL_OPTION_EMBEDDED,
 	PIXEL_OPTION_MAX_PIXELS,
+	PIXEL_OPTION_FAIL_ON,
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -37,6 +58,8 @@ static const struct cli_group *const groups[] = {
 static const char usage[] =
 	"Usage: imgbatch thumbnail [OPTION]... INPUT...\n"
 	"       imgbatch thumbnail --clean [OPTION]... [INPUT]...\n"
+	"       imgbatch thumbnail --gc [--max-size SIZE] [--max-age DAYS] [INPUT]...\n"
+	"       imgbatch thumbnail --one [-s PIXELS] INPUT OUTPUT\n"
 	"Fill the freedesktop.org thumbnail cache ($XDG_CACHE_HOME/thumbnails, else\n"
 	"~/.cache/thumbnails) that file managers and photo libraries read.  Every\n"
 	"requested size comes from one decode; EXIF orientation is applied and ICC\n"
@@ -52,6 +75,7 @@ static int init(struct job *job)
 		return -1;
 	pixel_settings_default(&ts->px);
 	ts->cache.sizes = 1u << THUMB_LARGE;
+	ts->sweep.max_age_s = -1;
 	job->settings = ts;
 	return 0;
 }
@@ -59,30 +83,37 @@ static int init(struct job *job)
 static int apply_option(struct job *job, int key, const char *arg, FILE *out, FILE *err)
 {
 	struct thumbnail_settings *ts = job->settings;
-	struct ib_error e;
+	unsigned long long n;
 	switch (key) {
-	case KEY_SIZE:
-		if (thumb_sizes_parse(arg, &ts->cache.sizes, &e) < 0)
-			return cli_bad_value(err, "--size", arg, e.msg);
-		break;
+	case KEY_SIZE: ts->size_arg = arg; break;   /* read by validate: --one may follow */
 	case KEY_CLEAN: ts->clean = true; break;
+	case KEY_GC: ts->sweep.gc = true; break;
+	case KEY_MAX_SIZE:
+		if (cli_parse_size(arg, 1, &n) < 0)
+			return cli_bad_value(err, "--max-size", arg, "must be a size such as 500M or 2G");
+		ts->sweep.max_bytes = n;
+		break;
+	case KEY_MAX_AGE:
+		if (number_parse(arg, 0, 36500, &n) < 0)
+			return cli_bad_value(err, "--max-age", arg,
+					     "must be a whole number of days from 0 to 36500");
+		ts->sweep.max_age_s = (int64_t)n * 86400;
+		break;
+	case KEY_ONE: ts->one = true; break;
 	default:
 		return pixel_apply_option(&ts->px, key, arg, out, err);
 	}
 	return 0;
 }
 
-/* One resize step per requested size, never enlarging, as a list of sizes
- * when there are several (one decode). */
-static int plan_sizes(struct pixel_settings *px, unsigned sizes)
+/* One resize step per box (longest sides in pixels), never enlarging, as a
+ * list of sizes when there are several (one decode). */
+static int plan_boxes(struct pixel_settings *px, const uint32_t *boxes, unsigned n)
 {
 	struct ib_error e;
 	char box[32];
-	for (int i = 0; i < THUMB_NSIZES; i++) {
-		if (!(sizes & (1u << i)))
-			continue;
-		uint32_t n = thumb_size_pixels((enum thumb_size)i);
-		snprintf(box, sizeof box, "%" PRIu32 "x%" PRIu32 ">", n, n);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(box, sizeof box, "%" PRIu32 "x%" PRIu32 ">", boxes[i], boxes[i]);
 		if (geometry_parse(box, &px->sizes[px->nsizes++], &e) < 0)
 			return -1;
 	}
@@ -94,49 +125,99 @@ static int plan_sizes(struct pixel_settings *px, unsigned sizes)
 	return 0;
 }
 
+/* The boxes of the requested cache sizes, smallest first; their count. */
+static unsigned cache_boxes(unsigned sizes, uint32_t boxes[THUMB_NSIZES])
+{
+	unsigned n = 0;
+	for (int i = 0; i < THUMB_NSIZES; i++)
+		if (sizes & (1u << i))
+			boxes[n++] = thumb_size_pixels((enum thumb_size)i);
+	return n;
+}
+
+/* --clean, --gc and their limits; -1 after printing an error. */
+static int validate_sweep(const struct job *job, const struct thumbnail_settings *ts,
+			  FILE *err)
+{
+	const char *refusal = NULL;
+	if (ts->clean && ts->sweep.gc)
+		refusal = "--gc does what --clean does: give one of them";
+	else if (!ts->sweep.gc && (ts->sweep.max_bytes || ts->sweep.max_age_s >= 0))
+		refusal = "--max-size and --max-age go with --gc";
+	else if (job->nroots == 0 && !job->files_from && !ts->clean && !ts->sweep.gc)
+		refusal = "no inputs: name files or directories, or use --files-from, --clean "
+			  "or --gc";
+	if (refusal)
+		fprintf(err, "imgbatch thumbnail: %s\n", refusal);
+	return refusal ? -1 : 0;
+}
+
 static int validate(struct job *job, FILE *err)
 {
 	struct thumbnail_settings *ts = job->settings;
-	if (job->nroots == 0 && !job->files_from && !ts->clean) {
-		fputs("imgbatch thumbnail: no inputs: name files or directories, or use "
-		      "--files-from or --clean\n", err);
-		return -1;
+	struct ib_error e;
+	uint32_t boxes[THUMB_NSIZES];
+	unsigned n;
+	if (ts->one) {
+		if (thumbnail_one_validate(job, &boxes[0], err) < 0)
+			return -1;
+		n = 1;
+	} else {
+		if (ts->size_arg && thumb_sizes_parse(ts->size_arg, &ts->cache.sizes, &e) < 0)
+			return cli_bad_value(err, "--size", ts->size_arg, e.msg);
+		if (validate_sweep(job, ts, err) < 0)
+			return -1;
+		n = cache_boxes(ts->cache.sizes, boxes);
 	}
-	if (plan_sizes(&ts->px, ts->cache.sizes) < 0)
+	if (plan_boxes(&ts->px, boxes, n) < 0)
 		return -1;
 	return pixel_settings_validate(&ts->px, "imgbatch thumbnail", err);
 }
 
-/* --clean: entries whose original is gone or changed; -1 on errors. */
-static int clean_cache(const struct job *job, const struct thumb_cache *cache,
+static void put_sweep_summary(FILE *json, const char *type, const struct thumb_clean_stats *st)
+{
+	fprintf(json, "{\"type\":\"%s_summary\",\"removed\":%" PRIu64 ",\"kept\":%" PRIu64
+		",\"foreign\":%" PRIu64 ",\"errors\":%" PRIu64, type, st->removed, st->kept,
+		st->foreign, st->errors);
+	if (strcmp(type, "gc") == 0)
+		fprintf(json, ",\"bytes_freed\":%" PRIu64 ",\"bytes_kept\":%" PRIu64,
+			st->bytes_freed, st->bytes_kept);
+	fputs("}\n", json);
+	fflush(json);
+}
+
+/* --clean or --gc: the sweep and its report; -1 on errors. */
+static int sweep_cache(const struct job *job, struct thumbnail_settings *ts,
 		       struct ib_error *err)
 {
-	struct thumb_clean_stats stats;
-	struct thumb_clean_out out = { .err = stderr, .json = job->json ? stdout : NULL };
-	thumb_cache_clean(cache, &out, &stats);
-	if (out.json) {
-		fprintf(out.json, "{\"type\":\"clean_summary\",\"removed\":%llu,\"kept\":%llu,"
-			"\"foreign\":%llu,\"errors\":%llu}\n",
-			(unsigned long long)stats.removed, (unsigned long long)stats.kept,
-			(unsigned long long)stats.foreign, (unsigned long long)stats.errors);
-		fflush(out.json);
+	struct thumb_clean_stats st;
+	const char *type = ts->sweep.gc ? "gc" : "clean";
+	struct thumb_clean_out out = { .err = stderr, .json = job->json ? stdout : NULL,
+				       .type = type };
+	char freed[32] = "", kept[32] = "";
+	ts->sweep.now = time(NULL);
+	thumb_cache_sweep(&ts->cache, &ts->sweep, &out, &st);
+	if (out.json)
+		put_sweep_summary(out.json, type, &st);
+	if (ts->sweep.gc) {
+		account_format_bytes(freed, sizeof freed, st.bytes_freed);
+		account_format_bytes(kept, sizeof kept, st.bytes_kept);
 	}
 	if (job->progress != PROGRESS_QUIET)
-		fprintf(stderr, "imgbatch: --clean: %llu %s removed, %llu kept, "
-			"%llu not imgbatch's or not file:// (left alone), %llu %s\n",
-			(unsigned long long)stats.removed,
-			text_plural(stats.removed, "entry", "entries"), (unsigned long long)stats.kept,
-			(unsigned long long)stats.foreign, (unsigned long long)stats.errors,
-			text_plural(stats.errors, "error", "errors"));
-	if (stats.errors)
-		return ib_fail(err, "--clean: %llu %s could not be cleaned",
-			       (unsigned long long)stats.errors,
-			       text_plural(stats.errors, "entry", "entries"));
+		fprintf(stderr, "imgbatch: --%s: %" PRIu64 " %s removed%s%s%s, %" PRIu64 " kept%s%s%s, "
+			"%" PRIu64 " not imgbatch's or not file:// (left alone), %" PRIu64 " %s\n",
+			type, st.removed, text_plural(st.removed, "entry", "entries"),
+			freed[0] ? " (" : "", freed, freed[0] ? " freed)" : "", st.kept,
+			kept[0] ? " (" : "", kept, kept[0] ? " in all)" : "", st.foreign, st.errors,
+			text_plural(st.errors, "error", "errors"));
+	if (st.errors)
+		return ib_fail(err, "--%s: %" PRIu64 " %s could not be cleaned", type, st.errors,
+			       text_plural(st.errors, "entry", "entries"));
 	return 0;
 }
 
-/* Opens the cache (the workers inherit its directories) and runs --clean;
- * with --clean alone there is nothing more to do. */
+/* Opens the cache (the workers inherit its directories) and runs --clean or
+ * --gc; with one of them alone there is nothing more to do. */
 static int prepare(struct job *job, struct ib_error *err)
 {
 	struct thumbnail_settings *ts = job->settings;
@@ -148,7 +229,7 @@ static int prepare(struct job *job, struct ib_error *err)
 	if (!icc_available())
 		fputs("imgbatch: note: built without Little CMS: colours of images with "
 		      "an ICC profile are left unconverted\n", stderr);
-	if (ts->clean && clean_cache(job, &ts->cache, err) < 0)
+	if ((ts->clean || ts->sweep.gc) && sweep_cache(job, ts, err) < 0)
 		return -1;
 	return job->nroots == 0 && !job->files_from ? 1 : 0;
 }
@@ -175,6 +256,7 @@ const struct command thumbnail_command = {
 	.init = init,
 	.apply_option = apply_option,
 	.validate = validate,
+	.run_alone = thumbnail_one_run,
 	.prepare = prepare,
 	.worker_start = thumbnail_worker_start,
 	.run = thumbnail_run,

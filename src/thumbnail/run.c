@@ -44,17 +44,24 @@ static enum thumb_size output_thumb_size(const struct thumb_cache *cache, unsign
 	return THUMB_NSIZES;  /* not reached: one output per requested size */
 }
 
+int thumbnail_to_srgb(const struct item *it, struct image *img, struct ib_error *err)
+{
+	struct ib_error note;
+	if (it->dec.info.icc && icc_to_srgb(img, it->dec.info.icc, it->dec.info.icc_len, &note) < 0)
+		return ib_fail(err, "%s", note.msg);
+	return 0;
+}
+
 static int write_thumbnail(void *ctx, struct item *it, unsigned i, struct image *img,
 			   struct wire_result *res, struct ib_error *err)
 {
 	const struct thumbnail_item *ti = ctx;
 	const struct thumb_cache *cache = &ti->ts->cache;
 	const struct plan *p = &it->plans[i];
-	struct ib_error note;
 	uint64_t bytes;
 
-	if (it->dec.info.icc && icc_to_srgb(img, it->dec.info.icc, it->dec.info.icc_len, &note) < 0)
-		return ib_fail(err, "%s", note.msg);
+	if (thumbnail_to_srgb(it, img, err) < 0)
+		return -1;
 	if (thumb_entry_write(cache->size_fd[output_thumb_size(cache, i)], &ti->entry, img,
 			      it->codec->mime,
 			      p->upright_w, p->upright_h, &bytes, err) < 0)

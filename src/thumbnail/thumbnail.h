@@ -19,6 +19,9 @@ struct thumbnail_settings {
 	struct thumb_cache cache;   /* opened by prepare, before the pool starts */
 	bool cache_open;
 	bool clean;                 /* --clean */
+	struct thumb_sweep sweep;   /* --gc and its limits */
+	bool one;                   /* --one INPUT OUTPUT */
+	const char *size_arg;       /* --size: names, or with --one pixels */
 };
 
 /* image_result_outcome reads the pixel settings at the start */
@@ -27,8 +30,18 @@ _Static_assert(offsetof(struct thumbnail_settings, px) == 0, "px comes first");
 extern const struct command thumbnail_command;
 
 /* The worker's side (run.c). */
+struct item;
+/* Converts img to sRGB through the input's ICC profile, if it has one. */
+int thumbnail_to_srgb(const struct item *it, struct image *img, struct ib_error *err);
 void *thumbnail_worker_start(const struct job *job, int out_root_fd);
 void thumbnail_run(void *state, const struct wire_task *task, struct wire_result *res);
 void thumbnail_worker_stop(void *state);
+
+/* --one (one.c): checks its operands and sets *pixels, the longest side;
+ * -1 after printing an error. */
+int thumbnail_one_validate(struct job *job, uint32_t *pixels, FILE *err);
+/* --one: the thumbnail, in this process; exit status 0 or 1, or -1 when
+ * --one was not given. */
+int thumbnail_one_run(struct job *job, FILE *err);
 
 #endif

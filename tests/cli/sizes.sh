@@ -65,5 +65,29 @@ assert_contains "$WORK/err.txt" "only one -r may give a list"
 run_imgbatch 2 -o "$WORK/x" -r 1,2,3,4,5,6,7,8,9 --name "$NAME" "$WORK/in/photo.jpg"
 assert_contains "$WORK/err.txt" "at most 8 sizes"
 run_imgbatch 2 -o "$WORK/x" -r 480,,960 --name "$NAME" "$WORK/in/photo.jpg"
+
+# Smart crop: a busy subject off-centre on a flat ground is kept, where the
+# centred box shows only the ground; the same for a tall image, and in a
+# list of sizes.
+if command -v convert >/dev/null 2>&1; then
+	convert -size 400x200 xc:gray50 \( -size 80x80 pattern:checkerboard -auto-level -fill red -opaque black \) \
+		-geometry +300+60 -composite "$WORK/wide.png"
+	convert "$WORK/wide.png" -rotate 90 "$WORK/tall.png"
+	for img in wide tall; do
+		run_imgbatch 0 -o "$WORK/smart" -r '100x100^' --crop=smart "$WORK/$img.png"
+		run_imgbatch 0 -o "$WORK/centre" -r '100x100^' --crop "$WORK/$img.png"
+		run_imgbatch 0 -o "$WORK/gsmart" -r '100x100^' --crop --gravity smart "$WORK/$img.png"
+		cmp "$WORK/smart/$img.png" "$WORK/gsmart/$img.png" || fail "--crop=smart is not --gravity smart"
+		assert_eq "$(image_size "$WORK/smart/$img.png")" "100 100" "$img: smart crop size"
+		smart=$(convert "$WORK/smart/$img.png" -format '%[fx:standard_deviation > 0.1]' info:)
+		centre=$(convert "$WORK/centre/$img.png" -format '%[fx:standard_deviation < 0.01]' info:)
+		assert_eq "$smart$centre" 11 "$img: the subject in the smart crop, flat ground in the centred one"
+	done
+	run_imgbatch 0 -o "$WORK/smartlist" -r '200x200^,50x50^' --crop=smart --name '{stem}-{w}.{ext}' "$WORK/wide.png"
+	assert_eq "$(convert "$WORK/smartlist/wide-50.png" -format '%[fx:standard_deviation > 0.1]' info:)" 1 \
+		"smart crop in a list of sizes"
+	run_imgbatch 2 -o "$WORK/x" -r '100x100^' --crop=left "$WORK/wide.png"
+	assert_contains "$WORK/err.txt" "--crop"
+fi
 no_temp_files "$WORK"
 note ok

@@ -41,7 +41,8 @@ assert_contains "$WORK/out.txt" "imgbatch "
 
 # Errors name the option as it was typed, and a misspelt command is caught
 # (not taken for an input) with a suggestion.
-expect_usage_error "option --crop takes no value" -o "$WORK/out" --crop=1 "$WORK/in"
+expect_usage_error "option --update takes no value" -o "$WORK/out" --update=1 "$WORK/in"
+expect_usage_error "invalid --crop '1'" -o "$WORK/out" --crop=1 "$WORK/in"
 expect_usage_error "option --json takes no value" --json=1 -o "$WORK/out" "$WORK/in"
 expect_usage_error "unknown option --qualty; did you mean --quality?" --qualty 5 "$WORK/in"
 expect_usage_error "imgbatch compare: option -q is unknown" compare -q a b
