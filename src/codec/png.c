@@ -500,6 +500,9 @@ static int compress_image(struct encoder_state *st, const struct image *img,
 	set_text(png, st->info, opts);
 	set_metadata(png, st->info, opts, st->xmp);
 	png_write_info(png, st->info);
+	/* written: png_write_end would write eXIf again after the image data
+	 * (libpng 1.6.39 does not mark it written) */
+	png_free_data(png, st->info, PNG_FREE_EXIF, -1);
 	if (!interlaced && png_idat_raw_size(img) <= PNG_IDAT_MAX_RAW)
 		return write_idat_in_one(st, img, opts->compression);
 	write_rows(png, img, interlaced);

@@ -129,6 +129,11 @@ for fmt in png webp; do
 	expect "s-$fmt/in.$fmt" "Copyright=$fmt copyright" 'Creator=-$'
 done
 
+# A PNG written row by row (interlaced, or large) has its eXIf once, before
+# the image data.
+run_imgbatch 0 -o prog --format png --progressive -r 100 in.jpg
+assert_eq "$(exiftool -q -q -s3 -validate -warning -a prog/in.png)" OK "exiftool on an Adam7 PNG"
+
 # AVIF and JPEG XL carry EXIF and XMP (items; boxes), TIFF XMP only; AVIF
 # and TIFF inputs give them back (JPEG XL inputs give none yet).
 # libjxl cannot be loaded under valgrind (see formats.sh)
