@@ -379,7 +379,7 @@ static void put_pixelmatch(FILE *out, const struct pair_outcome *p, bool window)
 static void put_counts(FILE *out, const struct pair_outcome *p, bool window)
 {
 	fprintf(out, ",\"width\":%u,\"height\":%u", p->width, p->height);
-	if (isnan(p->ssim))
+	if (!p->has_ssim)
 		put_pixelmatch(out, p, window);
 	else
 		fprintf(out, ",\"ssim\":%.8f", p->ssim);
@@ -447,7 +447,6 @@ static void describe_pair(const struct compare_settings *cs, const char *expecte
 	p->expected = expected;
 	p->reason = reason;
 	p->psnr = INFINITY;
-	p->ssim = NAN;
 	p->status = PAIR_ERROR;
 	p->allowed = status == RESULT_SKIPPED;
 	p->not_started = status == RESULT_NOT_STARTED;
@@ -468,6 +467,7 @@ static void describe_pair(const struct compare_settings *cs, const char *expecte
 	p->window_diff_pixels = r.window_diff_pixels;
 	p->ignored_pixels = r.ignored_pixels;
 	p->size_fail = r.size_fail;
+	p->has_ssim = !isnan(r.ssim);
 	p->ssim = r.ssim;
 	p->expected_width = r.expected_width;
 	p->expected_height = r.expected_height;

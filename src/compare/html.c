@@ -272,7 +272,7 @@ static void put_counts(FILE *out, const struct pair_outcome *p)
 	}
 	put_count(out, p->expected_width ? "common area" : "size", "%" PRIu32 "x%" PRIu32,
 		  p->width, p->height);
-	if (isnan(p->ssim))
+	if (!p->has_ssim)
 		put_pixelmatch_counts(out, p);
 	else
 		put_count(out, "SSIM", "%.6f", p->ssim);

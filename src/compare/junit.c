@@ -145,7 +145,7 @@ static void put_diff_counts(FILE *out, const struct pair_outcome *p)
 	else
 		fputs("size: ", out);
 	fprintf(out, "%" PRIu32 "x%" PRIu32 "\n", p->width, p->height);
-	if (!isnan(p->ssim)) {
+	if (p->has_ssim) {
 		fprintf(out, "SSIM: %.6f\n", p->ssim);
 		return;
 	}

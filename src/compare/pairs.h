@@ -31,7 +31,8 @@ struct pair_outcome {
 	uint64_t window_diff_pixels;    /* --window: the most in any NxN square */
 	uint64_t ignored_pixels;        /* left out by --ignore, --ignore-file, --mask */
 	double psnr;                    /* dB over RGBA8; INFINITY when identical */
-	double ssim;                    /* --metric ssim: the mean SSIM; else NAN */
+	bool has_ssim;                  /* --metric ssim: ssim is the mean SSIM */
+	double ssim;
 	uint32_t max_channel_diff;      /* 0..255 */
 	double ms;                      /* worker time */
 };

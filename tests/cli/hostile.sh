@@ -75,7 +75,7 @@ assert_contains "$WORK/out.txt" "\"reason\":\"output name too long\""
 # 3. Deleted or replaced between scan and decode: once the first (quick)
 # file's result is out, the scan is complete (7 entries take one scan step)
 # and the only worker is busy with the slow one until the watchdog stops it
-# after 1 s; meanwhile the queued files are changed.
+# after QUICK_TIMEOUT s; meanwhile the queued files are changed.
 mkdir "$WORK/race"
 cp "$photo" "$WORK/race/a-slow.jpg"
 "$IMGBATCH" -o "$WORK/tiny" -r 16x16 --quiet "$WORK/s/palette.png"   # quick under -f median=50
@@ -83,7 +83,7 @@ for f in 0-quick b-deleted c-text d-dir e-fifo f-kept; do cp "$WORK/tiny/palette
 printf '%s\n' 0-quick.png a-slow.jpg b-deleted.png c-text.png d-dir.png e-fifo.png f-kept.png |
 	sed "s|^|$WORK/race/|" >"$WORK/race.list"
 mkfifo "$WORK/race.json"
-"$IMGBATCH" -o "$WORK/out4" -r 400% -f median=50 -j1 --chunk 1 --timeout 1 --json \
+"$IMGBATCH" -o "$WORK/out4" -r 400% -f median=50 -j1 --chunk 1 --timeout "$QUICK_TIMEOUT" --json \
 	--files-from "$WORK/race.list" >"$WORK/race.json" 2>"$WORK/err.txt" &
 ib=$!
 exec 3<"$WORK/race.json"
@@ -103,7 +103,7 @@ result() {
 	grep -F "\"input\":\"$WORK/race/$1\"" "$WORK/out.txt" |
 		sed -n 's/.*"status":"\([a-z]*\)".*"reason":"\([^"]*\)".*/\1: \2/p'
 }
-assert_eq "$(result a-slow.jpg)" "failed: timed out after 1 s" "the slow file"
+assert_eq "$(result a-slow.jpg)" "failed: timed out after $QUICK_TIMEOUT s" "the slow file"
 assert_eq "$(result b-deleted.png)" "failed: cannot open input: No such file or directory" "deleted file"
 assert_eq "$(result c-text.png)" "skipped: not an image in a format imgbatch reads" "file replaced by text"
 assert_eq "$(result d-dir.png)" "skipped: not a regular file" "file replaced by a directory"

@@ -15,15 +15,16 @@ printf '%s\n' "$WORK/tiny/photo.jpg" "$WORK/tiny/palette.png" "$WORK/slow.jpg" \
 	"$WORK/tiny/orientation-1.jpg" "$WORK/tiny/gray16.png" >"$WORK/list"
 
 start=$(date +%s)
-run_imgbatch 1 -o "$WORK/out" -r 400% -f median=50 -j1 --chunk 5 --timeout 1 --json \
+run_imgbatch 1 -o "$WORK/out" -r 400% -f median=50 -j1 --chunk 5 --timeout "$QUICK_TIMEOUT" --json \
 	--files-from "$WORK/list"
 elapsed=$(( $(date +%s) - start ))
-[ "$elapsed" -lt 15 ] || fail "the watchdog took $elapsed s to stop a 1 s file"
+[ "$elapsed" -lt $((QUICK_TIMEOUT + 14)) ] ||
+	fail "the watchdog took $elapsed s to stop a $QUICK_TIMEOUT s file"
 assert_eq "$(json_summary done)" 4 "the files around the stuck one"
 assert_eq "$(json_summary failed)" 1 "the stuck file"
 grep '"status":"failed"' "$WORK/out.txt" | grep -F "\"input\":\"$WORK/slow.jpg\"" |
-	grep -qF '"reason":"timed out after 1 s"' || fail "no timeout reason for slow.jpg"
-assert_contains "$WORK/err.txt" "slow.jpg: timed out after 1 s"
+	grep -qF "\"reason\":\"timed out after $QUICK_TIMEOUT s\"" || fail "no timeout reason for slow.jpg"
+assert_contains "$WORK/err.txt" "slow.jpg: timed out after $QUICK_TIMEOUT s"
 # -j1: the files after the stuck one were done by a replacement worker.
 first=$(grep -F 'tiny/palette.png' "$WORK/out.txt" | sed -n 's/.*"worker":\([0-9]*\).*/\1/p')
 after=$(grep -F 'tiny/orientation-1.jpg' "$WORK/out.txt" | sed -n 's/.*"worker":\([0-9]*\).*/\1/p')
