@@ -9,6 +9,7 @@
 #define TAG_ORIENTATION 0x0112
 #define TAG_THUMB_OFFSET 0x0201      /* JPEGInterchangeFormat, in IFD1 */
 #define TAG_THUMB_LENGTH 0x0202      /* JPEGInterchangeFormatLength */
+#define TYPE_ASCII 2
 #define TYPE_SHORT 3
 #define TYPE_LONG 4
 
@@ -123,6 +124,39 @@ bool exif_thumbnail(const uint8_t *data, size_t len, size_t *offset, size_t *len
 		return false;
 	*offset = at;
 	*length = n;
+	return true;
+}
+
+/* IFD0's entries; false when data is no TIFF or IFD0 lies outside it. */
+static bool ifd0(struct tiff *t, const uint8_t *data, size_t len, uint16_t *count, size_t *entries)
+{
+	return tiff_init(t, data, len) && ifd_bounds(t, tiff_u32(t, 4), count, entries);
+}
+
+bool exif_ifd0_has(const uint8_t *data, size_t len, uint16_t tag)
+{
+	struct tiff t;
+	uint16_t count;
+	size_t entries;
+	return ifd0(&t, data, len, &count, &entries) && find_entry(&t, count, entries, tag) != 0;
+}
+
+bool exif_ifd0_string(const uint8_t *data, size_t len, uint16_t tag, char *buf, size_t cap)
+{
+	struct tiff t;
+	uint16_t count;
+	size_t entries, off;
+	if (!cap || !ifd0(&t, data, len, &count, &entries) ||
+	    !(off = find_entry(&t, count, entries, tag)) || tiff_u16(&t, off + 2) != TYPE_ASCII)
+		return false;
+	uint32_t n = tiff_u32(&t, off + 4);
+	/* up to four bytes sit in the value field itself */
+	size_t at = n <= 4 ? off + 8 : tiff_u32(&t, off + 8);
+	if (at > len || n > len - at)
+		return false;
+	size_t keep = n < cap - 1 ? n : cap - 1;
+	memcpy(buf, data + at, keep);
+	buf[keep] = '\0';
 	return true;
 }
 

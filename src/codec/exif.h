@@ -26,6 +26,15 @@ int exif_orientation(const uint8_t *tiff, size_t len);
  */
 bool exif_thumbnail(const uint8_t *tiff, size_t len, size_t *offset, size_t *length);
 
+/* Whether IFD0 of a TIFF structure has an entry for tag. */
+bool exif_ifd0_has(const uint8_t *tiff, size_t len, uint16_t tag);
+
+/*
+ * The ASCII value of tag in IFD0 into buf (cut to cap - 1 bytes, always
+ * NUL-terminated): false when there is none or it does not lie inside data.
+ */
+bool exif_ifd0_string(const uint8_t *tiff, size_t len, uint16_t tag, char *buf, size_t cap);
+
 /* Whether orientation swaps width and height (5..8). */
 static inline int exif_swaps_axes(int orientation)
 {
