@@ -190,6 +190,16 @@ static void fill_info(struct decoder *d, const struct raw_state *st)
 	}
 }
 
+static int raw_fail(int rc, struct ib_error *err)
+{
+	if (rc == LIBRAW_NO_THUMBNAIL)
+		return ib_fail(err, "RAW: no embedded preview");
+	/* the signature was there: a cut file or a camera libraw does not know */
+	if (rc == LIBRAW_FILE_UNSUPPORTED)
+		return ib_fail(err, "RAW: damaged file or unknown camera (libraw cannot read it)");
+	return ib_fail(err, "RAW: %s", libraw_strerror(rc));
+}
+
 static int open_raw(struct decoder *d, const uint8_t *data, size_t len, struct ib_error *err)
 {
 	struct raw_state *st = calloc(1, sizeof *st);
@@ -206,8 +216,7 @@ static int open_raw(struct decoder *d, const uint8_t *data, size_t len, struct i
 		rc = libraw_unpack_thumb(st->lr);
 	if (rc != LIBRAW_SUCCESS) {
 		state_free(st);
-		return ib_fail(err, "RAW: %s", rc == LIBRAW_NO_THUMBNAIL ? "no embedded preview"
-			       : libraw_strerror(rc));
+		return raw_fail(rc, err);
 	}
 	if (open_preview(d, st, err) < 0) {
 		state_free(st);

@@ -1,0 +1,82 @@
+#!/bin/sh
+# Camera RAW files through their embedded preview, on DNGs tests/make-dng
+# writes now (a JPEG preview in IFD0, a CFA raw image in a SubIFD): outputs
+# equal imgbatch's decode of the preview that libraw's own simple_dcraw -e
+# extracts, content decides (a DNG named .jpg or .tif works), a preview
+# smaller than the output asked for fails with its reason, the RAW's
+# orientation applies once, --max-pixels holds for the preview, a cut DNG
+# fails with a RAW reason, JSON and thumbnails name the format, and
+# --format same writes JPEG.
+. "$(dirname "$0")/lib.sh"
+
+command -v simple_dcraw >/dev/null 2>&1 || { echo "SKIP: simple_dcraw (libraw-bin) is needed"; exit 77; }
+MAKE_DNG=$top_builddir/tests/make-dng
+in=$WORK/in
+mkdir "$in"
+# a 600x400 RAW with a 300x200 preview, and one whose preview is full size
+"$MAKE_DNG" "$in/photo.dng" 300 200 600 400
+"$MAKE_DNG" "$WORK/full.dng" 300 200 300 200
+mkdir "$in/j" "$in/t"
+cp "$in/photo.dng" "$in/j/misnamed.jpg"
+cp "$in/photo.dng" "$in/t/misnamed.tif"
+
+# libraw's tool takes the preview out; imgbatch's outputs are its decode
+(cd "$WORK" && simple_dcraw -e full.dng && simple_dcraw -e "$in/photo.dng")
+mv "$in/photo.dng.thumb.jpg" "$WORK/preview.jpg"
+run_imgbatch 0 -o "$WORK/full" --format png "$WORK/full.dng" "$WORK/full.dng.thumb.jpg"
+d=$("$DECODE" diff "$WORK/full/full.png" "$WORK/full/full.dng.thumb.png" | cut -d' ' -f1)
+[ "$d" -le 1 ] || fail "full-size preview: off by $d levels from its own decode"
+
+# Content decides; the preview shrinks to the output like the JPEG it is.
+run_imgbatch 0 -o "$WORK/out" -r 150 --format png --json "$in"
+assert_eq "$(json_summary done)" 3 "DNGs converted whatever their name"
+assert_eq "$(grep -c '"format":"dng","width":600,"height":400' "$WORK/out.txt")" 3 \
+	"JSON names the format and the RAW's size"
+run_imgbatch 0 -o "$WORK/ref" -r 150 --format png "$WORK/preview.jpg"
+for g in photo j/misnamed t/misnamed; do
+	assert_eq "$(image_size "$WORK/out/$g.png")" "150 100" "size of $g.png"
+	d=$("$DECODE" diff "$WORK/out/$g.png" "$WORK/ref/preview.png" | cut -d' ' -f1)
+	[ "$d" -le 1 ] || fail "$g: off by $d levels from the preview's own output"
+done
+
+# --format same writes JPEG (no RAW encoder), named .jpg
+run_imgbatch 0 -o "$WORK/same" -r 150 --json "$in/photo.dng"
+assert_contains "$WORK/out.txt" '"output_format":"jpeg"'
+[ "$("$DECODE" info "$WORK/same/photo.jpg" | cut -d' ' -f1,2)" = "150 100" ] ||
+	fail "--format same did not write photo.jpg"
+
+# A preview smaller than asked for fails, with its size and the size asked.
+run_imgbatch 1 -o "$WORK/big" -r 400 "$in/photo.dng"
+assert_contains "$WORK/err.txt" "photo.dng: RAW: preview 300x200 is smaller than the 400 px asked for"
+run_imgbatch 1 -o "$WORK/big" "$in/photo.dng"
+assert_contains "$WORK/err.txt" "RAW: preview 300x200 is smaller than the 600 px asked for"
+
+# Orientation 6 (turn 90 degrees clockwise): applied once, the preview's
+# top-left red quadrant lands top right and its bottom-left blue one top left.
+"$MAKE_DNG" "$WORK/turned.dng" 300 200 600 400 6
+run_imgbatch 0 -o "$WORK/turned" -r 150x150 --format png "$WORK/turned.dng"
+assert_eq "$(image_size "$WORK/turned/turned.png")" "100 150" "turned size"
+set -- $("$DECODE" pixel "$WORK/turned/turned.png" 90 10)
+[ "$1" -gt 200 ] && [ "$2" -lt 50 ] && [ "$3" -lt 50 ] || fail "top right is $*, not red"
+set -- $("$DECODE" pixel "$WORK/turned/turned.png" 10 10)
+[ "$1" -lt 50 ] && [ "$2" -lt 50 ] && [ "$3" -gt 200 ] || fail "top left is $*, not blue"
+
+# --max-pixels holds for the preview, the only pixels decoded (a RAW's
+# own size is what its header says, never allocated).
+run_imgbatch 1 -o "$WORK/limit" -r 150 --max-pixels 59999 "$in/photo.dng"
+assert_contains "$WORK/err.txt" "image is 300x200 = 60000 pixels, over the limit of 59999 (--max-pixels)"
+run_imgbatch 0 -o "$WORK/limit" -r 150 --max-pixels 60000 "$in/photo.dng"
+
+# A cut DNG fails with a RAW reason, cut in its raw data or in its IFDs.
+for n in 100000 2500; do
+	head -c $n "$in/photo.dng" >"$WORK/cut$n.dng"
+	run_imgbatch 1 -o "$WORK/cut" "$WORK/cut$n.dng"
+	assert_contains "$WORK/err.txt" "cut$n.dng: RAW: damaged file or unknown camera"
+done
+
+# Thumbnails: from the preview, with the RAW's MIME type.
+XDG_CACHE_HOME=$WORK/cache run_imgbatch 0 thumbnail "$in/photo.dng"
+t=$(find "$WORK/cache/thumbnails/large" -name '*.png')
+assert_eq "$("$DECODE" text "$t" | sed -n 's/^Thumb::Mimetype=//p')" "image/x-adobe-dng" \
+	"Thumb::Mimetype"
+assert_eq "$(image_size "$t")" "256 171" "thumbnail size"
