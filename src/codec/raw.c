@@ -12,8 +12,8 @@
  * rest start with a TIFF header, and a TIFF is taken as RAW when
  *   - it is a CR2 ("CR" and major version 2 at byte 8), or
  *   - IFD0 has DNGVersion (a DNG), or
- *   - IFD0's Make is NIKON, SONY, PENTAX or RICOH and libraw opens it as a
- *     colour-filter-array RAW (a plain TIFF from such a camera is not one).
+ *   - IFD0's Make is NIKON, SONY, PENTAX or RICOH and libraw opens it (it
+ *     does not open a plain RGB TIFF from such a camera).
  * Every other TIFF stays with the TIFF codec.
  */
 #include "config.h"
@@ -59,7 +59,7 @@ static libraw_data_t *libraw_quiet(void)
 }
 
 /* A TIFF whose Make starts with one of makers (NULL-terminated) and which
- * libraw reads as a CFA RAW. */
+ * libraw opens as a RAW (it refuses an RGB TIFF: tests/check_raw.c). */
 static bool maker_raw(const uint8_t *data, size_t len, const char *const *makers)
 {
 	char make[32];
@@ -72,8 +72,7 @@ static bool maker_raw(const uint8_t *data, size_t len, const char *const *makers
 	if (!named)
 		return false;
 	libraw_data_t *lr = libraw_quiet();
-	bool raw = lr && libraw_open_buffer(lr, (void *)data, len) == LIBRAW_SUCCESS &&
-		   lr->idata.filters != 0;
+	bool raw = lr && libraw_open_buffer(lr, (void *)data, len) == LIBRAW_SUCCESS;
 	if (lr)
 		libraw_close(lr);
 	return raw;
