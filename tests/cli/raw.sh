@@ -4,12 +4,14 @@
 # equal imgbatch's decode of the preview that libraw's own simple_dcraw -e
 # extracts, content decides (a DNG named .jpg or .tif works), a preview
 # smaller than the output asked for fails with its reason, the RAW's
-# orientation applies once, --max-pixels holds for the preview, a cut DNG
+# orientation or the preview's own EXIF one applies once, a bitmap preview
+# is copied, --max-pixels holds for the preview, a cut DNG
 # fails with a RAW reason, JSON and thumbnails name the format, and
 # --format same writes JPEG.
 . "$(dirname "$0")/lib.sh"
 
 command -v simple_dcraw >/dev/null 2>&1 || { echo "SKIP: simple_dcraw (libraw-bin) is needed"; exit 77; }
+command -v convert >/dev/null 2>&1 || { echo "SKIP: ImageMagick is needed"; exit 77; }
 MAKE_DNG=$top_builddir/tests/make-dng
 in=$WORK/in
 mkdir "$in"
@@ -51,15 +53,35 @@ assert_contains "$WORK/err.txt" "photo.dng: RAW: preview 300x200 is smaller than
 run_imgbatch 1 -o "$WORK/big" "$in/photo.dng"
 assert_contains "$WORK/err.txt" "RAW: preview 300x200 is smaller than the 600 px asked for"
 
-# Orientation 6 (turn 90 degrees clockwise): applied once, the preview's
-# top-left red quadrant lands top right and its bottom-left blue one top left.
+# Orientation 6 (turn 90 degrees clockwise), applied once: the preview's
+# top-left red quadrant lands top right, its bottom-left blue one top left.
+assert_turned() {
+	turned=$1
+	assert_eq "$(image_size "$turned")" "100 150" "turned size of $turned"
+	set -- $("$DECODE" pixel "$turned" 90 10)
+	[ "$1" -gt 200 ] && [ "$2" -lt 50 ] && [ "$3" -lt 50 ] || fail "$turned: top right is $*, not red"
+	set -- $("$DECODE" pixel "$turned" 10 10)
+	[ "$1" -lt 50 ] && [ "$2" -lt 50 ] && [ "$3" -gt 200 ] || fail "$turned: top left is $*, not blue"
+}
+# from the DNG's Orientation; from the preview JPEG's own EXIF block, alone
+# or with the DNG's saying the same (still turned once, not twice)
 "$MAKE_DNG" "$WORK/turned.dng" 300 200 600 400 6
-run_imgbatch 0 -o "$WORK/turned" -r 150x150 --format png "$WORK/turned.dng"
-assert_eq "$(image_size "$WORK/turned/turned.png")" "100 150" "turned size"
-set -- $("$DECODE" pixel "$WORK/turned/turned.png" 90 10)
-[ "$1" -gt 200 ] && [ "$2" -lt 50 ] && [ "$3" -lt 50 ] || fail "top right is $*, not red"
-set -- $("$DECODE" pixel "$WORK/turned/turned.png" 10 10)
-[ "$1" -lt 50 ] && [ "$2" -lt 50 ] && [ "$3" -gt 200 ] || fail "top left is $*, not blue"
+"$MAKE_DNG" "$WORK/exif1.dng" 300 200 600 400 1 exif
+"$MAKE_DNG" "$WORK/exif6.dng" 300 200 600 400 6 exif
+run_imgbatch 0 -o "$WORK/turned" -r 150x150 --format png "$WORK/turned.dng" "$WORK/exif1.dng" \
+	"$WORK/exif6.dng"
+for f in turned exif1 exif6; do
+	assert_turned "$WORK/turned/$f.png"
+done
+
+# A bitmap preview (uncompressed RGB in IFD0) is copied as it is: exactly
+# the PPM simple_dcraw -e takes out.
+"$MAKE_DNG" "$WORK/bitmap.dng" 300 200 300 200 1 bitmap
+(cd "$WORK" && simple_dcraw -e bitmap.dng)
+convert "$WORK/bitmap.dng.thumb.ppm" "$WORK/bitmap-ref.png"
+run_imgbatch 0 -o "$WORK/bitmap" --format png "$WORK/bitmap.dng"
+assert_eq "$("$DECODE" diff "$WORK/bitmap/bitmap.png" "$WORK/bitmap-ref.png" | cut -d' ' -f1)" 0 \
+	"bitmap preview against simple_dcraw's"
 
 # --max-pixels holds for the preview, the only pixels decoded (a RAW's
 # own size is what its header says, never allocated).
