@@ -18,10 +18,13 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <libraw/libraw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "codec/codec.h"
 #include "codec/exif.h"
@@ -58,6 +61,33 @@ static libraw_data_t *libraw_quiet(void)
 	return libraw_init(LIBRAW_OPIONS_NO_MEMERR_CALLBACK | LIBRAW_OPIONS_NO_DATAERR_CALLBACK);
 }
 
+/*
+ * libraw reads a preview's JPEG header with libjpeg's default error manager,
+ * which prints warnings on damaged data ("Corrupt JPEG data: ...") to
+ * stderr, and offers no hook to replace it.  A codec must not print, so
+ * file descriptor 2 points to /dev/null while libraw parses (imgbatch has
+ * no threads that could write meanwhile).  Returns the saved descriptor.
+ */
+static int stderr_off(void)
+{
+	fflush(stderr);
+	int saved = fcntl(2, F_DUPFD_CLOEXEC, 3);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && null >= 0)
+		dup2(null, 2);
+	if (null >= 0)
+		close(null);
+	return saved;
+}
+
+static void stderr_on(int saved)
+{
+	if (saved < 0)
+		return;
+	dup2(saved, 2);
+	close(saved);
+}
+
 /* A TIFF whose Make starts with one of makers (NULL-terminated) and which
  * libraw opens as a RAW (it refuses an RGB TIFF: tests/check_raw.c). */
 static bool maker_raw(const uint8_t *data, size_t len, const char *const *makers)
@@ -72,7 +102,9 @@ static bool maker_raw(const uint8_t *data, size_t len, const char *const *makers
 	if (!named)
 		return false;
 	libraw_data_t *lr = libraw_quiet();
+	int saved = stderr_off();
 	bool raw = lr && libraw_open_buffer(lr, (void *)data, len) == LIBRAW_SUCCESS;
+	stderr_on(saved);
 	if (lr)
 		libraw_close(lr);
 	return raw;
@@ -141,6 +173,14 @@ static bool preview_fits(const libraw_thumbnail_t *t, size_t len)
 	return t->tlength <= len && (t->tformat != LIBRAW_THUMBNAIL_BITMAP || bitmap <= len);
 }
 
+/* The JPEG codec's reason, said to be about the preview: -1. */
+static int preview_failed(struct ib_error *err)
+{
+	char jpeg[IB_REASON_MAX];
+	memcpy(jpeg, err->msg, sizeof jpeg);
+	return ib_fail(err, "RAW: preview: %s", jpeg);
+}
+
 /* Opens the preview libraw unpacked: a JPEG with our codec, or an 8-bit RGB
  * bitmap as it is. */
 static int open_preview(struct decoder *d, struct raw_state *st, struct ib_error *err)
@@ -156,7 +196,7 @@ static int open_preview(struct decoder *d, struct raw_state *st, struct ib_error
 		return ib_fail(err, "RAW: the preview is in a form imgbatch does not read");
 	st->jpeg.fail_on = d->fail_on;
 	if (codec_jpeg.open(&st->jpeg, (const uint8_t *)t->thumb, t->tlength, err) < 0)
-		return -1;
+		return preview_failed(err);
 	st->have_jpeg = true;
 	st->preview_w = st->jpeg.info.width;
 	st->preview_h = st->jpeg.info.height;
@@ -206,13 +246,16 @@ static int open_raw(struct decoder *d, const uint8_t *data, size_t len, struct i
 		free(st);
 		return ib_fail(err, "RAW: out of memory");
 	}
+	int saved = stderr_off();
 	int rc = libraw_open_buffer(st->lr, (void *)data, len);
-	if (rc == LIBRAW_SUCCESS && !preview_fits(&st->lr->thumbnail, len)) {
+	bool fits = rc == LIBRAW_SUCCESS && preview_fits(&st->lr->thumbnail, len);
+	if (fits)
+		rc = libraw_unpack_thumb(st->lr);
+	stderr_on(saved);
+	if (rc == LIBRAW_SUCCESS && !fits) {
 		state_free(st);
 		return ib_fail(err, "RAW: damaged file (its preview lies past the end)");
 	}
-	if (rc == LIBRAW_SUCCESS)
-		rc = libraw_unpack_thumb(st->lr);
 	if (rc != LIBRAW_SUCCESS) {
 		state_free(st);
 		return raw_fail(rc, err);
@@ -248,10 +291,11 @@ static int decode_raw(struct decoder *d, uint32_t min_w, uint32_t min_h, uint64_
 			       st->preview_w < want_w ? want_w : want_h);
 	if (!st->have_jpeg)
 		return copy_bitmap(st, max_pixels, out, err);
-	int ret = codec_jpeg.decode(&st->jpeg, min_w, min_h, max_pixels, out, err);
+	if (codec_jpeg.decode(&st->jpeg, min_w, min_h, max_pixels, out, err) < 0)
+		return preview_failed(err);
 	if (!d->warning[0])
 		memcpy(d->warning, st->jpeg.warning, sizeof d->warning);
-	return ret;
+	return 0;
 }
 
 static void close_raw(struct decoder *d)

@@ -96,6 +96,14 @@ for n in 100000 2500; do
 	assert_contains "$WORK/err.txt" "cut$n.dng: RAW: damaged file or unknown camera"
 done
 
+# A damaged preview fails with the JPEG codec's reason, and nothing else is
+# printed (libraw's libjpeg would warn on stderr: "Corrupt JPEG data").
+cp "$in/photo.dng" "$WORK/badpreview.dng"
+printf '\0\0\0\0' | dd of="$WORK/badpreview.dng" bs=1 seek=8 conv=notrunc 2>/dev/null
+run_imgbatch 1 -o "$WORK/cut" -r 150 "$WORK/badpreview.dng"
+assert_contains "$WORK/err.txt" "badpreview.dng: RAW: preview: JPEG: "
+! grep -q "Corrupt JPEG" "$WORK/err.txt" || fail "libjpeg's warning reached stderr"
+
 # Thumbnails: from the preview, with the RAW's MIME type.
 XDG_CACHE_HOME=$WORK/cache run_imgbatch 0 thumbnail "$in/photo.dng"
 t=$(find "$WORK/cache/thumbnails/large" -name '*.png')
