@@ -55,6 +55,7 @@ static const char *const field_names[FIELD_COUNT] = {
 struct request {
 	const char *field[FIELD_COUNT];     /* NULL: not given */
 	char id[ID_MAX];                    /* the id as JSON text ("null": none) */
+	bool id_given;
 	struct ib_error why;                /* why it cannot be compared; "" if it can */
 };
 
@@ -63,6 +64,7 @@ static void request_init(struct request *r)
 	memset(r->field, 0, sizeof r->field);
 	snprintf(r->id, sizeof r->id, "null");
 	r->field[FIELD_ID] = r->id;
+	r->id_given = false;
 	r->why.msg[0] = '\0';
 }
 
@@ -89,6 +91,7 @@ static int take_id(struct request *r, const struct json_member *m)
 		text[used] = '\0';
 	}
 	memcpy(r->id, text, sizeof text);
+	r->id_given = true;
 	return 0;
 }
 
@@ -100,10 +103,10 @@ static int take_member(const struct json_member *m, void *ctx)
 		f++;
 	if (f == FIELD_COUNT)
 		return ib_fail(&r->why, "unknown member \"%s\"", m->key);
+	if (f == FIELD_ID ? r->id_given : r->field[f] != NULL)
+		return ib_fail(&r->why, "\"%s\" is given twice", m->key);
 	if (f == FIELD_ID)
 		return take_id(r, m);
-	if (r->field[f])
-		return ib_fail(&r->why, "\"%s\" is given twice", m->key);
 	bool path = f <= FIELD_DIFF;
 	if (m->is_string != path)
 		return ib_fail(&r->why, "\"%s\" must be a %s", m->key, path ? "string" : "number");

@@ -94,11 +94,13 @@ grep -q "\"id\":4,.*\"diff\":\"$WORK/diffs/4.png\"" "$WORK/answers" || fail "dif
 assert_eq "$(ls "$WORK/diffs" | wc -l)" "$(grep -c '"diff":' "$WORK/answers")" "diff images"
 assert_eq "$("$DECODE" pixel "$WORK/diffs/4.png" 25 35)" "255 0 0 255" "diff image's colour"
 
-# The end of input in the middle of a request: an error answer, exit 0.
-printf '{"id":1,"expected":"%s","actual":"%s"}\n{"id":2,"expected":"%s"' \
+# A string id comes back as written; a repeated member is refused; the end
+# of input in the middle of a request is an error answer, and exit 0.
+printf '{"id":"a\\"b","expected":"%s","actual":"%s"}\n{"id":3,"id":4}\n{"id":2,"expected":"%s"' \
 	"$G/p0.png" "$A/p0.png" "$G/p0.png" | "$IMGBATCH" compare --serve >"$WORK/answers" ||
 	fail "compare --serve exited $? at an unfinished line"
-assert_contains "$WORK/answers" '{"id":1,"type":"pair","status":"pass"'
+assert_contains "$WORK/answers" '{"id":"a\"b","type":"pair","status":"pass"'
+assert_contains "$WORK/answers" '{"id":3,"type":"pair","status":"error","allowed":false,"name":"","reason":"\"id\" is given twice"'
 assert_contains "$WORK/answers" '{"id":2,"type":"pair","status":"error"'
 assert_contains "$WORK/answers" 'the input ended in the middle of a request'
 
