@@ -2,9 +2,9 @@
 # imgbatch compare --serve: 200 requests through a pipe (passes, failures,
 # malformed and impossible requests, a 2 MB line), each answered exactly once
 # with the right status and the counts a batch compare gives; a worker killed
-# mid-request fails only that request; the end of input; usage errors; and
-# README's Node example driving the service (skipped without node), which
-# prints the round trip of one request.
+# mid-request fails only that request; SIGTERM; the end of input; usage
+# errors; and README's Node example driving the service (skipped without
+# node), which prints the round trip of one request.
 . "$(dirname "$0")/lib.sh"
 
 make_fixtures "$WORK/gen"
@@ -135,6 +135,31 @@ assert_eq "$(wc -l <"$WORK/live")" 3 "answers around the killed worker"
 assert_contains "$WORK/live" '{"id":"killed","type":"pair","status":"error"'
 assert_contains "$WORK/live" 'worker killed by signal 9 (SIGKILL)'
 assert_contains "$WORK/live" '{"id":"after","type":"pair","status":"pass"'
+
+# SIGTERM: every request read is answered (the one in hand an error, the
+# queued ones not_started), exit 130.
+"$IMGBATCH" compare --serve -j1 <"$WORK/requests-fifo" >"$WORK/live" 2>"$WORK/err.txt" &
+server=$!
+exec 3>"$WORK/requests-fifo"
+AT_EXIT="kill $server 2>/dev/null || :"
+echo "{\"id\":\"first\",\"expected\":\"$G/p0.png\",\"actual\":\"$A/p0.png\"}" >&3
+wait_answers 1
+worker=$(pgrep -P $server)
+kill -STOP "$worker"
+for id in b c d; do
+	echo "{\"id\":\"$id\",\"expected\":\"$G/p0.png\",\"actual\":\"$A/p0.png\"}" >&3
+done
+sleep 1
+kill -TERM $server
+kill -CONT "$worker"
+status=0
+wait $server || status=$?
+exec 3>&-
+assert_eq $status 130 "exit status after SIGTERM"
+assert_contains "$WORK/live" '{"id":"b","type":"pair","status":"error"'
+assert_contains "$WORK/live" '"reason":"interrupted while processing"'
+assert_contains "$WORK/live" '{"id":"c","type":"pair","status":"not_started"'
+assert_contains "$WORK/live" '{"id":"d","type":"pair","status":"not_started"'
 
 # Usage errors.
 run_imgbatch 2 compare --serve "$G/p0.png" "$A/p0.png"
