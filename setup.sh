@@ -14,14 +14,17 @@ cd "$(dirname "$0")"
 # heif-convert (libheif-examples), cjxl and djxl (libjxl-tools) make and
 # check the HEIC, AVIF and JPEG XL fixtures; vips and vipsthumbnail
 # (libvips-tools) are the oracle tests/cli/kernels.sh holds the default
-# kernel to.  clang and its
+# kernel to; scikit-image (python3-skimage) the one compare's SSIM is held
+# to (tests/cli/compare-ssim.sh); exiftool (libimage-exiftool-perl) tags and
+# reads the metadata of tests/cli/metadata.sh.  clang and its
 # runtime build the libFuzzer harnesses (make fuzz); valgrind runs
 # make check-valgrind; Slurm and munge run a real job array in
 # tests/cli/slurm.sh (its own daemons, started and stopped by the test).
 packages="build-essential autoconf automake libtool pkgconf libpng-dev
 libjpeg62-turbo-dev libstb-dev libmd-dev liblcms2-dev libdeflate-dev libimagequant-dev libwebp-dev libgif-dev
 libtiff-dev libheif-dev libjxl-dev check imagemagick libjpeg-turbo-progs
-libheif-examples libjxl-tools libvips-tools icc-profiles-free python3-gi gir1.2-gnomedesktop-3.0 python3-junitparser libxml2-utils chromium
+libheif-examples libjxl-tools libvips-tools icc-profiles-free libimage-exiftool-perl python3-gi gir1.2-gnomedesktop-3.0 python3-junitparser libxml2-utils chromium
+python3-skimage
 clang libclang-rt-14-dev valgrind munge slurmctld slurmd slurm-client bash-completion"
 # imgbatch compare's tests run pixelmatch and puppeteer-core from npm; a node
 # from elsewhere (e.g. NodeSource) is kept when it brings npm.

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compare/pixelmatch.h"
+#include "compare/ssim.h"
 #include "tests/check_main.h"
 
 static const uint8_t black[4] = { 0, 0, 0, 255 };
@@ -396,6 +397,67 @@ START_TEST(test_flat_change_counted)
 }
 END_TEST
 
+/* Ignored pixels are not counted, drawn grey, and the actual image is left
+ * as it was (the comparison works on a copy). */
+START_TEST(test_ignore)
+{
+	struct image a, b, diff;
+	struct compare_options o;
+	uint8_t ignore[25] = { 0 };
+	const uint8_t red[4] = { 255, 0, 0, 255 };
+
+	compare_options_default(&o, (enum compare_metric)_i);
+	make_filled(&a, 5, 5, white);
+	make_filled(&b, 5, 5, white);
+	set_pixel(&b, 2, 2, red);
+	set_pixel(&b, 4, 4, black);
+	ignore[2 * 5 + 2] = ignore[0] = 1;
+	o.ignore = ignore;
+	struct compare_result r = compare_ok(&a, &b, &o, &diff);
+	ck_assert_uint_eq(r.diff_pixels, 1);
+	ck_assert_uint_eq(r.ignored_pixels, 2);
+	expect_rgba(diff_pixel(&diff, 2, 2), 128, 128, 128, 255);
+	expect_rgba(diff_pixel(&diff, 0, 0), 128, 128, 128, 255);
+	expect_rgba(diff_pixel(&diff, 4, 4), 255, 0, 0, 255);
+	expect_rgba(image_row(&b, 2) + 8, 255, 0, 0, 255);
+	image_free(&diff);
+	o.ignore = NULL;
+	ck_assert_uint_eq(compare_ok(&a, &b, &o, NULL).diff_pixels, 2);
+	image_free(&a);
+	image_free(&b);
+}
+END_TEST
+
+/* SSIM: identical images are 1 exactly, a black square on white far from
+ * it; too small and unequal sizes are refused. */
+START_TEST(test_ssim)
+{
+	struct image a, b, map;
+	struct ib_error err = { 0 };
+	double mean = 0;
+
+	make_filled(&a, 20, 20, white);
+	make_filled(&b, 20, 20, white);
+	ck_assert_msg(compare_ssim(&a, &b, NULL, &map, &mean, &err) == 0, "%s", err.msg);
+	ck_assert(mean == 1.0);
+	expect_rgba(diff_pixel(&map, 3, 3), 255, 255, 255, 255);
+	image_free(&map);
+	for (uint32_t y = 5; y < 15; y++)
+		for (uint32_t x = 5; x < 15; x++)
+			set_pixel(&b, x, y, black);
+	ck_assert_msg(compare_ssim(&a, &b, NULL, NULL, &mean, &err) == 0, "%s", err.msg);
+	ck_assert(mean < 0.5);
+	image_free(&b);
+	make_filled(&b, 20, 10, white);
+	ck_assert_int_eq(compare_ssim(&a, &b, NULL, NULL, &mean, &err), -1);
+	ck_assert_str_eq(err.msg, "size differs: 20x20 vs 20x10");
+	ck_assert_int_eq(compare_ssim(&b, &b, NULL, NULL, &mean, &err), -1);
+	ck_assert_str_eq(err.msg, "SSIM needs 11x11 pixels or more, the image is 20x10");
+	image_free(&a);
+	image_free(&b);
+}
+END_TEST
+
 /*
  * 3 equal neighbours rule anti-aliasing out: the gray pixel at (1, 0) joins
  * the edge, so (1, 0), (2, 0) and (2, 1) now count; (2, 2) is still on the
@@ -700,6 +762,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_psnr);
 	tcase_add_loop_test(tc, test_aa_edge_excluded, METRIC_YIQ, METRIC_OKLAB + 1);
 	tcase_add_loop_test(tc, test_flat_change_counted, METRIC_YIQ, METRIC_OKLAB + 1);
+	tcase_add_loop_test(tc, test_ignore, METRIC_YIQ, METRIC_OKLAB + 1);
+	tcase_add_test(tc, test_ssim);
 	tcase_add_loop_test(tc, test_three_equal_neighbours, METRIC_YIQ, METRIC_OKLAB + 1);
 	tcase_add_test(tc, test_aa_alpha_ties);
 	tcase_add_loop_test(tc, test_diff_colours, METRIC_YIQ, METRIC_OKLAB + 1);

@@ -457,6 +457,161 @@ START_TEST(test_swaps_axes)
 }
 END_TEST
 
+/* ---- exif_rewrite ---------------------------------------------------------- */
+
+/*
+ * A camera-like block: IFD0 at 8 (Orientation 6, Exif and GPS pointers),
+ * the Exif IFD at 50 (PixelXDimension a SHORT, PixelYDimension a LONG), the
+ * GPS IFD at 80 (GPSLatitude, three RATIONALs out of line at 98: the bytes
+ * 0x47 'G'), IFD1 at 122 (the thumbnail's offset and length) and the
+ * thumbnail at 152; the block ends with one pad byte.
+ */
+#define REWRITE_LEN 158
+
+static void entry(struct writer *w, uint16_t tag, uint16_t type, uint32_t count, uint32_t value)
+{
+	put16(w, tag), put16(w, type), put32(w, count);
+	if (type == 3 && count == 1)
+		put16(w, (uint16_t)value), put16(w, 0);
+	else
+		put32(w, value);
+}
+
+static void build_rewrite_tiff(uint8_t buf[REWRITE_LEN], bool be)
+{
+	struct writer w = { buf, be };
+	memset(buf, 0, REWRITE_LEN);
+	memcpy(w.p, be ? "MM" : "II", 2);
+	w.p += 2;
+	put16(&w, 42), put32(&w, 8);
+	put16(&w, 3);                                       /* IFD0 at 8 */
+	entry(&w, 0x0112, 3, 1, 6);
+	entry(&w, 0x8769, 4, 1, 50);
+	entry(&w, 0x8825, 4, 1, 80);
+	put32(&w, 122);
+	put16(&w, 2);                                       /* Exif IFD at 50 */
+	entry(&w, 0xA002, 3, 1, 4000);
+	entry(&w, 0xA003, 4, 1, 3000);
+	put32(&w, 0);
+	put16(&w, 1);                                       /* GPS IFD at 80 */
+	entry(&w, 0x0002, 5, 3, 98);
+	put32(&w, 0);
+	memset(w.p, 0x47, 24);                              /* its value at 98 */
+	w.p += 24;
+	put16(&w, 2);                                       /* IFD1 at 122 */
+	entry(&w, 0x0201, 4, 1, 152);
+	entry(&w, 0x0202, 4, 1, 5);
+	put32(&w, 0);
+	memcpy(w.p, "\xFF\xD8\xFF\xD9\x01", 5);             /* at 152, then a pad */
+	ck_assert_uint_eq((size_t)(w.p + 5 - buf), REWRITE_LEN - 1);
+}
+
+struct reader {
+	const uint8_t *p;
+	bool be;
+};
+
+static uint32_t get(const struct reader *r, size_t off, int bytes)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < bytes; i++)
+		v |= (uint32_t)r->p[off + (size_t)i] << (r->be ? 8 * (bytes - 1 - i) : 8 * i);
+	return v;
+}
+
+START_TEST(test_rewrite_both_orders)
+{
+	for (int be = 0; be <= 1; be++) {
+		uint8_t in[REWRITE_LEN], *out = NULL;
+		size_t len = 0, at, n;
+		build_rewrite_tiff(in, be);
+		ck_assert_int_eq(exif_orientation(in, sizeof in), 6);
+		ck_assert(exif_thumbnail(in, sizeof in, &at, &n));
+		ck_assert_int_eq(exif_rewrite(in, sizeof in, 70000, 300, false, &out, &len), 1);
+		struct reader r = { out, be };
+		ck_assert_int_eq(exif_orientation(out, len), 1);
+		ck_assert(!exif_thumbnail(out, len, &at, &n));
+		ck_assert_uint_eq(get(&r, 8 + 2 + 3 * 12, 4), 0);        /* no IFD1 */
+		/* X: a SHORT too small for 70000 became a LONG; Y stays a LONG */
+		ck_assert_uint_eq(get(&r, 52 + 2, 2), 4);
+		ck_assert_uint_eq(get(&r, 52 + 8, 4), 70000);
+		ck_assert_uint_eq(get(&r, 64 + 8, 4), 300);
+		/* GPS kept; IFD1 and the thumbnail cut off (it ended the block) */
+		ck_assert_uint_eq(get(&r, 8 + 2 + 2 * 12, 2), 0x8825);
+		ck_assert_uint_eq(len, 122);
+		ck_assert(memchr(out, 0xD8, len) == NULL);
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(test_rewrite_drops_gps)
+{
+	for (int be = 0; be <= 1; be++) {
+		uint8_t in[REWRITE_LEN], *out = NULL;
+		size_t len = 0;
+		build_rewrite_tiff(in, be);
+		ck_assert_int_eq(exif_rewrite(in, sizeof in, 10, 20, true, &out, &len), 1);
+		struct reader r = { out, be };
+		ck_assert_uint_eq(get(&r, 8, 2), 2);                   /* two entries left */
+		ck_assert_uint_eq(get(&r, 10, 2), 0x0112);
+		ck_assert_uint_eq(get(&r, 22, 2), 0x8769);
+		ck_assert_uint_eq(get(&r, 34, 4), 0);                  /* next IFD */
+		ck_assert_int_eq(exif_orientation(out, len), 1);
+		/* the GPS IFD and its value ended the block once IFD1 went */
+		ck_assert_uint_eq(len, 80);
+		free(out);
+	}
+}
+END_TEST
+
+/* When something kept follows the GPS IFD, its bytes stay, zeroed. */
+START_TEST(test_rewrite_zeroes_gps_in_the_middle)
+{
+	uint8_t in[REWRITE_LEN], *out = NULL;
+	size_t len = 0;
+	build_rewrite_tiff(in, false);
+	/* IFD0's next-IFD offset 0: no IFD1, so the thumbnail's bytes are
+	 * something unknown that follows and is kept */
+	memset(in + 8 + 2 + 3 * 12, 0, 4);
+	ck_assert_int_eq(exif_rewrite(in, sizeof in, 10, 20, true, &out, &len), 1);
+	ck_assert_uint_eq(len, REWRITE_LEN);
+	ck_assert(memchr(out, 0x47, len) == NULL);
+	for (size_t i = 80; i < 122; i++)
+		ck_assert_uint_eq(out[i], 0);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_rewrite_malformed)
+{
+	uint8_t in[REWRITE_LEN], *out = NULL;
+	size_t len = 0;
+	build_rewrite_tiff(in, true);
+	ck_assert_int_eq(exif_rewrite(in, 4, 1, 1, false, &out, &len), 0);
+	ck_assert_int_eq(exif_rewrite((const uint8_t *)"XX*\0\0\0\0\x08", 8, 1, 1, false, &out, &len), 0);
+	in[50] = 0xFF;                              /* the Exif IFD says 0xFFFF entries */
+	in[51] = 0xFF;
+	ck_assert_int_eq(exif_rewrite(in, sizeof in, 1, 1, false, &out, &len), 0);
+	build_rewrite_tiff(in, true);
+	in[4] = 0x7F;                               /* IFD0 far outside */
+	ck_assert_int_eq(exif_rewrite(in, sizeof in, 1, 1, false, &out, &len), 0);
+	/* every truncation is refused or rewritten within its own bytes */
+	build_rewrite_tiff(in, false);
+	for (size_t cut = 0; cut < sizeof in; cut++) {
+		uint8_t *part = malloc(cut ? cut : 1);
+		memcpy(part, in, cut);
+		int r = exif_rewrite(part, cut, 1, 1, true, &out, &len);
+		ck_assert_int_ge(r, 0);
+		if (r) {
+			ck_assert_uint_le(len, cut);
+			free(out);
+		}
+		free(part);
+	}
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("exif");
@@ -472,6 +627,13 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_orientation_entry_count_overflow);
 	tcase_add_test(tc, test_orientation_wrong_type_or_count);
 	tcase_add_test(tc, test_orientation_out_of_range_value);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rewrite");
+	tcase_add_test(tc, test_rewrite_both_orders);
+	tcase_add_test(tc, test_rewrite_drops_gps);
+	tcase_add_test(tc, test_rewrite_zeroes_gps_in_the_middle);
+	tcase_add_test(tc, test_rewrite_malformed);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("apply");

@@ -28,6 +28,32 @@ enum image_format {
 	FORMAT_JXL,
 };
 
+/*
+ * Metadata carried from an input to its outputs as opaque blocks (README
+ * "Metadata"), each NULL with length 0 when absent.  A block over
+ * METADATA_MAX_BLOCK is dropped when read: never a failure.
+ */
+struct metadata {
+	const uint8_t *exif;      /* a TIFF structure ("II*\0" or "MM\0*"), no "Exif\0\0" */
+	size_t exif_len;
+	const uint8_t *xmp;       /* the XMP packet (XML text) */
+	size_t xmp_len;
+	const uint8_t *iptc;      /* IPTC-IIM records (Photoshop resource 0x0404's data) */
+	size_t iptc_len;
+	const uint8_t *comment;   /* a JPEG COM segment's text */
+	size_t comment_len;
+};
+
+#define METADATA_MAX_BLOCK (1u << 20)
+
+/* *block and *len set to data[0..n), unless it is empty or too big. */
+void metadata_set(const uint8_t **block, size_t *len, const uint8_t *data, size_t n);
+
+/* Copies every block of meta into one allocation and points meta at the
+ * copies: returns it (to free), NULL when meta has no block; -1 when out of
+ * memory (meta is then unchanged). */
+int metadata_copy(struct metadata *meta, uint8_t **copy);
+
 /* What the header says, before decoding. */
 struct image_info {
 	uint32_t width, height;   /* as stored, before EXIF orientation */
@@ -38,6 +64,7 @@ struct image_info {
 	size_t icc_len;
 	const uint8_t *thumb;     /* the EXIF thumbnail (a JPEG) or NULL; owned by the decoder */
 	size_t thumb_len;
+	struct metadata meta;     /* owned by the decoder */
 };
 
 /*
@@ -102,6 +129,7 @@ struct encode_options {
 	size_t icc_len;
 	const struct text_entry *text;   /* PNG: tEXt chunks, at most ENCODE_MAX_TEXT */
 	unsigned ntext;
+	struct metadata meta;     /* blocks to write, as the format can */
 };
 
 /* A growable byte buffer that encoders write into. */

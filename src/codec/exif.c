@@ -2,6 +2,7 @@
 #include "codec/exif.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TIFF_HEADER_LEN 8
@@ -9,6 +10,10 @@
 #define TAG_ORIENTATION 0x0112
 #define TAG_THUMB_OFFSET 0x0201      /* JPEGInterchangeFormat, in IFD1 */
 #define TAG_THUMB_LENGTH 0x0202      /* JPEGInterchangeFormatLength */
+#define TAG_EXIF_IFD 0x8769
+#define TAG_GPS_IFD 0x8825
+#define TAG_PIXEL_X 0xA002           /* PixelXDimension, in the Exif IFD */
+#define TAG_PIXEL_Y 0xA003
 #define TYPE_SHORT 3
 #define TYPE_LONG 4
 
@@ -126,8 +131,193 @@ bool exif_thumbnail(const uint8_t *data, size_t len, size_t *offset, size_t *len
 	return true;
 }
 
+/* ---- rewriting ------------------------------------------------------------ */
+
+static void tiff_put16(const struct tiff *t, size_t off, uint16_t v)
+{
+	uint8_t *p = (uint8_t *)t->data + off;   /* only ever our own copy */
+	p[t->big_endian ? 0 : 1] = (uint8_t)(v >> 8);
+	p[t->big_endian ? 1 : 0] = (uint8_t)v;
+}
+
+static void tiff_put32(const struct tiff *t, size_t off, uint32_t v)
+{
+	tiff_put16(t, off + (t->big_endian ? 0 : 2), (uint16_t)(v >> 16));
+	tiff_put16(t, off + (t->big_endian ? 2 : 0), (uint16_t)v);
+}
+
+/* Bytes per value of a TIFF type (BYTE .. IFD); 0 for an unknown type. */
+static size_t type_size(uint16_t type)
+{
+	static const uint8_t sizes[] = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4 };
+	return type < sizeof sizes ? sizes[type] : 0;
+}
+
+/* The byte ranges a rewrite zeroed, to cut off those that end the block. */
+#define MAX_CLEARED 64
+struct cleared {
+	size_t from[MAX_CLEARED], to[MAX_CLEARED];
+	unsigned n;
+};
+
+static void clear_range(const struct tiff *t, struct cleared *c, size_t from, size_t to)
+{
+	memset((uint8_t *)t->data + from, 0, to - from);
+	if (c->n < MAX_CLEARED) {
+		c->from[c->n] = from;
+		c->to[c->n++] = to;
+	}
+}
+
+/* Zeroes the IFD at ifd, its next-IFD offset and its out-of-line values. */
+static void clear_ifd(const struct tiff *t, uint32_t ifd, struct cleared *c)
+{
+	uint16_t count;
+	size_t entries;
+	if (!ifd_bounds(t, ifd, &count, &entries))
+		return;
+	for (uint16_t i = 0; i < count; i++) {
+		size_t off = entries + (size_t)i * IFD_ENTRY_LEN;
+		uint64_t bytes = (uint64_t)type_size(tiff_u16(t, off + 2)) * tiff_u32(t, off + 4);
+		uint32_t value = tiff_u32(t, off + 8);
+		if (bytes > 4 && value >= TIFF_HEADER_LEN && value <= t->len && bytes <= t->len - value)
+			clear_range(t, c, value, value + (size_t)bytes);
+	}
+	size_t end = entries + (size_t)count * IFD_ENTRY_LEN;
+	clear_range(t, c, ifd, end + 4 <= t->len ? end + 4 : end);
+}
+
 /*
- * Every orientation maps destination pixel (dx, dy) to a source pixel: first
+ * The length of the block once the cleared ranges that end it are cut off,
+ * kept even (TIFF values start on word boundaries).  A range followed by one
+ * byte still ends the block: writers pad values to an even length, and no
+ * value outside an entry is a single byte.
+ */
+static size_t trimmed_length(const struct cleared *c, size_t len)
+{
+	size_t end = len;
+	for (bool moved = true; moved;) {
+		moved = false;
+		for (unsigned i = 0; i < c->n; i++)
+			if (c->from[i] < end && c->to[i] + 1 >= end) {
+				end = c->from[i];
+				moved = true;
+			}
+	}
+	end += end & 1 && end < len;
+	return end < TIFF_HEADER_LEN ? TIFF_HEADER_LEN : end;
+}
+
+/* Sets a SHORT or LONG entry with count 1 to v (a SHORT too small for v
+ * becomes a LONG); leaves any other entry alone. */
+static void set_number(const struct tiff *t, size_t off, uint32_t v)
+{
+	uint16_t type = tiff_u16(t, off + 2);
+	if (!off || tiff_u32(t, off + 4) != 1 || (type != TYPE_SHORT && type != TYPE_LONG))
+		return;
+	if (type == TYPE_SHORT && v <= 0xFFFF) {
+		tiff_put16(t, off + 8, (uint16_t)v);
+		tiff_put16(t, off + 10, 0);
+		return;
+	}
+	tiff_put16(t, off + 2, TYPE_LONG);
+	tiff_put32(t, off + 8, v);
+}
+
+/* The output's size in the Exif IFD the entry at off points to; false when
+ * that IFD lies outside the block. */
+static bool set_pixel_dimensions(const struct tiff *t, size_t off, uint32_t width,
+				 uint32_t height)
+{
+	uint32_t ifd;
+	uint16_t count;
+	size_t entries;
+	if (!off)
+		return true;
+	if (!entry_number(t, off, &ifd) || !ifd_bounds(t, ifd, &count, &entries))
+		return false;
+	set_number(t, find_entry(t, count, entries, TAG_PIXEL_X), width);
+	set_number(t, find_entry(t, count, entries, TAG_PIXEL_Y), height);
+	return true;
+}
+
+/* Removes IFD0's GPS pointer (the entry at off; entries stay sorted) and
+ * zeroes the GPS IFD; IFD0's next-IFD offset, already 0, moves up. */
+static void drop_gps_ifd(const struct tiff *t, size_t off, uint16_t count, size_t entries,
+			 struct cleared *c)
+{
+	uint32_t ifd;
+	if (entry_number(t, off, &ifd))
+		clear_ifd(t, ifd, c);
+	size_t end = entries + (size_t)count * IFD_ENTRY_LEN;
+	uint8_t *d = (uint8_t *)t->data;
+	memmove(d + off, d + off + IFD_ENTRY_LEN, end - off - IFD_ENTRY_LEN);
+	tiff_put16(t, entries - 2, (uint16_t)(count - 1));
+	memset(d + end - IFD_ENTRY_LEN, 0, IFD_ENTRY_LEN + 4);
+}
+
+/* Drops IFD1 and its thumbnail: IFD0's next-IFD offset (at next) set to 0. */
+static void drop_ifd1(const struct tiff *t, size_t next, struct cleared *c)
+{
+	size_t at, n;
+	uint32_t ifd1 = tiff_u32(t, next);
+	if (!ifd1)
+		return;
+	if (exif_thumbnail(t->data, t->len, &at, &n))
+		clear_range(t, c, at, at + n);
+	clear_ifd(t, ifd1, c);
+	tiff_put32(t, next, 0);
+}
+
+/* Rewrites the copy t in place (see exif_rewrite); false when malformed. */
+static bool rewrite(struct tiff *t, uint32_t width, uint32_t height, bool drop_gps)
+{
+	struct cleared c = { .n = 0 };
+	uint16_t count;
+	size_t entries;
+	if (!ifd_bounds(t, tiff_u32(t, 4), &count, &entries))
+		return false;
+	size_t next = entries + (size_t)count * IFD_ENTRY_LEN;
+	if (next > t->len - 4)
+		return false;
+	size_t orientation = find_entry(t, count, entries, TAG_ORIENTATION);
+	if (orientation)
+		set_number(t, orientation, 1);
+	if (!set_pixel_dimensions(t, find_entry(t, count, entries, TAG_EXIF_IFD), width, height))
+		return false;
+	drop_ifd1(t, next, &c);
+	size_t gps = find_entry(t, count, entries, TAG_GPS_IFD);
+	if (drop_gps && gps)
+		drop_gps_ifd(t, gps, count, entries, &c);
+	t->len = trimmed_length(&c, t->len);
+	/* IFD0 still whole: nothing it holds was cut off with what was dropped */
+	return ifd_bounds(t, tiff_u32(t, 4), &count, &entries) &&
+	       entries + (size_t)count * IFD_ENTRY_LEN <= t->len - 4;
+}
+
+int exif_rewrite(const uint8_t *tiff, size_t len, uint32_t width, uint32_t height,
+		 bool drop_gps, uint8_t **out, size_t *out_len)
+{
+	struct tiff t;
+	if (!tiff_init(&t, tiff, len))
+		return 0;
+	uint8_t *copy = malloc(len);
+	if (!copy)
+		return -1;
+	memcpy(copy, tiff, len);
+	tiff_init(&t, copy, len);
+	if (!rewrite(&t, width, height, drop_gps)) {
+		free(copy);
+		return 0;
+	}
+	*out = copy;
+	*out_len = t.len;
+	return 1;
+}
+
+/*
+ * Every orientation maps destination
+ pixel (dx, dy) to a source pixel: first
  * the axes are swapped (for the four transforms that exchange width and
  * height), then each source axis may run backwards.
  */

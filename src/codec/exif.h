@@ -26,6 +26,19 @@ int exif_orientation(const uint8_t *tiff, size_t len);
  */
 bool exif_thumbnail(const uint8_t *tiff, size_t len, size_t *offset, size_t *length);
 
+/*
+ * A copy of an EXIF block (as exif_orientation takes it) fit for an output
+ * of width x height that displays upright: Orientation set to 1,
+ * PixelXDimension and PixelYDimension (in the Exif IFD) to the output's
+ * size, IFD1 (the stale thumbnail) dropped; with drop_gps, the GPS IFD too.
+ * What is dropped is zeroed, and cut off when it ends the block, so no
+ * stale byte is left behind.  Returns 1 with *out (malloc'd) and *out_len,
+ * 0 when the block is malformed (the caller drops it, never a failure), -1
+ * when out of memory.
+ */
+int exif_rewrite(const uint8_t *tiff, size_t len, uint32_t width, uint32_t height,
+		 bool drop_gps, uint8_t **out, size_t *out_len);
+
 /* Whether orientation swaps width and height (5..8). */
 static inline int exif_swaps_axes(int orientation)
 {

@@ -26,6 +26,7 @@ struct heif_state {
 	struct heif_image_handle *primary;
 	const char *name;             /* "HEIF" or "AVIF", for reasons */
 	uint8_t *icc;
+	uint8_t *exif, *xmp;          /* the blocks of info.meta */
 	int bits;                     /* luma bits per sample */
 };
 
@@ -80,6 +81,8 @@ static void state_free(struct heif_state *st)
 	if (st->ctx)
 		heif_context_free(st->ctx);
 	free(st->icc);
+	free(st->exif);
+	free(st->xmp);
 	free(st);
 }
 
@@ -151,6 +154,48 @@ static uint8_t *read_icc(const struct heif_image_handle *h, size_t *len)
 	return icc;
 }
 
+/* A copy of the first metadata item of type (and content type, unless
+ * NULL), or NULL; its size in *len. */
+static uint8_t *read_item(const struct heif_image_handle *h, const char *type,
+			  const char *content_type, size_t *len)
+{
+	heif_item_id ids[8];
+	int n = heif_image_handle_get_list_of_metadata_block_IDs(h, type, ids, 8);
+	for (int i = 0; i < n; i++) {
+		const char *ct = heif_image_handle_get_metadata_content_type(h, ids[i]);
+		size_t size = heif_image_handle_get_metadata_size(h, ids[i]);
+		if ((content_type && (!ct || strcmp(ct, content_type))) || !size ||
+		    size > METADATA_MAX_BLOCK)
+			continue;
+		uint8_t *data = malloc(size);
+		if (data && heif_image_handle_get_metadata(h, ids[i], data).code == heif_error_Ok) {
+			*len = size;
+			return data;
+		}
+		free(data);
+	}
+	return NULL;
+}
+
+/*
+ * EXIF and XMP into info.meta.  A HEIF Exif item starts with the 4-byte
+ * offset of the TIFF header after it.
+ */
+static void read_metadata(struct heif_state *st, struct metadata *meta)
+{
+	size_t len = 0;
+	st->exif = read_item(st->primary, "Exif", NULL, &len);
+	if (st->exif && len >= 4) {
+		uint32_t skip = (uint32_t)st->exif[0] << 24 | (uint32_t)st->exif[1] << 16 |
+				(uint32_t)st->exif[2] << 8 | st->exif[3];
+		if (skip <= len - 4)
+			metadata_set(&meta->exif, &meta->exif_len, st->exif + 4 + skip, len - 4 - skip);
+	}
+	len = 0;
+	st->xmp = read_item(st->primary, "mime", "application/rdf+xml", &len);
+	metadata_set(&meta->xmp, &meta->xmp_len, st->xmp, len);
+}
+
 static int open_with(struct decoder *d, const struct codec *codec, const char *name,
 		     const uint8_t *data, size_t len, struct ib_error *err)
 {
@@ -185,6 +230,7 @@ static int open_with(struct decoder *d, const struct codec *codec, const char *n
 	};
 	st->icc = read_icc(st->primary, &d->info.icc_len);
 	d->info.icc = st->icc;
+	read_metadata(st, &d->info.meta);
 	return 0;
 }
 
@@ -363,6 +409,18 @@ static struct heif_error configure(struct heif_encoder *enc, const struct encode
 	return e;
 }
 
+/* EXIF and XMP items for the image (libheif puts the offset before EXIF). */
+static struct heif_error add_metadata(struct heif_context *ctx, const struct heif_image_handle *h,
+				      const struct metadata *meta)
+{
+	struct heif_error e = { .code = heif_error_Ok };
+	if (meta->exif)
+		e = heif_context_add_exif_metadata(ctx, h, meta->exif, (int)meta->exif_len);
+	if (e.code == heif_error_Ok && meta->xmp)
+		e = heif_context_add_XMP_metadata(ctx, h, meta->xmp, (int)meta->xmp_len);
+	return e;
+}
+
 static int encode_avif(const struct image *img, const struct encode_options *opts,
 		       struct buffer *out, struct ib_error *err)
 {
@@ -370,6 +428,7 @@ static int encode_avif(const struct image *img, const struct encode_options *opt
 	struct image rgb8 = { 0 };
 	struct heif_encoder *enc = NULL;
 	struct heif_image *pic = NULL;
+	struct heif_image_handle *handle = NULL;
 	struct heif_writer writer = { .writer_api_version = 1, .write = append_to_buffer };
 	int ret = -1;
 	if (image_copy_rgb8(img, &rgb8, err) < 0)
@@ -382,11 +441,15 @@ static int encode_avif(const struct image *img, const struct encode_options *opt
 	if (e.code == heif_error_Ok)
 		e = configure(enc, opts);
 	if (e.code == heif_error_Ok)
-		e = heif_context_encode_image(st.ctx, pic, enc, NULL, NULL);
+		e = heif_context_encode_image(st.ctx, pic, enc, NULL, &handle);
+	if (e.code == heif_error_Ok)
+		e = add_metadata(st.ctx, handle, &opts->meta);
 	if (e.code == heif_error_Ok)
 		e = heif_context_write(st.ctx, &writer, out);
 	ret = e.code == heif_error_Ok ? 0 : heif_fail(&st, e, err);
 done:
+	if (handle)
+		heif_image_handle_release(handle);
 	if (enc)
 		heif_encoder_release(enc);
 	if (pic)

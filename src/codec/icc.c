@@ -130,54 +130,6 @@ static cmsUInt32Number transform_flags(cmsUInt32Number in_fmt)
 	return flags;
 }
 
-/*
- * Links the embedded profile, for pixels laid out as in_fmt, to sRGB laid out
- * as out_fmt.  ICC_UNCHANGED with a note when the profile is unreadable,
- * made for another colour space, or cannot be linked.
- */
-static int link_to_srgb(struct lcms_session *s, const uint8_t *icc, size_t icc_len,
-			cmsUInt32Number in_fmt, cmsUInt32Number out_fmt,
-			cmsHTRANSFORM *xf, struct ib_error *note)
-{
-	cmsColorSpaceSignature want = _cmsICCcolorSpace((int)T_COLORSPACE(in_fmt));
-	char have_name[5], want_name[5];
-
-	*xf = NULL;
-	if (icc_len > UINT32_MAX) {
-		ib_fail(note, NOTE "ICC profile of %zu bytes is too large", icc_len);
-		return ICC_UNCHANGED;
-	}
-	cmsHPROFILE src = cmsOpenProfileFromMemTHR(s->ctx, icc, (cmsUInt32Number)icc_len);
-	if (!src) {
-		ib_fail(note, NOTE "unreadable ICC profile (%s)", session_message(s));
-		return ICC_UNCHANGED;
-	}
-	if (cmsGetColorSpace(src) != want) {
-		space_name(cmsGetColorSpace(src), have_name);
-		space_name(want, want_name);
-		ib_fail(note, NOTE "the ICC profile is for %s, the image is %s",
-			have_name, want_name);
-		cmsCloseProfile(src);
-		return ICC_UNCHANGED;
-	}
-	cmsHPROFILE dst = create_target(s->ctx, out_fmt);
-	if (!dst) {
-		cmsCloseProfile(src);
-		return ib_fail(note, "ICC: out of memory");
-	}
-	/* The transform keeps what it needs of both profiles. */
-	*xf = cmsCreateTransformTHR(s->ctx, src, in_fmt, dst, out_fmt, ICC_INTENT,
-				    transform_flags(in_fmt));
-	cmsCloseProfile(dst);
-	cmsCloseProfile(src);
-	if (!*xf) {
-		ib_fail(note, NOTE "cannot convert from the ICC profile (%s)",
-			session_message(s));
-		return ICC_UNCHANGED;
-	}
-	return ICC_CONVERTED;
-}
-
 /* The lcms layout of img; TYPE_*_16 are native-endian, as our samples. */
 static cmsUInt32Number image_format(const struct image *img)
 {
@@ -225,8 +177,12 @@ int icc_to_srgb(struct image *img, const uint8_t *icc, size_t icc_len,
 static cmsHPROFILE open_or_srgb(struct lcms_session *s, const uint8_t *icc, size_t len,
 				cmsUInt32Number format, struct ib_error *note)
 {
-	if (!icc)
-		return create_target(s->ctx, format);
+	if (!icc) {
+		cmsHPROFILE srgb = create_target(s->ctx, format);
+		if (!srgb)
+			ib_fail(note, "ICC: out of memory");
+		return srgb;
+	}
 	cmsColorSpaceSignature want = _cmsICCcolorSpace((int)T_COLORSPACE(format));
 	char have_name[5], want_name[5];
 	if (len > UINT32_MAX) {
@@ -248,35 +204,50 @@ static cmsHPROFILE open_or_srgb(struct lcms_session *s, const uint8_t *icc, size
 	return p;
 }
 
-int icc_convert(struct image *img, const uint8_t *from, size_t from_len, const uint8_t *to,
-		size_t to_len, struct ib_error *note)
+/*
+ * Links profile `from` (NULL: sRGB), for pixels laid out as in_fmt, to
+ * profile `to` (NULL: sRGB) laid out as out_fmt.  ICC_UNCHANGED with a note
+ * when a profile is unreadable, made for another colour space, or the two
+ * cannot be linked.
+ */
+static int link_profiles(struct lcms_session *s, const uint8_t *from, size_t from_len,
+			 const uint8_t *to, size_t to_len, cmsUInt32Number in_fmt,
+			 cmsUInt32Number out_fmt, cmsHTRANSFORM *xf, struct ib_error *note)
 {
-	struct lcms_session s;
-	cmsUInt32Number format = image_format(img);
-	bool gray = T_COLORSPACE(format) == PT_GRAY;
-	int ret = ICC_UNCHANGED;
-
-	if (session_begin(&s, note) < 0)
-		return -1;
-	cmsHPROFILE src = open_or_srgb(&s, from, from_len, format, note);
-	cmsHPROFILE dst = src ? open_or_srgb(&s, gray ? NULL : to, to_len, format, note) : NULL;
+	*xf = NULL;
+	cmsHPROFILE src = open_or_srgb(s, from, from_len, in_fmt, note);
+	cmsHPROFILE dst = src ? open_or_srgb(s, to, to_len, out_fmt, note) : NULL;
 	if (src && dst) {
 		/* The transform keeps what it needs of both profiles. */
-		cmsHTRANSFORM xf = cmsCreateTransformTHR(s.ctx, src, format, dst, format, ICC_INTENT,
-							 transform_flags(format));
-		if (xf) {
-			transform_in_place(xf, img);
-			cmsDeleteTransform(xf);
-			ret = ICC_CONVERTED;
-		} else {
+		*xf = cmsCreateTransformTHR(s->ctx, src, in_fmt, dst, out_fmt, ICC_INTENT,
+					    transform_flags(in_fmt));
+		if (!*xf)
 			ib_fail(note, NOTE "cannot convert from the ICC profile (%s)",
-				session_message(&s));
-		}
+				session_message(s));
 	}
 	if (dst)
 		cmsCloseProfile(dst);
 	if (src)
 		cmsCloseProfile(src);
+	return *xf ? ICC_CONVERTED : ICC_UNCHANGED;
+}
+
+int icc_convert(struct image *img, const uint8_t *from, size_t from_len, const uint8_t *to,
+		size_t to_len, struct ib_error *note)
+{
+	struct lcms_session s;
+	cmsHTRANSFORM xf;
+	cmsUInt32Number format = image_format(img);
+	bool gray = T_COLORSPACE(format) == PT_GRAY;
+
+	if (session_begin(&s, note) < 0)
+		return -1;
+	int ret = link_profiles(&s, from, from_len, gray ? NULL : to, to_len, format, format, &xf,
+				note);
+	if (ret == ICC_CONVERTED) {
+		transform_in_place(xf, img);
+		cmsDeleteTransform(xf);
+	}
 	session_end(&s);
 	return ret;
 }
@@ -458,7 +429,8 @@ int icc_cmyk_open(struct icc_cmyk **out, const uint8_t *icc, size_t icc_len,
 		free(t);
 		return -1;
 	}
-	int ret = link_to_srgb(&t->session, icc, icc_len, in_fmt, TYPE_RGB_8, &t->xf, note);
+	int ret = link_profiles(&t->session, icc, icc_len, NULL, 0, in_fmt, TYPE_RGB_8, &t->xf,
+				note);
 	if (ret != ICC_CONVERTED) {
 		session_end(&t->session);
 		free(t);

@@ -2,6 +2,7 @@
 #include "codec/codec.h"
 #include "codec/exif.h"
 #include "codec/icc.h"
+#include "codec/metadata.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -13,8 +14,13 @@
 
 #define EXIF_MARKER (JPEG_APP0 + 1)
 #define ICC_MARKER (JPEG_APP0 + 2)
+#define IPTC_MARKER (JPEG_APP0 + 13)
 #define EXIF_PREFIX "Exif\0"    /* six bytes with the implicit NUL */
 #define EXIF_PREFIX_LEN 6
+#define XMP_PREFIX "http://ns.adobe.com/xap/1.0/"   /* and a NUL */
+#define XMP_PREFIX_LEN 29
+/* What one marker segment holds after its 2-byte length. */
+#define SEGMENT_MAX 65533u
 /* jpeg_write_icc_profile splits a profile into at most 255 APP2 markers of
  * 65519 payload bytes each (the sequence number is one byte). */
 #define ICC_MAX_LEN (255u * 65519u)
@@ -159,6 +165,8 @@ struct decoder_state {
 	struct jpeg_progress_mgr progress;
 	JOCTET *icc;                    /* malloc'd by jpeg_read_icc_profile */
 	unsigned int icc_len;
+	/* info.meta's blocks: the saved markers go when decoding ends */
+	uint8_t *meta;
 };
 
 static bool jpeg_sniff(const uint8_t *data, size_t len)
@@ -188,6 +196,7 @@ static void decoder_destroy(struct decoder_state *st)
 	/* Safe on a never-created (zeroed) cinfo: it checks cinfo->mem. */
 	jpeg_destroy_decompress(&st->cinfo);
 	free(st->icc);
+	free(st->meta);
 	free(st);
 }
 
@@ -205,29 +214,52 @@ static int read_header(struct decoder_state *st, const uint8_t *data, size_t len
 	jpeg_mem_src(cinfo, data, len);
 	jpeg_save_markers(cinfo, EXIF_MARKER, 0xFFFF);
 	jpeg_save_markers(cinfo, ICC_MARKER, 0xFFFF);
+	jpeg_save_markers(cinfo, IPTC_MARKER, 0xFFFF);
+	jpeg_save_markers(cinfo, JPEG_COM, 0xFFFF);
 	jpeg_read_header(cinfo, TRUE);
 	/* Leaves icc NULL when the file has no (valid) profile. */
 	jpeg_read_icc_profile(cinfo, &st->icc, &st->icc_len);
 	return 0;
 }
 
-/* Orientation and thumbnail from the first APP1 segment that holds EXIF
- * (not XMP). */
-static void read_exif(const struct jpeg_decompress_struct *cinfo, struct image_info *info)
+/* Whether marker m is a segment of type marker starting with prefix; then
+ * *data and *len are what follows the prefix. */
+static bool segment_is(jpeg_saved_marker_ptr m, int marker, const char *prefix,
+		       size_t prefix_len, const uint8_t **data, size_t *len)
 {
+	if (m->marker != marker || m->data_length < prefix_len ||
+	    memcmp(m->data, prefix, prefix_len))
+		return false;
+	*data = m->data + prefix_len;
+	*len = m->data_length - prefix_len;
+	return true;
+}
+
+/* Orientation and thumbnail from the first APP1 segment that holds EXIF,
+ * the first XMP packet (extended XMP is not read), IPTC and comment. */
+static void read_metadata(const struct jpeg_decompress_struct *cinfo, struct image_info *info)
+{
+	struct metadata *meta = &info->meta;
+	const uint8_t *data, *iptc;
+	size_t len, at, n;
 	info->orientation = 1;
 	for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
-		if (m->marker != EXIF_MARKER || m->data_length < EXIF_PREFIX_LEN ||
-		    memcmp(m->data, EXIF_PREFIX, EXIF_PREFIX_LEN))
-			continue;
-		const uint8_t *tiff = m->data + EXIF_PREFIX_LEN;
-		size_t len = m->data_length - EXIF_PREFIX_LEN, at, n;
-		info->orientation = exif_orientation(tiff, len);
-		if (exif_thumbnail(tiff, len, &at, &n)) {
-			info->thumb = tiff + at;
-			info->thumb_len = n;
+		if (!meta->exif && segment_is(m, EXIF_MARKER, EXIF_PREFIX, EXIF_PREFIX_LEN, &data, &len)) {
+			info->orientation = exif_orientation(data, len);
+			if (exif_thumbnail(data, len, &at, &n)) {
+				info->thumb = data + at;
+				info->thumb_len = n;
+			}
+			metadata_set(&meta->exif, &meta->exif_len, data, len);
+		} else if (!meta->xmp && segment_is(m, EXIF_MARKER, XMP_PREFIX, XMP_PREFIX_LEN, &data, &len)) {
+			metadata_set(&meta->xmp, &meta->xmp_len, data, len);
+		} else if (!meta->iptc && segment_is(m, IPTC_MARKER, PHOTOSHOP_PREFIX,
+						     PHOTOSHOP_PREFIX_LEN, &data, &len) &&
+			   metadata_iptc_from_irb(data, len, &iptc, &n)) {
+			metadata_set(&meta->iptc, &meta->iptc_len, iptc, n);
+		} else if (!meta->comment && segment_is(m, JPEG_COM, "", 0, &data, &len)) {
+			metadata_set(&meta->comment, &meta->comment_len, data, len);
 		}
-		return;
 	}
 }
 
@@ -258,7 +290,12 @@ static int jpeg_open(struct decoder *d, const uint8_t *data, size_t len,
 		.channels = space == JCS_GRAYSCALE ? 1 : 3,
 		.depth = 8,
 	};
-	read_exif(&st->cinfo, &d->info);
+	read_metadata(&st->cinfo, &d->info);
+	if (metadata_copy(&d->info.meta, &st->meta) < 0) {
+		ib_fail(err, "JPEG: out of memory");
+		d->state = NULL;
+		goto fail;
+	}
 	/* A CMYK profile stays here for decode: its pixels come out as sRGB,
 	 * which that profile does not describe. */
 	if (space != JCS_CMYK) {
@@ -431,6 +468,7 @@ static void jpeg_close(struct decoder *d)
 	d->state = NULL;
 	d->info.icc = NULL;
 	d->info.icc_len = 0;
+	d->info.meta = (struct metadata){ 0 };
 }
 
 /* ---- encoding -------------------------------------------------------------- */
@@ -502,9 +540,33 @@ static void set_sampling(j_compress_ptr cinfo, int subsample, int quality)
 	cinfo->comp_info[0].v_samp_factor = subsample == 420 ? 2 : 1;
 }
 
+/* prefix then data[0..len) as one marker segment, when it fits one. */
+static void write_segment(j_compress_ptr cinfo, int marker, const void *prefix,
+			  size_t prefix_len, const uint8_t *data, size_t len)
+{
+	if (!data || len > SEGMENT_MAX - prefix_len)
+		return;
+	jpeg_write_m_header(cinfo, marker, (unsigned int)(prefix_len + len));
+	for (size_t i = 0; i < prefix_len; i++)
+		jpeg_write_m_byte(cinfo, ((const uint8_t *)prefix)[i]);
+	for (size_t i = 0; i < len; i++)
+		jpeg_write_m_byte(cinfo, data[i]);
+}
+
+/* EXIF, XMP, IPTC (irb: a Photoshop resource block holding them, or NULL),
+ * comment: blocks too big for one segment are not written. */
+static void write_metadata(j_compress_ptr cinfo, const struct metadata *meta,
+			   const struct buffer *irb)
+{
+	write_segment(cinfo, EXIF_MARKER, EXIF_PREFIX, EXIF_PREFIX_LEN, meta->exif, meta->exif_len);
+	write_segment(cinfo, EXIF_MARKER, XMP_PREFIX, XMP_PREFIX_LEN, meta->xmp, meta->xmp_len);
+	write_segment(cinfo, IPTC_MARKER, "", 0, irb->data, irb->len);
+	write_segment(cinfo, JPEG_COM, "", 0, meta->comment, meta->comment_len);
+}
+
 /* Runs the whole compression; -1 when libjpeg bailed out. */
 static int compress_image(struct encoder_state *st, const struct image *img,
-			  const struct encode_options *opts)
+			  const struct encode_options *opts, const struct buffer *irb)
 {
 	j_compress_ptr cinfo = &st->cinfo;
 
@@ -530,6 +592,7 @@ static int compress_image(struct encoder_state *st, const struct image *img,
 		jpeg_simple_progression(cinfo);
 
 	jpeg_start_compress(cinfo, TRUE);
+	write_metadata(cinfo, &opts->meta, irb);
 	if (opts->icc && opts->icc_len)
 		jpeg_write_icc_profile(cinfo, opts->icc, (unsigned int)opts->icc_len);
 	while (cinfo->next_scanline < cinfo->image_height) {
@@ -556,14 +619,19 @@ static int jpeg_encode(const struct image *img, const struct encode_options *opt
 		return ib_fail(err, "JPEG: ICC profile of %zu bytes is too large to embed",
 			       opts->icc_len);
 
+	struct buffer irb = { 0 };
+	if (opts->meta.iptc &&
+	    metadata_irb_from_iptc(opts->meta.iptc, opts->meta.iptc_len, &irb, err) < 0)
+		return -1;
 	struct encoder_state st = { .dest.buf = out };
 	size_t start_len = out->len;
-	int ret = compress_image(&st, img, opts);
+	int ret = compress_image(&st, img, opts, &irb);
 	if (ret < 0) {
 		fault_reason(&st.fault, err);
 		out->len = start_len;
 	}
 	jpeg_destroy_compress(&st.cinfo);
+	buffer_free(&irb);
 	return ret;
 }
 

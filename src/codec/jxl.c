@@ -35,7 +35,8 @@
 	X(JxlEncoderCreate) X(JxlEncoderDestroy) X(JxlEncoderFrameSettingsCreate) \
 	X(JxlEncoderFrameSettingsSetOption) X(JxlEncoderGetError) X(JxlEncoderInitBasicInfo) \
 	X(JxlEncoderProcessOutput) X(JxlEncoderSetBasicInfo) X(JxlEncoderSetColorEncoding) \
-	X(JxlEncoderSetFrameDistance) X(JxlEncoderSetFrameLossless) X(JxlEncoderSetICCProfile)
+	X(JxlEncoderSetFrameDistance) X(JxlEncoderSetFrameLossless) X(JxlEncoderSetICCProfile) \
+	X(JxlEncoderUseContainer) X(JxlEncoderUseBoxes) X(JxlEncoderAddBox)
 
 /* libjxl's functions, once loaded. */
 static struct {
@@ -280,6 +281,33 @@ static int set_header(JxlEncoder *enc, const struct image *img, const struct enc
 	return 0;
 }
 
+/*
+ * EXIF and XMP as "Exif" and "xml " boxes of the container, uncompressed.
+ * An Exif box starts with the 4-byte offset of the TIFF header after it.
+ */
+static int add_boxes(JxlEncoder *enc, const struct metadata *meta, struct ib_error *err)
+{
+	if (!meta->exif && !meta->xmp)
+		return 0;
+	if (jxl.JxlEncoderUseContainer(enc, JXL_TRUE) != JXL_ENC_SUCCESS ||
+	    jxl.JxlEncoderUseBoxes(enc) != JXL_ENC_SUCCESS)
+		return encoder_fail(enc, "metadata", err);
+	if (meta->exif) {
+		uint8_t *exif = calloc(1, meta->exif_len + 4);
+		if (!exif)
+			return ib_fail(err, "JPEG XL: out of memory");
+		memcpy(exif + 4, meta->exif, meta->exif_len);
+		JxlEncoderStatus s = jxl.JxlEncoderAddBox(enc, "Exif", exif, meta->exif_len + 4, JXL_FALSE);
+		free(exif);
+		if (s != JXL_ENC_SUCCESS)
+			return encoder_fail(enc, "EXIF", err);
+	}
+	if (meta->xmp && jxl.JxlEncoderAddBox(enc, "xml ", meta->xmp, meta->xmp_len, JXL_FALSE) !=
+			 JXL_ENC_SUCCESS)
+		return encoder_fail(enc, "XMP", err);
+	return 0;
+}
+
 /* The one frame: lossless or at -q's distance, at --effort. */
 static int add_frame(JxlEncoder *enc, const struct image *img, const struct encode_options *opts,
 		     struct ib_error *err)
@@ -339,6 +367,8 @@ static int encode_jxl(const struct image *img, const struct encode_options *opts
 	if (!enc)
 		return ib_fail(err, "JPEG XL: out of memory");
 	int ret = set_header(enc, img, opts, err);
+	if (ret == 0)
+		ret = add_boxes(enc, &opts->meta, err);
 	if (ret == 0)
 		ret = add_frame(enc, img, opts, err);
 	if (ret == 0)

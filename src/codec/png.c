@@ -15,6 +15,8 @@
 
 /* The IHDR chunk type, which must follow the signature and its length. */
 #define IHDR_TYPE_OFFSET 12
+/* The iTXt keyword of an XMP packet. */
+#define XMP_KEY "XML:com.adobe.xmp"
 /*
  * Caps what libpng may allocate for one ancillary chunk, compressed or not:
  * in practice an ICC profile or eXIf block.  16 MiB holds the largest real
@@ -162,14 +164,43 @@ static void delivered_layout(struct decoder_state *st, uint32_t *channels,
 	*depth = png_get_bit_depth(st->png, st->info) == 16 ? 16 : 8;
 }
 
-static int read_orientation(const struct decoder_state *st)
+/* Orientation and EXIF from the eXIf chunk (libpng keeps it). */
+static void read_exif(const struct decoder_state *st, struct image_info *info)
 {
 	png_uint_32 len;
 	png_bytep exif;
 
+	info->orientation = 1;
 	if (!png_get_eXIf_1(st->png, st->info, &len, &exif))
-		return 1;
-	return exif_orientation(exif, len);
+		return;
+	info->orientation = exif_orientation(exif, len);
+	metadata_set(&info->meta.exif, &info->meta.exif_len, exif, len);
+}
+
+/*
+ * The XMP packet: the first iTXt chunk keyed XMP_KEY, uncompressed (as XMP
+ * writers store it; a compressed one is not read).  libpng is told to skip
+ * text chunks, so the file's chunks are walked here; the packet stays in
+ * data, which outlives the decoder.
+ */
+static void read_xmp(const uint8_t *data, size_t len, struct image_info *info)
+{
+	struct png_chunk c;
+	size_t pos = PNG_SIGNATURE_LEN, key = sizeof XMP_KEY;
+	while (png_chunk_next(data, len, &pos, &c) == PNG_CHUNK_OK && !png_chunk_is(&c, "IEND")) {
+		const uint8_t *p = c.type + 4, *end = p + c.length;
+		if (!png_chunk_is(&c, "iTXt") || c.length < key + 2 || memcmp(p, XMP_KEY, key) ||
+		    p[key] != 0)
+			continue;
+		/* compression flag, method, language tag\0, translated keyword\0 */
+		const uint8_t *lang = p + key + 2;
+		const uint8_t *nul = memchr(lang, 0, (size_t)(end - lang));
+		nul = nul ? memchr(nul + 1, 0, (size_t)(end - nul - 1)) : NULL;
+		if (nul)
+			metadata_set(&info->meta.xmp, &info->meta.xmp_len, nul + 1,
+				     (size_t)(end - nul - 1));
+		return;
+	}
 }
 
 /* libpng validated the profile (and dropped a broken one) while reading. */
@@ -221,10 +252,11 @@ static int open_png(struct decoder *d, const uint8_t *data, size_t len,
 	d->info = (struct image_info) {
 		.width = png_get_image_width(st->png, st->info),
 		.height = png_get_image_height(st->png, st->info),
-		.orientation = read_orientation(st),
 	};
 	delivered_layout(st, &d->info.channels, &d->info.depth);
 	read_icc(st, &d->info);
+	read_exif(st, &d->info);
+	read_xmp(data, len, &d->info);
 	return 0;
 fail:
 	decoder_destroy(st);
@@ -294,6 +326,7 @@ static void close_png(struct decoder *d)
 	d->state = NULL;
 	d->info.icc = NULL;
 	d->info.icc_len = 0;
+	d->info.meta = (struct metadata){ 0 };
 }
 
 /* ---- encoding -------------------------------------------------------------- */
@@ -303,6 +336,7 @@ struct encoder_state {
 	png_infop info;
 	struct fault fault;
 	uint8_t *idat;          /* png_idat_compress's stream, while written */
+	char *xmp;              /* the XMP packet with a NUL, or NULL */
 };
 
 static void write_data(png_structp png, png_bytep data, size_t len)
@@ -358,6 +392,26 @@ static void set_text(png_structp png, png_infop info, const struct encode_option
 	}
 	if (n)
 		png_set_text(png, info, text, (int)n);
+}
+
+/* EXIF as eXIf, XMP as an uncompressed iTXt chunk (xmp: its text with a NUL,
+ * as libpng wants it, or NULL). */
+static void set_metadata(png_structp png, png_infop info, const struct encode_options *opts,
+			 char *xmp)
+{
+	if (opts->meta.exif)
+		png_set_eXIf_1(png, info, (png_uint_32)opts->meta.exif_len,
+			       (png_bytep)opts->meta.exif);
+	if (xmp) {
+		png_text text = {
+			.compression = PNG_ITXT_COMPRESSION_NONE,
+			.key = XMP_KEY,
+			.text = xmp,
+			.lang = "",
+			.lang_key = "",
+		};
+		png_set_text(png, info, &text, 1);
+	}
 }
 
 /*
@@ -444,7 +498,11 @@ static int compress_image(struct encoder_state *st, const struct image *img,
 	set_compression(png, opts->compression);
 	set_icc(png, st->info, opts);
 	set_text(png, st->info, opts);
+	set_metadata(png, st->info, opts, st->xmp);
 	png_write_info(png, st->info);
+	/* written: png_write_end would write eXIf again after the image data
+	 * (libpng 1.6.39 does not mark it written) */
+	png_free_data(png, st->info, PNG_FREE_EXIF, -1);
 	if (!interlaced && png_idat_raw_size(img) <= PNG_IDAT_MAX_RAW)
 		return write_idat_in_one(st, img, opts->compression);
 	write_rows(png, img, interlaced);
@@ -465,14 +523,22 @@ static int encode_png(const struct image *img, const struct encode_options *opts
 		return ib_fail(err, "PNG: ICC profile of %zu bytes is too large to embed",
 			       opts->icc_len);
 
-	struct png_palette pal;
-	if (opts->palette) {
-		if (png_palette_make(img, opts->palette, opts->dither, &pal, err) < 0)
-			return -1;
-		img = &pal.indices;
-	}
 	struct encoder_state st = { 0 };
 	size_t start_len = out->len;
+	if (opts->meta.xmp) {
+		if (!(st.xmp = malloc(opts->meta.xmp_len + 1)))
+			return ib_fail(err, "PNG: out of memory");
+		memcpy(st.xmp, opts->meta.xmp, opts->meta.xmp_len);
+		st.xmp[opts->meta.xmp_len] = '\0';
+	}
+	struct png_palette pal;
+	if (opts->palette) {
+		if (png_palette_make(img, opts->palette, opts->dither, &pal, err) < 0) {
+			free(st.xmp);
+			return -1;
+		}
+		img = &pal.indices;
+	}
 	int ret = -1;
 
 	st.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &st.fault,
@@ -485,6 +551,7 @@ static int encode_png(const struct image *img, const struct encode_options *opts
 	}
 	png_destroy_write_struct(&st.png, &st.info);
 	free(st.idat);
+	free(st.xmp);
 	if (opts->palette)
 		png_palette_free(&pal);
 	return ret;

@@ -164,6 +164,11 @@ static int open_tiff(struct decoder *d, const uint8_t *data, size_t len, struct 
 		d->info.icc = icc;
 		d->info.icc_len = icc_len;
 	}
+	/* libtiff holds the XMP packet while the file is open */
+	uint32_t xmp_len = 0;
+	const uint8_t *xmp = NULL;
+	if (TIFFGetField(st->tif, TIFFTAG_XMLPACKET, &xmp_len, &xmp))
+		metadata_set(&d->info.meta.xmp, &d->info.meta.xmp_len, xmp, xmp_len);
 	return 0;
 }
 
@@ -323,6 +328,8 @@ static bool set_fields(TIFF *tif, const struct image *img, const struct encode_o
 		ok = TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, 1, &alpha);
 	if (ok && opts->icc)
 		ok = TIFFSetField(tif, TIFFTAG_ICCPROFILE, (uint32_t)opts->icc_len, opts->icc);
+	if (ok && opts->meta.xmp)
+		ok = TIFFSetField(tif, TIFFTAG_XMLPACKET, (uint32_t)opts->meta.xmp_len, opts->meta.xmp);
 	return ok;
 }
 

@@ -50,18 +50,27 @@ static const uint8_t *chunk(WebPDemuxer *demux, const char *fourcc, size_t *len)
 	return bytes;
 }
 
-/* EXIF orientation; the chunk may or may not start with "Exif\0\0". */
-static int orientation(WebPDemuxer *demux)
+/* The EXIF chunk, which may or may not start with "Exif\0\0", or NULL. */
+static const uint8_t *exif_chunk(WebPDemuxer *demux, size_t *len)
+{
+	const uint8_t *exif = chunk(demux, "EXIF", len);
+	if (exif && *len >= 6 && memcmp(exif, "Exif\0\0", 6) == 0) {
+		exif += 6;
+		*len -= 6;
+	}
+	return exif;
+}
+
+/* Orientation, EXIF and XMP; the chunks lie in the file's bytes. */
+static void read_metadata(WebPDemuxer *demux, struct image_info *info)
 {
 	size_t len = 0;
-	const uint8_t *exif = chunk(demux, "EXIF", &len);
-	if (!exif)
-		return 1;
-	if (len >= 6 && memcmp(exif, "Exif\0\0", 6) == 0) {
-		exif += 6;
-		len -= 6;
-	}
-	return exif_orientation(exif, len);
+	const uint8_t *exif = exif_chunk(demux, &len);
+	info->orientation = exif ? exif_orientation(exif, len) : 1;
+	metadata_set(&info->meta.exif, &info->meta.exif_len, exif, len);
+	len = 0;
+	const uint8_t *xmp = chunk(demux, "XMP ", &len);
+	metadata_set(&info->meta.xmp, &info->meta.xmp_len, xmp, len);
 }
 
 static int open_webp(struct decoder *d, const uint8_t *data, size_t len, struct ib_error *err)
@@ -91,8 +100,8 @@ static int open_webp(struct decoder *d, const uint8_t *data, size_t len, struct 
 	d->info = (struct image_info){
 		.width = st->canvas_w, .height = st->canvas_h,
 		.channels = alpha ? 4 : 3, .depth = 8,
-		.orientation = orientation(st->demux),
 	};
+	read_metadata(st->demux, &d->info);
 	d->info.icc = chunk(st->demux, "ICCP", &d->info.icc_len);
 	return 0;
 }
@@ -204,18 +213,27 @@ static int encode_pixels(const struct image *rgb8, const struct encode_options *
 	return ok ? 0 : ib_fail(err, "WebP: %s", encode_reason(e));
 }
 
-/* The bare WebP with an ICCP chunk added. */
-static int add_icc(const WebPMemoryWriter *w, const struct encode_options *opts, struct buffer *out,
-		   struct ib_error *err)
+/* Sets chunk fourcc to data[0..len) when there is data. */
+static bool set_chunk(WebPMux *mux, const char *fourcc, const uint8_t *data, size_t len)
 {
-	WebPData image = { w->mem, w->size }, icc = { opts->icc, opts->icc_len }, whole = { 0 };
+	WebPData chunk = { data, len };
+	return !data || WebPMuxSetChunk(mux, fourcc, &chunk, 0) == WEBP_MUX_OK;
+}
+
+/* The bare WebP with ICCP, EXIF and XMP chunks added. */
+static int add_chunks(const WebPMemoryWriter *w, const struct encode_options *opts,
+		      struct buffer *out, struct ib_error *err)
+{
+	WebPData image = { w->mem, w->size }, whole = { 0 };
 	WebPMux *mux = WebPMuxCreate(&image, 0);
 	int ret = -1;
-	if (mux && WebPMuxSetChunk(mux, "ICCP", &icc, 0) == WEBP_MUX_OK &&
+	if (mux && set_chunk(mux, "ICCP", opts->icc, opts->icc_len) &&
+	    set_chunk(mux, "EXIF", opts->meta.exif, opts->meta.exif_len) &&
+	    set_chunk(mux, "XMP ", opts->meta.xmp, opts->meta.xmp_len) &&
 	    WebPMuxAssemble(mux, &whole) == WEBP_MUX_OK)
 		ret = buffer_append(out, whole.bytes, whole.size, err);
 	else
-		ib_fail(err, "WebP: cannot add the ICC profile");
+		ib_fail(err, "WebP: cannot add the ICC profile or metadata");
 	WebPDataClear(&whole);
 	WebPMuxDelete(mux);
 	return ret;
@@ -231,7 +249,8 @@ static int encode_webp(const struct image *img, const struct encode_options *opt
 	if (ret == 0)
 		ret = encode_pixels(&rgb8, opts, &w, err);
 	if (ret == 0)
-		ret = opts->icc ? add_icc(&w, opts, out, err) : buffer_append(out, w.mem, w.size, err);
+		ret = opts->icc || opts->meta.exif || opts->meta.xmp
+		      ? add_chunks(&w, opts, out, err) : buffer_append(out, w.mem, w.size, err);
 	WebPMemoryWriterClear(&w);
 	image_free(&rgb8);
 	return ret;

@@ -22,6 +22,7 @@
 enum compare_key {
 	KEY_METRIC = CLI_KEY_COMMAND,
 	KEY_THRESHOLD,
+	KEY_MIN_SSIM,
 	KEY_INCLUDE_AA,
 	KEY_MAX_DIFF_PIXELS,
 	KEY_MAX_DIFF_RATIO,
@@ -29,7 +30,11 @@ enum compare_key {
 	KEY_ALLOW_MISSING,
 	KEY_ALLOW_NEW,
 	KEY_UPDATE_GOLDEN,
+	KEY_ALLOW_SIZE_CHANGE,
 	KEY_MAX_PIXELS,
+	KEY_IGNORE,
+	KEY_IGNORE_FILE,
+	KEY_MASK,
 	KEY_DIFF_DIR,
 	KEY_DIFF_ALL,
 	KEY_DIFF_COLOR,
@@ -41,9 +46,17 @@ enum compare_key {
 	KEY_SERVE,
 };
 
+static const char *metric_names(void)
+{
+	return "yiq oklab ssim";
+}
+
 static const struct cli_option comparing_options[] = {
-	{ "metric", KEY_METRIC, 0, "M", "yiq (pixelmatch 7, default) or oklab (pixelmatch 8)",
-	  compare_metric_names },
+	{ "metric", KEY_METRIC, 0, "M",
+	  "yiq (pixelmatch 7, default), oklab (pixelmatch 8) or\n"
+	  "ssim (structural similarity, as scikit-image's)", metric_names },
+	{ "min-ssim", KEY_MIN_SSIM, 0, "S",
+	  "--metric ssim: pass when the mean SSIM >= S (default 1)", NULL },
 	{ "threshold", KEY_THRESHOLD, 0, "T", "colour difference that counts, 0-1 (default 0.1)", NULL },
 	{ "include-aa", KEY_INCLUDE_AA, 0, NULL, "count anti-aliased pixels as different", NULL },
 	{ "max-diff-pixels", KEY_MAX_DIFF_PIXELS, 0, "N",
@@ -57,11 +70,26 @@ static const struct cli_option comparing_options[] = {
 	  "an expected image without an actual one is not a failure", NULL },
 	{ "allow-new", KEY_ALLOW_NEW, 0, NULL,
 	  "an actual image without an expected one is not a failure", NULL },
+	{ "allow-size-change", KEY_ALLOW_SIZE_CHANGE, 0, NULL,
+	  "images of different sizes are judged on their common\n"
+	  "area (top left) instead of failing", NULL },
 	{ "update-golden", KEY_UPDATE_GOLDEN, 0, NULL,
 	  "copy failing and new actual images over the expected ones\n"
 	  "(atomically); they then count as passed", NULL },
 	{ "max-pixels", KEY_MAX_PIXELS, 0, "N",
 	  "refuse images over N pixels (default 256000000)", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct cli_option ignore_options[] = {
+	{ "ignore", KEY_IGNORE, 0, "X,Y,W,H",
+	  "leave out this rectangle of every pair (repeatable)", NULL },
+	{ "ignore-file", KEY_IGNORE_FILE, 0, "FILE",
+	  "leave out rectangles by pair name, from JSON:\n"
+	  "{\"regions\": {\"NAME\": [[x,y,w,h],...], \"*\": [...]}}", NULL },
+	{ "mask", KEY_MASK, 0, "IMAGE",
+	  "leave out the pixels opaque in IMAGE (alpha >= 128),\n"
+	  "which has the expected images' size", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -86,11 +114,12 @@ static const struct cli_option report_options[] = {
 };
 
 static const struct cli_group comparing_group = { "Comparing:", comparing_options };
+static const struct cli_group ignore_group = { "Ignoring:", ignore_options };
 static const struct cli_group diff_group = { "Diff images:", diff_options };
 static const struct cli_group reports_group = { "Reports:", report_options };
 
 static const struct cli_group *const groups[] = {
-	&comparing_group, &diff_group, &reports_group, &cli_running_group, NULL,
+	&comparing_group, &ignore_group, &diff_group, &reports_group, &cli_running_group, NULL,
 };
 
 static const char usage[] =
@@ -114,6 +143,7 @@ static int init(struct job *job)
 	compare_options_default(&cs->opts, METRIC_YIQ);
 	cs->max_pixels = IMAGE_DEFAULT_MAX_PIXELS;
 	cs->max_diff_ratio = -1;
+	cs->min_ssim = 1;
 	cs->max_diff_pixels = UINT64_MAX;   /* unset: see validate */
 	job->settings = cs;
 	return 0;
@@ -157,14 +187,42 @@ static int apply_limit_option(struct compare_settings *c, int key, const char *a
 	return 0;
 }
 
+static int apply_ignore_option(struct compare_settings *c, int key, const char *arg, FILE *err)
+{
+	struct ib_error e = { 0 };
+	if (key == KEY_IGNORE && ignore_add_arg(&c->ignore, arg, &e) < 0)
+		return cli_bad_value(err, "--ignore", arg, e.msg);
+	if (key == KEY_IGNORE_FILE && ignore_load_file(&c->ignore, arg, &e) < 0) {
+		fprintf(err, "imgbatch compare: --ignore-file %s: %s\n", arg, e.msg);
+		return -1;
+	}
+	if (key == KEY_MASK) {
+		if (c->ignore.mask.pixels) {
+			fputs("imgbatch compare: --mask is given once\n", err);
+			return -1;
+		}
+		if (ignore_load_mask(&c->ignore, arg, &e) < 0) {
+			fprintf(err, "imgbatch compare: --mask %s: %s\n", arg, e.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int apply_option(struct job *job, int key, const char *arg, FILE *out, FILE *err)
 {
 	struct compare_settings *c = job->settings;
 	(void)out;
 	switch (key) {
 	case KEY_METRIC:
-		if (compare_metric_parse(arg, &c->opts.metric) < 0)
-			return cli_bad_value(err, "--metric", arg, "use yiq or oklab");
+		c->ssim = strcmp(arg, "ssim") == 0;
+		if (!c->ssim && compare_metric_parse(arg, &c->opts.metric) < 0)
+			return cli_bad_value(err, "--metric", arg, "use yiq, oklab or ssim");
+		break;
+	case KEY_MIN_SSIM:
+		if (cli_parse_real(arg, -1, 1, &c->min_ssim) < 0)
+			return cli_bad_value(err, "--min-ssim", arg, "must be a number from -1 to 1");
+		c->min_ssim_given = true;
 		break;
 	case KEY_THRESHOLD:
 		if (cli_parse_real(arg, 0, 1, &c->opts.threshold) < 0)
@@ -189,9 +247,14 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 	case KEY_ALLOW_MISSING: c->allow_missing = true; break;
 	case KEY_ALLOW_NEW: c->allow_new = true; break;
 	case KEY_UPDATE_GOLDEN: c->update_golden = true; break;
+	case KEY_ALLOW_SIZE_CHANGE: c->allow_size_change = true; break;
 	case KEY_JUNIT: c->junit = arg; break;
 	case KEY_HTML: c->html = arg; break;
 	case KEY_SERVE: c->serve = true; break;
+	case KEY_IGNORE:
+	case KEY_IGNORE_FILE:
+	case KEY_MASK:
+		return apply_ignore_option(c, key, arg, err);
 	default: return apply_limit_option(c, key, arg, err);
 	}
 	return 0;
@@ -223,6 +286,10 @@ static int validate(struct job *job, FILE *err)
 	/* no limit given: not one pixel may differ */
 	if (c->max_diff_pixels == UINT64_MAX && c->max_diff_ratio < 0)
 		c->max_diff_pixels = 0;
+	if (c->min_ssim_given && !c->ssim) {
+		fputs("imgbatch compare: --min-ssim applies to --metric ssim\n", err);
+		return -1;
+	}
 	if (c->serve)
 		return compare_serve_validate(job, err);
 	if (job->nroots != 2) {
@@ -284,7 +351,7 @@ static const char *pair_status_name(const struct pair_outcome *p)
 		return "not_started";
 	switch (p->status) {
 	case PAIR_PASS: return "pass";
-	case PAIR_FAIL: return p->allowed ? "updated" : "fail";
+	case PAIR_FAIL: return p->allowed ? "updated" : p->size_fail ? "size_differs" : "fail";
 	case PAIR_MISSING: return "missing";
 	case PAIR_NEW: return "new";
 	default: return p->allowed ? "skipped" : "error";
@@ -300,17 +367,32 @@ static void put_psnr(FILE *out, double psnr)
 		fprintf(out, ",\"psnr\":%.2f", psnr);
 }
 
-static void put_counts(FILE *out, const struct pair_outcome *p, bool window)
+/* pixelmatch's numbers. */
+static void put_pixelmatch(FILE *out, const struct pair_outcome *p, bool window)
 {
 	uint64_t pixels = (uint64_t)p->width * p->height;
-	fprintf(out, ",\"width\":%u,\"height\":%u,\"diff_pixels\":%llu,"
-		"\"diff_ratio\":%.6g,\"aa_pixels\":%llu,\"max_channel_diff\":%u",
-		p->width, p->height, (unsigned long long)p->diff_pixels,
+	fprintf(out, ",\"diff_pixels\":%llu,\"diff_ratio\":%.6g,\"aa_pixels\":%llu,"
+		"\"max_channel_diff\":%u", (unsigned long long)p->diff_pixels,
 		(double)p->diff_pixels / (double)pixels, (unsigned long long)p->aa_pixels,
 		p->max_channel_diff);
 	put_psnr(out, p->psnr);
 	if (window)
 		fprintf(out, ",\"window_diff_pixels\":%llu", (unsigned long long)p->window_diff_pixels);
+}
+
+static void put_counts(FILE *out, const struct pair_outcome *p, bool window)
+{
+	fprintf(out, ",\"width\":%u,\"height\":%u", p->width, p->height);
+	if (isnan(p->ssim))
+		put_pixelmatch(out, p, window);
+	else
+		fprintf(out, ",\"ssim\":%.8f", p->ssim);
+	if (p->expected_width)
+		fprintf(out, ",\"expected_width\":%u,\"expected_height\":%u,"
+			"\"actual_width\":%u,\"actual_height\":%u", p->expected_width,
+			p->expected_height, p->actual_width, p->actual_height);
+	if (p->ignored_pixels)
+		fprintf(out, ",\"ignored_pixels\":%llu", (unsigned long long)p->ignored_pixels);
 }
 
 void compare_write_pair_line(FILE *out, const void *ctx)
@@ -369,6 +451,7 @@ void compare_describe_pair(const struct compare_settings *cs, const char *expect
 	p->expected = expected;
 	p->reason = reason;
 	p->psnr = INFINITY;
+	p->ssim = NAN;
 	p->status = PAIR_ERROR;
 	p->allowed = status == RESULT_SKIPPED;
 	p->not_started = status == RESULT_NOT_STARTED;
@@ -387,6 +470,13 @@ void compare_describe_pair(const struct compare_settings *cs, const char *expect
 	p->diff_pixels = r.diff_pixels;
 	p->aa_pixels = r.aa_pixels;
 	p->window_diff_pixels = r.window_diff_pixels;
+	p->ignored_pixels = r.ignored_pixels;
+	p->size_fail = r.size_fail;
+	p->ssim = r.ssim;
+	p->expected_width = r.expected_width;
+	p->expected_height = r.expected_height;
+	p->actual_width = r.actual_width;
+	p->actual_height = r.actual_height;
 	p->psnr = r.psnr;
 	p->max_channel_diff = r.max_channel_diff;
 	p->ms = (double)res->usec / 1000.0;
@@ -436,6 +526,7 @@ static void release(struct job *job)
 	if (cs) {
 		pair_log_free(&cs->pairs);
 		keyset_free(&cs->accepted_new);
+		ignore_free(&cs->ignore);
 	}
 	free(cs);
 	job->settings = NULL;

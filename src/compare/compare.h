@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "command.h"
+#include "compare/ignore.h"
 #include "compare/pair_log.h"
 #include "compare/pairs.h"
 #include "compare/pixelmatch.h"
@@ -21,6 +22,10 @@ struct compare_settings {
 	const char *expected, *actual;   /* two files, or two directories */
 	bool dirs;
 	struct compare_options opts;
+	bool ssim;                       /* --metric ssim instead of pixelmatch */
+	double min_ssim;                 /* --min-ssim: pass when the mean SSIM >= this */
+	bool min_ssim_given;
+	struct ignore_set ignore;        /* --ignore, --ignore-file, --mask */
 	uint64_t max_pixels;             /* refuse images over this many pixels */
 	uint64_t max_diff_pixels;        /* pass when diff pixels <= this (default 0) */
 	double max_diff_ratio;           /* or when diff pixels / pixels <= this; < 0: unset */
@@ -30,6 +35,7 @@ struct compare_settings {
 	bool serve;                      /* --serve: requests on stdin (serve.c) */
 	bool diff_all;                   /* diff images for passing pairs too */
 	bool allow_missing, allow_new;
+	bool allow_size_change;          /* sizes may differ: the common area is judged */
 	bool update_golden;              /* copy failing and new actual images over the golden ones */
 	const char *junit, *html;        /* report paths, or NULL */
 	/* the master's: every pair for the reports, and unreadable ones */
@@ -43,10 +49,13 @@ struct compare_settings {
 struct pair_result {
 	uint8_t status;                  /* enum pair_status */
 	uint8_t allowed;                 /* not a failure (--allow-*, --update-golden) */
-	uint32_t width, height;          /* the pair's size; 0 when not compared */
+	uint8_t size_fail;               /* failed because the sizes differ */
+	uint32_t width, height;          /* the area compared; 0 when not compared */
+	uint32_t expected_width, expected_height, actual_width, actual_height;
 	uint32_t max_channel_diff;
-	uint64_t diff_pixels, aa_pixels, window_diff_pixels;
+	uint64_t diff_pixels, aa_pixels, window_diff_pixels, ignored_pixels;
 	double psnr;
+	double ssim;                     /* mean SSIM; NAN without --metric ssim */
 };
 
 extern const struct command compare_command;

@@ -242,6 +242,19 @@ static void put_count(FILE *out, const char *label, const char *fmt, ...)
 	fputs("</dd></div>", out);
 }
 
+static void put_pixelmatch_counts(FILE *out, const struct pair_outcome *p)
+{
+	uint64_t total = (uint64_t)p->width * p->height;
+	put_count(out, "diff pixels", "%" PRIu64, p->diff_pixels);
+	put_count(out, "ratio", "%.6f", (double)p->diff_pixels / (double)total);
+	put_count(out, "anti-aliased", "%" PRIu64, p->aa_pixels);
+	if (isinf(p->psnr))
+		put_count(out, "PSNR", "identical");
+	else
+		put_count(out, "PSNR", "%.2f dB", p->psnr);
+	put_count(out, "max channel diff", "%" PRIu32, p->max_channel_diff);
+}
+
 /* The numbers of a compared pair; pairs not compared pixel by pixel (a
  * side absent, sizes that differ: width 0) have none. */
 static void put_counts(FILE *out, const struct pair_outcome *p)
@@ -251,15 +264,18 @@ static void put_counts(FILE *out, const struct pair_outcome *p)
 	if (!total || (p->status != PAIR_PASS && p->status != PAIR_FAIL))
 		return;
 	fputs("<dl class=\"counts\">", out);
-	put_count(out, "size", "%" PRIu32 "x%" PRIu32, p->width, p->height);
-	put_count(out, "diff pixels", "%" PRIu64, p->diff_pixels);
-	put_count(out, "ratio", "%.6f", (double)p->diff_pixels / (double)total);
-	put_count(out, "anti-aliased", "%" PRIu64, p->aa_pixels);
-	if (isinf(p->psnr))
-		put_count(out, "PSNR", "identical");
+	if (p->expected_width) {
+		put_count(out, "expected size", "%" PRIu32 "x%" PRIu32, p->expected_width,
+			  p->expected_height);
+		put_count(out, "actual size", "%" PRIu32 "x%" PRIu32, p->actual_width,
+			  p->actual_height);
+	}
+	put_count(out, p->expected_width ? "common area" : "size", "%" PRIu32 "x%" PRIu32,
+		  p->width, p->height);
+	if (isnan(p->ssim))
+		put_pixelmatch_counts(out, p);
 	else
-		put_count(out, "PSNR", "%.2f dB", p->psnr);
-	put_count(out, "max channel diff", "%" PRIu32, p->max_channel_diff);
+		put_count(out, "SSIM", "%.6f", p->ssim);
 	put_count(out, "time", "%.1f ms", p->ms);
 	fputs("</dl>\n", out);
 }
@@ -307,7 +323,8 @@ static void put_pair(FILE *out, const struct pair_outcome *p, size_t index)
 	fprintf(out, "<section class=\"pair\" id=\"pair-%zu\" data-status=\"%s\" data-failing=\"%s\">\n",
 		index, status, is_failing(p) ? "true" : "false");
 	fprintf(out, "<h2><span class=\"status\">%s%s</span> <span class=\"name\">",
-		status, is_failing(p) || p->status == PAIR_PASS ? "" : " (allowed)");
+		p->size_fail ? "size differs" : status,
+		is_failing(p) || p->status == PAIR_PASS ? "" : " (allowed)");
 	markup_put_text(out, p->name);
 	fputs("</span></h2>\n", out);
 	if (*p->reason) {

@@ -138,7 +138,17 @@ static void put_diff_counts(FILE *out, const struct pair_outcome *p)
 
 	if (!total)
 		return;
-	fprintf(out, "size: %" PRIu32 "x%" PRIu32 "\n", p->width, p->height);
+	if (p->expected_width)
+		fprintf(out, "expected size: %" PRIu32 "x%" PRIu32 "\nactual size: %" PRIu32 "x%"
+			PRIu32 "\ncommon area compared: ", p->expected_width, p->expected_height,
+			p->actual_width, p->actual_height);
+	else
+		fputs("size: ", out);
+	fprintf(out, "%" PRIu32 "x%" PRIu32 "\n", p->width, p->height);
+	if (!isnan(p->ssim)) {
+		fprintf(out, "SSIM: %.6f\n", p->ssim);
+		return;
+	}
 	fprintf(out, "diff pixels: %" PRIu64 " of %" PRIu64 " (ratio %.6f)\n",
 		p->diff_pixels, total, (double)p->diff_pixels / (double)total);
 	fprintf(out, "anti-aliased pixels: %" PRIu64 "\n", p->aa_pixels);
@@ -178,7 +188,7 @@ static void put_testcase(FILE *out, const struct pair_outcome *p)
 	if (p->not_started)
 		put_result(out, "skipped", NULL, p);
 	else if (p->status == PAIR_FAIL)
-		put_result(out, "failure", "image-diff", p);
+		put_result(out, "failure", p->size_fail ? "size-differs" : "image-diff", p);
 	else if (p->status == PAIR_ERROR)
 		put_result(out, "error", "unreadable", p);
 	else if (p->allowed)

@@ -23,7 +23,7 @@ static void account_new(struct compare_settings *c, struct account *acc, const c
 	struct ib_error err;
 	struct pair_outcome pair = {
 		.name = rel, .actual = path, .status = PAIR_NEW, .allowed = c->allow_new,
-		.reason = "no expected image", .psnr = INFINITY,
+		.reason = "no expected image", .psnr = INFINITY, .ssim = NAN,
 	};
 	enum result_status status = c->allow_new ? RESULT_SKIPPED : RESULT_FAILED;
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 
 #include "codec/codec.h"
 #include "codec/load.h"
+#include "compare/ssim.h"
 #include "disk/atomic.h"
 
 int compare_actual_path(const struct compare_settings *cs, const char *expected_path,
@@ -112,6 +114,7 @@ struct pair_state {
 	struct file_bytes expected_file, actual_file;
 	struct image expected, actual, diff;
 	struct compare_result cmp;
+	uint8_t *ignore;              /* pixels left out, or NULL */
 	struct pair_result out;       /* what the result reports */
 };
 
@@ -176,6 +179,115 @@ static int write_diff(const struct compare_worker *w, const char *name, const st
 	return ret;
 }
 
+/* A diff image of the common area, grown to width x height: the area only
+ * one image covers is drawn in COMPARE_SIZE_COLOUR. */
+static int grow_diff(struct image *diff, uint32_t width, uint32_t height, struct ib_error *err)
+{
+	static const uint8_t colour[4] = { COMPARE_SIZE_COLOUR, 255 };
+	struct image big;
+	if (image_alloc(&big, width, height, 4, 8, 0, err) < 0)
+		return -1;
+	for (uint32_t y = 0; y < height; y++) {
+		uint8_t *row = image_row(&big, y);
+		uint32_t x = 0;
+		if (y < diff->height) {
+			memcpy(row, image_row(diff, y), (size_t)diff->width * 4);
+			x = diff->width;
+		}
+		for (; x < width; x++)
+			memcpy(row + 4 * (size_t)x, colour, 4);
+	}
+	image_free(diff);
+	*diff = big;
+	return 0;
+}
+
+static uint32_t max_u32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Sizes that differ: both reported, and the images seen as their common
+ * area (top left; views into the same pixels). */
+static void crop_to_common(struct pair_state *ps, struct image *e, struct image *a)
+{
+	*e = ps->expected;
+	*a = ps->actual;
+	if (e->width == a->width && e->height == a->height)
+		return;
+	ps->out.expected_width = e->width;
+	ps->out.expected_height = e->height;
+	ps->out.actual_width = a->width;
+	ps->out.actual_height = a->height;
+	e->width = a->width = e->width < a->width ? e->width : a->width;
+	e->height = a->height = e->height < a->height ? e->height : a->height;
+}
+
+/* Same size and layout, and the same bytes in every row. */
+static bool same_pixels(const struct image *e, const struct image *a)
+{
+	if (e->width != a->width || e->height != a->height || e->channels != a->channels ||
+	    e->depth != a->depth)
+		return false;
+	size_t row = (size_t)e->width * image_bytes_per_pixel(e);
+	for (uint32_t y = 0; y < e->height; y++)
+		if (memcmp(image_row(e, y), image_row(a, y), row) != 0)
+			return false;
+	return true;
+}
+
+static uint64_t count_ignored(const uint8_t *mask, size_t n)
+{
+	uint64_t count = 0;
+	for (size_t i = 0; mask && i < n; i++)
+		count += mask[i];
+	return count;
+}
+
+/* Compares the pair's common area (into ps->cmp, and ps->diff when want_diff). */
+static int compare_common(const struct compare_settings *c, const char *name,
+			  struct pair_state *ps, const struct image *e, const struct image *a,
+			  bool want_diff, struct ib_error *err)
+{
+	struct compare_options opts = c->opts;
+	if (ignore_mask_for(&c->ignore, name, ps->expected.width, ps->expected.height, e->width,
+			    e->height, &ps->ignore, err) < 0)
+		return -1;   /* PAIR_ERROR: --mask of another size, out of memory */
+	opts.ignore = ps->ignore;
+	/* equal pixels pass, unless the sizes differ: a diff only for those */
+	bool sure_pass = !ps->out.expected_width || c->allow_size_change;
+	if (!(want_diff && (c->diff_all || !sure_pass)) && same_pixels(e, a) &&
+	    !(c->ssim && (e->width < SSIM_MIN_SIDE || e->height < SSIM_MIN_SIDE))) {
+		/* what the comparison would find, without it: a pass */
+		ps->cmp.psnr = INFINITY;
+		ps->cmp.ignored_pixels = count_ignored(ps->ignore, (size_t)e->width * e->height);
+		if (c->ssim)
+			ps->out.ssim = 1;
+	} else if (c->ssim) {
+		/* no pixelmatch counts: only the mean SSIM and what was ignored */
+		ps->cmp.ignored_pixels = count_ignored(ps->ignore, (size_t)e->width * e->height);
+		ps->cmp.psnr = INFINITY;
+		if (compare_ssim(e, a, ps->ignore, want_diff ? &ps->diff : NULL, &ps->out.ssim,
+				 err) < 0)
+			return -1;   /* PAIR_ERROR: too small, out of memory */
+	} else if (compare_images(e, a, &opts, want_diff ? &ps->diff : NULL, &ps->cmp, err) < 0) {
+		return -1;   /* PAIR_ERROR: out of memory */
+	}
+	if (ps->diff.pixels && ps->out.expected_width &&
+	    grow_diff(&ps->diff, max_u32(ps->expected.width, ps->actual.width),
+		      max_u32(ps->expected.height, ps->actual.height), err) < 0)
+		return -1;
+	ps->out.width = e->width;
+	ps->out.height = e->height;
+	ps->out.diff_pixels = ps->cmp.diff_pixels;
+	ps->out.aa_pixels = ps->cmp.aa_pixels;
+	ps->out.window_diff_pixels = ps->cmp.window_diff_pixels;
+	ps->out.psnr = ps->cmp.psnr;
+	ps->out.max_channel_diff = ps->cmp.max_channel_diff;
+	ps->out.ignored_pixels = ps->cmp.ignored_pixels;
+	return 0;
+}
+
 /* Decides the pair's fate once both images are decoded. */
 static int judge_pair(const struct compare_worker *w, const struct wire_task *task,
 		      struct pair_state *ps, struct wire_result *res, struct ib_error *err)
@@ -183,32 +295,29 @@ static int judge_pair(const struct compare_worker *w, const struct wire_task *ta
 	const struct compare_settings *c = w->cs;
 	const char *name = compare_pair_name(c, task->path, task->rel_off);
 	bool want_diff = c->diff_dir != NULL;
+	struct image e, a;
 
-	if (ps->expected.width != ps->actual.width || ps->expected.height != ps->actual.height) {
-		ps->out.status = PAIR_FAIL;
-		ps->out.width = ps->out.height = 0;   /* no counts to report */
-		return ib_fail(err, "size differs: %ux%u vs %ux%u", ps->expected.width,
-			       ps->expected.height, ps->actual.width, ps->actual.height);
-	}
-	if (compare_images(&ps->expected, &ps->actual, &c->opts, want_diff ? &ps->diff : NULL,
-			   &ps->cmp, err) < 0)
-		return -1;   /* PAIR_ERROR: out of memory */
-	ps->out.status = PAIR_FAIL;
-	ps->out.diff_pixels = ps->cmp.diff_pixels;
-	ps->out.aa_pixels = ps->cmp.aa_pixels;
-	ps->out.window_diff_pixels = ps->cmp.window_diff_pixels;
-	ps->out.psnr = ps->cmp.psnr;
-	ps->out.max_channel_diff = ps->cmp.max_channel_diff;
+	crop_to_common(ps, &e, &a);
+	if (compare_common(c, name, ps, &e, &a, want_diff, err) < 0)
+		return -1;
 	uint64_t pixels;
 	uint32_t side;
-	uint64_t counted = judged_count(c, &ps->expected, &ps->cmp, &pixels, &side);
-	bool pass = within_limits(c, counted, pixels);
+	uint64_t counted = judged_count(c, &e, &ps->cmp, &pixels, &side);
+	bool size_fail = ps->out.expected_width && !c->allow_size_change;
+	bool similar = c->ssim ? ps->out.ssim >= c->min_ssim : within_limits(c, counted, pixels);
+	bool pass = !size_fail && similar;
 	ps->out.status = pass ? PAIR_PASS : PAIR_FAIL;
+	ps->out.size_fail = size_fail;
 	if (want_diff && (!pass || c->diff_all) && write_diff(w, name, &ps->diff, res, err) < 0)
 		return -1;
 	if (pass)
 		return 0;
-	if (side)
+	if (size_fail)
+		ib_fail(err, "size differs: %ux%u vs %ux%u", ps->expected.width,
+			ps->expected.height, ps->actual.width, ps->actual.height);
+	else if (c->ssim)
+		ib_fail(err, "SSIM %.6f is below %g", ps->out.ssim, c->min_ssim);
+	else if (side)
 		ib_fail(err, "%llu pixels differ in the densest %ux%u window (%.4f%%), %llu in all",
 			(unsigned long long)counted, side, side,
 			100.0 * (double)counted / (double)pixels,
@@ -217,6 +326,39 @@ static int judge_pair(const struct compare_worker *w, const struct wire_task *ta
 		ib_fail(err, "%llu pixels differ (%.4f%%)", (unsigned long long)counted,
 			100.0 * (double)counted / (double)pixels);
 	return -1;
+}
+
+/*
+ * Byte-identical files pass on their header alone, undecoded (so a file
+ * damaged past its header passes when both sides are the same file).
+ * Pairs that need more go on to be decoded: a diff image for every pair,
+ * sizes --max-pixels refuses, too small for SSIM, a --mask of another size.
+ */
+static bool identical_files(const struct compare_settings *c, const char *name,
+			    struct pair_state *ps)
+{
+	const struct file_bytes *e = &ps->expected_file, *a = &ps->actual_file;
+	struct ib_error ignored;
+
+	if ((c->diff_dir && c->diff_all) || e->len != a->len ||
+	    memcmp(e->data, a->data, e->len) != 0)
+		return false;
+	struct decoder dec = { .codec = codec_sniff(e->data, e->len) };
+	if (!dec.codec || dec.codec->open(&dec, e->data, e->len, &ignored) < 0)
+		return false;
+	uint32_t w = dec.info.width, h = dec.info.height;
+	dec.codec->close(&dec);
+	if ((uint64_t)w * h > c->max_pixels ||
+	    (c->ssim && (w < SSIM_MIN_SIDE || h < SSIM_MIN_SIDE)) ||
+	    ignore_mask_for(&c->ignore, name, w, h, w, h, &ps->ignore, &ignored) < 0)
+		return false;
+	ps->out.status = PAIR_PASS;
+	ps->out.width = w;
+	ps->out.height = h;
+	ps->out.ignored_pixels = count_ignored(ps->ignore, (size_t)w * h);
+	if (c->ssim)
+		ps->out.ssim = 1;
+	return true;
 }
 
 static int compare_pair(const struct compare_worker *w, const struct wire_task *task,
@@ -246,13 +388,14 @@ static int compare_pair(const struct compare_worker *w, const struct wire_task *
 		ps->out.allowed = cs->allow_missing;
 		return ib_fail(err, "no actual image %s", ps->actual_path);
 	}
-	if (decode(task->path, &ps->expected_file, cs->max_pixels, &ps->expected, err) < 0 ||
-	    file_bytes_read(ps->actual_path, w->max_input_size, &ps->actual_file, err) < 0 ||
-	    decode(ps->actual_path, &ps->actual_file, cs->max_pixels, &ps->actual, err) < 0)
+	if (file_bytes_read(ps->actual_path, w->max_input_size, &ps->actual_file, err) < 0)
 		return -1;
 	res->in_bytes = ps->expected_file.len + ps->actual_file.len;
-	ps->out.width = ps->expected.width;
-	ps->out.height = ps->expected.height;
+	if (identical_files(cs, compare_pair_name(cs, task->path, task->rel_off), ps))
+		return 0;
+	if (decode(task->path, &ps->expected_file, cs->max_pixels, &ps->expected, err) < 0 ||
+	    decode(ps->actual_path, &ps->actual_file, cs->max_pixels, &ps->actual, err) < 0)
+		return -1;
 	return judge_pair(w, task, ps, res, err);
 }
 
@@ -291,6 +434,7 @@ void compare_run_pair(const struct compare_settings *cs, int diff_root_fd,
 
 	memset(&ps, 0, sizeof ps);
 	ps.out.psnr = INFINITY;
+	ps.out.ssim = NAN;
 	if (compare_pair(w, task, &ps, res, &err) == 0) {
 		res->status = RESULT_DONE;
 	} else {
@@ -305,6 +449,7 @@ void compare_run_pair(const struct compare_settings *cs, int diff_root_fd,
 	image_free(&ps.expected);
 	image_free(&ps.actual);
 	image_free(&ps.diff);
+	free(ps.ignore);
 	file_bytes_free(&ps.expected_file);
 	file_bytes_free(&ps.actual_file);
 }

@@ -22,10 +22,16 @@ struct pair_outcome {
 	bool allowed;                   /* MISSING/NEW allowed by --allow-*: not a failure */
 	bool not_started;               /* interrupted before it was compared */
 	const char *reason;             /* one line; "" when passed */
-	uint32_t width, height;         /* 0 when not decoded */
+	uint32_t width, height;         /* the area compared; 0 when not compared */
+	/* both images' sizes, when they differ (else 0): the common area, top
+	 * left, is compared */
+	uint32_t expected_width, expected_height, actual_width, actual_height;
+	bool size_fail;                 /* failed for that alone (no --allow-size-change) */
 	uint64_t diff_pixels, aa_pixels;
 	uint64_t window_diff_pixels;    /* --window: the most in any NxN square */
+	uint64_t ignored_pixels;        /* left out by --ignore, --ignore-file, --mask */
 	double psnr;                    /* dB over RGBA8; INFINITY when identical */
+	double ssim;                    /* --metric ssim: the mean SSIM; else NAN */
 	uint32_t max_channel_diff;      /* 0..255 */
 	double ms;                      /* worker time */
 };

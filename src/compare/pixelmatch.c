@@ -63,7 +63,7 @@ static uint8_t sample8(const uint8_t *p, uint32_t depth, uint32_t c)
 	return p[c];
 }
 
-static void row_to_rgba8(const struct image *img, uint32_t y, uint8_t *out)
+void compare_row_rgba8(const struct image *img, uint32_t y, uint8_t *out)
 {
 	const uint8_t *p = image_row(img, y);
 	size_t bpp = image_bytes_per_pixel(img);
@@ -78,14 +78,14 @@ static void row_to_rgba8(const struct image *img, uint32_t y, uint8_t *out)
 }
 
 /*
- * Sees img as 8-bit RGBA: its own pixels when they are, else a converted
- * copy that *copy owns.
+ * Sees img as 8-bit RGBA: its own pixels when they are (and writable is
+ * false), else a converted copy that *copy owns.
  */
-static int view_as_rgba8(const struct image *img, struct rgba *v, uint8_t **copy,
-			 struct ib_error *err)
+static int view_as_rgba8(const struct image *img, bool writable, struct rgba *v,
+			 uint8_t **copy, struct ib_error *err)
 {
 	*copy = NULL;
-	if (img->channels == 4 && img->depth == 8) {
+	if (img->channels == 4 && img->depth == 8 && !writable) {
 		*v = (struct rgba) { img->pixels, img->stride };
 		return 0;
 	}
@@ -97,7 +97,7 @@ static int view_as_rgba8(const struct image *img, struct rgba *v, uint8_t **copy
 		return ib_fail_errno(err, errno, "cannot allocate a %ux%u image",
 				     img->width, img->height);
 	for (uint32_t y = 0; y < img->height; y++)
-		row_to_rgba8(img, y, pixels + y * stride);
+		compare_row_rgba8(img, y, pixels + y * stride);
 	*copy = pixels;
 	*v = (struct rgba) { pixels, stride };
 	return 0;
@@ -744,8 +744,9 @@ static int prepare(struct comparison *cmp, const struct image *expected,
 {
 	uint32_t w = expected->width, h = expected->height;
 
-	if (view_as_rgba8(expected, &cmp->a, &buf->copy_a, err) < 0 ||
-	    view_as_rgba8(actual, &cmp->b, &buf->copy_b, err) < 0)
+	/* ignored pixels of actual are overwritten: a copy */
+	if (view_as_rgba8(expected, false, &cmp->a, &buf->copy_a, err) < 0 ||
+	    view_as_rgba8(actual, cmp->o->ignore != NULL, &cmp->b, &buf->copy_b, err) < 0)
 		return -1;
 	if (cmp->o->window) {
 		buf->window_mask = calloc((size_t)w * h, 1);
@@ -762,6 +763,37 @@ static int prepare(struct comparison *cmp, const struct image *expected,
 			memset(cmp->diff->pixels, 0, cmp->diff->stride * h);
 	}
 	return 0;
+}
+
+/* Ignored pixels: actual's become expected's, so that they neither count
+ * nor look different to their neighbours' anti-aliasing tests. */
+static uint64_t equalise_ignored(const struct comparison *cmp, uint8_t *b_pixels)
+{
+	uint64_t n = 0;
+	for (uint32_t y = 0; y < cmp->height; y++) {
+		const uint8_t *skip = cmp->o->ignore + (size_t)y * cmp->width;
+		for (uint32_t x = 0; x < cmp->width; x++) {
+			if (!skip[x])
+				continue;
+			memcpy(b_pixels + (size_t)y * cmp->b.stride + 4 * (size_t)x,
+			       pixel_at(&cmp->a, x, y), 4);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void draw_ignored(const struct comparison *cmp)
+{
+	const uint8_t grey[3] = { COMPARE_IGNORED_GREY, COMPARE_IGNORED_GREY,
+				  COMPARE_IGNORED_GREY };
+	for (uint32_t y = 0; y < cmp->height; y++) {
+		const uint8_t *skip = cmp->o->ignore + (size_t)y * cmp->width;
+		uint8_t *out = image_row(cmp->diff, y);
+		for (uint32_t x = 0; x < cmp->width; x++)
+			if (skip[x])
+				draw(out + 4 * (size_t)x, grey);
+	}
 }
 
 static double psnr(uint64_t sq_error, uint64_t samples)
@@ -799,9 +831,13 @@ int compare_images(const struct image *expected, const struct image *actual,
 	}
 	if (o->metric == METRIC_OKLAB)
 		pthread_once(&cbrt_table_once, fill_cbrt_table);
+	if (o->ignore)
+		res.ignored_pixels = equalise_ignored(&cmp, buf.copy_b);
 
 	for (uint32_t y = 0; y < cmp.height; y++)
 		compare_row(&cmp, y);
+	if (o->ignore && diff)
+		draw_ignored(&cmp);
 
 	if (o->window && res.diff_pixels) {
 		uint32_t n = min_u32(o->window, min_u32(cmp.width, cmp.height));

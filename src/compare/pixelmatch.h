@@ -36,7 +36,16 @@ struct compare_options {
 	uint8_t diff_color_alt[3]; /* differing pixels darker in actual */
 	double alpha;              /* opacity of the faded original, 0-1 (0.1) */
 	bool diff_mask;            /* draw differences only, on transparency */
+	/* width * height bytes, nonzero where a pixel is ignored; NULL: none.
+	 * Ignored pixels of actual are taken as expected's, so the counts are
+	 * pixelmatch's on images made equal there; the diff draws them grey. */
+	const uint8_t *ignore;
 };
+
+/* The colour of ignored pixels in a diff image. */
+#define COMPARE_IGNORED_GREY 128
+/* The colour of the area only one image covers when their sizes differ. */
+#define COMPARE_SIZE_COLOUR 255, 0, 255
 
 struct compare_result {
 	uint64_t diff_pixels;         /* what pixelmatch returns */
@@ -47,6 +56,7 @@ struct compare_result {
 	double psnr;                  /* dB over the RGBA8 samples; INFINITY
 				       * when they are identical */
 	uint32_t max_channel_diff;    /* largest RGBA8 sample difference */
+	uint64_t ignored_pixels;      /* pixels o->ignore marks */
 };
 
 /* pixelmatch's defaults, with metric m. */
@@ -69,6 +79,10 @@ const char *compare_metric_names(void);
 int compare_images(const struct image *expected, const struct image *actual,
 		   const struct compare_options *o, struct image *diff,
 		   struct compare_result *r, struct ib_error *err);
+
+/* Row y of img as 8-bit RGBA (as compare_images sees it) into out, which
+ * holds img->width * 4 bytes. */
+void compare_row_rgba8(const struct image *img, uint32_t y, uint8_t *out);
 
 /*
  * The distance between two 8-bit RGBA pixels that compare_images measures

@@ -5,7 +5,8 @@
  * The protocol (README, "compare --serve"): one JSON object a line,
  *   {"id":ID,"expected":PATH,"actual":PATH,"diff":PATH,OPTIONS}
  * where id (a string or a number, echoed as given) and diff are optional,
- * and OPTIONS, threshold, max_diff_pixels, max_diff_ratio and window, are
+ * and OPTIONS, threshold, max_diff_pixels, max_diff_ratio, window and
+ * min_ssim, are
  * those of the command line for this pair.  The answer is compare's JSON
  * line for the pair with "id" first; a request that cannot be compared
  * (not JSON, a member missing or unknown, a path that is no regular file,
@@ -41,12 +42,13 @@ enum request_field {
 	FIELD_MAX_DIFF_PIXELS,
 	FIELD_MAX_DIFF_RATIO,
 	FIELD_WINDOW,
+	FIELD_MIN_SSIM,
 	FIELD_COUNT,
 };
 
 static const char *const field_names[FIELD_COUNT] = {
 	"id", "expected", "actual", "diff", "threshold", "max_diff_pixels", "max_diff_ratio",
-	"window",
+	"window", "min_ssim",
 };
 
 /* The id's room as JSON text. */
@@ -196,6 +198,10 @@ static int request_settings(const struct compare_settings *cs, struct request *r
 	if (v[FIELD_MAX_DIFF_RATIO] &&
 	    cli_parse_real(v[FIELD_MAX_DIFF_RATIO], 0, 1, &one->max_diff_ratio) < 0)
 		return ib_fail(&r->why, "\"max_diff_ratio\" must be a number from 0 to 1");
+	if (v[FIELD_MIN_SSIM] && !one->ssim)
+		return ib_fail(&r->why, "\"min_ssim\" applies to --metric ssim");
+	if (v[FIELD_MIN_SSIM] && cli_parse_real(v[FIELD_MIN_SSIM], -1, 1, &one->min_ssim) < 0)
+		return ib_fail(&r->why, "\"min_ssim\" must be a number from -1 to 1");
 	return 0;
 }
 
@@ -389,7 +395,7 @@ static void *serve_worker_start(const struct job *job, int out_root_fd)
 /* A request the worker cannot compare (the diff's directory went away). */
 static void fail_request(struct wire_result *res, const char *reason)
 {
-	struct pair_result out = { .status = PAIR_ERROR, .psnr = INFINITY };
+	struct pair_result out = { .status = PAIR_ERROR, .psnr = INFINITY, .ssim = NAN };
 	res->status = RESULT_FAILED;
 	wire_result_set_reason(res, reason);
 	WIRE_PAYLOAD_PUT(res, &out);

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "codec/icc.h"
 #include "disk/output_name.h"
@@ -27,6 +28,7 @@ enum convert_key {
 	KEY_COMPRESSION,
 	KEY_BACKGROUND,
 	KEY_STRIP,
+	KEY_KEEP,
 	KEY_LOSSLESS,
 	KEY_EFFORT,
 	KEY_SUBSAMPLE,
@@ -109,9 +111,14 @@ static const struct cli_option encoding_options[] = {
 	{ "background", KEY_BACKGROUND, 0, "C",
 	  "colour under transparency when writing JPEG:\n"
 	  "white (default), black, #rgb, #rrggbb or R,G,B", NULL },
-	{ "strip", KEY_STRIP, 0, NULL,
-	  "carry no ICC profile: pixels in another colour space\n"
-	  "are converted to sRGB first", NULL },
+	{ "keep", KEY_KEEP, 0, "LIST",
+	  "carry this metadata from input to output: exif, gps,\n"
+	  "xmp, iptc, icc, comment or all, comma-separated (default:\n"
+	  "all but icc; icc: even a profile that says sRGB)", NULL },
+	{ "strip", KEY_STRIP, 0, "[=LIST]",
+	  "carry none of LIST (default all); --strip=icc converts\n"
+	  "pixels in another colour space to sRGB; of --keep and\n"
+	  "--strip, the later one wins for what both name", NULL },
 	{ "profile", KEY_PROFILE, 0, "P",
 	  "convert to profile P and embed it: srgb, p3 (Display\n"
 	  "P3) or an RGB ICC file (default: sRGB profiles are\n"
@@ -155,6 +162,42 @@ static int init(struct job *job)
 	cs->dither = 1.0;
 	cs->background = (struct rgb8){ 255, 255, 255 };
 	job->settings = cs;
+	return 0;
+}
+
+/* The metadata kinds a comma-separated list names (see enum metadata_kind),
+ * or -1. */
+static int metadata_kinds(const char *list)
+{
+	static const char *const names[] = { "exif", "gps", "xmp", "iptc", "icc", "comment" };
+	unsigned kinds = 0;
+	for (const char *p = list, *end; *p; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, ",");
+		size_t n = (size_t)(end - p);
+		unsigned kind = n == 3 && !strncmp(p, "all", 3) ? META_ALL : 0;
+		for (unsigned i = 0; !kind && i < sizeof names / sizeof *names; i++)
+			if (strlen(names[i]) == n && !strncmp(p, names[i], n))
+				kind = 1u << i;
+		if (!kind)
+			return -1;
+		kinds |= kind == META_EXIF ? META_EXIF | META_GPS : kind;   /* GPS is in EXIF */
+	}
+	return kinds ? (int)kinds : -1;
+}
+
+/*
+ * --strip takes its list after '=' only (getopt's optional argument), so
+ * `--strip gps` makes gps an input: refused when no such file exists.
+ */
+static int check_bare_strip(const struct job *job, FILE *err)
+{
+	struct stat st;
+	for (unsigned i = 0; i < job->nroots; i++)
+		if (metadata_kinds(job->roots[i]) >= 0 && lstat(job->roots[i], &st) < 0) {
+			fprintf(err, "imgbatch: no file '%s'; to strip it, write --strip=%s\n",
+				job->roots[i], job->roots[i]);
+			return -1;
+		}
 	return 0;
 }
 
@@ -214,7 +257,19 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 			return cli_bad_value(err, "--background", arg,
 					     "use white, black, #rgb, #rrggbb or R,G,B");
 		break;
-	case KEY_STRIP: cs->strip = true; break;
+	case KEY_KEEP:
+	case KEY_STRIP: {
+		int kinds = metadata_kinds(arg ? arg : "all");
+		if (kinds < 0)
+			return cli_bad_value(err, key == KEY_KEEP ? "--keep" : "--strip", arg,
+					     "use exif, gps, xmp, iptc, icc, comment or all, comma-separated");
+		cs->strip_bare |= key == KEY_STRIP && !arg;
+		unsigned *on = key == KEY_KEEP ? &cs->meta_keep : &cs->meta_strip;
+		unsigned *off = key == KEY_KEEP ? &cs->meta_strip : &cs->meta_keep;
+		*on |= (unsigned)kinds;
+		*off &= ~(unsigned)kinds;
+		break;
+	}
 	case KEY_PROFILE: cs->profile_name = arg; break;
 	case KEY_LOSSLESS: cs->lossless = true; break;
 	case KEY_EFFORT:
@@ -259,6 +314,8 @@ static int validate(struct job *job, FILE *err)
 		fputs("imgbatch: say where outputs go: -o DIR (or --in-place)\n", err);
 		return -1;
 	}
+	if (cs->strip_bare && check_bare_strip(job, err) < 0)
+		return -1;
 	if (job->nroots == 0 && !job->files_from) {
 		fputs("imgbatch: no inputs: name files or directories, or use --files-from\n", err);
 		return -1;

@@ -18,6 +18,17 @@
 #include "pipeline/pipeline.h"
 #include "util/keyset.h"
 
+/* What --keep and --strip name (README "Metadata"). */
+enum metadata_kind {
+	META_EXIF = 1,
+	META_GPS = 2,             /* inside EXIF: goes with it */
+	META_XMP = 4,
+	META_IPTC = 8,
+	META_ICC = 16,
+	META_COMMENT = 32,
+	META_ALL = 63,
+};
+
 struct convert_settings {
 	struct pixel_settings px;
 	/* outputs */
@@ -43,7 +54,10 @@ struct convert_settings {
 	double dither;              /* --dither, 0..1 */
 	bool palette_tuned;         /* --colours or --dither given */
 	struct rgb8 background;
-	bool strip;
+	/* metadata_kind bits each option named last: --keep or --strip, a
+	 * later one undoing an earlier one for what they share */
+	unsigned meta_keep, meta_strip;
+	bool strip_bare;            /* --strip without a list was given */
 	const char *profile_name;   /* --profile: srgb, p3 or a file */
 	uint8_t *profile;           /* ... its bytes, to convert to and embed */
 	size_t profile_len;

@@ -13,7 +13,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "codec/exif.h"
 #include "codec/icc.h"
+#include "codec/metadata.h"
 #include "disk/atomic.h"
 #include "pipeline/item.h"
 
@@ -247,10 +249,11 @@ static int check_outputs(struct convert_item *ci, struct item *it, struct ib_err
 /*
  * Colour never shifts: --profile converts the pixels to its profile and
  * embeds it; otherwise a profile that says sRGB (or none) changes nothing
- * and is not carried, and another one is carried with the pixels as they
- * are, or with --strip, converted to sRGB first.  Gray images take the sRGB
- * tone curve and carry no profile.  Returns the profile to embed (NULL:
- * none) and sets *len; -1 in *len when out of memory.
+ * and is not carried (unless --keep icc), and another one is carried with
+ * the pixels as they are, or with --strip icc, converted to sRGB first.
+ * Gray images take the sRGB tone curve and carry no profile.  Returns the
+ * profile to embed (NULL: none) and sets *len; -1 in *len when out of
+ * memory.
  */
 static const uint8_t *settle_colour(const struct convert_settings *cs, const struct item *it,
 				    struct image *img, size_t *len)
@@ -267,15 +270,56 @@ static const uint8_t *settle_colour(const struct convert_settings *cs, const str
 		*len = r < 0 ? (size_t)-1 : gray ? 0 : cs->profile_len;
 		return r < 0 || gray ? NULL : cs->profile;
 	}
-	if (!in || icc_is_srgb(in, in_len))
+	if (!in || (!(cs->meta_keep & META_ICC) && icc_is_srgb(in, in_len)))
 		return NULL;
-	if (cs->strip) {
+	if (cs->meta_strip & META_ICC) {
 		if (icc_to_srgb(img, in, in_len, &note) < 0)
 			*len = (size_t)-1;
 		return NULL;
 	}
 	*len = in_len;
 	return in;
+}
+
+/* The blocks an output carries that it does not share with its input. */
+struct own_metadata {
+	uint8_t *exif, *xmp;
+};
+
+/*
+ * The input's metadata that --keep and --strip leave to output img, into
+ * meta: EXIF rewritten for img (upright, its size, no thumbnail; GPS gone
+ * with --strip gps) and XMP's orientation set to 1, as copies in own.  A
+ * malformed EXIF block is dropped.  -1 when out of memory.
+ */
+static int settle_metadata(const struct convert_settings *cs, const struct item *it,
+			   const struct image *img, struct metadata *meta, struct own_metadata *own)
+{
+	const struct metadata *in = &it->dec.info.meta;
+	unsigned strip = cs->meta_strip;
+	*meta = (struct metadata){ 0 };
+	if (in->exif && !(strip & META_EXIF) &&
+	    exif_rewrite(in->exif, in->exif_len, img->width, img->height, strip & META_GPS,
+			 &own->exif, &meta->exif_len) < 0)
+		return -1;
+	meta->exif = own->exif;
+	if (in->xmp && !(strip & META_XMP)) {
+		if (!(own->xmp = malloc(in->xmp_len)))
+			return -1;
+		memcpy(own->xmp, in->xmp, in->xmp_len);
+		metadata_xmp_upright(own->xmp, in->xmp_len);
+		meta->xmp = own->xmp;
+		meta->xmp_len = in->xmp_len;
+	}
+	if (!(strip & META_IPTC)) {
+		meta->iptc = in->iptc;
+		meta->iptc_len = in->iptc_len;
+	}
+	if (!(strip & META_COMMENT)) {
+		meta->comment = in->comment;
+		meta->comment_len = in->comment_len;
+	}
+	return 0;
 }
 
 static int encode_output(const struct convert_settings *cs, const struct item *it,
@@ -301,7 +345,13 @@ static int encode_output(const struct convert_settings *cs, const struct item *i
 		.icc = icc,
 		.icc_len = icc_len,
 	};
-	return out->encode(img, &opts, encoded, err);
+	struct own_metadata own = { 0 };
+	int ret = settle_metadata(cs, it, img, &opts.meta, &own) < 0
+		  ? ib_fail(err, "out of memory copying metadata")
+		  : out->encode(img, &opts, encoded, err);
+	free(own.exif);
+	free(own.xmp);
+	return ret;
 }
 
 /* Encodes img (which it may change) and commits it as output i. */

@@ -71,10 +71,10 @@ enum result_status {
 };
 
 /* Room for a command's own fields in a result (see wire_payload_*). */
-#define WIRE_PAYLOAD_MAX 64
+#define WIRE_PAYLOAD_MAX 128
 /* The longest output path a result carries, with its NUL: what PIPE_BUF
  * leaves after the other fields. */
-#define WIRE_OUTPUT_MAX 3712
+#define WIRE_OUTPUT_MAX 3648
 
 /*
  * One input's result.  The engine fills task_id, worker_pid and usec; the

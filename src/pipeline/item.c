@@ -141,13 +141,17 @@ static void use_embedded_thumbnail(struct item *it)
 	bool swap = exif_swaps_axes(p->orientation);
 	uint32_t up_w = swap ? thumb.info.height : thumb.info.width;
 	uint32_t up_h = swap ? thumb.info.width : thumb.info.height;
+	/* the outputs carry the image's metadata, not the thumbnail's */
+	struct metadata meta = full->meta;
 	if (up_w < p->load_w || up_h < p->load_h ||
-	    !same_aspect(thumb.info.width, thumb.info.height, full->width, full->height)) {
+	    !same_aspect(thumb.info.width, thumb.info.height, full->width, full->height) ||
+	    metadata_copy(&meta, &it->embedded_meta) < 0) {
 		codec_jpeg.close(&thumb);
 		goto keep_image;
 	}
 	it->dec.codec->close(&it->dec);
 	it->dec = thumb;
+	it->dec.info.meta = meta;
 	it->info.embedded = 1;
 	return;
 keep_image:
@@ -264,6 +268,7 @@ void item_finish(struct item *it, int ok, const struct ib_error *err, struct wir
 	if (it->dec_open)
 		it->dec.codec->close(&it->dec);
 	free(it->embedded);
+	free(it->embedded_meta);
 	image_free(&it->img);
 	image_free(&it->resized);
 	image_free(&it->out);

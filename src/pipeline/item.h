@@ -45,6 +45,7 @@ struct item {
 	struct image img;             /* decoded, steps before the branch done */
 	struct image resized, out;    /* with a list of sizes: see pipeline_branch */
 	uint8_t *embedded;            /* --embedded: the EXIF thumbnail dec reads */
+	uint8_t *embedded_meta;       /* ... and the image's metadata, which dec carries */
 	unsigned noutputs;
 	struct plan plans[PIPELINE_MAX_SIZES];
 	struct image_result info;     /* what the result reports */

@@ -4,7 +4,8 @@
 # pixels on every pair of generated 8-bit RGBA PNGs (identical, noise,
 # shifted text-like strokes, translucent pixels, anti-aliased edges, near
 # black, a photo-like field, one-pixel borders) for thresholds 0, 0.05, 0.1
-# and 0.3, with and without --include-aa.  The versions are pinned: they are
+# and 0.3, with and without --include-aa; and with --ignore regions against
+# pixelmatch on the pair made equal inside the region.  The versions are pinned: they are
 # the releases whose arithmetic src/compare.c reproduces.  Without node and
 # npm, or without the registry, the test is skipped (77).
 . "$(dirname "$0")/lib.sh"
@@ -295,6 +296,54 @@ while read -r pair metric threshold aa expected; do
 		bad=$((bad + 1))
 	fi
 done <"$WORK/npm-counts.txt"
+
+# Ignored regions: imgbatch with --ignore on the pair must count what
+# pixelmatch counts once the region is made equal in both images (the
+# expected image's pixels copied into the actual one's there).
+cat >"$NPM/count-ignore.mjs" <<'IGNORE'
+import fs from 'fs';
+import { PNG } from 'pngjs';
+import pixelmatch7 from 'pixelmatch7';
+import pixelmatch8 from 'pixelmatch8';
+
+const dir = process.argv[2];
+const metrics = { yiq: pixelmatch7, oklab: pixelmatch8 };
+const regions = ['10,10,40,30', '0,0,64,1', '37,5,1,200', '0,0,1000,1000'];
+
+for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('-a.png')).sort()) {
+	const pair = file.slice(0, -6);
+	const a = PNG.sync.read(fs.readFileSync(`${dir}/${pair}-a.png`));
+	for (const region of regions) {
+		const [rx, ry, rw, rh] = region.split(',').map(Number);
+		const b = PNG.sync.read(fs.readFileSync(`${dir}/${pair}-b.png`));
+		for (let y = ry; y < Math.min(ry + rh, a.height); y++)
+			for (let x = rx; x < Math.min(rx + rw, a.width); x++)
+				a.data.copy(b.data, (y * a.width + x) * 4, (y * a.width + x) * 4,
+					    (y * a.width + x) * 4 + 4);
+		for (const [metric, match] of Object.entries(metrics))
+			for (const includeAA of [false, true])
+				console.log(pair, metric, region, includeAA ? 'aa' : 'noaa',
+					    match(a.data, b.data, null, a.width, a.height,
+						  { threshold: 0.05, includeAA }));
+	}
+}
+IGNORE
+node "$NPM/count-ignore.mjs" "$WORK/pairs" >"$WORK/npm-ignore.txt" || fail "pixelmatch failed"
+[ -s "$WORK/npm-ignore.txt" ] || fail "pixelmatch counted nothing (ignored regions)"
+while read -r pair metric region aa expected; do
+	set -- "$WORK/pairs/$pair-a.png" "$WORK/pairs/$pair-b.png" \
+		--metric "$metric" --threshold 0.05 --ignore "$region" --json
+	[ "$aa" = noaa ] || set -- "$@" --include-aa
+	set +e
+	"$IMGBATCH" compare "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"
+	code=$?
+	set -e
+	[ "$code" -le 1 ] || { cat "$WORK/err.txt" >&2; fail "imgbatch compare $* exited $code"; }
+	got=$(grep '"type":"pair"' "$WORK/out.txt" | sed -n 's/.*"diff_pixels":\([0-9]*\).*/\1/p')
+	note "$pair $metric --ignore $region $aa: npm $expected, imgbatch ${got:-none}"
+	cases=$((cases + 1))
+	[ "$got" = "$expected" ] || bad=$((bad + 1))
+done <"$WORK/npm-ignore.txt"
 
 [ "$bad" = 0 ] || fail "$bad of $cases counts differ from pixelmatch's"
 note "all $cases counts equal pixelmatch's"

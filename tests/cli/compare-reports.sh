@@ -93,7 +93,7 @@ check("suite name", suite.name, "imgbatch compare")
 want = {
     "same.png": None, "photo.jpg": None, "sub/rgba-soft.png": None,
     "a&b <'q'>.png": None, "ctl\\x01x.png": None, "bad\\xff.png": None,
-    "changed.png": (Failure, "image-diff"), "size.png": (Failure, "image-diff"),
+    "changed.png": (Failure, "image-diff"), "size.png": (Failure, "size-differs"),
     "broken.png": (Error, None),
     "gone.png": (Skipped, None) if allowed else (Failure, "missing"),
     "extra.png": (Skipped, None) if allowed else (Failure, "new"),
@@ -116,9 +116,11 @@ for case in cases:
         check(f"{case.name} type", results[0].type, rtype)
     text = results[0].text or ""
     if case.name == "size.png":
-        # not compared pixel by pixel: the message says why, no counts
-        if "size differs" not in (results[0].message or "") or "diff pixels:" in text:
-            problems.append(f"{case.name}: wrong size-mismatch failure")
+        # the message says why; both sizes, then the common area's counts
+        if ("size differs" not in (results[0].message or "") or
+                "expected size: 600x200\nactual size: 300x100\ncommon area compared: 300x100\n"
+                not in text or "diff pixels:" not in text):
+            problems.append(f"{case.name}: wrong size-mismatch failure: {text!r}")
     elif rtype == "image-diff" and "diff pixels:" not in text:
         problems.append(f"{case.name}: no counts in the failure text")
 
@@ -151,6 +153,10 @@ cmp -s "$WORK/shown" "$WORK/copied" || { diff "$WORK/shown" "$WORK/copied" >&2; 
 while IFS= read -r f; do
 	[ -s "$H/img/$f" ] || fail "img/$f is empty"
 done <"$WORK/shown"
+# size.png: labelled, both sizes given.
+assert_contains "$H/index.html" '<span class="status">size differs</span>'
+assert_contains "$H/index.html" '<dt>expected size</dt><dd>600x200</dd>'
+assert_contains "$H/index.html" '<dt>actual size</dt><dd>300x100</dd>'
 if grep -Eq '(src|href)="(https?:)?//' "$H/index.html"; then
 	fail "index.html refers to a network URL"
 fi

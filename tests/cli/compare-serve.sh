@@ -104,6 +104,16 @@ assert_contains "$WORK/answers" '{"id":3,"type":"pair","status":"error","allowed
 assert_contains "$WORK/answers" '{"id":2,"type":"pair","status":"error"'
 assert_contains "$WORK/answers" 'the input ended in the middle of a request'
 
+# A request's own min_ssim under --metric ssim; refused without it.
+printf '{"id":1,"expected":"%s","actual":"%s","min_ssim":0.5}\n{"id":2,"expected":"%s","actual":"%s","min_ssim":1}\n' \
+	"$G/p4.png" "$A/p4.png" "$G/p4.png" "$A/p4.png" >"$WORK/ssim-requests"
+"$IMGBATCH" compare --serve --metric ssim <"$WORK/ssim-requests" >"$WORK/answers"
+assert_contains "$WORK/answers" '{"id":1,"type":"pair","status":"pass"'
+assert_contains "$WORK/answers" '{"id":2,"type":"pair","status":"fail"'
+"$IMGBATCH" compare --serve <"$WORK/ssim-requests" >"$WORK/answers"
+assert_eq "$(grep -c '"status":"error".*min_ssim\\" applies to --metric ssim' "$WORK/answers")" 2 \
+	"min_ssim without --metric ssim"
+
 # A worker killed mid-request fails that request only.  The worker is
 # stopped first, so the request is surely in its hands when it is killed.
 wait_answers() {
@@ -151,6 +161,14 @@ for id in b c d; do
 done
 sleep 1
 kill -TERM $server
+# the master's SIGTERM must be pending in the stopped worker before it runs on
+n=0
+until pending=$(sed -n 's/^ShdPnd:\t//p' "/proc/$worker/status") &&
+	[ $(( 0x$pending & 0x4000 )) != 0 ]; do
+	n=$((n + 1))
+	[ $n -lt 100 ] || fail "the master did not stop its worker"
+	sleep 0.1
+done
 kill -CONT "$worker"
 status=0
 wait $server || status=$?

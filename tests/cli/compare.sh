@@ -96,8 +96,31 @@ run_imgbatch 0 compare "$G" "$A" --allow-missing --allow-new --max-diff-pixels 1
 mv "$A/renamed.png" "$A/text-edges.png"
 convert "$G/text-edges.png" -resize 600x201! "$A/sub/gray16.png"
 run_imgbatch 1 compare "$G" "$A" --json --max-diff-pixels 1000
+assert_contains "$WORK/out.txt" '"status":"size_differs","allowed":false,"name":"sub/gray16.png"'
 assert_contains "$WORK/out.txt" '"reason":"size differs: 300x200 vs 600x201"'
+assert_contains "$WORK/out.txt" '"expected_width":300,"expected_height":200,"actual_width":600,"actual_height":201'
 cp "$G/sub/gray16.png" "$A/sub/gray16.png"
+
+# Sizes that differ: a diff image anyway, both aligned top left, the area
+# only one image covers in magenta; --allow-size-change judges the common
+# area.  flat.png is 200x200 gray; wide.png 220x190, gray where they meet.
+convert -size 220x190 xc:gray50 "$WORK/wide.png"
+run_imgbatch 1 compare "$WORK/flat.png" "$WORK/wide.png" --json --diff-dir "$WORK/sd"
+assert_contains "$WORK/out.txt" '"status":"size_differs"'
+assert_contains "$WORK/out.txt" '"width":200,"height":190,"diff_pixels":0,'
+assert_eq "$(image_size "$WORK/sd/wide.png")" "220 200" "diff image of two sizes"
+assert_eq "$("$DECODE" pixel "$WORK/sd/wide.png" 210 10)" "255 0 255 255" "actual's side only"
+assert_eq "$("$DECODE" pixel "$WORK/sd/wide.png" 10 195)" "255 0 255 255" "expected's side only"
+assert_eq "$("$DECODE" pixel "$WORK/sd/wide.png" 210 195)" "255 0 255 255" "neither side"
+v=$("$DECODE" pixel "$WORK/sd/wide.png" 10 10 | cut -d' ' -f1)
+[ "$v" -ge 229 ] && [ "$v" -lt 255 ] || fail "faded original expected in the common area, got $v"
+run_imgbatch 0 compare "$WORK/flat.png" "$WORK/wide.png" --allow-size-change --json
+assert_contains "$WORK/out.txt" '"status":"pass"'
+assert_contains "$WORK/out.txt" '"actual_width":220,"actual_height":190'
+convert "$WORK/wide.png" -fill red -draw 'rectangle 0,0 4,4' "$WORK/wide-red.png"
+run_imgbatch 1 compare "$WORK/flat.png" "$WORK/wide-red.png" --allow-size-change --json
+assert_contains "$WORK/out.txt" '"status":"fail"'
+assert_contains "$WORK/out.txt" '"diff_pixels":25,'
 
 # An unreadable image is exit status 2, after every other pair is counted.
 cp "$WORK/gen/corrupt.png" "$A/text-edges.png"
@@ -117,13 +140,31 @@ no_temp_files "$G"
 run_imgbatch 0 compare "$G" "$A" --json
 assert_eq "$(json_summary failed)" 0 "failures after --update-golden"
 
+# Byte-identical files pass on their header, undecoded: a PNG cut short
+# after its header passes against a copy of itself (with its size reported),
+# but not against another cut, nor when --diff-all needs its pixels.
+head -c 300 "$G/zoneplate.png" >"$WORK/cut-a.png"
+cp "$WORK/cut-a.png" "$WORK/cut-b.png"
+head -c 299 "$G/zoneplate.png" >"$WORK/cut-c.png"
+run_imgbatch 0 compare "$WORK/cut-a.png" "$WORK/cut-b.png" --json
+assert_contains "$WORK/out.txt" '"status":"pass"'
+assert_contains "$WORK/out.txt" "\"width\":$(image_size "$G/zoneplate.png" | cut -d' ' -f1),"
+run_imgbatch 2 compare "$WORK/cut-a.png" "$WORK/cut-c.png"
+run_imgbatch 2 compare "$WORK/cut-a.png" "$WORK/cut-b.png" --diff-dir "$WORK/cut" --diff-all
+# Re-encoded with the same pixels: decoded, equal, a pass with no counts.
+convert "$G/zoneplate.png" -define png:compression-level=0 "$WORK/plain.png"
+cmp -s "$G/zoneplate.png" "$WORK/plain.png" && fail "re-encoding kept the bytes"
+run_imgbatch 0 compare "$G/zoneplate.png" "$WORK/plain.png" --json
+assert_contains "$WORK/out.txt" '"diff_pixels":0,'
+assert_contains "$WORK/out.txt" '"psnr":null'
+
 # Usage errors.
 run_imgbatch 2 compare "$G"
 assert_contains "$WORK/err.txt" "give EXPECTED and ACTUAL"
 run_imgbatch 2 compare "$G" "$A/zoneplate.png"
 assert_contains "$WORK/err.txt" "both be files or both directories"
 run_imgbatch 2 compare "$G" "$A" --metric lab
-assert_contains "$WORK/err.txt" "use yiq or oklab"
+assert_contains "$WORK/err.txt" "use yiq, oklab or ssim"
 run_imgbatch 2 compare "$G" "$A" --threshold 1.5
 assert_contains "$WORK/err.txt" "from 0 to 1"
 run_imgbatch 2 compare "$G" "$WORK/nowhere"

@@ -95,7 +95,7 @@ offers "imgbatch --manifest pl" plan.png
 offers "imgbatch -f gray" grayscale
 offers "imgbatch --filter invert,bl" invert,blur
 offers "imgbatch --gravity north" north northeast northwest
-offers "imgbatch compare --metric ''" yiq oklab
+offers "imgbatch compare --metric ''" yiq oklab ssim
 offers "imgbatch thumbnail --size normal,x" normal,x-large normal,xx-large
 offers_not "imgbatch thumbnail --size ''" photos plan.png
 # Operands.
