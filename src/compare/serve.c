@@ -286,7 +286,8 @@ static int feed_item(struct serve_feed *f, char *line, const char *error,
 	if (request_encode(r, f->path, sizeof f->path) < 0) {
 		for (int i = FIELD_EXPECTED; i < FIELD_COUNT; i++)
 			r->field[i] = NULL;
-		ib_fail(&r->why, "the request's paths are over %d bytes", WIRE_MAX_PATH - 64);
+		ib_fail(&r->why, "the request is too long: its id, paths and options take over "
+			"%d bytes together", WIRE_MAX_PATH);
 		request_encode(r, f->path, sizeof f->path);
 	}
 	memset(item, 0, sizeof *item);

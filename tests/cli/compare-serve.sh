@@ -114,6 +114,12 @@ assert_contains "$WORK/answers" '{"id":2,"type":"pair","status":"fail"'
 assert_eq "$(grep -c '"status":"error".*min_ssim\\" applies to --metric ssim' "$WORK/answers")" 2 \
 	"min_ssim without --metric ssim"
 
+# A request too long for a task (it travels to its worker as one).
+long=$(printf '%03000d' 0)
+printf '{"id":1,"expected":"%s","actual":"%s"}\n' "$long" "$long" |
+	"$IMGBATCH" compare --serve >"$WORK/answers"
+assert_contains "$WORK/answers" '{"id":1,"type":"pair","status":"error","allowed":false,"name":"","reason":"the request is too long'
+
 # A worker killed mid-request fails that request only.  The worker is
 # stopped first, so the request is surely in its hands when it is killed.
 wait_answers() {
