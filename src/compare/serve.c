@@ -71,15 +71,16 @@ static void request_init(struct request *r)
 }
 
 /* The id, kept as JSON text to be echoed: a string re-escaped, a number as
- * it was written. */
+ * it was written, null as none. */
 static int take_id(struct request *r, const struct json_member *m)
 {
 	char text[ID_MAX];
 	if (!m->is_string) {
 		char *end;
 		double v = strtod(m->value, &end);
-		if (end == m->value || *end || !isfinite(v))
-			return ib_fail(&r->why, "\"id\" must be a string or a number");
+		bool number = end != m->value && !*end && isfinite(v);
+		if (!number && strcmp(m->value, "null") != 0)
+			return ib_fail(&r->why, "\"id\" must be a string, a number or null");
 		snprintf(text, sizeof text, "%s", m->value);
 	} else {
 		FILE *f = fmemopen(text, sizeof text, "w");

@@ -96,13 +96,15 @@ assert_eq "$("$DECODE" pixel "$WORK/diffs/4.png" 25 35)" "255 0 0 255" "diff ima
 
 # A string id comes back as written; a repeated member is refused; the end
 # of input in the middle of a request is an error answer, and exit 0.
-printf '{"id":"a\\"b","expected":"%s","actual":"%s"}\n{"id":3,"id":4}\n{"id":2,"expected":"%s"' \
-	"$G/p0.png" "$A/p0.png" "$G/p0.png" | "$IMGBATCH" compare --serve >"$WORK/answers" ||
+printf '{"id":"a\\"b","expected":"%s","actual":"%s"}\n{"id":3,"id":4}\n{"id":null,"expected":"%s","actual":"%s"}\n{"id":2,"expected":"%s"' \
+	"$G/p0.png" "$A/p0.png" "$G/p0.png" "$A/p0.png" "$G/p0.png" |
+	"$IMGBATCH" compare --serve >"$WORK/answers" ||
 	fail "compare --serve exited $? at an unfinished line"
 assert_contains "$WORK/answers" '{"id":"a\"b","type":"pair","status":"pass"'
 assert_contains "$WORK/answers" '{"id":3,"type":"pair","status":"error","allowed":false,"name":"","reason":"\"id\" is given twice"'
 assert_contains "$WORK/answers" '{"id":2,"type":"pair","status":"error"'
 assert_contains "$WORK/answers" 'the input ended in the middle of a request'
+assert_contains "$WORK/answers" '{"id":null,"type":"pair","status":"pass"'
 
 # A request's own min_ssim under --metric ssim; refused without it.
 printf '{"id":1,"expected":"%s","actual":"%s","min_ssim":0.5}\n{"id":2,"expected":"%s","actual":"%s","min_ssim":1}\n' \
