@@ -2,7 +2,7 @@
  * The DC scans of a progressive JPEG, for jpeg.c's 1/8-scale decoding.  At
  * 1/8 libjpeg makes each 8x8 block one pixel from its DC coefficient alone
  * (4:2:0 chroma, which it scales 2/8 to spare upsampling, also takes three
- * AC coefficients: without them it estimates those from neighbouring DCs).
+ * AC coefficients, then zero).
  * A progressive file sends the DCs in scans of their own, a twentieth of the
  * file or so; jpegtran's and cjpeg's scripts send the DCs' last bit after
  * the luma AC scans, which only need walking over, not decoding.
