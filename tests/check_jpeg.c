@@ -977,6 +977,25 @@ START_TEST(test_dc_scans_read_alone)
 }
 END_TEST
 
+/* A file cut before its DCs are complete is read whole at 1/8 too: libjpeg
+ * reports the cut.  Cut after them, nothing is missed. */
+START_TEST(test_dc_scans_cut)
+{
+	const struct dc_case *dc = &dc_cases[0];
+	struct buffer jpg = { 0 }, cut = { 0 };
+	struct image img;
+	struct ib_error err = { 0 };
+	compress_case(dc, true, &jpg);
+	size_t end = keep_dc_scans(&jpg, dc->dc_scans, &cut);
+	ck_assert_int_eq(decode_jpeg(jpg.data, end - 10, 1, 1, 0, &img, NULL, &err), -1);
+	ck_assert_str_eq(err.msg, TRUNCATED);
+	ck_assert_int_eq(decode_jpeg(jpg.data, end + 2, 1, 1, 0, &img, NULL, &err), 0);
+	image_free(&img);
+	buffer_free(&jpg);
+	buffer_free(&cut);
+}
+END_TEST
+
 /* ---- pixel limit ----------------------------------------------------------- */
 
 START_TEST(test_max_pixels)
@@ -1187,6 +1206,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, test_dc_scans_as_libjpeg, 0, sizeof dc_cases / sizeof dc_cases[0]);
 	tcase_add_loop_test(tc, test_dc_scans_as_whole_file, 0, sizeof dc_cases / sizeof dc_cases[0]);
 	tcase_add_loop_test(tc, test_dc_scans_read_alone, 0, sizeof dc_cases / sizeof dc_cases[0]);
+	tcase_add_test(tc, test_dc_scans_cut);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("metadata");
