@@ -296,7 +296,7 @@ name() {
 	       S1|S6) echo "floor: djpeg -scale 1/8 \| cjpeg" ;;
 	       *) echo "floor: djpeg -scale 1/2 \| cjpeg" ;; esac ;;
 	floor_opt) echo "floor with cjpeg -optimize (info)" ;;
-	vips) case $2 in S4) echo "vipsthumbnail" ;; S3) echo "vipsthumbnail (parallel, 1 file/process; $nsub files)" ;;
+	vips) case $2 in S4) echo "vipsthumbnail" ;; S6) echo "vipsthumbnail (xargs -P, 1 file/process)" ;; S3) echo "vipsthumbnail (parallel, 1 file/process; $nsub files)" ;;
 	      *) echo "vipsthumbnail (parallel, 1 file/process)" ;; esac ;;
 	vipsX) echo "vipsthumbnail (parallel -X, $batch files/process)" ;;
 	gmX) echo "GraphicsMagick gm mogrify (parallel -X, $batch files/process)" ;;
@@ -411,9 +411,9 @@ done
 # ru_maxrss on Linux is the larger of the master's own peak and the largest
 # peak of any descendant it reaped: the peak of the largest single imgbatch
 # process (master or worker), not a sum over processes.
-rss_S1='' rss_S2='' rss_S4=''
+rss_S1='' rss_S2='' rss_S4='' rss_S6=''
 if [ -x /usr/bin/time ]; then
-	for scen in S1 S2 S4; do
+	for scen in S1 S2 S4 S6; do
 		case " $scenarios " in *" $scen "*) ;; *) continue ;; esac
 		out=$work/out/rss-$scen
 		rm -rf "$out"
@@ -422,6 +422,7 @@ if [ -x /usr/bin/time ]; then
 		S1) set -- -r 256x256 -q 85 "$sel/jpeg" ;;
 		S2) set -- -r 1920x1920 -q 85 "$sel/jpeg" ;;
 		S4) set -- -r 800x800 "$big" ;;
+		S6) set -- -r 256x256 -q 85 "$prog" ;;
 		esac
 		/usr/bin/time -f %M -o "$work/rss-$scen" "$IB" --quiet -o "$out" "$@"
 		eval "rss_$scen=$(tail -1 "$work/rss-$scen")"
@@ -433,7 +434,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 t_all=$(echo "$(now) - $t_all" | bc)
 cat >"$work/meta" <<EOF
 rounds='$rounds' scenarios='$scenarios' load_start='$load_start' load_end='$load_end' t_all='$t_all'
-rss_S1='$rss_S1' rss_S2='$rss_S2' rss_S4='$rss_S4' run_date='$run_date' run_files='$njpeg $npng'
+rss_S1='$rss_S1' rss_S2='$rss_S2' rss_S4='$rss_S4' rss_S6='$rss_S6' run_date='$run_date' run_files='$njpeg $npng'
 EOF
 else
 	# REPORT_ONLY=1: the report of the last run again (same NJPEG, NPNG)
@@ -512,7 +513,7 @@ fps3=$([ -n "$m3" ] && awk -v m="$m3" -v c="$npng" 'BEGIN { printf "%.0f", c / m
 j1=$(ratio S1 imgbatch_j1 imgbatch || true)
 j3=$(ratio S3 imgbatch_j1 imgbatch || true)
 mib() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-rss1=$(mib "$rss_S1" || true); rss2=$(mib "$rss_S2" || true); rss4=$(mib "$rss_S4" || true)
+rss1=$(mib "$rss_S1" || true); rss2=$(mib "$rss_S2" || true); rss4=$(mib "$rss_S4" || true); rss6=$(mib "${rss_S6:-}" || true)
 cpu=$(cpu_model)
 ver() { "$@" 2>&1 | head -1 || true; }
 partial=
@@ -589,6 +590,7 @@ md=$results/RESULTS.md.tmp
 	echo "| S6 <= 0.25x floor (issue 18) | ${r6:-?}x | $(verdict "$r6" '<=' 0.25 x) |"
 	echo "| S6 >= 5x vipsthumbnail (issue 18; vipsthumbnail's time over imgbatch's) | ${v6:-?}x | $(verdict "$v6" '>=' 5 x) |"
 	echo "| (S4 peak RSS, no target) | ${rss4:-?} MiB | |"
+	echo "| (S6 peak RSS, no target: libjpeg holds a progressive file's coefficients whole, 48 MB for 16 MP) | ${rss6:-?} MiB | |"
 	echo "| master CPU <= 5% of the total on S3 at $s5_large files | ${master5:-?}% | $(verdict "$master5" '<=' 5 '%') |"
 	echo "| cost per file flat from $s5_small to $s5_large files (time a file at $s5_large over at $s5_small, taken as flat within 10%) | ${flat5:-?}x | $(verdict "$flat5" '<=' 1.1 x) |"
 	echo
