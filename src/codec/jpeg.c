@@ -397,8 +397,9 @@ static int read_dc_scans_only(struct decoder_state *st, struct buffer *dc,
 		cinfo->src->bytes_in_buffer = dc->len;
 		/* Smoothing guesses missing AC terms for progressive previews;
 		 * libjpeg-turbo 2.1 smooths the DC too when no AC is known,
-		 * which would blur a 1/8 image (by up to 49 levels here) that
-		 * the exact DCs give as the whole file does. */
+		 * which would blur a 1/8 image (by up to 49 levels on
+		 * check_jpeg's pattern) that the exact DCs give as the whole
+		 * file does. */
 		cinfo->do_block_smoothing = FALSE;
 	}
 	return ret < 0 ? -1 : 0;

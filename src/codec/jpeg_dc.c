@@ -93,7 +93,7 @@ static int component(const struct walk *w, uint8_t id)
 static bool read_dc_scan(struct walk *w, const uint8_t *seg)
 {
 	unsigned ns = seg[2];
-	uint8_t al = seg[3 + 2 * ns + 2] & 0x0F;
+	uint8_t al = seg[5 + 2 * ns] & 0x0F;         /* low nibble of Ah/Al */
 	for (unsigned k = 0; k < ns; k++) {
 		int c = component(w, seg[3 + 2 * k]);
 		if (c < 0)
@@ -114,8 +114,7 @@ static bool dc_complete(const struct walk *w)
 /*
  * One segment at *pos (an FF, maybe more fill FFs, then its code): kept
  * unless it is an AC scan, a scan with its data.  Returns 1 when the DC is
- * complete, 0 to go on, -1 when the walk cannot go on (*pos = 0), -2 out of
- * memory.
+ * complete, 0 to go on, -1 when the walk cannot go on, -2 out of memory.
  */
 static int step(struct walk *w, size_t *pos, unsigned *scans, unsigned max_scans,
 		struct ib_error *err)
