@@ -5,14 +5,15 @@
 set -e
 cd "$(dirname "$0")"
 
-# Build: compiler, autotools, codecs, stb, libmd (MD5 for thumbnail names),
+# Build: compiler, autotools, codecs (libraw: camera RAW previews), stb, libmd (MD5 for thumbnail names),
 # Little CMS 2 (ICC profiles to sRGB), libimagequant (--palette), Check.
 # Tests: ImageMagick is the independent oracle some end-to-end tests compare
 # pixels with; python3-gi and GNOME's thumbnail factory check that the
 # cache we write is accepted;
 # junitparser, xmllint and Chromium check compare's reports; heif-enc and
 # heif-convert (libheif-examples), cjxl and djxl (libjxl-tools) make and
-# check the HEIC, AVIF and JPEG XL fixtures; vips and vipsthumbnail
+# check the HEIC, AVIF and JPEG XL fixtures; simple_dcraw (libraw-bin) takes
+# the preview out of the DNG fixtures; vips and vipsthumbnail
 # (libvips-tools) are the oracle tests/cli/kernels.sh holds the default
 # kernel to; scikit-image (python3-skimage) the one compare's SSIM is held
 # to (tests/cli/compare-ssim.sh); exiftool (libimage-exiftool-perl) tags and
@@ -22,7 +23,7 @@ cd "$(dirname "$0")"
 # tests/cli/slurm.sh (its own daemons, started and stopped by the test).
 packages="build-essential autoconf automake libtool pkgconf libpng-dev
 libjpeg62-turbo-dev libstb-dev libmd-dev liblcms2-dev libdeflate-dev libimagequant-dev libwebp-dev libgif-dev
-libtiff-dev libheif-dev libjxl-dev check imagemagick libjpeg-turbo-progs
+libtiff-dev libheif-dev libjxl-dev libraw-dev check imagemagick libjpeg-turbo-progs libraw-bin
 libheif-examples libjxl-tools libvips-tools icc-profiles-free libimage-exiftool-perl python3-gi gir1.2-gnomedesktop-3.0 python3-junitparser libxml2-utils chromium
 python3-skimage
 clang libclang-rt-14-dev valgrind munge slurmctld slurmd slurm-client bash-completion"

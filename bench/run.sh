@@ -10,6 +10,8 @@
 #   S5 S3's job on 1,000, 10,000 and 100,000 files (hard links to the
 #      5,000), imgbatch alone: cost per file and the master's CPU share
 #      (from the --json summary's master_cpu_seconds, worker_cpu_seconds)
+#   S6 S1 on the same JPEGs made progressive (jpegtran -progressive), whose
+#      DC scans alone give 1/8    floor: djpeg -scale 1/8 | cjpeg
 # Also imgbatch -j1 against its default (one worker per core) on S1 and S3,
 # and imgbatch's peak RSS on S1, S2 and S4 (GNU time).
 # The floors do not resize: djpeg's 1/8 of 4608x3456 is 576x432 (S1) and
@@ -21,7 +23,7 @@
 # Environment: NJPEG (16) and NPNG (5000, a multiple of 10) run on the
 #   first files of the corpus only (smoke tests); SLOW (90): a tool whose
 #   first round takes longer than that many seconds runs one round only;
-#   SCENARIOS ("S1 S2 S3 S4 S5") the scenarios to run (a partial RESULTS.md);
+#   SCENARIOS ("S1 S2 S3 S4 S5 S6") the scenarios to run (a partial RESULTS.md);
 #   REPORT_ONLY=1 writes the report of the last run again, running nothing;
 #   BENCH_DIR (bench/work), RESULTS_DIR (bench/results); IMGBATCH (default
 #   ./imgbatch of the calling directory, else of the source tree).
@@ -38,7 +40,8 @@ rounds=${1:-${ROUNDS:-3}}
 njpeg=${NJPEG:-16}
 npng=${NPNG:-5000}
 slow=${SLOW:-90}
-scenarios=${SCENARIOS:-S1 S2 S3 S4 S5}
+all_scenarios="S1 S2 S3 S4 S5 S6"
+scenarios=${SCENARIOS:-$all_scenarios}
 cores=$(nproc)
 if [ -n "${IMGBATCH:-}" ]; then IB=$(realpath "$IMGBATCH")
 elif [ -x "$here/imgbatch" ]; then IB=$here/imgbatch
@@ -165,6 +168,7 @@ else
 fi
 list_jpeg=$work/list-jpeg
 list_png=$work/list-png
+list_prog=$work/list-prog
 ls "$sel/jpeg"/*.jpg >"$list_jpeg"
 find "$sel/png64" -name '*.png' | sort >"$list_png"
 big=$sel/rgba/big.png
@@ -174,6 +178,21 @@ big_mb=$(du -b "$big" | awk '{ printf "%.1f", $1 / 1e6 }')
 # Read everything once so that no tool pays for the first read from disk.
 cat "$big" >/dev/null
 cat "$list_jpeg" "$list_png" | xargs cat >/dev/null
+
+# S6's inputs: the selection's JPEGs made progressive by jpegtran (libjpeg's
+# script: DC scans of 4% and 1% of the file, the second after the luma AC).
+prog=$work/prog-$njpeg
+case " $scenarios " in *" S6 "*)
+	command -v jpegtran >/dev/null || die "jpegtran is missing (S6)"
+	if [ ! -d "$prog" ]; then
+		mkdir -p "$prog.tmp"
+		xargs -P "$cores" -I{} sh -c 'jpegtran -progressive -copy all "$1" >"$2/${1##*/}"' \
+			_ {} "$prog.tmp" <"$list_jpeg"
+		mv "$prog.tmp" "$prog"
+	fi
+	ls "$prog"/*.jpg >"$list_prog"
+	xargs cat <"$list_prog" >/dev/null ;;
+esac
 
 # S5's inputs: NPNG/5, 2 NPNG and 20 NPNG hard links to S3's files.
 s5_sizes="$((npng / 5)) $((npng * 2)) $((npng * 20))"
@@ -214,22 +233,27 @@ pillow() {
 	(set -f; IFS='
 '; exec $PY "$PILLOW" "$p_size" "$p_out" "$cores" $(cat "$p_list"))
 }
-floor_jpeg() { # SCALE OUT [CJPEG-OPTION]
+floor_jpeg() { # LIST SCALE OUT [CJPEG-OPTION]
 	xargs -P "$cores" -I{} sh -c 'djpeg -scale "$2" "$1" | cjpeg -quality 85 $4 >"$3/${1##*/}"' \
-		_ {} "$1" "$2" "${3:-}" <"$list_jpeg"
+		_ {} "$2" "$3" "${4:-}" <"$1"
 }
 t_S1_imgbatch() { "$IB" -o "$1" -r 256x256 -q 85 --quiet "$sel/jpeg"; }
 t_S1_imgbatch_j1() { "$IB" -j 1 -o "$1" -r 256x256 -q 85 --quiet "$sel/jpeg"; }
-t_S1_floor() { floor_jpeg 1/8 "$1"; }
-t_S1_floor_opt() { floor_jpeg 1/8 "$1" -optimize; }
+t_S1_floor() { floor_jpeg "$list_jpeg" 1/8 "$1"; }
+t_S1_floor_opt() { floor_jpeg "$list_jpeg" 1/8 "$1" -optimize; }
 t_S1_vips() { $PAR -q vipsthumbnail {} -s 256x256 -o "$1/%s.jpg[Q=85]" <"$list_jpeg"; }
 t_S1_im() { $ONE_THREAD $PAR -q "$IM" -define jpeg:size=512x512 {} -thumbnail 256x256 -quality 85 "$1/{/}" <"$list_jpeg"; }
 t_S1_gm() { $ONE_THREAD $PAR -q gm convert -size 512x512 {} -thumbnail 256x256 -quality 85 "$1/{/}" <"$list_jpeg"; }
 t_S1_pillow() { pillow 256 "$1" "$list_jpeg"; }
 
+t_S6_imgbatch() { "$IB" -o "$1" -r 256x256 -q 85 --quiet "$prog"; }
+t_S6_floor() { floor_jpeg "$list_prog" 1/8 "$1"; }
+# (xargs, not parallel: S6 needs no GNU parallel)
+t_S6_vips() { xargs -P "$cores" -I{} vipsthumbnail {} -s 256x256 -o "$1/%s.jpg[Q=85]" <"$list_prog"; }
+
 t_S2_imgbatch() { "$IB" -o "$1" -r 1920x1920 -q 85 --quiet "$sel/jpeg"; }
-t_S2_floor() { floor_jpeg 1/2 "$1"; }
-t_S2_floor_opt() { floor_jpeg 1/2 "$1" -optimize; }
+t_S2_floor() { floor_jpeg "$list_jpeg" 1/2 "$1"; }
+t_S2_floor_opt() { floor_jpeg "$list_jpeg" 1/2 "$1" -optimize; }
 t_S2_vips() { $PAR -q vipsthumbnail {} -s 1920x1920 -o "$1/%s.jpg[Q=85]" <"$list_jpeg"; }
 t_S2_im() { $ONE_THREAD $PAR -q "$IM" -define jpeg:size=3840x3840 {} -resize 1920x1920 -quality 85 "$1/{/}" <"$list_jpeg"; }
 t_S2_gm() { $ONE_THREAD $PAR -q gm convert -size 3840x3840 {} -resize 1920x1920 -quality 85 "$1/{/}" <"$list_jpeg"; }
@@ -269,10 +293,10 @@ name() {
 	imgbatch) echo "imgbatch" ;;
 	imgbatch_j1) echo "imgbatch -j1" ;;
 	floor) case $2 in S4) echo "floor: libpng decode + encode (png-floor.c)" ;;
-	       S1) echo "floor: djpeg -scale 1/8 \| cjpeg" ;;
+	       S1|S6) echo "floor: djpeg -scale 1/8 \| cjpeg" ;;
 	       *) echo "floor: djpeg -scale 1/2 \| cjpeg" ;; esac ;;
 	floor_opt) echo "floor with cjpeg -optimize (info)" ;;
-	vips) case $2 in S4) echo "vipsthumbnail" ;; S3) echo "vipsthumbnail (parallel, 1 file/process; $nsub files)" ;;
+	vips) case $2 in S4) echo "vipsthumbnail" ;; S6) echo "vipsthumbnail (xargs -P, 1 file/process)" ;; S3) echo "vipsthumbnail (parallel, 1 file/process; $nsub files)" ;;
 	      *) echo "vipsthumbnail (parallel, 1 file/process)" ;; esac ;;
 	vipsX) echo "vipsthumbnail (parallel -X, $batch files/process)" ;;
 	gmX) echo "GraphicsMagick gm mogrify (parallel -X, $batch files/process)" ;;
@@ -288,6 +312,8 @@ s1="imgbatch floor floor_opt"
 s2="imgbatch floor floor_opt"
 s3="imgbatch"
 s4="imgbatch floor"
+s6="imgbatch floor"
+[ $have_vips = 1 ] && s6="$s6 vips"
 [ $have_parallel$have_vips = 11 ] && { s1="$s1 vips"; s2="$s2 vips"; s3="$s3 vipsX vips"; }
 [ $have_vips = 1 ] && s4="$s4 vips"
 [ $have_parallel = 1 ] && { s1="$s1 im"; s2="$s2 im"; }
@@ -302,7 +328,7 @@ s3="$s3 imgbatch_j1"
 # The files a tool works on in a scenario.
 nfiles() {
 	case $1 in
-	S1|S2) echo "$njpeg" ;;
+	S1|S2|S6) echo "$njpeg" ;;
 	S3) case $2 in vips|gm) echo "$nsub" ;; *) echo "$npng" ;; esac ;;
 	S4) echo 1 ;;
 	S5) echo "${2#n}" ;;
@@ -385,9 +411,9 @@ done
 # ru_maxrss on Linux is the larger of the master's own peak and the largest
 # peak of any descendant it reaped: the peak of the largest single imgbatch
 # process (master or worker), not a sum over processes.
-rss_S1='' rss_S2='' rss_S4=''
+rss_S1='' rss_S2='' rss_S4='' rss_S6=''
 if [ -x /usr/bin/time ]; then
-	for scen in S1 S2 S4; do
+	for scen in S1 S2 S4 S6; do
 		case " $scenarios " in *" $scen "*) ;; *) continue ;; esac
 		out=$work/out/rss-$scen
 		rm -rf "$out"
@@ -396,6 +422,7 @@ if [ -x /usr/bin/time ]; then
 		S1) set -- -r 256x256 -q 85 "$sel/jpeg" ;;
 		S2) set -- -r 1920x1920 -q 85 "$sel/jpeg" ;;
 		S4) set -- -r 800x800 "$big" ;;
+		S6) set -- -r 256x256 -q 85 "$prog" ;;
 		esac
 		/usr/bin/time -f %M -o "$work/rss-$scen" "$IB" --quiet -o "$out" "$@"
 		eval "rss_$scen=$(tail -1 "$work/rss-$scen")"
@@ -407,7 +434,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 t_all=$(echo "$(now) - $t_all" | bc)
 cat >"$work/meta" <<EOF
 rounds='$rounds' scenarios='$scenarios' load_start='$load_start' load_end='$load_end' t_all='$t_all'
-rss_S1='$rss_S1' rss_S2='$rss_S2' rss_S4='$rss_S4' run_date='$run_date' run_files='$njpeg $npng'
+rss_S1='$rss_S1' rss_S2='$rss_S2' rss_S4='$rss_S4' rss_S6='$rss_S6' run_date='$run_date' run_files='$njpeg $npng'
 EOF
 else
 	# REPORT_ONLY=1: the report of the last run again (same NJPEG, NPNG)
@@ -479,17 +506,19 @@ master5=$(s5_cpu "$s5_large" | cut -d' ' -f2)
 r1=$(ratio S1 imgbatch floor || true)
 r2=$(ratio S2 imgbatch floor || true)
 r4=$(ratio S4 imgbatch floor || true)
+r6=$(ratio S6 imgbatch floor || true)
+v6=$(ratio S6 vips imgbatch || true)
 m3=$(median S3 imgbatch)
 fps3=$([ -n "$m3" ] && awk -v m="$m3" -v c="$npng" 'BEGIN { printf "%.0f", c / m }' || true)
 j1=$(ratio S1 imgbatch_j1 imgbatch || true)
 j3=$(ratio S3 imgbatch_j1 imgbatch || true)
 mib() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-rss1=$(mib "$rss_S1" || true); rss2=$(mib "$rss_S2" || true); rss4=$(mib "$rss_S4" || true)
+rss1=$(mib "$rss_S1" || true); rss2=$(mib "$rss_S2" || true); rss4=$(mib "$rss_S4" || true); rss6=$(mib "${rss_S6:-}" || true)
 cpu=$(cpu_model)
 ver() { "$@" 2>&1 | head -1 || true; }
 partial=
 [ "$njpeg" = 16 ] && [ "$npng" = 5000 ] || partial=" (partial corpus: NJPEG=$njpeg NPNG=$npng)"
-[ "$scenarios" = "S1 S2 S3 S4" ] || partial="$partial (scenarios: $scenarios)"
+[ "$scenarios" = "$all_scenarios" ] || partial="$partial (scenarios: $scenarios)"
 slowlist=$(awk '{ printf "%s%s %s", (NR > 1) ? ", " : "", $1, $2 }' "$work/slow-over")
 [ -z "$slowlist" ] || note "over $slow s in its first round, so run once only: $slowlist"
 
@@ -540,6 +569,12 @@ md=$results/RESULTS.md.tmp
 		s5_cpu "$n" | awk -v n="$n" '{ printf "| %s | %s us | %s%% |\n", n, $1, $2 }'
 	done
 	echo
+	echo "## S6: S1 on the same JPEGs made progressive"
+	echo
+	echo "The S1 JPEGs through \`jpegtran -progressive -copy all\` (libjpeg's script: DC without its last bit, luma AC scans, then that bit). Same commands as S1. At 1/8 imgbatch decodes the DC scans only and walks over the AC scans between them (issue 18)."
+	echo
+	table S6 floor floor $s6
+	echo
 	echo "## Targets (issue 6)"
 	echo
 	echo "| target | measured | verdict |"
@@ -552,7 +587,10 @@ md=$results/RESULTS.md.tmp
 	echo "| -j2 over -j1 >= 1.9x on S3 | ${j3:-?}x | $(verdict "$j3" '>=' 1.9 x) |"
 	echo "| peak RSS of any imgbatch process <= 20 MiB on S1 | ${rss1:-?} MiB | $(verdict "$rss1" '<=' 20 ' MiB') |"
 	echo "| peak RSS of any imgbatch process <= 50 MiB on S2 | ${rss2:-?} MiB | $(verdict "$rss2" '<=' 50 ' MiB') |"
+	echo "| S6 <= 0.25x floor (issue 18) | ${r6:-?}x | $(verdict "$r6" '<=' 0.25 x) |"
+	echo "| S6 >= 5x vipsthumbnail (issue 18; vipsthumbnail's time over imgbatch's) | ${v6:-?}x | $(verdict "$v6" '>=' 5 x) |"
 	echo "| (S4 peak RSS, no target) | ${rss4:-?} MiB | |"
+	echo "| (S6 peak RSS, no target: libjpeg holds a progressive file's coefficients whole, 48 MB for 16 MP) | ${rss6:-?} MiB | |"
 	echo "| master CPU <= 5% of the total on S3 at $s5_large files | ${master5:-?}% | $(verdict "$master5" '<=' 5 '%') |"
 	echo "| cost per file flat from $s5_small to $s5_large files (time a file at $s5_large over at $s5_small, taken as flat within 10%) | ${flat5:-?}x | $(verdict "$flat5" '<=' 1.1 x) |"
 	echo

@@ -1,7 +1,8 @@
 /*
  * libFuzzer harness: the worker's pixel path on arbitrary bytes.  Sniff,
  * open (header, EXIF, ICC), decode with shrink-on-load, orient, resize, and
- * encode as both JPEG and PNG.  Any outcome but a crash, a sanitizer report
+ * encode as both JPEG and PNG; every codec of the table, camera RAWs (libraw
+ * and their preview) included.  Any outcome but a crash, a sanitizer report
  * or a leak is fine: bad input must fail with a reason.
  */
 #include "config.h"

@@ -35,6 +35,8 @@ build() {
 }
 
 # Seeds: the samples for the decoder, small hand-made inputs for the rest.
+# The decoder also gets fuzz/seeds/decode: a tiny DNG (tests/make-dng
+# fuzz/seeds/decode/preview.dng 32 24 32 24 6), as samples/ has no RAW.
 seeds_of() {
 	case $1 in
 	decode) echo "$top/samples" ;;
@@ -53,9 +55,12 @@ run() {
 			"$bin" "$src/regressions/$h"/* >"$out/$h-regressions.log" 2>&1 ||
 				{ echo "fuzz: $h: a regression input fails again:" >&2; tail -n 30 "$out/$h-regressions.log" >&2; status=1; }
 		fi
+		raw_seeds=
+		[ "$h" != decode ] || raw_seeds=$src/seeds/decode
 		set +e
 		"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 			-artifact_prefix="$out/crashes/$h-" "$out/corpus/$h" "$(seeds_of "$h")" \
+			${raw_seeds:+"$raw_seeds"} \
 			>"$out/$h.log" 2>&1
 		code=$?
 		set -e

@@ -137,6 +137,12 @@ struct raw_jpeg {
 	const uint8_t *pixels;
 	const uint8_t *app1[2];
 	size_t app1_len[2];
+	int quality;                    /* 0: 100 */
+	int h_samp, v_samp;             /* the first component's; 0: libjpeg's */
+	bool progressive;               /* libjpeg's script unless scans */
+	const jpeg_scan_info *scans;
+	int num_scans;
+	int restart_rows;
 };
 
 static void compress_raw(const struct raw_jpeg *r, struct buffer *out)
@@ -156,7 +162,18 @@ static void compress_raw(const struct raw_jpeg *r, struct buffer *out)
 	jpeg_set_defaults(&cinfo);
 	jpeg_set_colorspace(&cinfo, r->jpeg_space);
 	cinfo.write_Adobe_marker = r->adobe_marker;
-	jpeg_set_quality(&cinfo, 100, TRUE);
+	jpeg_set_quality(&cinfo, r->quality ? r->quality : 100, TRUE);
+	if (r->h_samp) {
+		cinfo.comp_info[0].h_samp_factor = r->h_samp;
+		cinfo.comp_info[0].v_samp_factor = r->v_samp;
+	}
+	if (r->progressive)
+		jpeg_simple_progression(&cinfo);
+	if (r->scans) {
+		cinfo.scan_info = r->scans;
+		cinfo.num_scans = r->num_scans;
+	}
+	cinfo.restart_in_rows = r->restart_rows;
 	jpeg_start_compress(&cinfo, TRUE);
 	for (int i = 0; i < 2; i++)
 		if (r->app1[i])
@@ -754,6 +771,231 @@ START_TEST(test_extraneous_bytes_warning)
 }
 END_TEST
 
+/* ---- progressive files at 1/8: DC scans only ------------------------------- */
+
+/* DC of each component in a scan of its own, then their AC. */
+static const jpeg_scan_info separate_dc[] = {
+	{ 1, { 0 }, 0, 0, 0, 0 }, { 1, { 1 }, 0, 0, 0, 0 }, { 1, { 2 }, 0, 0, 0, 0 },
+	{ 1, { 0 }, 1, 63, 0, 0 }, { 1, { 1 }, 1, 63, 0, 0 }, { 1, { 2 }, 1, 63, 0, 0 },
+};
+
+/* DC without its two low bits, refined between AC scans, the last one only
+ * after every AC scan. */
+static const jpeg_scan_info refined_dc[] = {
+	{ 3, { 0, 1, 2 }, 0, 0, 0, 2 },
+	{ 1, { 0 }, 1, 63, 0, 0 },
+	{ 3, { 0, 1, 2 }, 0, 0, 2, 1 },
+	{ 1, { 1 }, 1, 63, 0, 0 },
+	{ 2, { 0, 1 }, 0, 0, 1, 0 },
+	{ 1, { 2 }, 1, 63, 0, 0 },
+	{ 1, { 2 }, 0, 0, 1, 0 },
+};
+#define SCRIPT(s) s, (int)(sizeof s / sizeof s[0])
+
+/* libjpeg's own script (jpegtran's and cjpeg's -progressive) has two DC
+ * scans, the second after the luma AC scans. */
+static const struct dc_case {
+	int components;
+	int h_samp, v_samp;
+	const jpeg_scan_info *scans;   /* NULL: libjpeg's */
+	int num_scans;
+	int dc_scans;
+	int restart_rows;
+} dc_cases[] = {
+	{ 3, 2, 2, NULL, 0, 2, 0 },
+	{ 3, 2, 2, NULL, 0, 2, 1 },
+	{ 3, 2, 2, SCRIPT(refined_dc), 4, 0 },
+	{ 3, 2, 1, SCRIPT(separate_dc), 3, 0 },
+	{ 3, 2, 1, NULL, 0, 2, 2 },
+	{ 3, 1, 1, SCRIPT(refined_dc), 4, 1 },
+	{ 3, 1, 1, SCRIPT(separate_dc), 3, 0 },
+	{ 1, 1, 1, NULL, 0, 2, 0 },
+	{ 1, 1, 1, NULL, 0, 2, 1 },
+	{ 4, 1, 1, NULL, 0, 2, 0 },
+	{ 4, 1, 1, NULL, 0, 2, 1 },
+};
+
+#define DC_W 203
+#define DC_H 150
+
+/* A detailed pattern (large AC terms), gray, RGB or CMYK. */
+static void make_detailed(uint8_t *pixels, int components)
+{
+	for (uint32_t y = 0; y < DC_H; y++)
+		for (uint32_t x = 0; x < DC_W; x++)
+			for (int c = 0; c < components; c++) {
+				double v = 128 + 90 * sin(x * 0.37 + c) * cos(y * 0.23 - c) +
+					   (double)((x * 7919 + y * 104729 + (uint32_t)c * 31) % 29);
+				*pixels++ = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+			}
+}
+
+static void compress_case(const struct dc_case *dc, bool progressive, struct buffer *out)
+{
+	static uint8_t pixels[DC_W * DC_H * 4];
+	J_COLOR_SPACE space = dc->components == 1 ? JCS_GRAYSCALE :
+			      dc->components == 3 ? JCS_RGB : JCS_CMYK;
+	make_detailed(pixels, dc->components);
+	struct raw_jpeg raw = {
+		.width = DC_W, .height = DC_H, .components = dc->components,
+		.in_space = space, .jpeg_space = space == JCS_RGB ? JCS_YCbCr : space,
+		.pixels = pixels, .quality = 80,
+		.h_samp = dc->h_samp, .v_samp = dc->v_samp,
+		.progressive = progressive,
+		.scans = progressive ? dc->scans : NULL, .num_scans = dc->num_scans,
+		.restart_rows = dc->restart_rows,
+	};
+	compress_raw(&raw, out);
+}
+
+/*
+ * The file with its first dc_scans DC scans only, then EOI, into out (which
+ * libjpeg decodes as "the same scans"); returns where the last of them ends
+ * in jpg.
+ */
+static size_t keep_dc_scans(const struct buffer *jpg, int dc_scans, struct buffer *out)
+{
+	static const uint8_t eoi[] = { 0xFF, 0xD9 };
+	const uint8_t *d = jpg->data;
+	size_t pos = 2;
+	ck_assert_int_eq(buffer_append(out, d, 2, NULL), 0);
+	while (dc_scans > 0) {
+		ck_assert_uint_lt(pos + 4, jpg->len);
+		ck_assert_uint_eq(d[pos], 0xFF);
+		size_t end = pos + 2 + ((size_t)d[pos + 2] << 8 | d[pos + 3]);
+		bool ac = false;
+		if (d[pos + 1] == 0xDA) {
+			ac = d[pos + 5 + 2 * d[pos + 4]] != 0;          /* Ss */
+			dc_scans -= !ac;
+			while (d[end] != 0xFF || d[end + 1] == 0 ||
+			       (d[end + 1] >= 0xD0 && d[end + 1] <= 0xD7))
+				end++;
+		}
+		if (!ac)
+			ck_assert_int_eq(buffer_append(out, d + pos, end - pos, NULL), 0);
+		pos = end;
+	}
+	ck_assert_int_eq(buffer_append(out, eoi, 2, NULL), 0);
+	return pos;
+}
+
+/* libjpeg-turbo's own 1/8 decode (djpeg -scale 1/8 -dct int) without block
+ * smoothing, which blurs DC-only data (see jpeg.c). */
+static void libjpeg_eighth(const struct buffer *jpg, struct image *out)
+{
+	struct jpeg_decompress_struct cinfo;
+	struct jpeg_error_mgr jerr;
+	struct ib_error err = { 0 };
+
+	cinfo.err = jpeg_std_error(&jerr);
+	jpeg_create_decompress(&cinfo);
+	jpeg_mem_src(&cinfo, jpg->data, jpg->len);
+	jpeg_read_header(&cinfo, TRUE);
+	cinfo.scale_num = 1;
+	cinfo.scale_denom = 8;
+	cinfo.dct_method = JDCT_ISLOW;
+	cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+	cinfo.do_block_smoothing = FALSE;
+	jpeg_start_decompress(&cinfo);
+	ck_assert_int_eq(image_alloc(out, cinfo.output_width, cinfo.output_height,
+				     (uint32_t)cinfo.output_components, 8, 0, &err), 0);
+	while (cinfo.output_scanline < cinfo.output_height) {
+		JSAMPROW row = image_row(out, cinfo.output_scanline);
+		jpeg_read_scanlines(&cinfo, &row, 1);
+	}
+	jpeg_finish_decompress(&cinfo);
+	jpeg_destroy_decompress(&cinfo);
+}
+
+/* Our 1/8 equals libjpeg's of the DC scans alone (its colour conversion:
+ * not CMYK's) within a level, exactly here. */
+START_TEST(test_dc_scans_as_libjpeg)
+{
+	const struct dc_case *dc = &dc_cases[_i];
+	struct buffer jpg = { 0 }, cut = { 0 };
+	struct image ours, ref;
+	if (dc->components == 4)
+		return;
+	compress_case(dc, true, &jpg);
+	keep_dc_scans(&jpg, dc->dc_scans, &cut);
+	decode_ok(&jpg, 1, 1, &ours, NULL);
+	ck_assert_uint_eq(ours.width, (DC_W + 7) / 8);
+	libjpeg_eighth(&cut, &ref);
+	ck_assert_uint_eq(compare(&ours, &ref).max, 0);
+	image_free(&ref);
+	image_free(&ours);
+	buffer_free(&jpg);
+	buffer_free(&cut);
+}
+END_TEST
+
+/*
+ * With complete DCs, 1/8 is the full file's 1/8, which a baseline file with
+ * the same tables gives: exactly, but for 4:2:0, whose chroma libjpeg
+ * scales 2/8 (three AC terms, estimated without the AC scans).
+ */
+START_TEST(test_dc_scans_as_whole_file)
+{
+	const struct dc_case *dc = &dc_cases[_i];
+	struct buffer jpg = { 0 }, baseline = { 0 };
+	struct image ours, ref;
+	if (dc->h_samp == 2 && dc->v_samp == 2)
+		return;
+	compress_case(dc, true, &jpg);
+	compress_case(dc, false, &baseline);
+	decode_ok(&jpg, 1, 1, &ours, NULL);
+	decode_ok(&baseline, 1, 1, &ref, NULL);
+	ck_assert_uint_eq(compare(&ours, &ref).max, 0);
+	image_free(&ref);
+	image_free(&ours);
+	buffer_free(&jpg);
+	buffer_free(&baseline);
+}
+END_TEST
+
+/* Nothing after the DC scans is read at 1/8: garbage there fails 1/4 only. */
+START_TEST(test_dc_scans_read_alone)
+{
+	const struct dc_case *dc = &dc_cases[_i];
+	struct buffer jpg = { 0 }, cut = { 0 };
+	struct image whole, damaged;
+	struct ib_error err = { 0 };
+	compress_case(dc, true, &jpg);
+	size_t end = keep_dc_scans(&jpg, dc->dc_scans, &cut);
+	decode_ok(&jpg, 1, 1, &whole, NULL);
+	jpg.data[end + 1] = 0x7A;       /* an FF 7A marker, then junk */
+	memset(jpg.data + end + 2, 0x5A, jpg.len - end - 2);
+	decode_ok(&jpg, 1, 1, &damaged, NULL);
+	ck_assert_uint_eq(compare(&whole, &damaged).max, 0);
+	image_free(&damaged);
+	ck_assert_int_eq(decode_jpeg(jpg.data, jpg.len, (DC_W + 7) / 8 + 1, 1, 0, &damaged, NULL,
+				     &err), -1);
+	ck_assert_str_eq(err.msg, "JPEG: Unsupported marker type 0x7a");
+	image_free(&whole);
+	buffer_free(&jpg);
+	buffer_free(&cut);
+}
+END_TEST
+
+/* A file cut before its DCs are complete is read whole at 1/8 too: libjpeg
+ * reports the cut.  Cut after them, nothing is missed. */
+START_TEST(test_dc_scans_cut)
+{
+	const struct dc_case *dc = &dc_cases[0];
+	struct buffer jpg = { 0 }, cut = { 0 };
+	struct image img;
+	struct ib_error err = { 0 };
+	compress_case(dc, true, &jpg);
+	size_t end = keep_dc_scans(&jpg, dc->dc_scans, &cut);
+	ck_assert_int_eq(decode_jpeg(jpg.data, end - 10, 1, 1, 0, &img, NULL, &err), -1);
+	ck_assert_str_eq(err.msg, TRUNCATED);
+	ck_assert_int_eq(decode_jpeg(jpg.data, end + 2, 1, 1, 0, &img, NULL, &err), 0);
+	image_free(&img);
+	buffer_free(&jpg);
+	buffer_free(&cut);
+}
+END_TEST
+
 /* ---- pixel limit ----------------------------------------------------------- */
 
 START_TEST(test_max_pixels)
@@ -958,6 +1200,13 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_bad_marker_instead_of_eoi);
 	tcase_add_test(tc, test_max_pixels);
 	tcase_add_test(tc, test_max_pixels_huge_header);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dc scans");
+	tcase_add_loop_test(tc, test_dc_scans_as_libjpeg, 0, sizeof dc_cases / sizeof dc_cases[0]);
+	tcase_add_loop_test(tc, test_dc_scans_as_whole_file, 0, sizeof dc_cases / sizeof dc_cases[0]);
+	tcase_add_loop_test(tc, test_dc_scans_read_alone, 0, sizeof dc_cases / sizeof dc_cases[0]);
+	tcase_add_test(tc, test_dc_scans_cut);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("metadata");

@@ -11,8 +11,11 @@
 #define BUFFER_FIRST_CAP 65536
 
 static const struct codec *const codecs[] = {
-	&codec_jpeg, &codec_png, &codec_webp, &codec_gif, &codec_tiff, &codec_heif, &codec_avif,
-	&codec_jxl,
+	&codec_jpeg, &codec_png, &codec_webp, &codec_gif,
+	/* the RAWs built on TIFF before TIFF itself */
+	&codec_cr2, &codec_dng, &codec_nef, &codec_arw, &codec_pef, &codec_tiff,
+	&codec_heif, &codec_avif, &codec_jxl,
+	&codec_cr3, &codec_orf, &codec_rw2, &codec_raf,
 };
 
 const struct codec *codec_sniff(const uint8_t *data, size_t len)
@@ -52,10 +55,6 @@ const char *codec_unsupported_format(const uint8_t *data, size_t len)
 		{ "Radiance HDR", 0, 10, "#?RADIANCE" },
 		{ "QOI", 0, 4, "qoif" },
 		{ "PDF", 0, 5, "%PDF-" },
-		{ "Canon CR3", 4, 8, "ftypcrx " },
-		{ "Fujifilm RAF", 0, 15, "FUJIFILMCCD-RAW" },
-		{ "Panasonic RW2", 0, 4, "IIU\0" },
-		{ "Olympus ORF", 0, 4, "IIRO" },
 	};
 	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
 		if (len >= formats[i].at + formats[i].len &&
@@ -93,7 +92,10 @@ enum image_format format_from_name(const char *name)
 		{ "jpeg", FORMAT_JPEG }, { "jpg", FORMAT_JPEG }, { "png", FORMAT_PNG },
 		{ "webp", FORMAT_WEBP }, { "gif", FORMAT_GIF }, { "tiff", FORMAT_TIFF },
 		{ "tif", FORMAT_TIFF }, { "heif", FORMAT_HEIF }, { "heic", FORMAT_HEIF },
-		{ "avif", FORMAT_AVIF }, { "jxl", FORMAT_JXL },
+		{ "avif", FORMAT_AVIF }, { "jxl", FORMAT_JXL }, { "cr2", FORMAT_CR2 },
+		{ "cr3", FORMAT_CR3 }, { "nef", FORMAT_NEF }, { "arw", FORMAT_ARW },
+		{ "dng", FORMAT_DNG }, { "orf", FORMAT_ORF }, { "rw2", FORMAT_RW2 },
+		{ "raf", FORMAT_RAF }, { "pef", FORMAT_PEF },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strcasecmp(name, names[i].name))

@@ -26,6 +26,16 @@ enum image_format {
 	FORMAT_HEIF,
 	FORMAT_AVIF,
 	FORMAT_JXL,
+	/* camera RAW files, read for their embedded preview (raw.c) */
+	FORMAT_CR2,
+	FORMAT_CR3,
+	FORMAT_NEF,
+	FORMAT_ARW,
+	FORMAT_DNG,
+	FORMAT_ORF,
+	FORMAT_RW2,
+	FORMAT_RAF,
+	FORMAT_PEF,
 };
 
 /*
@@ -186,12 +196,16 @@ extern const struct codec codec_tiff;
 extern const struct codec codec_heif;
 extern const struct codec codec_avif;
 extern const struct codec codec_jxl;
+extern const struct codec codec_cr2, codec_cr3, codec_nef, codec_arw, codec_dng, codec_orf,
+	codec_rw2, codec_raf, codec_pef;
 
 /* The name of a well-known image format imgbatch does not read ("PSD",
  * "JPEG 2000", ...) whose signature data starts with, or NULL. */
 const char *codec_unsupported_format(const uint8_t *data, size_t len);
 
-/* The codec whose signature data starts with, or NULL. */
+/* The codec whose signature data starts with, or NULL.  TIFF-based camera
+ * RAWs (DNG, NEF, ARW, PEF) need their IFD0: given only the first bytes of
+ * such a file this answers TIFF, and the whole file tells (see raw.c). */
 const struct codec *codec_sniff(const uint8_t *data, size_t len);
 /* The codec of the file at path by its first bytes: 1 with *codec set (NULL
  * when it is no image we read), or -1 when it cannot be opened or read. */
@@ -199,7 +213,8 @@ int codec_sniff_path(const char *path, const struct codec **codec);
 /* Looks a codec up by format. */
 const struct codec *codec_for_format(enum image_format format);
 /* A format by its name or a usual extension ("jpeg"/"jpg", "png", "webp",
- * "gif", "tiff"/"tif", "heif"/"heic", "avif", "jxl"), case-insensitive;
+ * "gif", "tiff"/"tif", "heif"/"heic", "avif", "jxl", and the RAW ones: "cr2",
+ * "cr3", "nef", "arw", "dng", "orf", "rw2", "raf", "pef"), case-insensitive;
  * FORMAT_UNKNOWN otherwise. */
 enum image_format format_from_name(const char *name);
 

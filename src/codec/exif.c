@@ -14,6 +14,7 @@
 #define TAG_GPS_IFD 0x8825
 #define TAG_PIXEL_X 0xA002           /* PixelXDimension, in the Exif IFD */
 #define TAG_PIXEL_Y 0xA003
+#define TYPE_ASCII 2
 #define TYPE_SHORT 3
 #define TYPE_LONG 4
 
@@ -185,6 +186,39 @@ static void clear_ifd(const struct tiff *t, uint32_t ifd, struct cleared *c)
 	}
 	size_t end = entries + (size_t)count * IFD_ENTRY_LEN;
 	clear_range(t, c, ifd, end + 4 <= t->len ? end + 4 : end);
+}
+
+/* IFD0's entries; false when data is no TIFF or IFD0 lies outside it. */
+static bool ifd0(struct tiff *t, const uint8_t *data, size_t len, uint16_t *count, size_t *entries)
+{
+	return tiff_init(t, data, len) && ifd_bounds(t, tiff_u32(t, 4), count, entries);
+}
+
+bool exif_ifd0_has(const uint8_t *data, size_t len, uint16_t tag)
+{
+	struct tiff t;
+	uint16_t count;
+	size_t entries;
+	return ifd0(&t, data, len, &count, &entries) && find_entry(&t, count, entries, tag) != 0;
+}
+
+bool exif_ifd0_string(const uint8_t *data, size_t len, uint16_t tag, char *buf, size_t cap)
+{
+	struct tiff t;
+	uint16_t count;
+	size_t entries, off;
+	if (!cap || !ifd0(&t, data, len, &count, &entries) ||
+	    !(off = find_entry(&t, count, entries, tag)) || tiff_u16(&t, off + 2) != TYPE_ASCII)
+		return false;
+	uint32_t n = tiff_u32(&t, off + 4);
+	/* up to four bytes sit in the value field itself */
+	size_t at = n <= 4 ? off + 8 : tiff_u32(&t, off + 8);
+	if (at > len || n > len - at)
+		return false;
+	size_t keep = n < cap - 1 ? n : cap - 1;
+	memcpy(buf, data + at, keep);
+	buf[keep] = '\0';
+	return true;
 }
 
 /*

@@ -39,6 +39,15 @@ bool exif_thumbnail(const uint8_t *tiff, size_t len, size_t *offset, size_t *len
 int exif_rewrite(const uint8_t *tiff, size_t len, uint32_t width, uint32_t height,
 		 bool drop_gps, uint8_t **out, size_t *out_len);
 
+/* Whether IFD0 of a TIFF structure has an entry for tag. */
+bool exif_ifd0_has(const uint8_t *tiff, size_t len, uint16_t tag);
+
+/*
+ * The ASCII value of tag in IFD0 into buf (cut to cap - 1 bytes, always
+ * NUL-terminated): false when there is none or it does not lie inside data.
+ */
+bool exif_ifd0_string(const uint8_t *tiff, size_t len, uint16_t tag, char *buf, size_t cap);
+
 /* Whether orientation swaps width and height (5..8). */
 static inline int exif_swaps_axes(int orientation)
 {

@@ -3,6 +3,7 @@
 #include "codec/exif.h"
 #include "codec/icc.h"
 #include "codec/metadata.h"
+#include "codec/jpeg_dc.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -167,6 +168,8 @@ struct decoder_state {
 	unsigned int icc_len;
 	/* info.meta's blocks: the saved markers go when decoding ends */
 	uint8_t *meta;
+	const uint8_t *data;            /* the file, which libjpeg reads */
+	size_t len;
 };
 
 static bool jpeg_sniff(const uint8_t *data, size_t len)
@@ -271,6 +274,8 @@ static int jpeg_open(struct decoder *d, const uint8_t *data, size_t len,
 		return ib_fail(err, "JPEG: out of memory");
 
 	st->fault.dec = d;
+	st->data = data;
+	st->len = len;
 	if (read_header(st, data, len) < 0) {
 		fault_reason(&st->fault, err);
 		goto fail;
@@ -409,6 +414,35 @@ static int read_pixels(struct decoder_state *st, const struct icc_cmyk *profile,
 }
 
 /*
+ * A progressive file decoded at 1/8 needs its DC scans only: libjpeg then
+ * reads them alone, the rest of the stream from where it stands (after the
+ * first scan's header) being *dc.  Whatever follows them is never read:
+ * neither decoded nor checked for damage.  A file that is not walked to
+ * complete DCs (see jpeg_dc_scans) is read whole.  -1 when out of memory.
+ */
+static int read_dc_scans_only(struct decoder_state *st, struct buffer *dc,
+			      struct ib_error *err)
+{
+	j_decompress_ptr cinfo = &st->cinfo;
+
+	if (!cinfo->progressive_mode || cinfo->scale_num != 1 || cinfo->scale_denom != 8)
+		return 0;
+	size_t at = (size_t)(cinfo->src->next_input_byte - st->data);
+	int ret = jpeg_dc_scans(st->data, st->len, at, JPEG_MAX_SCANS, dc, err);
+	if (ret == 1) {
+		cinfo->src->next_input_byte = dc->data;
+		cinfo->src->bytes_in_buffer = dc->len;
+		/* Smoothing guesses missing AC terms for progressive previews;
+		 * libjpeg-turbo 2.1 smooths the DC too when no AC is known,
+		 * which would blur a 1/8 image (by up to 49 levels on
+		 * check_jpeg's pattern) that the exact DCs give as the whole
+		 * file does. */
+		cinfo->do_block_smoothing = FALSE;
+	}
+	return ret < 0 ? -1 : 0;
+}
+
+/*
  * The transform through a CMYK file's own profile into *profile, or NULL when
  * there is none (not CMYK, no profile, or one lcms cannot use, whatever the
  * reason): the naive formula then does.  -1 when out of memory.
@@ -447,13 +481,17 @@ static int jpeg_decode(struct decoder *d, uint32_t min_w, uint32_t min_h,
 		return fault_reason(&st->fault, err);
 	if (open_cmyk_profile(st, &profile, err) < 0)
 		return -1;
-	if (image_alloc(out, st->cinfo.output_width, st->cinfo.output_height,
+	struct buffer dc = { 0 };
+	if (read_dc_scans_only(st, &dc, err) < 0 ||
+	    image_alloc(out, st->cinfo.output_width, st->cinfo.output_height,
 			d->info.channels, 8, max_pixels, err) < 0) {
 		icc_cmyk_close(profile);
+		buffer_free(&dc);
 		return -1;
 	}
 	int ret = read_pixels(st, profile, out);
 	icc_cmyk_close(profile);
+	buffer_free(&dc);
 	if (ret < 0) {
 		image_free(out);
 		return fault_reason(&st->fault, err);

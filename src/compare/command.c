@@ -13,6 +13,7 @@
 #include "compare/junit.h"
 #include "compare/new_images.h"
 #include "compare/pair.h"
+#include "compare/serve.h"
 #include "disk/guard.h"
 #include "util/clock.h"
 #include "util/json.h"
@@ -42,6 +43,7 @@ enum compare_key {
 	KEY_ALPHA,
 	KEY_JUNIT,
 	KEY_HTML,
+	KEY_SERVE,
 };
 
 static const char *metric_names(void)
@@ -105,6 +107,9 @@ static const struct cli_option diff_options[] = {
 static const struct cli_option report_options[] = {
 	{ "junit", KEY_JUNIT, 0, "FILE", "JUnit XML, one test case per pair", NULL },
 	{ "html", KEY_HTML, 0, "DIR", "a self-contained HTML report, failures first", NULL },
+	{ "serve", KEY_SERVE, 0, NULL,
+	  "no EXPECTED and ACTUAL: answer requests, JSON lines on\n"
+	  "stdin, with one JSON line each on stdout, until EOF", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -119,6 +124,7 @@ static const struct cli_group *const groups[] = {
 
 static const char usage[] =
 	"Usage: imgbatch compare [OPTION]... EXPECTED ACTUAL\n"
+	"  or:  imgbatch compare --serve [OPTION]...\n"
 	"Compare images with pixelmatch's algorithm: EXPECTED and ACTUAL are two files,\n"
 	"or two directories whose images are paired by relative path.  A pair passes\n"
 	"when its differing pixels are within the limits.\n"
@@ -244,6 +250,7 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 	case KEY_ALLOW_SIZE_CHANGE: c->allow_size_change = true; break;
 	case KEY_JUNIT: c->junit = arg; break;
 	case KEY_HTML: c->html = arg; break;
+	case KEY_SERVE: c->serve = true; break;
 	case KEY_IGNORE:
 	case KEY_IGNORE_FILE:
 	case KEY_MASK:
@@ -276,6 +283,15 @@ static int validate(struct job *job, FILE *err)
 {
 	struct stat a, b;
 	struct compare_settings *c = job->settings;
+	/* no limit given: not one pixel may differ */
+	if (c->max_diff_pixels == UINT64_MAX && c->max_diff_ratio < 0)
+		c->max_diff_pixels = 0;
+	if (c->min_ssim_given && !c->ssim) {
+		fputs("imgbatch compare: --min-ssim applies to --metric ssim\n", err);
+		return -1;
+	}
+	if (c->serve)
+		return compare_serve_validate(job, err);
 	if (job->nroots != 2) {
 		fputs("imgbatch compare: give EXPECTED and ACTUAL: two files or two directories\n",
 		      err);
@@ -295,13 +311,6 @@ static int validate(struct job *job, FILE *err)
 		return -1;
 	}
 	c->dirs = S_ISDIR(a.st_mode);
-	/* no limit given: not one pixel may differ */
-	if (c->max_diff_pixels == UINT64_MAX && c->max_diff_ratio < 0)
-		c->max_diff_pixels = 0;
-	if (c->min_ssim_given && !c->ssim) {
-		fputs("imgbatch compare: --min-ssim applies to --metric ssim\n", err);
-		return -1;
-	}
 	if (!c->dirs && (c->allow_missing || c->allow_new)) {
 		fputs("imgbatch compare: --allow-missing and --allow-new apply to directories\n",
 		      err);
@@ -358,11 +367,6 @@ static void put_psnr(FILE *out, double psnr)
 		fprintf(out, ",\"psnr\":%.2f", psnr);
 }
 
-struct pair_line {
-	const struct pair_outcome *pair;
-	bool window;
-};
-
 /* pixelmatch's numbers. */
 static void put_pixelmatch(FILE *out, const struct pair_outcome *p, bool window)
 {
@@ -391,11 +395,13 @@ static void put_counts(FILE *out, const struct pair_outcome *p, bool window)
 		fprintf(out, ",\"ignored_pixels\":%llu", (unsigned long long)p->ignored_pixels);
 }
 
-static void write_pair_line(FILE *out, const void *ctx)
+void compare_write_pair_line(FILE *out, const void *ctx)
 {
 	const struct pair_line *l = ctx;
 	const struct pair_outcome *p = l->pair;
-	fprintf(out, "{\"type\":\"pair\",\"status\":\"%s\",\"allowed\":%s",
+	if (l->id)
+		fprintf(out, "{\"id\":%s,", l->id);
+	fprintf(out, "%s\"type\":\"pair\",\"status\":\"%s\",\"allowed\":%s", l->id ? "" : "{",
 		pair_status_name(p), p->allowed ? "true" : "false");
 	account_put_path(out, "name", p->name);
 	if (p->expected)
@@ -429,15 +435,13 @@ void compare_account_pair(const struct compare_settings *cs, struct account *acc
 		state->pair_errors++;
 	if ((cs->junit || cs->html) && pair_log_add(&state->pairs, pair) < 0)
 		fputs("imgbatch: out of memory: a pair is missing from the reports\n", acc->err);
-	account_emit(acc, write_pair_line, &line);
+	account_emit(acc, compare_write_pair_line, &line);
 }
 
-/* The pair a task was, from its result (res NULL: no worker compared it,
- * e.g. the scan could not read it). */
-static void describe_pair(const struct compare_settings *cs, const char *expected,
-			  size_t rel_off, enum result_status status, const char *reason,
-			  const struct wire_result *res, struct pair_outcome *p, char *actual,
-			  size_t cap)
+void compare_describe_pair(const struct compare_settings *cs, const char *expected,
+			   size_t rel_off, enum result_status status, const char *reason,
+			   const struct wire_result *res, struct pair_outcome *p, char *actual,
+			   size_t cap)
 {
 	struct ib_error err;
 	struct pair_result r;
@@ -485,7 +489,7 @@ static void outcome(const struct job *job, struct account *acc, const char *inpu
 	const struct compare_settings *cs = job->settings;
 	char actual[2 * WIRE_MAX_PATH + 2];
 	struct pair_outcome pair;
-	describe_pair(cs, input, rel_off, status, reason, res, &pair, actual, sizeof actual);
+	compare_describe_pair(cs, input, rel_off, status, reason, res, &pair, actual, sizeof actual);
 	compare_account_pair(cs, acc, status, &pair, res);
 }
 

@@ -30,6 +30,9 @@ struct compare_settings {
 	uint64_t max_diff_pixels;        /* pass when diff pixels <= this (default 0) */
 	double max_diff_ratio;           /* or when diff pixels / pixels <= this; < 0: unset */
 	const char *diff_dir;            /* --diff-dir, or NULL */
+	const char *diff_file;           /* compare --serve: the diff image's name in
+	                                  * diff_dir, as the request gave it */
+	bool serve;                      /* --serve: requests on stdin (serve.c) */
 	bool diff_all;                   /* diff images for passing pairs too */
 	bool allow_missing, allow_new;
 	bool allow_size_change;          /* sizes may differ: the common area is judged */
@@ -57,6 +60,22 @@ struct pair_result {
 
 extern const struct command compare_command;
 
+/* One pair's JSON line: --json, the manifest and compare --serve's answers. */
+struct pair_line {
+	const struct pair_outcome *pair;
+	bool window;                     /* --window: its count too */
+	const char *id;                  /* compare --serve: the request's id, as JSON
+	                                  * text, first in the line; or NULL */
+};
+void compare_write_pair_line(FILE *out, const void *line);
+
+/* The pair a task was, from its result (res NULL: no worker compared it,
+ * e.g. the scan could not read it); actual[cap] holds its actual path. */
+void compare_describe_pair(const struct compare_settings *cs, const char *expected,
+			   size_t rel_off, enum result_status status, const char *reason,
+			   const struct wire_result *res, struct pair_outcome *p, char *actual,
+			   size_t cap);
+
 /* The master's account of one pair (compare_outcome's and new images'). */
 void compare_account_pair(const struct compare_settings *cs, struct account *acc,
 			  enum result_status status, const struct pair_outcome *pair,
@@ -65,5 +84,9 @@ void compare_account_pair(const struct compare_settings *cs, struct account *acc
 /* The worker's side (pair.c). */
 void *compare_worker_start(const struct job *job, int out_root_fd);
 void compare_run(void *state, const struct wire_task *task, struct wire_result *res);
+/* One pair as cs says, its diff image (if any) written below diff_root_fd. */
+void compare_run_pair(const struct compare_settings *cs, int diff_root_fd,
+		      uint64_t max_input_size, const struct wire_task *task,
+		      struct wire_result *res);
 
 #endif

@@ -29,6 +29,9 @@ int compare_actual_path(const struct compare_settings *cs, const char *expected_
 int compare_diff_name(const struct compare_settings *cs, const char *pair_name, char *buf,
 		      size_t cap, struct ib_error *err)
 {
+	if (cs->diff_file)   /* compare --serve: the request's name, as it is */
+		return (size_t)snprintf(buf, cap, "%s", cs->diff_file) < cap ? 0
+			: ib_fail(err, "path too long");
 	/* two files: the diff is DIR/NAME.png, whatever directory ACTUAL is in */
 	const char *slash = cs->dirs ? NULL : strrchr(pair_name, '/');
 	const char *rel = slash ? slash + 1 : pair_name;
@@ -415,6 +418,17 @@ static void accept_as_golden(const struct compare_settings *cs, const struct wir
 void compare_run(void *state, const struct wire_task *task, struct wire_result *res)
 {
 	const struct compare_worker *w = state;
+	compare_run_pair(w->cs, w->diff_root_fd, w->max_input_size, task, res);
+}
+
+void compare_run_pair(const struct compare_settings *cs, int diff_root_fd,
+		      uint64_t max_input_size, const struct wire_task *task,
+		      struct wire_result *res)
+{
+	const struct compare_worker one = {
+		.cs = cs, .diff_root_fd = diff_root_fd, .max_input_size = max_input_size,
+	};
+	const struct compare_worker *w = &one;
 	struct pair_state ps;
 	struct ib_error err = { 0 };
 

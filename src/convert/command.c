@@ -85,7 +85,7 @@ static const char *format_names(void)
 static const struct cli_option encoding_options[] = {
 	{ "format", KEY_FORMAT, 0, "F",
 	  "%s (default: same as\n"
-	  "the input; HEIC is written as JPEG, GIF as PNG)", format_names },
+	  "the input; HEIC and RAW are written as JPEG, GIF as PNG)", format_names },
 	{ "quality", KEY_QUALITY, 'q', "N",
 	  "JPEG, WebP, AVIF and JPEG XL quality 1-100 (default 85;\n"
 	  "JPEG XL: distance 1 at 90, 0.1 at 100)", NULL },
@@ -143,9 +143,10 @@ static const char usage[] =
 	"       imgbatch compare [OPTION]... EXPECTED ACTUAL   (see imgbatch compare --help)\n"
 	"       imgbatch report [--json] MANIFEST...   (see imgbatch report --help)\n"
 	"       imgbatch help [COMMAND] | imgbatch version\n"
-	"Resize and convert JPEG, PNG, WebP, GIF, TIFF, HEIC, AVIF and JPEG XL files on\n"
-	"every core.  INPUTs are files and directories (walked recursively), or - for one\n"
-	"image on standard input; formats are detected by content.\n"
+	"Resize and convert JPEG, PNG, WebP, GIF, TIFF, HEIC, AVIF and JPEG XL files, and\n"
+	"camera RAW previews, on every core.  INPUTs are files and directories (walked\n"
+	"recursively), or - for one image on standard input; formats are detected by\n"
+	"content.\n"
 	"\n";
 
 static int init(struct job *job)

@@ -402,8 +402,11 @@ static int convert_item(struct convert_item *ci, struct item *it, struct wire_re
 	struct convert_worker *w = ci->w;
 	if (item_open(&w->items, it, res, err) < 0)
 		return -1;
+	if (item_plan(&w->items, it, res, err) < 0)
+		return -1;
+	/* after item_plan, which can tell a camera RAW from a TIFF */
 	it->info.out_format = (uint8_t)convert_output_format(w->cs, it->codec->format);
-	if (item_plan(&w->items, it, res, err) < 0 || name_outputs(ci, it, err) < 0)
+	if (name_outputs(ci, it, err) < 0)
 		return -1;
 	int current = check_outputs(ci, it, err);
 	if (current < 0)

@@ -10,6 +10,21 @@
 #include "engine/shard.h"
 
 struct command;
+struct scan_item;
+
+/*
+ * A live source of inputs, in place of the scan of roots and --files-from
+ * (a server's requests, read as they come).  The pool polls fd for
+ * readability while its queue has room and then calls next(), which must
+ * not block: it returns 1 with *item filled (item->path valid until the
+ * next call), 0 when no item is ready yet, -1 at the end (no more items:
+ * the pool then finishes what it holds and returns).
+ */
+struct input_feed {
+	int fd;
+	int (*next)(void *ctx, struct scan_item *item);
+	void *ctx;
+};
 
 enum progress_mode {
 	PROGRESS_AUTO = 0,  /* bar on a TTY, periodic lines otherwise */
@@ -28,6 +43,7 @@ struct job {
 	const char *files_from;     /* path or "-" (stdin), or NULL */
 	bool nul_separated;         /* -0 */
 	bool follow_symlinks;       /* --follow-symlinks: descend into symlinked dirs */
+	const struct input_feed *feed; /* NULL: scan roots and files_from */
 
 	/* Where outputs go.  out_dir is created, opened for the workers (their
 	 * out_root_fd), marked with the run's id (temp files of dead runs are

@@ -68,8 +68,9 @@ struct pool {
 	int out_root_fd;
 	struct wire_result_reader reader;
 	struct queue queue;
-	struct scan *scan;
-	bool scan_done;
+	struct scan *scan;          /* NULL with a feed (job->feed) */
+	bool scan_done;             /* every input was found (the feed's end) */
+	bool feed_waiting;          /* the feed had no input ready: poll its fd */
 	bool stopping;
 	uint64_t next_id;
 	pid_t master_pid;
@@ -252,15 +253,38 @@ static void take_scan_item(struct pool *pool, const struct scan_item *item)
 		account_and_free(pool, &task, RESULT_FAILED, "out of memory in the master");
 }
 
+/* The next input from the feed or the scan: 1, 0 (the feed has none
+ * ready) or -1 (no more inputs). */
+static int next_input(struct pool *pool, struct scan_item *item)
+{
+	const struct input_feed *feed = pool->job->feed;
+	if (feed)
+		return feed->next(feed->ctx, item);
+	return scan_next(pool->scan, item) ? 1 : -1;
+}
+
 static void scan_some(struct pool *pool)
 {
+	pool->feed_waiting = false;
 	for (int i = 0; i < SCAN_STEP && !pool->scan_done && pool->queue.len < QUEUE_MAX; i++) {
 		struct scan_item item;
-		if (scan_next(pool->scan, &item) == 0)
+		int got = next_input(pool, &item);
+		if (got < 0)
 			pool->scan_done = true;
-		else
+		else if (got > 0)
 			take_scan_item(pool, &item);
+		else {
+			pool->feed_waiting = true;
+			return;
+		}
 	}
+}
+
+/* The feed's fd while the master waits for it to have input, else -1. */
+static int feed_fd_to_poll(const struct pool *pool)
+{
+	bool room = !pool->stopping && !pool->scan_done && pool->queue.len < QUEUE_MAX;
+	return pool->job->feed && room ? pool->job->feed->fd : -1;
 }
 
 /* ---- workers ---- */
@@ -330,7 +354,10 @@ static bool slot_idle(const struct slot *slot)
 
 static void dispatch_to(struct pool *pool, struct slot *slot)
 {
-	size_t n = chunk_next_size(pool->job->chunk, pool->queue.len, pool->scan_done, pool->nslots);
+	/* A feed's inputs are requests someone waits for: each goes out as soon
+	 * as a worker is free, never held back behind another in a chunk. */
+	size_t requested = pool->job->chunk ? pool->job->chunk : pool->job->feed ? 1 : 0;
+	size_t n = chunk_next_size(requested, pool->queue.len, pool->scan_done, pool->nslots);
 	static struct wire_chunk chunk;
 	wire_chunk_init(&chunk);
 	slot->chunk_len = slot->reported = 0;
@@ -607,19 +634,21 @@ static uint64_t quiet_us(const struct pool *pool)
 	return busy && quiet >= QUIET_MIN_US ? (uint64_t)quiet : 0;
 }
 
-/* Sleeps until a signal or timeout_us, waking for results too unless
- * wake_for_results is false. */
-static void sleep_for_event(uint64_t timeout_us, bool wake_for_results, int result_rd)
+/* Sleeps until a signal, input on feed_fd (-1: none) or timeout_us,
+ * waking for results too unless wake_for_results is false. */
+static void sleep_for_event(uint64_t timeout_us, bool wake_for_results, int result_rd,
+			    int feed_fd)
 {
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{ .fd = signal_pipe[0], .events = POLLIN },
+		{ .fd = feed_fd, .events = POLLIN },
 		{ .fd = result_rd, .events = POLLIN },
 	};
 	struct timespec timeout = {
 		.tv_sec = (time_t)(timeout_us / 1000000u),
 		.tv_nsec = (long)(timeout_us % 1000000u) * 1000,
 	};
-	if (ppoll(fds, wake_for_results ? 2 : 1, &timeout, NULL) < 0 && errno != EINTR)
+	if (ppoll(fds, wake_for_results ? 3 : 2, &timeout, NULL) < 0 && errno != EINTR)
 		return;
 	if (fds[0].revents)
 		drain_signal_pipe();
@@ -628,11 +657,12 @@ static void sleep_for_event(uint64_t timeout_us, bool wake_for_results, int resu
 static void wait_for_event(struct pool *pool, int timeout_ms)
 {
 	uint64_t quiet = timeout_ms > 0 && !pool->stopping ? quiet_us(pool) : 0;
+	int feed_fd = feed_fd_to_poll(pool);
 
 	if (quiet)
-		sleep_for_event(quiet, false, pool->result_rd);
+		sleep_for_event(quiet, false, pool->result_rd, feed_fd);
 	else
-		sleep_for_event((uint64_t)timeout_ms * 1000u, true, pool->result_rd);
+		sleep_for_event((uint64_t)timeout_ms * 1000u, true, pool->result_rd, feed_fd);
 	drain_results(pool);
 }
 
@@ -647,7 +677,8 @@ static void run_loop(struct pool *pool)
 		} else if (live_workers(pool) == 0) {
 			break;
 		}
-		bool more_to_scan = !pool->stopping && !pool->scan_done && pool->queue.len < QUEUE_MAX;
+		bool more_to_scan = !pool->stopping && !pool->scan_done && pool->queue.len < QUEUE_MAX &&
+				    !pool->feed_waiting;
 		wait_for_event(pool, more_to_scan ? 0 : 200);
 		if ((got_stop_signal || account_reader_gone(pool->acc)) && !pool->stopping)
 			begin_stop(pool);
@@ -733,9 +764,11 @@ static int pool_setup(struct pool *pool, const struct job *job, struct account *
 	}
 	if (pool->out_root_fd >= 0 && !job->dry_run && claim_output_root(pool, err) < 0)
 		return -1;
-	pool->scan = scan_open(job, out_st.st_dev, out_st.st_ino, err);
-	if (!pool->scan)
-		return -1;
+	if (!job->feed) {
+		pool->scan = scan_open(job, out_st.st_dev, out_st.st_ino, err);
+		if (!pool->scan)
+			return -1;
+	}
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0 || set_cloexec_nonblock(fds[0]) < 0)
 		return ib_fail_errno(err, errno, "cannot create the result pipe");

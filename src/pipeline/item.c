@@ -165,6 +165,11 @@ int item_plan(struct item_worker *w, struct item *it, struct wire_result *res,
 	(void)res;
 	if (read_rest(w, it, err) < 0)
 		return -1;
+	/* a TIFF-based camera RAW shows only in the whole file (codec_sniff) */
+	if (it->codec == &codec_tiff) {
+		it->codec = codec_sniff(w->file_buf, it->in_len);
+		it->info.in_format = (uint8_t)it->codec->format;
+	}
 	it->dec.codec = it->codec;
 	it->dec.fail_on = w->px->fail_on;
 	if (it->codec->open(&it->dec, w->file_buf, it->in_len, err) < 0)

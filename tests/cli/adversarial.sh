@@ -273,4 +273,6 @@ rm bombs/sparse.png
 "$top_builddir/tests/make-hostile" scan-bomb 512 512 bombs/scans.jpg
 run_imgbatch 1 -o f9out bombs/scans.jpg
 assert_contains "$WORK/err.txt" "more than 500 progressive scans"
+# ... unless at 1/8: its DC scan, first, is all that is read
+run_imgbatch 0 -o f9small -r 32x32 bombs/scans.jpg
 note "ok"

@@ -106,6 +106,34 @@ same_pixels "$WORK/o9/badcrc.png" "$WORK/s/rgba-soft.png" "bad ancillary CRC: pi
 run_imgbatch 1 -o "$WORK/o10" --fail-on warning --json "$WORK/in/badcrc.png"
 assert_eq "$(json_field reason)" "PNG: tEXt: CRC error" "--fail-on warning fails on it"
 
+# --- a progressive JPEG at 1/8: nothing after its DC scans is read ---------
+# jpegtran's script: DC without its last bit, the luma AC scans, that bit,
+# then the rest, replaced here by an FF 7A marker and junk.
+jpegtran -progressive "$WORK/s/photo.jpg" >"$WORK/in/prog.jpg"
+python3 - "$WORK/in/prog.jpg" "$WORK/in/prog-tail.jpg" <<'EOF'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+pos, dc_scans = 2, 0
+while dc_scans < 2:
+    assert d[pos] == 0xFF
+    end = pos + 2 + (d[pos + 2] << 8 | d[pos + 3])
+    if d[pos + 1] == 0xDA:
+        dc_scans += d[pos + 5 + 2 * d[pos + 4]] == 0       # Ss
+        while d[end] != 0xFF or d[end + 1] == 0 or 0xD0 <= d[end + 1] <= 0xD7:
+            end += 1
+    pos = end
+assert pos < len(d) // 2
+d[pos + 1:] = b"\x7a" + b"\x5a" * (len(d) - pos - 2)
+open(sys.argv[2], "wb").write(d)
+EOF
+run_imgbatch 0 -o "$WORK/p1" --format png -r 64x64 --fail-on warning --json "$WORK/in/prog-tail.jpg"
+assert_eq "$(json_field status)" done "damage after the DC scans: not read at 1/8"
+run_imgbatch 0 -o "$WORK/p2" --format png -r 64x64 "$WORK/in/prog.jpg"
+same_pixels "$WORK/p1/prog-tail.png" "$WORK/p2/prog.png" "1/8: pixels as the whole file's"
+run_imgbatch 1 -o "$WORK/p3" --format png -r 64x64,200x200 --name '{stem}-{w}.{ext}' --json \
+	"$WORK/in/prog-tail.jpg"
+assert_eq "$(json_field reason)" "JPEG: Unsupported marker type 0x7a" "an output over 1/8 reads it all"
+
 # --- the option itself -----------------------------------------------------
 run_imgbatch 2 -o "$WORK/o11" --fail-on sometimes "$WORK/in/extra.jpg"
 assert_contains "$WORK/err.txt" "invalid --fail-on 'sometimes': use none, truncated, error or warning"
