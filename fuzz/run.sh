@@ -35,8 +35,10 @@ build() {
 }
 
 # Seeds: the samples for the decoder, small hand-made inputs for the rest.
-# The decoder also gets fuzz/seeds/decode: a tiny DNG (tests/make-dng
-# fuzz/seeds/decode/preview.dng 32 24 32 24 6), as samples/ has no RAW.
+# The decoder also gets fuzz/seeds/decode, for the formats samples/ lacks: a
+# tiny DNG (tests/make-dng fuzz/seeds/decode/preview.dng 32 24 32 24 6), and
+# a HEIC, an AVIF with alpha and a JPEG XL with alpha made from 32x24 and
+# 24x18 PNGs by heif-enc -q 50 (-A for AVIF) and cjxl -d 2.
 seeds_of() {
 	case $1 in
 	decode) echo "$top/samples" ;;

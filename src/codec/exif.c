@@ -314,9 +314,6 @@ static bool rewrite(struct tiff *t, uint32_t width, uint32_t height, bool drop_g
 	size_t next = entries + (size_t)count * IFD_ENTRY_LEN;
 	if (next > t->len - 4)
 		return false;
-	size_t orientation = find_entry(t, count, entries, TAG_ORIENTATION);
-	if (orientation)
-		set_number(t, orientation, 1);
 	if (!set_pixel_dimensions(t, find_entry(t, count, entries, TAG_EXIF_IFD), width, height))
 		return false;
 	drop_ifd1(t, next, &c);
@@ -325,8 +322,16 @@ static bool rewrite(struct tiff *t, uint32_t width, uint32_t height, bool drop_g
 		drop_gps_ifd(t, gps, count, entries, &c);
 	t->len = trimmed_length(&c, t->len);
 	/* IFD0 still whole: nothing it holds was cut off with what was dropped */
-	return ifd_bounds(t, tiff_u32(t, 4), &count, &entries) &&
-	       entries + (size_t)count * IFD_ENTRY_LEN <= t->len - 4;
+	if (!ifd_bounds(t, tiff_u32(t, 4), &count, &entries) ||
+	    entries + (size_t)count * IFD_ENTRY_LEN > t->len - 4)
+		return false;
+	/* Orientation last: in a malformed block the IFDs changed above may
+	 * overlap IFD0 and undo it.  A block that still reads otherwise is
+	 * malformed beyond use. */
+	size_t orientation = find_entry(t, count, entries, TAG_ORIENTATION);
+	if (orientation)
+		set_number(t, orientation, 1);
+	return exif_orientation(t->data, t->len) == 1;
 }
 
 int exif_rewrite(const uint8_t *tiff, size_t len, uint32_t width, uint32_t height,
