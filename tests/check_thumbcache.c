@@ -680,9 +680,24 @@ static char *thumbnailer_types(void)
 	return types;
 }
 
+/* The last of enum image_format. */
+#define LAST_FORMAT FORMAT_PEF
+
+/* The format whose codec has MIME type t, or whose name follows "image/"
+ * ("image/heic" is HEIF's other name). */
+static enum image_format format_of_type(const char *t)
+{
+	for (enum image_format f = FORMAT_JPEG; f <= LAST_FORMAT; f++) {
+		const struct codec *codec = codec_for_format(f);
+		if (codec && strcmp(codec->mime, t) == 0)
+			return f;
+	}
+	return format_from_name(t + 6);
+}
+
 /* imgbatch.thumbnailer lists exactly what imgbatch reads and gdk-pixbuf
- * does not: every type names a format a codec decodes ("image/heic" is
- * HEIF's other name), and every such codec's own type is there. */
+ * does not: every type names a format a codec decodes, and every such
+ * codec's own type is there (camera RAW files included). */
 START_TEST(test_thumbnailer_types_match_codecs)
 {
 	char *types = thumbnailer_types();
@@ -690,13 +705,13 @@ START_TEST(test_thumbnailer_types_match_codecs)
 	unsigned listed = 0;
 	for (char *t = strtok_r(copy, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
 		ck_assert_msg(strncmp(t, "image/", 6) == 0, "%s is no image type", t);
-		enum image_format format = format_from_name(t + 6);
+		enum image_format format = format_of_type(t);
 		const struct codec *codec = codec_for_format(format);
 		ck_assert_msg(codec && codec->decode, "%s: no codec reads it", t);
 		ck_assert_msg(!gdk_pixbuf_reads(format), "%s: gdk-pixbuf reads it", t);
 		listed |= 1u << format;
 	}
-	for (enum image_format f = FORMAT_JPEG; f <= FORMAT_JXL; f++) {
+	for (enum image_format f = FORMAT_JPEG; f <= LAST_FORMAT; f++) {
 		const struct codec *codec = codec_for_format(f);
 		char mime[64];
 		if (!codec || gdk_pixbuf_reads(f))
