@@ -59,6 +59,22 @@ int pipe_validate(const struct job *job, const struct convert_settings *cs, FILE
 	return 0;
 }
 
+/* Writes all n bytes of buf to fd, through short writes and EINTR; -1 with
+ * errno on failure. */
+static int write_all(int fd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 /* Copies fd `from` into path (created 0600), at most max bytes (0: no
  * limit). */
 static int copy_in(int from, const char *path, uint64_t max, struct ib_error *err)
@@ -83,7 +99,7 @@ static int copy_in(int from, const char *path, uint64_t max, struct ib_error *er
 				     (unsigned long long)max);
 			break;
 		}
-		if (write(to, buf, (size_t)n) != n) {
+		if (write_all(to, buf, (size_t)n) < 0) {
 			rc = ib_fail_errno(err, errno, "writing %s", path);
 			break;
 		}
@@ -163,17 +179,8 @@ static int copy_out(const char *path, int to, struct ib_error *err)
 			rc = ib_fail_errno(err, errno, "reading %s", path);
 			break;
 		}
-		for (ssize_t done = 0, w; done < n; done += w) {
-			w = write(to, buf + done, (size_t)(n - done));
-			if (w < 0 && errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			if (w < 0) {
-				rc = ib_fail_errno(err, errno, "writing the image to standard output");
-				break;
-			}
-		}
+		if (write_all(to, buf, (size_t)n) < 0)
+			rc = ib_fail_errno(err, errno, "writing the image to standard output");
 	}
 	close(from);
 	return rc;

@@ -132,16 +132,21 @@ wait_answers() {
 		sleep 0.1
 	done
 }
+# Starts a server reading requests from fd 3 (a FIFO), has it answer one
+# request, then stops its worker: $server and $worker are set.
+serve_with_stopped_worker() {
+	"$IMGBATCH" compare --serve -j1 <"$WORK/requests-fifo" >"$WORK/live" 2>"$WORK/err.txt" &
+	server=$!
+	exec 3>"$WORK/requests-fifo"
+	AT_EXIT="kill $server 2>/dev/null || :"
+	echo "{\"id\":\"first\",\"expected\":\"$G/p0.png\",\"actual\":\"$A/p0.png\"}" >&3
+	wait_answers 1
+	worker=$(pgrep -P $server)
+	[ -n "$worker" ] || fail "no worker under $server"
+	kill -STOP "$worker"
+}
 mkfifo "$WORK/requests-fifo"
-"$IMGBATCH" compare --serve -j1 <"$WORK/requests-fifo" >"$WORK/live" 2>"$WORK/err.txt" &
-server=$!
-exec 3>"$WORK/requests-fifo"
-AT_EXIT="kill $server 2>/dev/null || :"
-echo "{\"id\":\"first\",\"expected\":\"$G/p0.png\",\"actual\":\"$A/p0.png\"}" >&3
-wait_answers 1
-worker=$(pgrep -P $server)
-[ -n "$worker" ] || fail "no worker under $server"
-kill -STOP "$worker"
+serve_with_stopped_worker
 echo "{\"id\":\"killed\",\"expected\":\"$G/p4.png\",\"actual\":\"$A/p4.png\"}" >&3
 sleep 1
 kill -KILL "$worker"
@@ -156,14 +161,7 @@ assert_contains "$WORK/live" '{"id":"after","type":"pair","status":"pass"'
 
 # SIGTERM: every request read is answered (the one in hand an error, the
 # queued ones not_started), exit 130.
-"$IMGBATCH" compare --serve -j1 <"$WORK/requests-fifo" >"$WORK/live" 2>"$WORK/err.txt" &
-server=$!
-exec 3>"$WORK/requests-fifo"
-AT_EXIT="kill $server 2>/dev/null || :"
-echo "{\"id\":\"first\",\"expected\":\"$G/p0.png\",\"actual\":\"$A/p0.png\"}" >&3
-wait_answers 1
-worker=$(pgrep -P $server)
-kill -STOP "$worker"
+serve_with_stopped_worker
 for id in b c d; do
 	echo "{\"id\":\"$id\",\"expected\":\"$G/p0.png\",\"actual\":\"$A/p0.png\"}" >&3
 done
