@@ -22,11 +22,11 @@ cd "$(dirname "$0")"
 # make check-valgrind; Slurm and munge run a real job array in
 # tests/cli/slurm.sh (its own daemons, started and stopped by the test).
 packages="build-essential autoconf automake libtool pkgconf libpng-dev
-libjpeg62-turbo-dev libstb-dev libmd-dev liblcms2-dev libdeflate-dev libimagequant-dev libwebp-dev libgif-dev
+libjpeg62-turbo-dev libstb-dev libmd-dev liblcms2-dev libdeflate-dev libimagequant-dev libwebp-dev libgif-dev libsystemd-dev
 libtiff-dev libheif-dev libjxl-dev libraw-dev check imagemagick libjpeg-turbo-progs libraw-bin
 libheif-examples libjxl-tools libvips-tools icc-profiles-free libimage-exiftool-perl python3-gi gir1.2-gnomedesktop-3.0 python3-junitparser libxml2-utils chromium
 python3-skimage
-clang libclang-rt-14-dev valgrind munge slurmctld slurmd slurm-client bash-completion"
+clang libclang-rt-14-dev valgrind munge slurmctld slurmd slurm-client bash-completion dbus tumbler"
 # imgbatch compare's tests run pixelmatch and puppeteer-core from npm; a node
 # from elsewhere (e.g. NodeSource) is kept when it brings npm.
 command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"

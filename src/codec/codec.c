@@ -86,6 +86,11 @@ const struct codec *codec_for_format(enum image_format format)
 	return NULL;
 }
 
+const struct codec *codec_at(size_t i)
+{
+	return i < sizeof codecs / sizeof codecs[0] ? codecs[i] : NULL;
+}
+
 enum image_format format_from_name(const char *name)
 {
 	static const struct { const char *name; enum image_format format; } names[] = {

@@ -212,6 +212,9 @@ const struct codec *codec_sniff(const uint8_t *data, size_t len);
 int codec_sniff_path(const char *path, const struct codec **codec);
 /* Looks a codec up by format. */
 const struct codec *codec_for_format(enum image_format format);
+
+/* The codec table's i-th codec, NULL past the last. */
+const struct codec *codec_at(size_t i);
 /* A format by its name or a usual extension ("jpeg"/"jpg", "png", "webp",
  * "gif", "tiff"/"tif", "heif"/"heic", "avif", "jxl", and the RAW ones: "cr2",
  * "cr3", "nef", "arw", "dng", "orf", "rw2", "raf", "pef"), case-insensitive;

@@ -18,12 +18,15 @@ struct scan_item;
  * readability while its queue has room and then calls next(), which must
  * not block: it returns 1 with *item filled (item->path valid until the
  * next call), 0 when no item is ready yet, -1 at the end (no more items:
- * the pool then finishes what it holds and returns).
+ * the pool then finishes what it holds and returns).  With ahead set, the
+ * pool holds at most that many items queued for its workers, so that the
+ * feed's own order decides what runs next.
  */
 struct input_feed {
 	int fd;
 	int (*next)(void *ctx, struct scan_item *item);
 	void *ctx;
+	unsigned ahead;             /* 0: the pool's own bound */
 };
 
 enum progress_mode {

@@ -253,6 +253,13 @@ static void take_scan_item(struct pool *pool, const struct scan_item *item)
 		account_and_free(pool, &task, RESULT_FAILED, "out of memory in the master");
 }
 
+/* Whether the queue takes more inputs (see input_feed.ahead). */
+static bool queue_has_room(const struct pool *pool)
+{
+	const struct input_feed *feed = pool->job->feed;
+	return pool->queue.len < (feed && feed->ahead ? feed->ahead : QUEUE_MAX);
+}
+
 /* The next input from the feed or the scan: 1, 0 (the feed has none
  * ready) or -1 (no more inputs). */
 static int next_input(struct pool *pool, struct scan_item *item)
@@ -266,7 +273,7 @@ static int next_input(struct pool *pool, struct scan_item *item)
 static void scan_some(struct pool *pool)
 {
 	pool->feed_waiting = false;
-	for (int i = 0; i < SCAN_STEP && !pool->scan_done && pool->queue.len < QUEUE_MAX; i++) {
+	for (int i = 0; i < SCAN_STEP && !pool->scan_done && queue_has_room(pool); i++) {
 		struct scan_item item;
 		int got = next_input(pool, &item);
 		if (got < 0)
@@ -283,7 +290,7 @@ static void scan_some(struct pool *pool)
 /* The feed's fd while the master waits for it to have input, else -1. */
 static int feed_fd_to_poll(const struct pool *pool)
 {
-	bool room = !pool->stopping && !pool->scan_done && pool->queue.len < QUEUE_MAX;
+	bool room = !pool->stopping && !pool->scan_done && queue_has_room(pool);
 	return pool->job->feed && room ? pool->job->feed->fd : -1;
 }
 
@@ -677,7 +684,7 @@ static void run_loop(struct pool *pool)
 		} else if (live_workers(pool) == 0) {
 			break;
 		}
-		bool more_to_scan = !pool->stopping && !pool->scan_done && pool->queue.len < QUEUE_MAX &&
+		bool more_to_scan = !pool->stopping && !pool->scan_done && queue_has_room(pool) &&
 				    !pool->feed_waiting;
 		wait_for_event(pool, more_to_scan ? 0 : 200);
 		if ((got_stop_signal || account_reader_gone(pool->acc)) && !pool->stopping)

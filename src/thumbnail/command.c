@@ -10,6 +10,7 @@
 #include "codec/icc.h"
 #include "pipeline/image_result.h"
 #include "pipeline/options.h"
+#include "thumbnail/serve.h"
 #include "util/number.h"
 #include "util/text.h"
 
@@ -20,6 +21,8 @@ enum thumbnail_key {
 	KEY_MAX_SIZE,
 	KEY_MAX_AGE,
 	KEY_ONE,
+	KEY_SERVE,
+	KEY_IDLE_EXIT,
 };
 
 static const struct cli_option thumbnail_options[] = {
@@ -43,6 +46,13 @@ static const struct cli_option thumbnail_options[] = {
 	  "INPUT OUTPUT: one PNG thumbnail of INPUT (a path or\n"
 	  "a file:// URI) to OUTPUT, made in this process, not\n"
 	  "cached (the Exec line of imgbatch.thumbnailer)", NULL },
+	{ "serve", KEY_SERVE, 0, NULL,
+	  "be the desktop's thumbnailer: own org.freedesktop.\n"
+	  "thumbnails.Thumbnailer1 on the session bus and make\n"
+	  "the thumbnails clients queue, on the worker pool", NULL },
+	{ "idle-exit", KEY_IDLE_EXIT, 0, "SECONDS",
+	  "--serve: exit after SECONDS with nothing queued\n"
+	  "(default 60; 0: never)", NULL },
 	PIXEL_OPTION_EMBEDDED,
 	PIXEL_OPTION_MAX_PIXELS,
 	PIXEL_OPTION_FAIL_ON,
@@ -60,6 +70,7 @@ static const char usage[] =
 	"       imgbatch thumbnail --clean [OPTION]... [INPUT]...\n"
 	"       imgbatch thumbnail --gc [--max-size SIZE] [--max-age DAYS] [INPUT]...\n"
 	"       imgbatch thumbnail --one [-s PIXELS] INPUT OUTPUT\n"
+	"       imgbatch thumbnail --serve [--idle-exit SECONDS] [OPTION]...\n"
 	"Fill the freedesktop.org thumbnail cache ($XDG_CACHE_HOME/thumbnails, else\n"
 	"~/.cache/thumbnails) that file managers and photo libraries read.  Every\n"
 	"requested size comes from one decode; EXIF orientation is applied and ICC\n"
@@ -76,6 +87,7 @@ static int init(struct job *job)
 	pixel_settings_default(&ts->px);
 	ts->cache.sizes = 1u << THUMB_LARGE;
 	ts->sweep.max_age_s = -1;
+	ts->idle_exit_s = -1;
 	job->settings = ts;
 	return 0;
 }
@@ -100,6 +112,13 @@ static int apply_option(struct job *job, int key, const char *arg, FILE *out, FI
 		ts->sweep.max_age_s = (int64_t)n * 86400;
 		break;
 	case KEY_ONE: ts->one = true; break;
+	case KEY_SERVE: ts->serve = true; break;
+	case KEY_IDLE_EXIT:
+		if (number_parse(arg, 0, 86400, &n) < 0)
+			return cli_bad_value(err, "--idle-exit", arg,
+					     "must be a whole number of seconds from 0 to 86400");
+		ts->idle_exit_s = (int)n;
+		break;
 	default:
 		return pixel_apply_option(&ts->px, key, arg, out, err);
 	}
@@ -123,6 +142,15 @@ static int plan_boxes(struct pixel_settings *px, const uint32_t *boxes, unsigned
 	if (px->nsizes == 1)
 		px->nsizes = 0;
 	return 0;
+}
+
+void thumbnail_px_for_size(const struct pixel_settings *base, enum thumb_size size,
+			   struct pixel_settings *px)
+{
+	uint32_t box = thumb_size_pixels(size);
+	*px = *base;
+	px->nsizes = 0;
+	plan_boxes(px, &box, 1);   /* a box of 128 to 1024 parses */
 }
 
 /* The boxes of the requested cache sizes, smallest first; their count. */
@@ -158,10 +186,18 @@ static int validate(struct job *job, FILE *err)
 	struct ib_error e;
 	uint32_t boxes[THUMB_NSIZES];
 	unsigned n;
+	if (ts->serve && thumbnail_serve_validate(job, err) < 0)
+		return -1;
+	if (!ts->serve && ts->idle_exit_s >= 0) {
+		fputs("imgbatch thumbnail: --idle-exit goes with --serve\n", err);
+		return -1;
+	}
 	if (ts->one) {
 		if (thumbnail_one_validate(job, &boxes[0], err) < 0)
 			return -1;
 		n = 1;
+	} else if (ts->serve) {
+		n = cache_boxes(1u << THUMB_LARGE, boxes);
 	} else {
 		if (ts->size_arg && thumb_sizes_parse(ts->size_arg, &ts->cache.sizes, &e) < 0)
 			return cli_bad_value(err, "--size", ts->size_arg, e.msg);

@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""A file manager's side of org.freedesktop.thumbnails.Thumbnailer1, for
+tests/cli/thumbnail-serve.sh (and bench/): it queues URIs through GDBus, as
+Nautilus or Thunar would, and reports every signal it got as one JSON object.
+
+  client.py info
+  client.py queue [--flavor F] [--scheduler S] [--dequeue] [--uris] ITEM...
+      ITEM is a path (made a URI as GLib does) or, with --uris, a URI as is;
+      waits for Finished and prints handle, ready, errors, timings, and
+      duplicates (URIs answered more than once).
+  client.py race BACKGROUND_LIST FOREGROUND_LIST
+      queues the files of BACKGROUND_LIST (one path a line) with the
+      background scheduler, then those of FOREGROUND_LIST with the foreground
+      one; prints the order the two requests finished in and how many
+      background URIs were ready before the foreground request finished.
+  client.py lookup SIZE PATH...
+      how many of the paths GNOME's thumbnail factory finds thumbnails of.
+"""
+import json
+import sys
+import time
+
+import gi
+gi.require_version("Gio", "2.0")
+from gi.repository import Gio, GLib
+
+NAME = "org.freedesktop.thumbnails.Thumbnailer1"
+PATH = "/org/freedesktop/thumbnails/Thumbnailer1"
+IFACE = NAME
+TIMEOUT_S = 300
+
+
+def call(bus, method, args=None, reply="()"):
+    return bus.call_sync(NAME, PATH, IFACE, method, args, GLib.VariantType(reply),
+                         Gio.DBusCallFlags.NONE, 60000, None).unpack()
+
+
+class Requests:
+    """Every signal of the service, by handle."""
+
+    def __init__(self, bus):
+        self.bus = bus
+        self.by_handle = {}
+        self.finished_order = []
+        self.loop = GLib.MainLoop()
+        self.t0 = time.monotonic()
+        bus.signal_subscribe(NAME, IFACE, None, PATH, None, Gio.DBusSignalFlags.NONE,
+                             self.on_signal)
+
+    def get(self, handle):
+        return self.by_handle.setdefault(handle, {
+            "handle": handle, "started": 0, "ready": [], "ready_ms": [], "errors": [],
+            "finished": 0,
+            "first_ready_ms": None, "finished_ms": None})
+
+    def on_signal(self, _conn, _sender, _path, _iface, member, params):
+        args = params.unpack()
+        r = self.get(args[0])
+        ms = round((time.monotonic() - self.t0) * 1000, 1)
+        if member == "Started":
+            r["started"] += 1
+        elif member == "Ready":
+            r["ready"] += args[1]
+            r["ready_ms"] += [ms] * len(args[1])
+            if r["first_ready_ms"] is None:
+                r["first_ready_ms"] = ms
+        elif member == "Error":
+            r["errors"] += [[u, args[2], args[3]] for u in args[1]]
+        elif member == "Finished":
+            r["finished"] += 1
+            r["finished_ms"] = ms
+            self.finished_order.append(args[0])
+        if self.waiting and all(self.get(h)["finished"] for h in self.waiting):
+            self.loop.quit()
+
+    def queue(self, uris, flavor="large", scheduler="default", unqueue=0):
+        (handle,) = call(self.bus, "Queue",
+                         GLib.Variant("(asasssu)", (uris, ["image/jpeg"] * len(uris),
+                                                   flavor, scheduler, unqueue)), "(u)")
+        self.get(handle)["queued_ms"] = round((time.monotonic() - self.t0) * 1000, 1)
+        return handle
+
+    def wait(self, handles):
+        self.waiting = handles
+        if not all(self.get(h)["finished"] for h in handles):
+            GLib.timeout_add_seconds(TIMEOUT_S, self.loop.quit)
+            self.loop.run()
+        self.waiting = None
+
+    waiting = None
+
+
+def as_uri(item, raw):
+    return item if raw else GLib.filename_to_uri(item, None)
+
+
+def summary(r):
+    answered = r["ready"] + [e[0] for e in r["errors"]]
+    out = dict(r)
+    out["duplicates"] = len(answered) - len(set(answered))
+    return out
+
+
+def main(argv):
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    if argv[0] == "info":
+        print(json.dumps({"flavors": call(bus, "GetFlavors", None, "(as)")[0],
+                          "schedulers": call(bus, "GetSchedulers", None, "(as)")[0],
+                          "supported": call(bus, "GetSupported", None, "(asas)")}))
+        return 0
+    if argv[0] == "queue":
+        opts = {"flavor": "large", "scheduler": "default"}
+        dequeue = raw = False
+        items = []
+        it = iter(argv[1:])
+        for a in it:
+            if a in ("--flavor", "--scheduler"):
+                opts[a[2:]] = next(it)
+            elif a == "--dequeue":
+                dequeue = True
+            elif a == "--uris":
+                raw = True
+            else:
+                items.append(a)
+        reqs = Requests(bus)
+        handle = reqs.queue([as_uri(i, raw) for i in items], **opts)
+        if dequeue:
+            call(bus, "Dequeue", GLib.Variant("(u)", (handle,)))
+        reqs.wait([handle])
+        print(json.dumps(summary(reqs.get(handle))))
+        return 0
+    if argv[0] == "race":
+        lists = [[line.strip() for line in open(f) if line.strip()] for f in argv[1:3]]
+        reqs = Requests(bus)
+        bg = reqs.queue([as_uri(p, False) for p in lists[0]], scheduler="background")
+        fg = reqs.queue([as_uri(p, False) for p in lists[1]], scheduler="foreground")
+        reqs.wait([bg, fg])
+        fg_done = reqs.get(fg)["finished_ms"]
+        print(json.dumps({"order": ["background" if h == bg else "foreground"
+                                    for h in reqs.finished_order if h in (bg, fg)],
+                          "foreground": summary(reqs.get(fg)),
+                          "background_ready": sum(ms < fg_done for ms in reqs.get(bg)["ready_ms"]),
+                          "foreground_finished_ms": fg_done}))
+        return 0
+    if argv[0] == "lookup":
+        gi.require_version("GnomeDesktop", "3.0")
+        from gi.repository import GnomeDesktop
+        size = {"normal": GnomeDesktop.DesktopThumbnailSize.NORMAL,
+                "large": GnomeDesktop.DesktopThumbnailSize.LARGE}[argv[1]]
+        factory = GnomeDesktop.DesktopThumbnailFactory.new(size)
+        found = 0
+        for p in argv[2:]:
+            mtime = int(Gio.File.new_for_path(p).query_info(
+                "time::modified", Gio.FileQueryInfoFlags.NONE, None)
+                .get_attribute_uint64("time::modified"))
+            if factory.lookup(GLib.filename_to_uri(p, None), mtime):
+                found += 1
+        print(found)
+        return 0
+    sys.exit("unknown command " + argv[0])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
