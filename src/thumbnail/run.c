@@ -136,8 +136,11 @@ static int thumbnail_item(struct thumbnail_worker *w, struct thumbnail_item *ti,
 		struct ib_error ignored;
 		if (ti->end == THUMB_END_UNKNOWN)
 			ti->end = THUMB_END_BAD_IMAGE;
-		/* the standard's way to say "do not try again until it changes" */
-		thumb_fail_write(cache->fail_fd, &ti->entry, &ignored);
+		/* the standard's way to say "do not try again until it changes";
+		 * a thumbnail that could not be saved (a full disk) is no fault of
+		 * the original's */
+		if (ti->end != THUMB_END_NOT_SAVED)
+			thumb_fail_write(cache->fail_fd, &ti->entry, &ignored);
 		return -1;
 	}
 	ti->end = THUMB_END_MADE;

@@ -107,9 +107,12 @@ static void emit_uris(uint32_t handle, char **uris, size_t n, int code, const ch
 	sd_bus_message_unref(m);
 }
 
-/* r is answered in full: Finished, and it is gone. */
+/* r is answered in full: Finished (after Started, for a request that had
+ * no URI to start with or was dequeued before it ran), and it is gone. */
 static void finish_request(struct thumb_request *r)
 {
+	if (!r->started)
+		emit_handle("Started", r->handle);
 	emit_handle("Finished", r->handle);
 	thumb_requests_remove(&service.requests, r);
 	service.idle_since_us = clock_monotonic_us();
@@ -531,6 +534,9 @@ int thumbnail_serve_validate(struct job *job, FILE *err)
 	service.idle_exit_s = ts->idle_exit_s < 0 ? IDLE_EXIT_DEFAULT_S : (unsigned)ts->idle_exit_s;
 	ts->cache.sizes = THUMB_SIZES_ALL;   /* every flavor may be asked for */
 	job->progress = PROGRESS_QUIET;       /* stderr is for what goes wrong */
+	/* a full disk fails the URIs it meets, not every later one: space may
+	 * come back while the service runs */
+	job->max_failures = 0;
 	serve_command = thumbnail_command;
 	serve_command.run_alone = NULL;
 	serve_command.prepare = serve_prepare;

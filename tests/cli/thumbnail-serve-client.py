@@ -4,10 +4,12 @@ tests/cli/thumbnail-serve.sh (and bench/): it queues URIs through GDBus, as
 Nautilus or Thunar would, and reports every signal it got as one JSON object.
 
   client.py info
-  client.py queue [--flavor F] [--scheduler S] [--dequeue] [--uris] ITEM...
+  client.py queue [--flavor F] [--scheduler S] [--dequeue] [--uris]
+                  [--from FILE] [--no-wait] ITEM...
       ITEM is a path (made a URI as GLib does) or, with --uris, a URI as is;
-      waits for Finished and prints handle, ready, errors, timings, and
-      duplicates (URIs answered more than once).
+      --from FILE adds one ITEM a line.  Waits for Finished and prints
+      handle, ready, errors, timings, and duplicates (URIs answered more
+      than once); with --no-wait it leaves (disconnects) once Queue returns.
   client.py race BACKGROUND_LIST FOREGROUND_LIST
       queues the files of BACKGROUND_LIST (one path a line) with the
       background scheduler, then those of FOREGROUND_LIST with the foreground
@@ -110,7 +112,7 @@ def main(argv):
         return 0
     if argv[0] == "queue":
         opts = {"flavor": "large", "scheduler": "default"}
-        dequeue = raw = False
+        dequeue = raw = no_wait = False
         items = []
         it = iter(argv[1:])
         for a in it:
@@ -120,10 +122,17 @@ def main(argv):
                 dequeue = True
             elif a == "--uris":
                 raw = True
+            elif a == "--no-wait":
+                no_wait = True
+            elif a == "--from":
+                items += open(next(it)).read().splitlines()
             else:
                 items.append(a)
         reqs = Requests(bus)
         handle = reqs.queue([as_uri(i, raw) for i in items], **opts)
+        if no_wait:
+            print(handle)
+            return 0
         if dequeue:
             call(bus, "Dequeue", GLib.Variant("(u)", (handle,)))
         reqs.wait([handle])
