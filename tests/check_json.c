@@ -94,6 +94,8 @@ START_TEST(test_refuses_malformed)
 		"", "{", "{\"type\":\"file\"", "{\"type\":\"fi", "{\"a\":1,}", "{\"a\" 1}",
 		"{\"a\":[1]}", "{\"a\":{\"b\":1}}", "{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}",
 		"{\"a\":1} trailing", "[1]", "{a:1}", "{\"a\":\"tab\there\"}",
+		/* a NUL would end the value early: "a.png\0x" read as "a.png" */
+		"{\"a\":\"a.png\\u0000x\"}", "{\"a\\u0000b\":1}",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ck_assert_msg(read_line(bad[i], &ms) == -1, "accepted: %s", bad[i]);

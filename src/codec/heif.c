@@ -69,9 +69,12 @@ static bool sniff_heif(const uint8_t *data, size_t len)
 	return !sniff_avif(data, len) && ftyp_lists(data, len, heif_brands);
 }
 
+/* libheif's message, without the newline some of its messages end with. */
 static int heif_fail(const struct heif_state *st, struct heif_error e, struct ib_error *err)
 {
-	return ib_fail(err, "%s: %s", st->name, e.message && e.message[0] ? e.message : "corrupt file");
+	const char *msg = e.message && e.message[0] ? e.message : "corrupt file";
+	int len = (int)strcspn(msg, "\n");
+	return ib_fail(err, "%s: %.*s", st->name, len, msg);
 }
 
 static void state_free(struct heif_state *st)

@@ -10,7 +10,8 @@
  * those of the command line for this pair.  The answer is compare's JSON
  * line for the pair with "id" first; a request that cannot be compared
  * (not JSON, a member missing or unknown, a path that is no regular file,
- * a line over SERVE_LINE_MAX) is answered with status "error" and a reason,
+ * a diff that would replace something else than a diff image, a line over
+ * SERVE_LINE_MAX or holding a NUL byte) is answered with status "error" and a reason,
  * and the service goes on.
  */
 #include "config.h"
@@ -151,6 +152,15 @@ static int check_input(struct request *r, enum request_field f)
 	return 0;
 }
 
+static bool same_file(const struct stat *a, const char *path)
+{
+	struct stat b;
+	return stat(path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+}
+
+/* The diff image is written to a temp file renamed over diff: what diff
+ * names now must be a regular file or nothing, never one of the pair (a
+ * rename would replace a device node, a FIFO or the golden image). */
 static int check_diff(struct request *r)
 {
 	const char *diff = r->field[FIELD_DIFF];
@@ -164,6 +174,14 @@ static int check_diff(struct request *r)
 		return ib_fail_errno(&r->why, errno, "the diff's directory %s", dir);
 	if (!S_ISDIR(st.st_mode))
 		return ib_fail(&r->why, "the diff's directory %s is %s", dir, file_kind(st.st_mode));
+	if (lstat(diff, &st) < 0)
+		return errno == ENOENT ? 0 : ib_fail_errno(&r->why, errno, "diff %s", diff);
+	if (S_ISLNK(st.st_mode))
+		return 0;   /* the rename replaces the link, not what it points to */
+	if (!S_ISREG(st.st_mode))
+		return ib_fail(&r->why, "diff %s is %s", diff, file_kind(st.st_mode));
+	if (same_file(&st, r->field[FIELD_EXPECTED]) || same_file(&st, r->field[FIELD_ACTUAL]))
+		return ib_fail(&r->why, "diff %s is one of the images compared", diff);
 	return 0;
 }
 
@@ -338,6 +356,8 @@ static int feed_next(void *ctx, struct scan_item *item)
 			f->start = (size_t)(nl + 1 - f->buf);
 			if (f->skipping)
 				f->skipping = false;
+			else if (memchr(line, '\0', (size_t)(nl - line)))   /* it would end the line */
+				return feed_item(f, NULL, "the request holds a NUL byte", item);
 			else if (!blank(line))
 				return feed_item(f, line, NULL, item);
 			continue;

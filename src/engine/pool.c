@@ -34,6 +34,10 @@
 /* A worker past its deadline gets SIGTERM (it removes its temp file), then
  * SIGKILL this much later if it is still there. */
 #define TIMEOUT_KILL_GRACE_MS 2000
+/* A service (a feed) told to end by SIGTERM answers what it has read and lets
+ * the items in its workers' hands finish for this long, then stops them: a
+ * service manager waits a bounded time for it. */
+#define DRAIN_GRACE_MS 1500
 
 struct pending {
 	uint64_t id;
@@ -72,6 +76,7 @@ struct pool {
 	bool scan_done;             /* every input was found (the feed's end) */
 	bool feed_waiting;          /* the feed had no input ready: poll its fd */
 	bool stopping;
+	uint64_t drain_since_ms;    /* a feed's SIGTERM: when draining began; 0 if not */
 	uint64_t next_id;
 	pid_t master_pid;
 	char run_id[RUNMARK_ID_MAX];
@@ -589,6 +594,39 @@ static void begin_stop(struct pool *pool)
 	}
 }
 
+/* SIGTERM to a service: read no more requests, answer the queued ones
+ * not_started, let the workers finish what they hold; past DRAIN_GRACE_MS,
+ * stop them as Ctrl-C would. */
+static void drain_feed(struct pool *pool)
+{
+	if (!pool->drain_since_ms) {
+		pool->drain_since_ms = now_ms();
+		pool->scan_done = true;
+		while (pool->queue.len > 0) {
+			struct pending t = queue_pop(&pool->queue);
+			account_and_free(pool, &t, RESULT_NOT_STARTED, "the service is stopping");
+		}
+	} else if (now_ms() - pool->drain_since_ms > DRAIN_GRACE_MS) {
+		begin_stop(pool);
+	}
+}
+
+/* A service's SIGTERM ends it as the end of its input would: drained. */
+static bool draining_on_sigterm(const struct pool *pool)
+{
+	return pool->job->feed && got_stop_signal == SIGTERM;
+}
+
+/* A signal or a reader gone: drain (a service's SIGTERM) or stop. */
+static void heed_stop_signal(struct pool *pool)
+{
+	bool reader_gone = account_reader_gone(pool->acc);
+	if (draining_on_sigterm(pool) && !reader_gone)
+		drain_feed(pool);
+	else if (got_stop_signal || reader_gone)
+		begin_stop(pool);
+}
+
 /* No more work: closing the task pipes tells idle workers to exit. */
 static void close_task_pipes(struct pool *pool)
 {
@@ -687,8 +725,8 @@ static void run_loop(struct pool *pool)
 		bool more_to_scan = !pool->stopping && !pool->scan_done && queue_has_room(pool) &&
 				    !pool->feed_waiting;
 		wait_for_event(pool, more_to_scan ? 0 : 200);
-		if ((got_stop_signal || account_reader_gone(pool->acc)) && !pool->stopping)
-			begin_stop(pool);
+		if (!pool->stopping)
+			heed_stop_signal(pool);
 		if (got_child)
 			reap_workers(pool);
 		check_timeouts(pool);
@@ -838,7 +876,7 @@ int pool_run(const struct job *job, struct account *acc, struct pool_end *end)
 		run_loop(&pool);
 		shutdown_workers(&pool);
 	}
-	end->interrupted = got_stop_signal != 0;
+	end->interrupted = got_stop_signal != 0 && !(ret == 0 && draining_on_sigterm(&pool));
 	end->scan_done = pool.scan_done;
 	pool_release(&pool);
 	return ret;

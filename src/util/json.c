@@ -131,7 +131,7 @@ static int read_u16(const char *p, uint32_t *v)
 /*
  * Unescapes the string whose opening quote is at *pp, in place (the result
  * is never longer than the escaped text).  Returns its start, NUL-terminated,
- * with *pp after the closing quote; NULL when malformed.
+ * with *pp after the closing quote; NULL when malformed or holding \u0000.
  */
 static char *read_string(char **pp)
 {
@@ -154,6 +154,8 @@ static char *read_string(char **pp)
 		if (*in != 'u' || read_u16(in + 1, &cp) < 0)
 			return NULL;
 		in += 5;
+		if (cp == 0)   /* a NUL-terminated value cannot hold it */
+			return NULL;
 		if (cp >= 0xD800 && cp < 0xDC00) {   /* a surrogate pair */
 			if (in[0] != '\\' || in[1] != 'u' || read_u16(in + 2, &low) < 0 ||
 			    low < 0xDC00 || low > 0xDFFF)

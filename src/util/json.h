@@ -30,7 +30,8 @@ struct json_member {
  * true, false or null: what imgbatch's JSON lines hold) from text,
  * modifying text in place, and calls member() for each; a member() that
  * returns -1 stops the read.  Returns 0, or -1 when text is not such an
- * object (a line cut short by a crash, say).
+ * object (a line cut short by a crash, say) or a string in it holds \u0000
+ * (which would cut its value short).
  */
 int json_read_flat_object(char *text, int (*member)(const struct json_member *m, void *ctx),
 			  void *ctx);
