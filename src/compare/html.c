@@ -147,6 +147,16 @@ static int place_images(int img_fd, const struct pair_outcome *pairs, size_t n,
 
 /* ---- the page -------------------------------------------------------------- */
 
+/*
+ * Why the pairs travel as JSON: a page with a section and four <img> per
+ * pair takes Chromium over 11 s to open at 10,000 pairs (reg-cli#506,
+ * Visual-Regression-Tracker#375 are that complaint).  So the page holds one
+ * collapsible group per rank, each with its pairs as JSON in an inert
+ * <script type="application/json">; the script at the end draws a group's
+ * cards a page at a time, only once the group is open.  Groups that fail
+ * start open, the rest closed, so opening a report parses no pass at all.
+ */
+
 static const char page_head[] =
 	"<!DOCTYPE html>\n"
 	"<html lang=\"en\">\n"
@@ -162,6 +172,7 @@ static const char page_head[] =
 	"header{position:sticky;top:0;z-index:1;background:#f4f4f4;padding:.5em 0;border-bottom:1px solid #bbb}\n"
 	"h1{font-size:1.2em;margin:0}\n"
 	"#summary{margin:.2em 0}\n"
+	".group>summary{font-weight:bold;margin:.8em 0 0;cursor:pointer}\n"
 	".pair{background:#fff;border:1px solid #bbb;border-left:6px solid #3a3;margin:1em 0;padding:.4em 1em;"
 	"content-visibility:auto;contain-intrinsic-size:auto 300px}\n"
 	".pair[data-failing=true]{border-left-color:#c33}\n"
@@ -179,7 +190,7 @@ static const char page_head[] =
 	"figcaption{color:#666}\n"
 	"figure img{max-width:100%;height:auto;image-rendering:pixelated;"
 	"background:repeating-conic-gradient(#ddd 0 25%,#fff 0 50%) 0 0/16px 16px}\n"
-	"body.failures-only .pair[data-failing=false]{display:none}\n"
+	"body.failures-only .group[data-failing=false]{display:none}\n"
 	"</style>\n"
 	"</head>\n"
 	"<body>\n"
@@ -195,6 +206,114 @@ static const char page_tail[] =
 	"</main>\n"
 	"<script>\n"
 	"'use strict';\n"
+	"var PAGE = 100;\n"
+	"function el(tag, cls, text) {\n"
+	"\tvar e = document.createElement(tag);\n"
+	"\tif (cls)\n"
+	"\t\te.className = cls;\n"
+	"\tif (text !== undefined)\n"
+	"\t\te.textContent = text;\n"
+	"\treturn e;\n"
+	"}\n"
+	/* loading before src: a detached image with a src starts loading at once. */
+	"function lazy_img(cls, alt, src) {\n"
+	"\tvar img = el('img', cls);\n"
+	"\timg.loading = 'lazy';\n"
+	"\timg.decoding = 'async';\n"
+	"\timg.alt = alt;\n"
+	"\timg.src = src;\n"
+	"\treturn img;\n"
+	"}\n"
+	"function figure(cls, caption, img) {\n"
+	"\tvar f = el('figure', cls);\n"
+	"\tf.append(caption, img);\n"
+	"\treturn f;\n"
+	"}\n"
+	/* One image that a button flips between expected and actual, so a
+	 * change shows as motion in the same place. */
+	"function flip_view(p) {\n"
+	"\tvar caption = el('figcaption'), button = el('button', 'flip', 'flip');\n"
+	"\tvar img = lazy_img('flip-image', 'expected or actual', p.img.expected);\n"
+	"\tbutton.type = 'button';\n"
+	"\tcaption.append(el('span', 'showing', 'expected'), ' ', button);\n"
+	"\timg.dataset.expected = p.img.expected;\n"
+	"\timg.dataset.actual = p.img.actual;\n"
+	"\timg.dataset.showing = 'expected';\n"
+	"\treturn figure('flip-view', caption, img);\n"
+	"}\n"
+	/* No width/height on images: when the sizes differ, either would scale
+	 * one side to the other and hide the difference.  name and reason are
+	 * markup the report escaped (text only, \\xNN for bytes that are not). */
+	"function card(p) {\n"
+	"\tvar s = el('section', 'pair'), h = el('h2'), name = el('span', 'name');\n"
+	"\ts.id = 'pair-' + p.index;\n"
+	"\ts.dataset.status = p.status;\n"
+	"\ts.dataset.failing = p.failing;\n"
+	"\tname.innerHTML = p.name;\n"
+	"\th.append(el('span', 'status', p.label), ' ', name);\n"
+	"\ts.append(h);\n"
+	"\tif (p.reason) {\n"
+	"\t\tvar reason = el('p', 'reason');\n"
+	"\t\treason.innerHTML = p.reason;\n"
+	"\t\ts.append(reason);\n"
+	"\t}\n"
+	"\tif (p.counts) {\n"
+	"\t\tvar dl = el('dl', 'counts');\n"
+	"\t\tp.counts.forEach(function (c) {\n"
+	"\t\t\tvar d = el('div');\n"
+	"\t\t\td.append(el('dt', '', c[0]), el('dd', '', c[1]));\n"
+	"\t\t\tdl.append(d);\n"
+	"\t\t});\n"
+	"\t\ts.append(dl);\n"
+	"\t}\n"
+	"\tvar images = el('div', 'images');\n"
+	"\tif (p.img.expected && p.img.actual)\n"
+	"\t\timages.append(flip_view(p));\n"
+	"\t['expected', 'actual', 'diff'].forEach(function (role) {\n"
+	"\t\tif (p.img[role])\n"
+	"\t\t\timages.append(figure('', el('figcaption', '', role), lazy_img(role, role, p.img[role])));\n"
+	"\t});\n"
+	"\ts.append(images);\n"
+	"\treturn s;\n"
+	"}\n"
+	"var pairs_of = new WeakMap();\n"
+	/* The group's next PAGE cards; its JSON is parsed the first time. */
+	"function show_more(group) {\n"
+	"\tif (!pairs_of.has(group))\n"
+	"\t\tpairs_of.set(group, JSON.parse(group.querySelector('script.pairs').textContent));\n"
+	"\tvar pairs = pairs_of.get(group), rows = group.querySelector('.rows');\n"
+	"\tvar button = group.querySelector('button.more');\n"
+	"\tvar from = rows.childElementCount, to = Math.min(from + PAGE, pairs.length);\n"
+	"\tvar cards = document.createDocumentFragment();\n"
+	"\tfor (var i = from; i < to; i++)\n"
+	"\t\tcards.append(card(pairs[i]));\n"
+	"\trows.append(cards);\n"
+	"\tbutton.hidden = to === pairs.length;\n"
+	"\tbutton.textContent = 'show ' + Math.min(PAGE, pairs.length - to) + ' more of ' +\n"
+	"\t\t(pairs.length - to);\n"
+	/* Observed anew: still in reach after this page, it fires again. */
+	"\tnear_end.unobserve(button);\n"
+	"\tif (!button.hidden)\n"
+	"\t\tnear_end.observe(button);\n"
+	"}\n"
+	/* Scrolling near a group's end draws its next page; the button too. */
+	"var near_end = new IntersectionObserver(function (entries) {\n"
+	"\tentries.forEach(function (e) {\n"
+	"\t\tif (e.isIntersecting)\n"
+	"\t\t\tshow_more(e.target.closest('details.group'));\n"
+	"\t});\n"
+	"}, { rootMargin: '600px' });\n"
+	"document.querySelectorAll('details.group').forEach(function (group) {\n"
+	"\tvar opened = function () {\n"
+	"\t\tif (group.open && !group.querySelector('.rows').childElementCount)\n"
+	"\t\t\tshow_more(group);\n"
+	"\t};\n"
+	"\tgroup.addEventListener('toggle', opened);\n"
+	"\tgroup.querySelector('button.more').addEventListener('click', function () {\n"
+	"\t\tshow_more(group);\n"
+	"\t});\n"
+	"\topened();\n"
+	"});\n"
 	"document.getElementById('failures-only').addEventListener('change', function (e) {\n"
 	"\tdocument.body.classList.toggle('failures-only', e.target.checked);\n"
 	"});\n"
@@ -213,6 +332,18 @@ static const char page_tail[] =
 	"</body>\n"
 	"</html>\n";
 
+/* The groups, in page order (rank_of), and whether each is failing. */
+static const struct group {
+	const char *id, *title;
+	bool failing;
+} groups[RANK_COUNT] = {
+	{ "failed", "Failed", true },
+	{ "error", "Errors", true },
+	{ "missing-new", "Missing or new", true },
+	{ "allowed", "Missing or new, allowed", false },
+	{ "passed", "Passed", false },
+};
+
 static void put_summary(FILE *out, const struct pair_outcome *pairs, size_t n)
 {
 	size_t by_status[PAIR_ERROR + 1] = { 0 }, allowed = 0;   /* PAIR_ERROR is last */
@@ -228,128 +359,148 @@ static void put_summary(FILE *out, const struct pair_outcome *pairs, size_t n)
 		by_status[PAIR_NEW], allowed, by_status[PAIR_PASS]);
 }
 
-static void put_count(FILE *out, const char *label, const char *fmt, ...)
+/* Writes the members of a JSON array or object, a comma between each. */
+struct json_list {
+	FILE *out;
+	bool started;
+};
+
+static void list_next(struct json_list *l)
+{
+	if (l->started)
+		putc(',', l->out);
+	l->started = true;
+}
+
+static void put_count(struct json_list *counts, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void put_count(FILE *out, const char *label, const char *fmt, ...)
+/* One [label, value] of the counts; values are numbers and words, no
+ * character that JSON or markup would escape. */
+static void put_count(struct json_list *counts, const char *label, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(out, "<div><dt>%s</dt><dd>", label);
+	list_next(counts);
+	fprintf(counts->out, "[\"%s\",\"", label);
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	vfprintf(counts->out, fmt, ap);
 	va_end(ap);
-	fputs("</dd></div>", out);
+	fputs("\"]", counts->out);
 }
 
-static void put_pixelmatch_counts(FILE *out, const struct pair_outcome *p)
+static void put_pixelmatch_counts(struct json_list *counts, const struct pair_outcome *p)
 {
 	uint64_t total = (uint64_t)p->width * p->height;
-	put_count(out, "diff pixels", "%" PRIu64, p->diff_pixels);
-	put_count(out, "ratio", "%.6f", (double)p->diff_pixels / (double)total);
-	put_count(out, "anti-aliased", "%" PRIu64, p->aa_pixels);
+	put_count(counts, "diff pixels", "%" PRIu64, p->diff_pixels);
+	put_count(counts, "ratio", "%.6f", (double)p->diff_pixels / (double)total);
+	put_count(counts, "anti-aliased", "%" PRIu64, p->aa_pixels);
 	if (isinf(p->psnr))
-		put_count(out, "PSNR", "identical");
+		put_count(counts, "PSNR", "identical");
 	else
-		put_count(out, "PSNR", "%.2f dB", p->psnr);
-	put_count(out, "max channel diff", "%" PRIu32, p->max_channel_diff);
+		put_count(counts, "PSNR", "%.2f dB", p->psnr);
+	put_count(counts, "max channel diff", "%" PRIu32, p->max_channel_diff);
 }
 
-/* The numbers of a compared pair; pairs not compared pixel by pixel (a
- * side absent, sizes that differ: width 0) have none. */
+/* The numbers of a compared pair, as "counts"; pairs not compared pixel by
+ * pixel (a side absent, sizes that differ: width 0) have none. */
 static void put_counts(FILE *out, const struct pair_outcome *p)
 {
 	uint64_t total = (uint64_t)p->width * p->height;
+	struct json_list counts = { out, false };
 
 	if (!total || (p->status != PAIR_PASS && p->status != PAIR_FAIL))
 		return;
-	fputs("<dl class=\"counts\">", out);
+	fputs(",\"counts\":[", out);
 	if (p->expected_width) {
-		put_count(out, "expected size", "%" PRIu32 "x%" PRIu32, p->expected_width,
+		put_count(&counts, "expected size", "%" PRIu32 "x%" PRIu32, p->expected_width,
 			  p->expected_height);
-		put_count(out, "actual size", "%" PRIu32 "x%" PRIu32, p->actual_width,
+		put_count(&counts, "actual size", "%" PRIu32 "x%" PRIu32, p->actual_width,
 			  p->actual_height);
 	}
-	put_count(out, p->expected_width ? "common area" : "size", "%" PRIu32 "x%" PRIu32,
+	put_count(&counts, p->expected_width ? "common area" : "size", "%" PRIu32 "x%" PRIu32,
 		  p->width, p->height);
 	if (!p->has_ssim)
-		put_pixelmatch_counts(out, p);
+		put_pixelmatch_counts(&counts, p);
 	else
-		put_count(out, "SSIM", "%.6f", p->ssim);
-	put_count(out, "time", "%.1f ms", p->ms);
-	fputs("</dl>\n", out);
+		put_count(&counts, "SSIM", "%.6f", p->ssim);
+	put_count(&counts, "time", "%.1f ms", p->ms);
+	putc(']', out);
 }
 
-/* No width/height attributes: when the sizes differ, either would scale one
- * side to the other and hide the difference.  Off-screen cards keep a
- * placeholder height (contain-intrinsic-size), so lazy loading still only
- * fetches the images near the viewport. */
-static void put_image(FILE *out, const struct pair_outcome *p, size_t index,
-		      enum image_role role)
+/* "img": the page's path of each image the pair has, by role. */
+static void put_images(FILE *out, const struct pair_outcome *p, size_t index)
 {
-	const char *src = side_path(p, role);
+	struct json_list images = { out, false };
 	char name[IMAGE_NAME_MAX];
 
-	if (!src)
-		return;
-	image_name(name, index, role, src);
-	fprintf(out, "<figure><figcaption>%s</figcaption><img class=\"%s\" src=\"img/%s\" alt=\"%s\" "
-		"loading=\"lazy\" decoding=\"async\"></figure>\n",
-		role_names[role], role_names[role], name, role_names[role]);
+	fputs(",\"img\":{", out);
+	for (int role = 0; role < ROLE_COUNT; role++) {
+		const char *src = side_path(p, role);
+
+		if (!src)
+			continue;
+		image_name(name, index, role, src);
+		list_next(&images);
+		fprintf(out, "\"%s\":\"img/%s\"", role_names[role], name);
+	}
+	putc('}', out);
 }
 
-/* One image that a button flips between expected and actual, so a change
- * shows as motion in the same place. */
-static void put_flip(FILE *out, const struct pair_outcome *p, size_t index)
-{
-	char expected[IMAGE_NAME_MAX], actual[IMAGE_NAME_MAX];
-
-	if (!p->expected || !p->actual)
-		return;
-	image_name(expected, index, ROLE_EXPECTED, p->expected);
-	image_name(actual, index, ROLE_ACTUAL, p->actual);
-	fprintf(out, "<figure class=\"flip-view\"><figcaption><span class=\"showing\">expected</span> "
-		"<button class=\"flip\" type=\"button\">flip</button></figcaption>"
-		"<img class=\"flip-image\" src=\"img/%s\" data-expected=\"img/%s\" "
-		"data-actual=\"img/%s\" data-showing=\"expected\" alt=\"expected or actual\" "
-		"loading=\"lazy\" decoding=\"async\"></figure>\n",
-		expected, expected, actual);
-}
-
+/* One pair as the page's script reads it (card() there). */
 static void put_pair(FILE *out, const struct pair_outcome *p, size_t index)
 {
 	const char *status = status_name(p->status);
 
-	fprintf(out, "<section class=\"pair\" id=\"pair-%zu\" data-status=\"%s\" data-failing=\"%s\">\n",
-		index, status, is_failing(p) ? "true" : "false");
-	fprintf(out, "<h2><span class=\"status\">%s%s</span> <span class=\"name\">",
+	fprintf(out, "{\"index\":%zu,\"status\":\"%s\",\"failing\":%s,\"label\":\"%s%s\",\"name\":",
+		index, status, is_failing(p) ? "true" : "false",
 		p->size_fail ? "size differs" : status,
 		is_failing(p) || p->status == PAIR_PASS ? "" : " (allowed)");
-	markup_put_text(out, p->name);
-	fputs("</span></h2>\n", out);
+	markup_put_json_string(out, p->name);
 	if (*p->reason) {
-		fputs("<p class=\"reason\">", out);
-		markup_put_text(out, p->reason);
-		fputs("</p>\n", out);
+		fputs(",\"reason\":", out);
+		markup_put_json_string(out, p->reason);
 	}
 	put_counts(out, p);
-	fputs("<div class=\"images\">\n", out);
-	put_flip(out, p, index);
-	for (int role = 0; role < ROLE_COUNT; role++)
-		put_image(out, p, index, role);
-	fputs("</div>\n</section>\n", out);
+	put_images(out, p, index);
+	putc('}', out);
+}
+
+/* The group of a rank, its pairs in input order; failing groups open. */
+static void put_group(FILE *out, const struct pair_outcome *pairs, size_t n, int rank,
+		      size_t count)
+{
+	const struct group *g = &groups[rank];
+	struct json_list rows = { out, false };
+
+	fprintf(out, "<details class=\"group\" id=\"group-%s\" data-group=\"%s\" data-failing=\"%s\"%s>\n"
+		"<summary>%s: %zu</summary>\n<div class=\"rows\"></div>\n"
+		"<button class=\"more\" type=\"button\" hidden></button>\n"
+		"<script type=\"application/json\" class=\"pairs\">[",
+		g->id, g->id, g->failing ? "true" : "false", g->failing ? " open" : "",
+		g->title, count);
+	for (size_t i = 0; i < n; i++) {
+		if (rank_of(&pairs[i]) != rank)
+			continue;
+		list_next(&rows);
+		putc('\n', out);
+		put_pair(out, &pairs[i], i);
+	}
+	fputs("]</script>\n</details>\n", out);
 }
 
 static void put_page(FILE *out, const struct pair_outcome *pairs, size_t n)
 {
+	size_t by_rank[RANK_COUNT] = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		by_rank[rank_of(&pairs[i])]++;
 	fputs(page_head, out);
 	put_summary(out, pairs, n);
 	fputs(page_controls, out);
-	/* A pass per rank keeps the input order within each rank. */
 	for (int rank = 0; rank < RANK_COUNT; rank++)
-		for (size_t i = 0; i < n; i++)
-			if (rank_of(&pairs[i]) == rank)
-				put_pair(out, &pairs[i], i);
+		if (by_rank[rank])
+			put_group(out, pairs, n, rank, by_rank[rank]);
 	fputs(page_tail, out);
 }
 

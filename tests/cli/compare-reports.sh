@@ -161,15 +161,9 @@ if grep -Eq '(src|href)="(https?:)?//' "$H/index.html"; then
 	fail "index.html refers to a network URL"
 fi
 
-if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-	note "SKIP page in a browser: chromium, node or npm is not installed"
-	exit 77
-fi
-# puppeteer-core 24: the last major that runs on Debian 12's Node 18.
 NPM=$WORK/npm
-if ! npm install --prefix "$NPM" --no-audit --no-fund --loglevel=error puppeteer-core@24 >"$WORK/npm.log" 2>&1; then
-	cat "$WORK/npm.log" >&2
-	note "SKIP page in a browser: npm could not install puppeteer-core"
+if ! browser_ready "$NPM"; then
+	note "SKIP page in a browser"
 	exit 77
 fi
 
