@@ -202,8 +202,7 @@ static const char page_controls[] =
 	"</header>\n"
 	"<main>\n";
 
-static const char page_tail[] =
-	"</main>\n"
+static const char page_script[] =
 	"<script>\n"
 	"'use strict';\n"
 	"var PAGE = 100;\n"
@@ -303,18 +302,22 @@ static const char page_tail[] =
 	"\t\t\tshow_more(e.target.closest('details.group'));\n"
 	"\t});\n"
 	"}, { rootMargin: '600px' });\n"
-	"document.querySelectorAll('details.group').forEach(function (group) {\n"
-	"\tvar opened = function () {\n"
-	"\t\tif (group.open && !group.querySelector('.rows').childElementCount)\n"
-	"\t\t\tshow_more(group);\n"
-	"\t};\n"
-	"\tgroup.addEventListener('toggle', opened);\n"
-	"\tgroup.querySelector('button.more').addEventListener('click', function () {\n"
-	"\t\tshow_more(group);\n"
-	"\t});\n"
-	"\topened();\n"
+	"document.addEventListener('click', function (e) {\n"
+	"\tif (e.target.matches('button.more'))\n"
+	"\t\tshow_more(e.target.closest('details.group'));\n"
 	"});\n"
-	"document.getElementById('failures-only').addEventListener('change', function (e) {\n"
+	/* toggle does not bubble; a capturing listener still sees it. */
+	"function first_page(group) {\n"
+	"\tif (group.open && !group.querySelector('.rows').childElementCount)\n"
+	"\t\tshow_more(group);\n"
+	"}\n"
+	"document.addEventListener('toggle', function (e) {\n"
+	"\tif (e.target.matches('details.group'))\n"
+	"\t\tfirst_page(e.target);\n"
+	"}, true);\n"
+	/* The failing groups are above: drawn now, before the rest is parsed. */
+	"document.querySelectorAll('details.group').forEach(first_page);\n"
+"document.getElementById('failures-only').addEventListener('change', function (e) {\n"
 	"\tdocument.body.classList.toggle('failures-only', e.target.checked);\n"
 	"});\n"
 	/* One listener for all the cards: thousands of pairs stay cheap. */
@@ -328,7 +331,10 @@ static const char page_tail[] =
 	"\timg.dataset.showing = next;\n"
 	"\tbutton.closest('figure').querySelector('.showing').textContent = next;\n"
 	"});\n"
-	"</script>\n"
+	"</script>\n";
+
+static const char page_tail[] =
+	"</main>\n"
 	"</body>\n"
 	"</html>\n";
 
@@ -498,9 +504,14 @@ static void put_page(FILE *out, const struct pair_outcome *pairs, size_t n)
 	fputs(page_head, out);
 	put_summary(out, pairs, n);
 	fputs(page_controls, out);
-	for (int rank = 0; rank < RANK_COUNT; rank++)
+	for (int rank = 0; rank < RANK_COUNT; rank++) {
+		/* After the failing groups: it shows them while the passes,
+		 * maybe megabytes of them, are still being read. */
+		if (!groups[rank].failing && (rank == 0 || groups[rank - 1].failing))
+			fputs(page_script, out);
 		if (by_rank[rank])
 			put_group(out, pairs, n, rank, by_rank[rank]);
+	}
 	fputs(page_tail, out);
 }
 
