@@ -2,10 +2,12 @@
 # imgbatch compare's CI reports, read by the programs CI uses: the JUnit file
 # is well-formed (xmllint) and junitparser sees every pair with the right
 # result; the HTML page, in headless Chromium (puppeteer-core from npm),
-# loads with no console errors and nothing outside file://, shows one
-# section per pair with the failing ones first, its failures-only filter
-# hides and shows the passing ones, and its flip button swaps expected and
-# actual.  Parts whose tools are missing are skipped with a note; when the
+# loads with no console errors and nothing outside file://, shows the
+# failing pairs' sections at once and the passing ones once their group is
+# opened, one section per pair with the failing ones first, its
+# failures-only filter hides and shows the passing ones, and its flip
+# button swaps expected and actual.  (tests/cli/compare-html-big.sh: the
+# same page at 10,000 pairs.)  Parts whose tools are missing are skipped with a note; when the
 # browser part cannot run the test ends as skipped (77).
 . "$(dirname "$0")/lib.sh"
 
@@ -146,17 +148,17 @@ fi
 
 H=$R/html
 [ -f "$H/index.html" ] || fail "no $H/index.html"
-# Every image the page shows is in img/, and img/ holds nothing else.
-grep -o 'src="img/[^"]*"' "$H/index.html" | sed 's/^src="img\///; s/"$//' | sort -u >"$WORK/shown"
+# Every image the page shows (its script's JSON names them) is in img/,
+# and img/ holds nothing else.
+grep -o '"img/[^"]*"' "$H/index.html" | sed 's/^"img\///; s/"$//' | sort -u >"$WORK/shown"
 (cd "$H/img" && ls) | sort >"$WORK/copied"
 cmp -s "$WORK/shown" "$WORK/copied" || { diff "$WORK/shown" "$WORK/copied" >&2; fail "img/ and the page disagree"; }
 while IFS= read -r f; do
 	[ -s "$H/img/$f" ] || fail "img/$f is empty"
 done <"$WORK/shown"
 # size.png: labelled, both sizes given.
-assert_contains "$H/index.html" '<span class="status">size differs</span>'
-assert_contains "$H/index.html" '<dt>expected size</dt><dd>600x200</dd>'
-assert_contains "$H/index.html" '<dt>actual size</dt><dd>300x100</dd>'
+assert_contains "$H/index.html" '"label":"size differs"'
+assert_contains "$H/index.html" '["expected size","600x200"],["actual size","300x100"]'
 if grep -Eq '(src|href)="(https?:)?//' "$H/index.html"; then
 	fail "index.html refers to a network URL"
 fi
@@ -200,6 +202,18 @@ const check = (what, got, want) => {
 			problems.push(`request failed: ${r.url()} ${(r.failure() || {}).errorText}`));
 		await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
 
+		// At load the failing groups are open and drawn, the passed one
+		// closed and not drawn; opened, it draws its cards.
+		const visible = () => page.$$eval('section.pair', s =>
+			s.filter(e => e.checkVisibility()).length);
+		check('groups', await page.$$eval('details.group', gs => gs.map(g =>
+			[g.dataset.group, g.open, g.querySelector('summary').textContent])),
+			[['failed', true, 'Failed: 2'], ['error', true, 'Errors: 1'],
+			 ['missing-new', true, 'Missing or new: 2'], ['passed', false, 'Passed: 6']]);
+		check('cards at load', await visible(), 5);
+		await page.click('#group-passed > summary');
+		await page.waitForFunction(() => document.querySelectorAll('section.pair').length === 11);
+
 		// Sections: one per pair, failing first (rank never decreases).
 		const sections = await page.$$eval('section.pair', s => s.map(e => ({
 			name: e.querySelector('.name').textContent,
@@ -232,9 +246,7 @@ const check = (what, got, want) => {
 		check('images that do not decode', undecoded.filter(u => !u.startsWith('broken.png ')), []);
 
 		// Filter: only the 5 failing sections stay visible, then all again.
-		const visible = () => page.$$eval('section.pair', s =>
-			s.filter(e => getComputedStyle(e).display !== 'none').length);
-		check('visible at first', await visible(), 11);
+		check('visible with all open', await visible(), 11);
 		await page.click('input#failures-only');
 		check('visible with failures only', await visible(), 5);
 		await page.click('input#failures-only');

@@ -125,7 +125,7 @@ browser_ready() {
 		note "chromium, node or npm is not installed"
 		return 1
 	fi
-	if ! npm install --prefix "$1" --no-audit --no-fund --loglevel=error puppeteer-core@24 \
+	if ! npm install --prefix "$1" --prefer-offline --no-audit --no-fund --loglevel=error puppeteer-core@24 \
 		>"$WORK/npm.log" 2>&1; then
 		cat "$WORK/npm.log" >&2
 		note "npm could not install puppeteer-core"
