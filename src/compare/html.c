@@ -242,7 +242,7 @@ static const char page_script[] =
 	"}\n"
 	/* No width/height on images: when the sizes differ, either would scale
 	 * one side to the other and hide the difference.  name and reason are
-	 * markup the report escaped (text only, \\xNN for bytes that are not). */
+	 * markup the report escaped (text only, \xNN for bytes that are not). */
 	"function card(p) {\n"
 	"\tvar s = el('section', 'pair'), h = el('h2'), name = el('span', 'name');\n"
 	"\ts.id = 'pair-' + p.index;\n"
@@ -276,11 +276,15 @@ static const char page_script[] =
 	"\treturn s;\n"
 	"}\n"
 	"var pairs_of = new WeakMap();\n"
-	/* The group's next PAGE cards; its JSON is parsed the first time. */
-	"function show_more(group) {\n"
+	/* A group's pairs, its JSON parsed the first time it is asked for. */
+	"function pairs_in(group) {\n"
 	"\tif (!pairs_of.has(group))\n"
 	"\t\tpairs_of.set(group, JSON.parse(group.querySelector('script.pairs').textContent));\n"
-	"\tvar pairs = pairs_of.get(group), rows = group.querySelector('.rows');\n"
+	"\treturn pairs_of.get(group);\n"
+	"}\n"
+	/* The group's next PAGE cards. */
+	"function show_more(group) {\n"
+	"\tvar pairs = pairs_in(group), rows = group.querySelector('.rows');\n"
 	"\tvar button = group.querySelector('button.more');\n"
 	"\tvar from = rows.childElementCount, to = Math.min(from + PAGE, pairs.length);\n"
 	"\tvar cards = document.createDocumentFragment();\n"
@@ -306,18 +310,18 @@ static const char page_script[] =
 	"\tif (e.target.matches('button.more'))\n"
 	"\t\tshow_more(e.target.closest('details.group'));\n"
 	"});\n"
-	/* toggle does not bubble; a capturing listener still sees it. */
 	"function first_page(group) {\n"
 	"\tif (group.open && !group.querySelector('.rows').childElementCount)\n"
 	"\t\tshow_more(group);\n"
 	"}\n"
+	/* toggle does not bubble; a capturing listener still sees it. */
 	"document.addEventListener('toggle', function (e) {\n"
 	"\tif (e.target.matches('details.group'))\n"
 	"\t\tfirst_page(e.target);\n"
 	"}, true);\n"
 	/* The failing groups are above: drawn now, before the rest is parsed. */
 	"document.querySelectorAll('details.group').forEach(first_page);\n"
-"document.getElementById('failures-only').addEventListener('change', function (e) {\n"
+	"document.getElementById('failures-only').addEventListener('change', function (e) {\n"
 	"\tdocument.body.classList.toggle('failures-only', e.target.checked);\n"
 	"});\n"
 	/* One listener for all the cards: thousands of pairs stay cheap. */

@@ -162,6 +162,12 @@ assert_contains "$H/index.html" '["expected size","600x200"],["actual size","300
 if grep -Eq '(src|href)="(https?:)?//' "$H/index.html"; then
 	fail "index.html refers to a network URL"
 fi
+# Allowed missing and new pairs: their own group, closed like the passes.
+run_imgbatch 2 compare "$EXP" "$ACT" --allow-missing --allow-new --html "$R/allowed-html"
+assert_contains "$R/allowed-html/index.html" \
+	'<details class="group" id="group-allowed" data-group="allowed" data-failing="false">'
+assert_contains "$R/allowed-html/index.html" '<summary>Missing or new, allowed: 2</summary>'
+assert_contains "$R/allowed-html/index.html" '"status":"missing","failing":false,"label":"missing (allowed)"'
 
 NPM=$WORK/npm
 if ! browser_ready "$NPM"; then
