@@ -148,17 +148,18 @@ fi
 
 H=$R/html
 [ -f "$H/index.html" ] || fail "no $H/index.html"
-# Every image the page shows (its script's JSON names them) is in img/,
-# and img/ holds nothing else.
-grep -o '"img/[^"]*"' "$H/index.html" | sed 's/^"img\///; s/"$//' | sort -u >"$WORK/shown"
+html_pairs "$H/index.html" >"$WORK/pairs.json"
+# Every image the page shows (its pairs' JSON names them) is in img/, and
+# img/ holds nothing else.
+grep -o '"img/[^"]*"' "$WORK/pairs.json" | sed 's/^"img\///; s/"$//' | sort -u >"$WORK/shown"
 (cd "$H/img" && ls) | sort >"$WORK/copied"
 cmp -s "$WORK/shown" "$WORK/copied" || { diff "$WORK/shown" "$WORK/copied" >&2; fail "img/ and the page disagree"; }
 while IFS= read -r f; do
 	[ -s "$H/img/$f" ] || fail "img/$f is empty"
 done <"$WORK/shown"
 # size.png: labelled, both sizes given.
-assert_contains "$H/index.html" '"label":"size differs"'
-assert_contains "$H/index.html" '["expected size","600x200"],["actual size","300x100"]'
+assert_contains "$WORK/pairs.json" '"label":"size differs"'
+assert_contains "$WORK/pairs.json" '["expected size","600x200"],["actual size","300x100"]'
 if grep -Eq '(src|href)="(https?:)?//' "$H/index.html"; then
 	fail "index.html refers to a network URL"
 fi
@@ -167,7 +168,8 @@ run_imgbatch 2 compare "$EXP" "$ACT" --allow-missing --allow-new --html "$R/allo
 assert_contains "$R/allowed-html/index.html" \
 	'<details class="group" id="group-allowed" data-group="allowed" data-failing="false">'
 assert_contains "$R/allowed-html/index.html" '<summary>Missing or new, allowed: 2</summary>'
-assert_contains "$R/allowed-html/index.html" '"status":"missing","failing":false,"label":"missing (allowed)"'
+html_pairs "$R/allowed-html/index.html" >"$WORK/allowed.json"
+assert_contains "$WORK/allowed.json" '"status":"missing","failing":false,"label":"missing (allowed)"'
 
 NPM=$WORK/npm
 if ! browser_ready "$NPM"; then
@@ -216,6 +218,7 @@ const check = (what, got, want) => {
 			[g.dataset.group, g.open, g.querySelector('summary').textContent])),
 			[['failed', true, 'Failed: 2'], ['error', true, 'Errors: 1'],
 			 ['missing-new', true, 'Missing or new: 2'], ['passed', false, 'Passed: 6']]);
+		await page.waitForFunction(() => document.querySelectorAll('section.pair').length >= 5);
 		check('cards at load', await visible(), 5);
 		await page.click('#group-passed > summary');
 		await page.waitForFunction(() => document.querySelectorAll('section.pair').length === 11);

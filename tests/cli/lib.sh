@@ -132,3 +132,13 @@ browser_ready() {
 		return 1
 	fi
 }
+
+# html_pairs FILE: the pairs of a compare --html page, as the JSON its
+# groups carry gzipped in base64: one array a line, a group each.
+html_pairs() {
+	grep -o '<script type="application/gzip" class="pairs">[^<]*' "$1" | sed 's/^.*>//' |
+	while IFS= read -r data; do
+		printf '%s' "$data" | base64 -d | gzip -dc | tr -d '\n'
+		echo
+	done
+}
