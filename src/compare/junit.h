@@ -20,8 +20,7 @@
 void markup_put_text(FILE *out, const char *s);
 
 /* That markup as a JSON string literal, quotes included: what a page's
- * script may put into innerHTML as it is.  It holds no '<', so it cannot
- * end the <script> element that carries it. */
+ * script may put into innerHTML as it is (text only, never an element). */
 void markup_put_json_string(FILE *out, const char *s);
 
 /*
