@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
+
 #include "compare/html.h"
 #include "compare/junit.h"
 #include "tests/check_main.h"
@@ -160,10 +162,58 @@ static size_t count_of(const char *text, const char *needle)
 	return n;
 }
 
-/* The order of the pair sections: their indices joined by ' '. */
+/* The bytes of base64 text (no padding inside), decoded in place; its length. */
+static size_t unbase64(char *text)
+{
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = 0, bits = 0;
+	uint32_t acc = 0;
+
+	for (const char *p = text; *p && *p != '='; p++) {
+		const char *d = strchr(digits, *p);
+
+		ck_assert_ptr_nonnull(d);
+		acc = acc << 6 | (uint32_t)(d - digits);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			text[n++] = (char)(acc >> bits & 0xFF);
+		}
+	}
+	return n;
+}
+
+/* The JSON of every group of a page, each group's array on its own line;
+ * the caller frees it. */
+static char *page_pairs(const char *page)
+{
+	static const char open[] = "<script type=\"application/gzip\" class=\"pairs\">";
+	struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+	size_t cap = 1 << 16, len = 0;
+	char *out = malloc(cap);
+
+	ck_assert(d && out);
+	for (const char *p = page; (p = strstr(p, open)); ) {
+		char *data = strndup(p + strlen(open), strcspn(p + strlen(open), "<"));
+		size_t size = unbase64(data), got;
+
+		ck_assert_int_eq(libdeflate_gzip_decompress(d, data, size, out + len, cap - len - 2,
+							    &got), LIBDEFLATE_SUCCESS);
+		len += got;
+		out[len++] = '\n';
+		free(data);
+		p += strlen(open);
+	}
+	out[len] = '\0';
+	libdeflate_free_decompressor(d);
+	return out;
+}
+
+/* The order of the pairs in the page's JSON: their indices joined by ' '. */
 static void section_order(const char *page, char *out, size_t cap)
 {
-	static const char mark[] = "<section class=\"pair\" id=\"pair-";
+	static const char mark[] = "{\"index\":";
 
 	out[0] = '\0';
 	for (const char *p = page; (p = strstr(p, mark)); p++) {
@@ -464,62 +514,50 @@ END_TEST
 
 /* ---- HTML ------------------------------------------------------------------ */
 
-static const char fail_section[] =
-	"<section class=\"pair\" id=\"pair-2\" data-status=\"fail\" data-failing=\"true\">\n"
-	"<h2><span class=\"status\">fail</span> <span class=\"name\">a&amp;b&lt;c&gt;&quot;d&quot;&#39;e&#39;.png</span></h2>\n"
-	"<p class=\"reason\">5 pixels differ &gt; 0</p>\n"
-	"<dl class=\"counts\"><div><dt>size</dt><dd>10x5</dd></div><div><dt>diff pixels</dt><dd>5</dd></div>"
-	"<div><dt>ratio</dt><dd>0.100000</dd></div><div><dt>anti-aliased</dt><dd>2</dd></div>"
-	"<div><dt>PSNR</dt><dd>31.50 dB</dd></div><div><dt>max channel diff</dt><dd>200</dd></div>"
-	"<div><dt>time</dt><dd>12.0 ms</dd></div></dl>\n"
-	"<div class=\"images\">\n"
-	"<figure class=\"flip-view\"><figcaption><span class=\"showing\">expected</span> "
-	"<button class=\"flip\" type=\"button\">flip</button></figcaption>"
-	"<img class=\"flip-image\" src=\"img/2-expected.png\" data-expected=\"img/2-expected.png\" "
-	"data-actual=\"img/2-actual.png\" data-showing=\"expected\" alt=\"expected or actual\" "
-	"loading=\"lazy\" decoding=\"async\"></figure>\n"
-	"<figure><figcaption>expected</figcaption><img class=\"expected\" src=\"img/2-expected.png\" "
-	"alt=\"expected\" loading=\"lazy\" decoding=\"async\"></figure>\n"
-	"<figure><figcaption>actual</figcaption><img class=\"actual\" src=\"img/2-actual.png\" "
-	"alt=\"actual\" loading=\"lazy\" decoding=\"async\"></figure>\n"
-	"<figure><figcaption>diff</figcaption><img class=\"diff\" src=\"img/2-diff\" "
-	"alt=\"diff\" loading=\"lazy\" decoding=\"async\"></figure>\n"
-	"</div>\n"
-	"</section>\n";
+/* Each pair is one line of its group's JSON, as card() reads it. */
+static const char fail_row[] =
+	"\n{\"index\":2,\"status\":\"fail\",\"failing\":true,\"label\":\"fail\","
+	"\"name\":\"a&amp;b&lt;c&gt;&quot;d&quot;&#39;e&#39;.png\","
+	"\"reason\":\"5 pixels differ &gt; 0\","
+	"\"counts\":[[\"size\",\"10x5\"],[\"diff pixels\",\"5\"],[\"ratio\",\"0.100000\"],"
+	"[\"anti-aliased\",\"2\"],[\"PSNR\",\"31.50 dB\"],[\"max channel diff\",\"200\"],"
+	"[\"time\",\"12.0 ms\"]],"
+	"\"img\":{\"expected\":\"img/2-expected.png\",\"actual\":\"img/2-actual.png\","
+	"\"diff\":\"img/2-diff\"}}]\n";
 
-static const char error_section[] =
-	"<section class=\"pair\" id=\"pair-4\" data-status=\"error\" data-failing=\"true\">\n"
-	"<h2><span class=\"status\">error</span> <span class=\"name\">broken\\x01\\xff.png</span></h2>\n"
-	"<p class=\"reason\">actual: PNG &lt;bad&gt; \\x02 data</p>\n"
-	"<div class=\"images\">\n";
+/* \xNN keeps its backslash, escaped for JSON. */
+static const char error_row[] =
+	"\n{\"index\":4,\"status\":\"error\",\"failing\":true,\"label\":\"error\","
+	"\"name\":\"broken\\\\x01\\\\xff.png\",\"reason\":\"actual: PNG &lt;bad&gt; \\\\x02 data\","
+	"\"img\":{\"expected\":\"img/4-expected.png\",\"actual\":\"img/4-actual.png\"}}]";
 
-static const char allowed_section[] =
-	"<section class=\"pair\" id=\"pair-6\" data-status=\"new\" data-failing=\"false\">\n"
-	"<h2><span class=\"status\">new (allowed)</span> <span class=\"name\">fresh.png</span></h2>\n"
-	"<p class=\"reason\">no expected image</p>\n"
-	"<div class=\"images\">\n"
-	"<figure><figcaption>actual</figcaption><img class=\"actual\" src=\"img/6-actual.png\" "
-	"alt=\"actual\" loading=\"lazy\" decoding=\"async\"></figure>\n"
-	"</div>\n"
-	"</section>\n";
+static const char allowed_row[] =
+	"\n{\"index\":6,\"status\":\"new\",\"failing\":false,\"label\":\"new (allowed)\","
+	"\"name\":\"fresh.png\",\"reason\":\"no expected image\","
+	"\"img\":{\"actual\":\"img/6-actual.png\"}}]";
 
-static const char pass_section[] =
-	"<section class=\"pair\" id=\"pair-7\" data-status=\"pass\" data-failing=\"false\">\n"
-	"<h2><span class=\"status\">pass</span> <span class=\"name\">z</span></h2>\n"
-	"<dl class=\"counts\"><div><dt>size</dt><dd>1x1</dd></div><div><dt>diff pixels</dt><dd>0</dd></div>"
-	"<div><dt>ratio</dt><dd>0.000000</dd></div><div><dt>anti-aliased</dt><dd>0</dd></div>"
-	"<div><dt>PSNR</dt><dd>identical</dd></div><div><dt>max channel diff</dt><dd>0</dd></div>"
-	"<div><dt>time</dt><dd>0.4 ms</dd></div></dl>\n";
+static const char pass_row[] =
+	"\n{\"index\":7,\"status\":\"pass\",\"failing\":false,\"label\":\"pass\",\"name\":\"z\","
+	"\"counts\":[[\"size\",\"1x1\"],[\"diff pixels\",\"0\"],[\"ratio\",\"0.000000\"],"
+	"[\"anti-aliased\",\"0\"],[\"PSNR\",\"identical\"],[\"max channel diff\",\"0\"],"
+	"[\"time\",\"0.4 ms\"]],"
+	"\"img\":{\"expected\":\"img/7-expected\",\"actual\":\"img/7-actual.JPEG\"}}]";
 
-static const char *const section_heads[] = {
-	"<section class=\"pair\" id=\"pair-0\" data-status=\"pass\" data-failing=\"false\">",
-	"<section class=\"pair\" id=\"pair-1\" data-status=\"missing\" data-failing=\"false\">",
-	"<section class=\"pair\" id=\"pair-2\" data-status=\"fail\" data-failing=\"true\">",
-	"<section class=\"pair\" id=\"pair-3\" data-status=\"new\" data-failing=\"true\">",
-	"<section class=\"pair\" id=\"pair-4\" data-status=\"error\" data-failing=\"true\">",
-	"<section class=\"pair\" id=\"pair-5\" data-status=\"missing\" data-failing=\"true\">",
-	"<section class=\"pair\" id=\"pair-6\" data-status=\"new\" data-failing=\"false\">",
-	"<section class=\"pair\" id=\"pair-7\" data-status=\"pass\" data-failing=\"false\">",
+/* Failing groups open, the others closed; the script between them. */
+static const char *const group_heads[] = {
+	"<details class=\"group\" id=\"group-failed\" data-group=\"failed\" data-failing=\"true\" open>\n"
+	"<summary>Failed: 1</summary>\n<div class=\"rows\"></div>\n"
+	"<button class=\"more\" type=\"button\" hidden></button>\n"
+	"<script type=\"application/gzip\" class=\"pairs\">H4sI",
+	"<details class=\"group\" id=\"group-error\" data-group=\"error\" data-failing=\"true\" open>\n"
+	"<summary>Errors: 1</summary>\n",
+	"<details class=\"group\" id=\"group-missing-new\" data-group=\"missing-new\" "
+	"data-failing=\"true\" open>\n<summary>Missing or new: 2</summary>\n",
+	"<script>\n",
+	"<details class=\"group\" id=\"group-allowed\" data-group=\"allowed\" data-failing=\"false\">\n"
+	"<summary>Missing or new, allowed: 2</summary>\n",
+	"<details class=\"group\" id=\"group-passed\" data-group=\"passed\" data-failing=\"false\">\n"
+	"<summary>Passed: 2</summary>\n",
 };
 
 static const char all_images[] =
@@ -531,35 +569,42 @@ START_TEST(test_html_page)
 {
 	struct ib_error err = { 0 };
 	char order[64], list[512];
-	char *page;
+	char *page, *json;
 
 	make_root();
 	ck_assert_int_eq(html_report_write("out/deep/html", pairs, NPAIRS, &err), 0);
 	page = get_file("out/deep/html/index.html");
+	json = page_pairs(page);
 
 	ck_assert(!strncmp(page, "<!DOCTYPE html>\n", 16));
 	ck_assert_ptr_nonnull(strstr(page, "<p id=\"summary\">8 pairs: failed 1, errors 1, missing 2, "
 				     "new 2 (allowed 2), passed 2</p>\n"));
 	ck_assert_ptr_nonnull(strstr(page, "<input type=\"checkbox\" id=\"failures-only\""));
 	/* fail, error, missing/new in input order, allowed ones, passes */
-	section_order(page, order, sizeof order);
+	section_order(json, order, sizeof order);
 	ck_assert_str_eq(order, "2 4 3 5 1 6 0 7");
-	for (size_t i = 0; i < NPAIRS; i++)
-		ck_assert_uint_eq(count_of(page, section_heads[i]), 1);
-	ck_assert_ptr_nonnull(strstr(page, fail_section));
-	ck_assert_ptr_nonnull(strstr(page, error_section));
-	ck_assert_ptr_nonnull(strstr(page, allowed_section));
-	ck_assert_ptr_nonnull(strstr(page, pass_section));
-	/* A flip view wherever both sides exist (pairs 0, 2, 4 and 7). */
-	ck_assert_uint_eq(count_of(page, "<button class=\"flip\""), 4);
-	ck_assert_uint_eq(count_of(page, "<img "), 13 + 4);
-	ck_assert_uint_eq(count_of(page, " loading=\"lazy\""), 13 + 4);
+	for (size_t i = 0, at = 0; i < sizeof group_heads / sizeof group_heads[0]; i++) {
+		const char *head = strstr(page, group_heads[i]);
+
+		ck_assert_msg(head && (size_t)(head - page) > at, "%s", group_heads[i]);
+		ck_assert_uint_eq(count_of(page, group_heads[i]), 1);
+		at = (size_t)(head - page);
+	}
+	ck_assert_ptr_nonnull(strstr(json, fail_row));
+	ck_assert_ptr_nonnull(strstr(json, error_row));
+	ck_assert_ptr_nonnull(strstr(json, allowed_row));
+	ck_assert_ptr_nonnull(strstr(json, pass_row));
+	/* The script draws the cards, their images lazy: none in the file. */
+	ck_assert_uint_eq(count_of(page, "<img"), 0);
+	ck_assert_uint_eq(count_of(page, "<section"), 0);
+	ck_assert_uint_eq(count_of(page, "img.loading = 'lazy';"), 1);
 	/* self-contained */
 	ck_assert_ptr_null(strstr(page, "://"));
 	ck_assert_ptr_null(strstr(page, "<link"));
 	ck_assert_ptr_null(strstr(page, "<script src"));
 	ck_assert(strlen(page) > 1000 && !strcmp(page + strlen(page) - 8, "</html>\n"));
 	free(page);
+	free(json);
 
 	list_dir("out/deep/html", list, sizeof list);
 	ck_assert_str_eq(list, "img index.html");
@@ -633,16 +678,18 @@ START_TEST(test_html_rewrite)
 	};
 	struct ib_error err = { 0 };
 	char order[64], list[512];
-	char *page, *img;
+	char *page, *json, *img;
 
 	make_root();
 	ck_assert_int_eq(html_report_write("h/", pairs, NPAIRS, &err), 0);
 	ck_assert_int_eq(html_report_write("h/", second, 1, &err), 0);
 	page = get_file("h/index.html");
-	section_order(page, order, sizeof order);
+	json = page_pairs(page);
+	section_order(json, order, sizeof order);
 	ck_assert_str_eq(order, "0");
-	ck_assert_ptr_nonnull(strstr(page, "<span class=\"name\">again.png</span>"));
+	ck_assert_ptr_nonnull(strstr(json, "\"name\":\"again.png\""));
 	free(page);
+	free(json);
 	img = get_file("h/img/0-actual.png");
 	ck_assert_str_eq(img, "src/a-fresh.png");
 	free(img);

@@ -36,14 +36,22 @@ static bool is_forbidden_sequence(const unsigned char *s, size_t len)
 	return len == 3 && s[0] == 0xEF && s[1] == 0xBF && s[2] >= 0xBE;
 }
 
-static void put_hex_bytes(FILE *out, const unsigned char *s, size_t len)
+/* A backslash as written: itself in markup, escaped (two) in a JSON string. */
+static void put_backslash(FILE *out, bool in_json)
 {
-	for (size_t i = 0; i < len; i++)
-		fprintf(out, "\\x%02x", s[i]);
+	fputs(in_json ? "\\\\" : "\\", out);
+}
+
+static void put_hex_bytes(FILE *out, const unsigned char *s, size_t len, bool in_json)
+{
+	for (size_t i = 0; i < len; i++) {
+		put_backslash(out, in_json);
+		fprintf(out, "x%02x", s[i]);
+	}
 }
 
 /* c < 0x80 */
-static void put_ascii(FILE *out, unsigned char c)
+static void put_ascii(FILE *out, unsigned char c, bool in_json)
 {
 	static const char *const refs[128] = {
 		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
@@ -53,12 +61,14 @@ static void put_ascii(FILE *out, unsigned char c)
 	if (refs[c])
 		fputs(refs[c], out);
 	else if (c < 0x20 || c == 0x7F)
-		put_hex_bytes(out, &c, 1);
+		put_hex_bytes(out, &c, 1, in_json);
+	else if (c == '\\')
+		put_backslash(out, in_json);
 	else
 		putc(c, out);
 }
 
-void markup_put_text(FILE *out, const char *s)
+static void put_markup(FILE *out, const char *s, bool in_json)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -66,17 +76,31 @@ void markup_put_text(FILE *out, const char *s)
 		size_t len = utf8_length_at(p);
 
 		if (!len) {
-			put_hex_bytes(out, p++, 1);
+			put_hex_bytes(out, p++, 1, in_json);
 			continue;
 		}
 		if (len == 1)
-			put_ascii(out, *p);
+			put_ascii(out, *p, in_json);
 		else if (is_forbidden_sequence(p, len))
-			put_hex_bytes(out, p, len);
+			put_hex_bytes(out, p, len, in_json);
 		else
 			fwrite(p, 1, len, out);
 		p += len;
 	}
+}
+
+void markup_put_text(FILE *out, const char *s)
+{
+	put_markup(out, s, false);
+}
+
+/* The markup holds no '"' (a reference) and no control character, so a
+ * backslash is all that JSON needs escaped. */
+void markup_put_json_string(FILE *out, const char *s)
+{
+	putc('"', out);
+	put_markup(out, s, true);
+	putc('"', out);
 }
 
 /* ---- the report ----------------------------------------------------------- */

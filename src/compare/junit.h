@@ -19,6 +19,10 @@
  */
 void markup_put_text(FILE *out, const char *s);
 
+/* That markup as a JSON string literal, quotes included: what a page's
+ * script may put into innerHTML as it is (text only, never an element). */
+void markup_put_json_string(FILE *out, const char *s);
+
 /*
  * Writes the JUnit report of n pairs to path atomically (a reader sees the
  * old file or the whole new one).  seconds is the wall time of the run.

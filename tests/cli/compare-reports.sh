@@ -2,10 +2,12 @@
 # imgbatch compare's CI reports, read by the programs CI uses: the JUnit file
 # is well-formed (xmllint) and junitparser sees every pair with the right
 # result; the HTML page, in headless Chromium (puppeteer-core from npm),
-# loads with no console errors and nothing outside file://, shows one
-# section per pair with the failing ones first, its failures-only filter
-# hides and shows the passing ones, and its flip button swaps expected and
-# actual.  Parts whose tools are missing are skipped with a note; when the
+# loads with no console errors and nothing outside file://, shows the
+# failing pairs' sections at once and the passing ones once their group is
+# opened, one section per pair with the failing ones first, its
+# failures-only filter hides and shows the passing ones, and its flip
+# button swaps expected and actual.  (tests/cli/compare-html-big.sh: the
+# same page at 10,000 pairs.)  Parts whose tools are missing are skipped with a note; when the
 # browser part cannot run the test ends as skipped (77).
 . "$(dirname "$0")/lib.sh"
 
@@ -146,30 +148,32 @@ fi
 
 H=$R/html
 [ -f "$H/index.html" ] || fail "no $H/index.html"
-# Every image the page shows is in img/, and img/ holds nothing else.
-grep -o 'src="img/[^"]*"' "$H/index.html" | sed 's/^src="img\///; s/"$//' | sort -u >"$WORK/shown"
+html_pairs "$H/index.html" >"$WORK/pairs.json"
+# Every image the page shows (its pairs' JSON names them) is in img/, and
+# img/ holds nothing else.
+grep -o '"img/[^"]*"' "$WORK/pairs.json" | sed 's/^"img\///; s/"$//' | sort -u >"$WORK/shown"
 (cd "$H/img" && ls) | sort >"$WORK/copied"
 cmp -s "$WORK/shown" "$WORK/copied" || { diff "$WORK/shown" "$WORK/copied" >&2; fail "img/ and the page disagree"; }
 while IFS= read -r f; do
 	[ -s "$H/img/$f" ] || fail "img/$f is empty"
 done <"$WORK/shown"
 # size.png: labelled, both sizes given.
-assert_contains "$H/index.html" '<span class="status">size differs</span>'
-assert_contains "$H/index.html" '<dt>expected size</dt><dd>600x200</dd>'
-assert_contains "$H/index.html" '<dt>actual size</dt><dd>300x100</dd>'
+assert_contains "$WORK/pairs.json" '"label":"size differs"'
+assert_contains "$WORK/pairs.json" '["expected size","600x200"],["actual size","300x100"]'
 if grep -Eq '(src|href)="(https?:)?//' "$H/index.html"; then
 	fail "index.html refers to a network URL"
 fi
+# Allowed missing and new pairs: their own group, closed like the passes.
+run_imgbatch 2 compare "$EXP" "$ACT" --allow-missing --allow-new --html "$R/allowed-html"
+assert_contains "$R/allowed-html/index.html" \
+	'<details class="group" id="group-allowed" data-group="allowed" data-failing="false">'
+assert_contains "$R/allowed-html/index.html" '<summary>Missing or new, allowed: 2</summary>'
+html_pairs "$R/allowed-html/index.html" >"$WORK/allowed.json"
+assert_contains "$WORK/allowed.json" '"status":"missing","failing":false,"label":"missing (allowed)"'
 
-if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-	note "SKIP page in a browser: chromium, node or npm is not installed"
-	exit 77
-fi
-# puppeteer-core 24: the last major that runs on Debian 12's Node 18.
 NPM=$WORK/npm
-if ! npm install --prefix "$NPM" --no-audit --no-fund --loglevel=error puppeteer-core@24 >"$WORK/npm.log" 2>&1; then
-	cat "$WORK/npm.log" >&2
-	note "SKIP page in a browser: npm could not install puppeteer-core"
+if ! browser_ready "$NPM"; then
+	note "SKIP page in a browser"
 	exit 77
 fi
 
@@ -206,6 +210,19 @@ const check = (what, got, want) => {
 			problems.push(`request failed: ${r.url()} ${(r.failure() || {}).errorText}`));
 		await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
 
+		// At load the failing groups are open and drawn, the passed one
+		// closed and not drawn; opened, it draws its cards.
+		const visible = () => page.$$eval('section.pair', s =>
+			s.filter(e => e.checkVisibility()).length);
+		check('groups', await page.$$eval('details.group', gs => gs.map(g =>
+			[g.dataset.group, g.open, g.querySelector('summary').textContent])),
+			[['failed', true, 'Failed: 2'], ['error', true, 'Errors: 1'],
+			 ['missing-new', true, 'Missing or new: 2'], ['passed', false, 'Passed: 6']]);
+		await page.waitForFunction(() => document.querySelectorAll('section.pair').length >= 5);
+		check('cards at load', await visible(), 5);
+		await page.click('#group-passed > summary');
+		await page.waitForFunction(() => document.querySelectorAll('section.pair').length === 11);
+
 		// Sections: one per pair, failing first (rank never decreases).
 		const sections = await page.$$eval('section.pair', s => s.map(e => ({
 			name: e.querySelector('.name').textContent,
@@ -238,9 +255,7 @@ const check = (what, got, want) => {
 		check('images that do not decode', undecoded.filter(u => !u.startsWith('broken.png ')), []);
 
 		// Filter: only the 5 failing sections stay visible, then all again.
-		const visible = () => page.$$eval('section.pair', s =>
-			s.filter(e => getComputedStyle(e).display !== 'none').length);
-		check('visible at first', await visible(), 11);
+		check('visible with all open', await visible(), 11);
 		await page.click('input#failures-only');
 		check('visible with failures only', await visible(), 5);
 		await page.click('input#failures-only');

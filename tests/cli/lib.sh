@@ -113,3 +113,32 @@ no_temp_files() {
 	left=$(find "$1" -name '.imgbatch-tmp-*' | head -n 5)
 	[ -z "$left" ] || fail "temp files left behind: $left"
 }
+
+# browser_ready DIR: whether headless Chromium can be driven from Node:
+# /usr/bin/chromium, node and npm are there and puppeteer-core installs
+# into DIR (require() then finds it from scripts placed in DIR).  Says why
+# not when it cannot; the caller skips.  puppeteer-core 24: the last major
+# that runs on Debian 12's Node 18.
+browser_ready() {
+	if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null 2>&1 ||
+	   ! command -v node >/dev/null 2>&1; then
+		note "chromium, node or npm is not installed"
+		return 1
+	fi
+	if ! npm install --prefix "$1" --prefer-offline --no-audit --no-fund --loglevel=error puppeteer-core@24 \
+		>"$WORK/npm.log" 2>&1; then
+		cat "$WORK/npm.log" >&2
+		note "npm could not install puppeteer-core"
+		return 1
+	fi
+}
+
+# html_pairs FILE: the pairs of a compare --html page, as the JSON its
+# groups carry gzipped in base64: one array a line, a group each.
+html_pairs() {
+	grep -o '<script type="application/gzip" class="pairs">[^<]*' "$1" | sed 's/^.*>//' |
+	while IFS= read -r data; do
+		printf '%s' "$data" | base64 -d | gzip -dc | tr -d '\n'
+		echo
+	done
+}
