@@ -15,10 +15,18 @@ Nautilus or Thunar would, and reports every signal it got as one JSON object.
       background scheduler, then those of FOREGROUND_LIST with the foreground
       one; prints the order the two requests finished in and how many
       background URIs were ready before the foreground request finished.
+  client.py soak PID TOTAL BATCH WARM LIST START END
+      queues TOTAL URIs of the files in LIST (one path a line; those named
+      *bad* must fail, the others be made) in requests of BATCH, four
+      requests in flight; samples the service PID and its workers ("PID
+      RSS_KB FDS" lines) into START once WARM URIs are answered and the
+      requests in flight are finished, and into END at the end; fails
+      unless every URI is answered once, as its file must be.
   client.py lookup SIZE PATH...
       how many of the paths GNOME's thumbnail factory finds thumbnails of.
 """
 import json
+import os
 import sys
 import time
 
@@ -85,11 +93,67 @@ class Requests:
     def wait(self, handles):
         self.waiting = handles
         if not all(self.get(h)["finished"] for h in handles):
-            GLib.timeout_add_seconds(TIMEOUT_S, self.loop.quit)
+            fired = []
+
+            def give_up():
+                fired.append(True)
+                self.loop.quit()
+                return False
+            timer = GLib.timeout_add_seconds(TIMEOUT_S, give_up)
             self.loop.run()
+            if not fired:
+                GLib.source_remove(timer)
         self.waiting = None
 
     waiting = None
+
+
+def process_sample(pid, path):
+    """The service and its workers: "PID RSS_KB FDS" a line."""
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        pids = [pid] + [int(c) for c in f.read().split()]
+    with open(path, "w") as out:
+        for p in pids:
+            with open("/proc/%d/status" % p) as f:
+                rss = next(line.split()[1] for line in f if line.startswith("VmRSS:"))
+            out.write("%d %s %d\n" % (p, rss, len(os.listdir("/proc/%d/fd" % p))))
+
+
+def soak(bus, pid, total, batch, warm, files, start_path, end_path):
+    reqs = Requests(bus)
+    uris = [GLib.filename_to_uri(f, None) for f in files]
+    must_fail = {u for u, f in zip(uris, files) if "bad" in os.path.basename(f)}
+    queued = {}
+    sent = answered = 0
+    sampled = False
+    in_flight = []
+    while answered < total:
+        while sent < total and len(in_flight) < 4 and (sampled or sent < warm):
+            n = min(batch, total - sent)
+            part = [uris[(sent + i) % len(uris)] for i in range(n)]
+            h = reqs.queue(part, flavor="normal")
+            queued[h] = part
+            in_flight.append(h)
+            sent += n
+        reqs.wait([in_flight[0]])
+        h = in_flight.pop(0)
+        r = reqs.get(h)
+        got = r["ready"] + [e[0] for e in r["errors"]]
+        if sorted(got) != sorted(queued[h]):
+            sys.exit("request %d: %d URIs queued, %d answered (%d distinct)"
+                     % (h, len(queued[h]), len(got), len(set(got))))
+        wrong = [u for u in r["ready"] if u in must_fail] + \
+                [e for e in r["errors"] if e[0] not in must_fail or e[1] != 2]
+        if wrong:
+            sys.exit("request %d: wrong answers: %s" % (h, wrong[:3]))
+        answered += len(got)
+        del reqs.by_handle[h], queued[h]
+        if not sampled and answered >= warm and not in_flight:
+            process_sample(pid, start_path)
+            sampled = True
+    process_sample(pid, end_path)
+    print("soak: thumbnail --serve: %d URIs in %d requests answered once each in %.0f s"
+          % (total, -(-total // batch), time.monotonic() - reqs.t0))
 
 
 def as_uri(item, raw):
@@ -150,6 +214,11 @@ def main(argv):
                           "foreground": summary(reqs.get(fg)),
                           "background_ready": sum(ms < fg_done for ms in reqs.get(bg)["ready_ms"]),
                           "foreground_finished_ms": fg_done}))
+        return 0
+    if argv[0] == "soak":
+        files = [line.strip() for line in open(argv[5]) if line.strip()]
+        soak(bus, int(argv[1]), int(argv[2]), int(argv[3]), int(argv[4]), files,
+             argv[6], argv[7])
         return 0
     if argv[0] == "lookup":
         gi.require_version("GnomeDesktop", "3.0")
