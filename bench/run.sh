@@ -220,9 +220,11 @@ case " $scenarios " in *" S7 "*)
 	if [ ! -d "$heic" ]; then
 		echo "bench: encoding $njpeg HEICs for S7 (about 10 s of CPU each)" >&2
 		mkdir -p "$heic.tmp"
+		i=0
 		while read -r f; do
 			make_heic "$f" "$heic.tmp" &
-			[ "$(jobs -p | wc -l)" -lt "$cores" ] || wait
+			i=$((i + 1))
+			if [ $((i % cores)) = 0 ]; then wait; fi
 		done <"$list_jpeg"
 		wait
 		[ "$(ls "$heic.tmp"/*.heic | wc -l)" = "$njpeg" ] || die "S7: HEICs missing"
