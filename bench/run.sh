@@ -12,8 +12,12 @@
 #      (from the --json summary's master_cpu_seconds, worker_cpu_seconds)
 #   S6 S1 on the same JPEGs made progressive (jpegtran -progressive), whose
 #      DC scans alone give 1/8    floor: djpeg -scale 1/8 | cjpeg
+#   S7 256-px JPEG q85 thumbnails of 12 MP HEICs with a 320x240 thumbnail
+#      item, as iPhones write them (heif-enc, from the S1 JPEGs), against
+#      vipsthumbnail; and imgbatch's full-decode path (-r 480, which the
+#      thumbnail item does not cover)   floor: heif-convert | djpeg -scale 1/8 | cjpeg
 # Also imgbatch -j1 against its default (one worker per core) on S1 and S3,
-# and imgbatch's peak RSS on S1, S2 and S4 (GNU time).
+# and imgbatch's peak RSS on S1, S2, S4, S6 and S7 (GNU time).
 # The floors do not resize: djpeg's 1/8 of 4608x3456 is 576x432 (S1) and
 # its 1/2 is 2304x1728 (S2), encoded as they are.  imgbatch resizes on top,
 # but the floor encodes the larger image and starts three processes a file,
@@ -23,12 +27,13 @@
 # Environment: NJPEG (16) and NPNG (5000, a multiple of 10) run on the
 #   first files of the corpus only (smoke tests); SLOW (90): a tool whose
 #   first round takes longer than that many seconds runs one round only;
-#   SCENARIOS ("S1 S2 S3 S4 S5 S6") the scenarios to run (a partial RESULTS.md);
+#   SCENARIOS ("S1 S2 S3 S4 S5 S6 S7") the scenarios to run (a partial RESULTS.md);
 #   REPORT_ONLY=1 writes the report of the last run again, running nothing;
 #   BENCH_DIR (bench/work), RESULTS_DIR (bench/results); IMGBATCH (default
 #   ./imgbatch of the calling directory, else of the source tree).
 # Needs: a built imgbatch and tools/gen-samples, ImageMagick (/usr/bin/convert,
-#   for the corpus), libjpeg-turbo-progs, cc + libpng (pkg-config).  Peers
+#   for the corpus), libjpeg-turbo-progs, cc + libpng (pkg-config), and for
+#   S7 libheif-examples (heif-enc, heif-convert).  Peers
 #   that are missing are skipped with a note: libvips-tools, parallel,
 #   graphicsmagick, python3-pil with ../shared/bench/pillow_pool.py, gnuplot
 #   (the plot), time (/usr/bin/time, peak RSS).
@@ -40,7 +45,7 @@ rounds=${1:-${ROUNDS:-3}}
 njpeg=${NJPEG:-16}
 npng=${NPNG:-5000}
 slow=${SLOW:-90}
-all_scenarios="S1 S2 S3 S4 S5 S6"
+all_scenarios="S1 S2 S3 S4 S5 S6 S7"
 scenarios=${SCENARIOS:-$all_scenarios}
 cores=$(nproc)
 if [ -n "${IMGBATCH:-}" ]; then IB=$(realpath "$IMGBATCH")
@@ -194,6 +199,41 @@ case " $scenarios " in *" S6 "*)
 	xargs cat <"$list_prog" >/dev/null ;;
 esac
 
+# S7's inputs: the selection's JPEGs at 4032x3024 (12 MP, an iPhone's size)
+# through heif-enc at its default quality with a 320x240 thumbnail item.
+# x265's ultrafast preset: the slow default takes a minute a file here, and
+# the preset changes the decoding cost little.  iPhones also tile the image
+# in a grid of 512x512 HEVC images; heif-enc 1.15 cannot write grids, so
+# these are one HEVC image each.
+heic=$work/heic-$njpeg
+list_heic=$work/list-heic
+make_heic() {
+	"$IM" "$1" -resize '4032x3024!' "$2/${1##*/}.png" &&
+		heif-enc -q 50 -t 320 -p preset=ultrafast "$2/${1##*/}.png" \
+			-o "$2/$(basename "$1" .jpg).heic" >/dev/null &&
+		rm "$2/${1##*/}.png"
+}
+case " $scenarios " in *" S7 "*)
+	for t in heif-enc heif-convert; do
+		command -v $t >/dev/null || die "$t is missing (S7: libheif-examples)"
+	done
+	if [ ! -d "$heic" ]; then
+		echo "bench: encoding $njpeg HEICs for S7 (about 10 s of CPU each)" >&2
+		mkdir -p "$heic.tmp"
+		i=0
+		while read -r f; do
+			make_heic "$f" "$heic.tmp" &
+			i=$((i + 1))
+			if [ $((i % cores)) = 0 ]; then wait; fi
+		done <"$list_jpeg"
+		wait
+		[ "$(ls "$heic.tmp"/*.heic | wc -l)" = "$njpeg" ] || die "S7: HEICs missing"
+		mv "$heic.tmp" "$heic"
+	fi
+	ls "$heic"/*.heic >"$list_heic"
+	xargs cat <"$list_heic" >/dev/null ;;
+esac
+
 # S5's inputs: NPNG/5, 2 NPNG and 20 NPNG hard links to S3's files.
 s5_sizes="$((npng / 5)) $((npng * 2)) $((npng * 20))"
 scale=$work/scale-$npng
@@ -251,6 +291,18 @@ t_S6_floor() { floor_jpeg "$list_prog" 1/8 "$1"; }
 # (xargs, not parallel: S6 needs no GNU parallel)
 t_S6_vips() { xargs -P "$cores" -I{} vipsthumbnail {} -s 256x256 -o "$1/%s.jpg[Q=85]" <"$list_prog"; }
 
+t_S7_imgbatch() { "$IB" -o "$1" -r 256x256 -q 85 --quiet "$heic"; }
+t_S7_imgbatch_full() { "$IB" -o "$1" -r 480x480 -q 85 --quiet "$heic"; }
+t_S7_vips() { xargs -P "$cores" -I{} vipsthumbnail {} -s 256x256 -o "$1/%s.jpg[Q=85]" <"$list_heic"; }
+# heif-convert writes the whole image as JPEG q85, outside OUT; the resize
+# is djpeg's 1/8 (504x378) re-encoded, as S1's floor
+t_S7_floor() {
+	mkdir -p "$1.full"
+	xargs -P "$cores" -I{} sh -c 'f=${1##*/}; heif-convert -q 85 "$1" "$3/$f.jpg" >/dev/null &&
+		djpeg -scale 1/8 "$3/$f.jpg" | cjpeg -quality 85 >"$2/$f.jpg" && rm "$3/$f.jpg"' \
+		_ {} "$1" "$1.full" <"$list_heic"
+}
+
 t_S2_imgbatch() { "$IB" -o "$1" -r 1920x1920 -q 85 --quiet "$sel/jpeg"; }
 t_S2_floor() { floor_jpeg "$list_jpeg" 1/2 "$1"; }
 t_S2_floor_opt() { floor_jpeg "$list_jpeg" 1/2 "$1" -optimize; }
@@ -292,11 +344,13 @@ name() {
 	case $1 in
 	imgbatch) echo "imgbatch" ;;
 	imgbatch_j1) echo "imgbatch -j1" ;;
+	imgbatch_full) echo "imgbatch -r 480x480 (full decode: the thumbnail item is smaller)" ;;
 	floor) case $2 in S4) echo "floor: libpng decode + encode (png-floor.c)" ;;
 	       S1|S6) echo "floor: djpeg -scale 1/8 \| cjpeg" ;;
+	       S7) echo "floor: heif-convert -q 85, djpeg -scale 1/8 \| cjpeg" ;;
 	       *) echo "floor: djpeg -scale 1/2 \| cjpeg" ;; esac ;;
 	floor_opt) echo "floor with cjpeg -optimize (info)" ;;
-	vips) case $2 in S4) echo "vipsthumbnail" ;; S6) echo "vipsthumbnail (xargs -P, 1 file/process)" ;; S3) echo "vipsthumbnail (parallel, 1 file/process; $nsub files)" ;;
+	vips) case $2 in S4) echo "vipsthumbnail" ;; S6|S7) echo "vipsthumbnail (xargs -P, 1 file/process)" ;; S3) echo "vipsthumbnail (parallel, 1 file/process; $nsub files)" ;;
 	      *) echo "vipsthumbnail (parallel, 1 file/process)" ;; esac ;;
 	vipsX) echo "vipsthumbnail (parallel -X, $batch files/process)" ;;
 	gmX) echo "GraphicsMagick gm mogrify (parallel -X, $batch files/process)" ;;
@@ -313,7 +367,8 @@ s2="imgbatch floor floor_opt"
 s3="imgbatch"
 s4="imgbatch floor"
 s6="imgbatch floor"
-[ $have_vips = 1 ] && s6="$s6 vips"
+s7="imgbatch imgbatch_full floor"
+[ $have_vips = 1 ] && { s6="$s6 vips"; s7="$s7 vips"; }
 [ $have_parallel$have_vips = 11 ] && { s1="$s1 vips"; s2="$s2 vips"; s3="$s3 vipsX vips"; }
 [ $have_vips = 1 ] && s4="$s4 vips"
 [ $have_parallel = 1 ] && { s1="$s1 im"; s2="$s2 im"; }
@@ -328,7 +383,7 @@ s3="$s3 imgbatch_j1"
 # The files a tool works on in a scenario.
 nfiles() {
 	case $1 in
-	S1|S2|S6) echo "$njpeg" ;;
+	S1|S2|S6|S7) echo "$njpeg" ;;
 	S3) case $2 in vips|gm) echo "$nsub" ;; *) echo "$npng" ;; esac ;;
 	S4) echo 1 ;;
 	S5) echo "${2#n}" ;;
@@ -411,10 +466,11 @@ done
 # ru_maxrss on Linux is the larger of the master's own peak and the largest
 # peak of any descendant it reaped: the peak of the largest single imgbatch
 # process (master or worker), not a sum over processes.
-rss_S1='' rss_S2='' rss_S4='' rss_S6=''
+rss_S1='' rss_S2='' rss_S4='' rss_S6='' rss_S7='' rss_S7full=''
 if [ -x /usr/bin/time ]; then
-	for scen in S1 S2 S4 S6; do
-		case " $scenarios " in *" $scen "*) ;; *) continue ;; esac
+	for scen in S1 S2 S4 S6 S7 S7full; do
+		case $scen in S7full) key=S7 ;; *) key=$scen ;; esac
+		case " $scenarios " in *" $key "*) ;; *) continue ;; esac
 		out=$work/out/rss-$scen
 		rm -rf "$out"
 		mkdir -p "$out"
@@ -423,6 +479,8 @@ if [ -x /usr/bin/time ]; then
 		S2) set -- -r 1920x1920 -q 85 "$sel/jpeg" ;;
 		S4) set -- -r 800x800 "$big" ;;
 		S6) set -- -r 256x256 -q 85 "$prog" ;;
+		S7) set -- -r 256x256 -q 85 "$heic" ;;
+		S7full) set -- -r 480x480 -q 85 "$heic" ;;
 		esac
 		/usr/bin/time -f %M -o "$work/rss-$scen" "$IB" --quiet -o "$out" "$@"
 		eval "rss_$scen=$(tail -1 "$work/rss-$scen")"
@@ -434,7 +492,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 t_all=$(echo "$(now) - $t_all" | bc)
 cat >"$work/meta" <<EOF
 rounds='$rounds' scenarios='$scenarios' load_start='$load_start' load_end='$load_end' t_all='$t_all'
-rss_S1='$rss_S1' rss_S2='$rss_S2' rss_S4='$rss_S4' rss_S6='$rss_S6' run_date='$run_date' run_files='$njpeg $npng'
+rss_S1='$rss_S1' rss_S2='$rss_S2' rss_S4='$rss_S4' rss_S6='$rss_S6' rss_S7='$rss_S7' rss_S7full='$rss_S7full' run_date='$run_date' run_files='$njpeg $npng'
 EOF
 else
 	# REPORT_ONLY=1: the report of the last run again (same NJPEG, NPNG)
@@ -508,12 +566,15 @@ r2=$(ratio S2 imgbatch floor || true)
 r4=$(ratio S4 imgbatch floor || true)
 r6=$(ratio S6 imgbatch floor || true)
 v6=$(ratio S6 vips imgbatch || true)
+v7=$(ratio S7 vips imgbatch || true)
+f7=$(ratio S7 imgbatch_full floor || true)
 m3=$(median S3 imgbatch)
 fps3=$([ -n "$m3" ] && awk -v m="$m3" -v c="$npng" 'BEGIN { printf "%.0f", c / m }' || true)
 j1=$(ratio S1 imgbatch_j1 imgbatch || true)
 j3=$(ratio S3 imgbatch_j1 imgbatch || true)
 mib() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 rss1=$(mib "$rss_S1" || true); rss2=$(mib "$rss_S2" || true); rss4=$(mib "$rss_S4" || true); rss6=$(mib "${rss_S6:-}" || true)
+rss7=$(mib "${rss_S7:-}" || true); rss7f=$(mib "${rss_S7full:-}" || true)
 cpu=$(cpu_model)
 ver() { "$@" 2>&1 | head -1 || true; }
 partial=
@@ -575,6 +636,12 @@ md=$results/RESULTS.md.tmp
 	echo
 	table S6 floor floor $s6
 	echo
+	echo "## S7: 256-px thumbnails, JPEG q85, of $njpeg 12 MP HEICs with a thumbnail item"
+	echo
+	echo "The S1 JPEGs at 4032x3024 through \`heif-enc -q 50 -t 320 -p preset=ultrafast\` (a 320x240 thumbnail item, as iPhones write; one HEVC image, not an iPhone's grid of 512x512 tiles: heif-enc 1.15 writes no grids). imgbatch and vipsthumbnail (which also reads the thumbnail item when it is large enough) as in S6. The full-decode path: imgbatch \`-r 480x480\`, which the 320x240 item does not cover, against the floor: \`heif-convert -q 85\` (the whole image as JPEG) then \`djpeg -scale 1/8 | cjpeg -quality 85\`, one process per file under \`xargs -P $cores\` (issue 18)."
+	echo
+	table S7 floor floor $s7
+	echo
 	echo "## Targets (issue 6)"
 	echo
 	echo "| target | measured | verdict |"
@@ -589,8 +656,12 @@ md=$results/RESULTS.md.tmp
 	echo "| peak RSS of any imgbatch process <= 50 MiB on S2 | ${rss2:-?} MiB | $(verdict "$rss2" '<=' 50 ' MiB') |"
 	echo "| S6 <= 0.25x floor (issue 18) | ${r6:-?}x | $(verdict "$r6" '<=' 0.25 x) |"
 	echo "| S6 >= 5x vipsthumbnail (issue 18; vipsthumbnail's time over imgbatch's) | ${v6:-?}x | $(verdict "$v6" '>=' 5 x) |"
+	echo "| S7 >= 3x vipsthumbnail (issue 18; vipsthumbnail's time over imgbatch's) | ${v7:-?}x | $(verdict "$v7" '>=' 3 x) |"
+	echo "| S7 full-decode path <= 1.1x heif-convert + resize (issue 18) | ${f7:-?}x | $(verdict "$f7" '<=' 1.1 x) |"
+	echo "| S6 peak RSS of any imgbatch process <= 16 MiB (issue 18) | ${rss6:-?} MiB | $(verdict "$rss6" '<=' 16 ' MiB') |"
+	echo "| S7 peak RSS of any imgbatch process <= 64 MiB (issue 18) | ${rss7:-?} MiB | $(verdict "$rss7" '<=' 64 ' MiB') |"
+	echo "| (S7 full-decode path peak RSS, no target) | ${rss7f:-?} MiB | |"
 	echo "| (S4 peak RSS, no target) | ${rss4:-?} MiB | |"
-	echo "| (S6 peak RSS, no target: libjpeg holds a progressive file's coefficients whole, 48 MB for 16 MP) | ${rss6:-?} MiB | |"
 	echo "| master CPU <= 5% of the total on S3 at $s5_large files | ${master5:-?}% | $(verdict "$master5" '<=' 5 '%') |"
 	echo "| cost per file flat from $s5_small to $s5_large files (time a file at $s5_large over at $s5_small, taken as flat within 10%) | ${flat5:-?}x | $(verdict "$flat5" '<=' 1.1 x) |"
 	echo

@@ -38,7 +38,9 @@ build() {
 # The decoder also gets fuzz/seeds/decode, for the formats samples/ lacks: a
 # tiny DNG (tests/make-dng fuzz/seeds/decode/preview.dng 32 24 32 24 6), and
 # a HEIC, an AVIF with alpha and a JPEG XL with alpha made from 32x24 and
-# 24x18 PNGs by heif-enc -q 50 (-A for AVIF) and cjxl -d 2.
+# 24x18 PNGs by heif-enc -q 50 (-A for AVIF) and cjxl -d 2; and a 256x192
+# HEIC with irot and imir whose 128x96 thumbnail item has none (check_heif's
+# heic_with_thumbnail, orientation 5), so the decoder reads item properties.
 seeds_of() {
 	case $1 in
 	decode) echo "$top/samples" ;;

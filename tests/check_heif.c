@@ -1,6 +1,8 @@
 /* HEIF/AVIF colour: an nclx box with other primaries than sRGB's (iPhones'
  * Display P3) reaches the pipeline as an ICC profile made from it; sRGB's
- * primaries need none.  The files are AVIFs encoded here through libheif. */
+ * primaries need none.  The thumbnail item is decoded instead of the image
+ * when it covers the size asked for, has the image's aspect ratio and its
+ * orientation.  The files are encoded here through libheif. */
 #include "config.h"
 
 #include <check.h>
@@ -122,6 +124,187 @@ START_TEST(test_nclx_srgb_needs_no_profile)
 }
 END_TEST
 
+/* ---- the thumbnail item ---- */
+
+/* Quadrant colours, top-left, top-right, bottom-left, bottom-right: the
+ * primary image's, and the thumbnail's (told apart from the primary's). */
+static const uint8_t primary_colours[4][3] = {
+	{ 230, 20, 20 }, { 20, 230, 20 }, { 20, 20, 230 }, { 230, 230, 230 },
+};
+static const uint8_t thumb_colours[4][3] = {
+	{ 20, 230, 230 }, { 230, 20, 230 }, { 230, 230, 20 }, { 20, 20, 20 },
+};
+
+/* A w x h RGB picture of four quadrants in colours. */
+static struct heif_image *quadrants(int w, int h, const uint8_t colours[4][3])
+{
+	struct heif_image *img;
+	ck_assert_int_eq(heif_image_create(w, h, heif_colorspace_RGB, heif_chroma_interleaved_RGB,
+					   &img).code, heif_error_Ok);
+	ck_assert_int_eq(heif_image_add_plane(img, heif_channel_interleaved, w, h, 8).code,
+			 heif_error_Ok);
+	int stride;
+	uint8_t *p = heif_image_get_plane(img, heif_channel_interleaved, &stride);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			memcpy(p + (size_t)y * stride + 3 * x, colours[(y >= h / 2) * 2 + (x >= w / 2)], 3);
+	return img;
+}
+
+static struct heif_encoding_options *oriented(enum heif_orientation o)
+{
+	struct heif_encoding_options *opts = heif_encoding_options_alloc();
+	opts->image_orientation = o;
+	return opts;
+}
+
+/* A 256x192 HEIC (stored size) shown after orientation o, with a tw x th
+ * thumbnail item in thumb_colours whose own orientation is thumb_o.  The
+ * sizes are at least 64 px a side: libheif wraps smaller HEVC images in a
+ * grid.  (libheif 1.15's heif_context_assign_thumbnail makes the master the
+ * thumbnail, so the thumbnail is scaled by libheif from twice its size.) */
+static struct bytes heic_with_thumbnail(enum heif_orientation o, int tw, int th,
+					enum heif_orientation thumb_o)
+{
+	struct heif_context *ctx = heif_context_alloc();
+	struct heif_encoder *enc;
+	struct heif_image_handle *primary, *thumb;
+	ck_assert_int_eq(heif_context_get_encoder_for_format(ctx, heif_compression_HEVC, &enc).code,
+			 heif_error_Ok);
+	heif_encoder_set_lossy_quality(enc, 90);
+	struct heif_image *img = quadrants(256, 192, primary_colours);
+	struct heif_encoding_options *opts = oriented(o);
+	ck_assert_int_eq(heif_context_encode_image(ctx, img, enc, opts, &primary).code,
+			 heif_error_Ok);
+	heif_image_release(img);
+	heif_encoding_options_free(opts);
+	img = quadrants(2 * tw, 2 * th, thumb_colours);
+	opts = oriented(thumb_o);
+	ck_assert_int_eq(heif_context_encode_thumbnail(ctx, img, primary, enc, opts,
+						       tw > th ? tw : th, &thumb).code, heif_error_Ok);
+	ck_assert_ptr_nonnull(thumb);
+	heif_image_release(img);
+	heif_encoding_options_free(opts);
+	struct bytes out = { NULL, 0 };
+	struct heif_writer writer = { .writer_api_version = 1, .write = append };
+	ck_assert_int_eq(heif_context_write(ctx, &writer, &out).code, heif_error_Ok);
+	heif_image_handle_release(thumb);
+	heif_image_handle_release(primary);
+	heif_encoder_release(enc);
+	heif_context_free(ctx);
+	return out;
+}
+
+/* Decodes file asking for at least min_w x min_h. */
+static void decode_file(const struct bytes *file, uint32_t min_w, uint32_t min_h,
+			struct image *out)
+{
+	struct decoder d = { 0 };
+	struct ib_error err;
+	ck_assert_int_eq(codec_heif.open(&d, file->data, file->len, &err), 0);
+	ck_assert_msg(codec_heif.decode(&d, min_w, min_h, 0, out, &err) == 0, "%s", err.msg);
+	codec_heif.close(&d);
+}
+
+/* Which of colours the pixel at (x, y) of img is nearest, or -1 when it is
+ * none of them. */
+static int colour_at(const struct image *img, uint32_t x, uint32_t y, const uint8_t colours[4][3])
+{
+	const uint8_t *p = image_row(img, y) + x * img->channels;
+	for (int i = 0; i < 4; i++)
+		if (abs(p[0] - colours[i][0]) < 40 && abs(p[1] - colours[i][1]) < 40 &&
+		    abs(p[2] - colours[i][2]) < 40)
+			return i;
+	return -1;
+}
+
+/* The quadrant layout of img: which colour each upright quadrant shows. */
+static void layout(const struct image *img, const uint8_t colours[4][3], int out[4])
+{
+	for (int q = 0; q < 4; q++)
+		out[q] = colour_at(img, img->width / 4 + (q & 1) * img->width / 2,
+				   img->height / 4 + (q >> 1) * img->height / 2, colours);
+}
+
+START_TEST(test_thumbnail_item_decoded_when_it_covers)
+{
+	struct bytes file = heic_with_thumbnail(heif_orientation_normal, 128, 96,
+						heif_orientation_normal);
+	struct image img;
+	int got[4];
+	decode_file(&file, 64, 48, &img);
+	ck_assert_uint_eq(img.width, 128);
+	ck_assert_uint_eq(img.height, 96);
+	layout(&img, thumb_colours, got);
+	ck_assert_msg(got[0] == 0 && got[3] == 3, "the thumbnail's colours not decoded");
+	image_free(&img);
+	/* one side more than it holds: the primary image */
+	decode_file(&file, 129, 48, &img);
+	ck_assert_uint_eq(img.width, 256);
+	layout(&img, primary_colours, got);
+	ck_assert_msg(got[0] == 0 && got[3] == 3, "the primary's colours not decoded");
+	image_free(&img);
+	decode_file(&file, 0, 0, &img);
+	ck_assert_uint_eq(img.width, 256);
+	image_free(&img);
+	free(file.data);
+}
+END_TEST
+
+/* A thumbnail whose aspect ratio is off by more than a pixel (letterboxed,
+ * or just wrong) is not used; one pixel of rounding is. */
+START_TEST(test_thumbnail_item_of_another_aspect_refused)
+{
+	static const int sizes[][3] = { { 128, 128, 256 }, { 128, 98, 256 }, { 128, 97, 128 } };
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		struct bytes file = heic_with_thumbnail(heif_orientation_normal, sizes[i][0],
+							sizes[i][1], heif_orientation_normal);
+		struct image img;
+		decode_file(&file, 64, 48, &img);
+		ck_assert_msg(img.width == (uint32_t)sizes[i][2], "%dx%d thumbnail: %u wide",
+			      sizes[i][0], sizes[i][1], img.width);
+		image_free(&img);
+		free(file.data);
+	}
+}
+END_TEST
+
+/* The primary's irot/imir turn the thumbnail upright too, whether the
+ * thumbnail has none of its own (as iPhones write) or the same; one with
+ * other transforms than the primary's is not used. */
+START_TEST(test_thumbnail_item_oriented_like_the_primary)
+{
+	for (int o = heif_orientation_normal; o <= heif_orientation_rotate_270_cw; o++)
+		for (int same = 0; same <= 1; same++) {
+			struct bytes file = heic_with_thumbnail(
+				(enum heif_orientation)o, 128, 96,
+				same ? (enum heif_orientation)o : heif_orientation_normal);
+			struct image full, thumb;
+			int want[4], got[4];
+			decode_file(&file, 0, 0, &full);
+			decode_file(&file, full.width / 4, full.height / 4, &thumb);
+			ck_assert_uint_eq(thumb.width * 2, full.width);
+			ck_assert_uint_eq(thumb.height * 2, full.height);
+			layout(&full, primary_colours, want);
+			layout(&thumb, thumb_colours, got);
+			ck_assert_msg(memcmp(want, got, sizeof want) == 0 && want[0] >= 0,
+				      "orientation %d (thumbnail's %s): quadrants %d%d%d%d, not %d%d%d%d",
+				      o, same ? "the same" : "none", got[0], got[1], got[2], got[3],
+				      want[0], want[1], want[2], want[3]);
+			image_free(&full);
+			image_free(&thumb);
+			free(file.data);
+		}
+	struct bytes file = heic_with_thumbnail(heif_orientation_normal, 128, 96,
+						heif_orientation_rotate_180);
+	struct image img;
+	decode_file(&file, 64, 48, &img);
+	ck_assert_uint_eq(img.width, 256);
+	image_free(&img);
+	free(file.data);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("heif");
@@ -131,6 +314,12 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_nclx_display_p3_becomes_a_profile);
 #endif
 	tcase_add_test(tc, test_nclx_srgb_needs_no_profile);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("thumbnail");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_thumbnail_item_decoded_when_it_covers);
+	tcase_add_test(tc, test_thumbnail_item_of_another_aspect_refused);
+	tcase_add_test(tc, test_thumbnail_item_oriented_like_the_primary);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,11 +4,13 @@
  * the file's own transforms (irot, imir) while decoding, so the image comes
  * out upright and the pipeline applies no EXIF orientation on top.  When
  * every output needs no more than a thumbnail item holds (and it has the
- * image's aspect ratio), the thumbnail is decoded instead.  An ICC profile
- * (prof, rICC) goes through the ICC path like JPEG's; so does an nclx box
- * with other primaries than sRGB's (iPhones' Display P3), as a profile made
- * from its chromaticities and curve.  HDR curves (PQ, HLG) are taken as sRGB.  AVIF is also written, through libheif's AV1 encoder (aom as
- * Debian builds it): -q or lossless, --effort, alpha, the ICC profile.
+ * image's aspect ratio within a pixel), the thumbnail is decoded instead,
+ * turned upright by the primary's irot/imir (heif_props.c reads them).  An
+ * ICC profile (prof, rICC) goes through the ICC path like JPEG's; so does an
+ * nclx box with other primaries than sRGB's (iPhones' Display P3), as a
+ * profile made from its chromaticities and curve.  HDR curves (PQ, HLG) are
+ * taken as sRGB.  AVIF is also written, through libheif's AV1 encoder (aom
+ * as Debian builds it): -q or lossless, --effort, alpha, the ICC profile.
  */
 #include "config.h"
 
@@ -18,12 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec/icc.h"
 #include "codec/codec.h"
+#include "codec/exif.h"
+#include "codec/heif_props.h"
+#include "codec/icc.h"
 
 struct heif_state {
 	struct heif_context *ctx;
 	struct heif_image_handle *primary;
+	const uint8_t *data;          /* the file, for the item properties */
+	size_t len;
 	const char *name;             /* "HEIF" or "AVIF", for reasons */
 	uint8_t *icc;
 	uint8_t *exif, *xmp;          /* the blocks of info.meta */
@@ -206,6 +212,8 @@ static int open_with(struct decoder *d, const struct codec *codec, const char *n
 	if (!st)
 		return ib_fail(err, "%s: out of memory", name);
 	st->name = name;
+	st->data = data;
+	st->len = len;
 	st->ctx = heif_context_alloc();
 	if (!st->ctx) {
 		state_free(st);
@@ -247,23 +255,62 @@ static int open_avif(struct decoder *d, const uint8_t *data, size_t len, struct 
 	return open_with(d, &codec_avif, "AVIF", data, len, err);
 }
 
-/* A thumbnail item covering min_w x min_h with the image's aspect ratio
- * (within 1%: letterboxed ones exist), or NULL. */
-static struct heif_image_handle *covering_thumbnail(const struct heif_state *st, uint32_t min_w,
-						     uint32_t min_h, uint32_t w, uint32_t h)
+/* The size of thumbnail t once the transforms we apply to it (see
+ * covering_thumbnail) are applied: libheif's own size for t otherwise. */
+static void upright_size(const struct heif_image_handle *t, const struct heif_transforms *ours,
+			 uint32_t *w, uint32_t *h)
 {
-	heif_item_id ids[8];
-	if (!min_w || !min_h)
+	bool swap = false;
+	for (unsigned i = 0; i < ours->n; i++)
+		swap ^= ours->op[i] == HEIF_ROTATE_90 || ours->op[i] == HEIF_ROTATE_270;
+	uint32_t tw = (uint32_t)heif_image_handle_get_width(t);
+	uint32_t th = (uint32_t)heif_image_handle_get_height(t);
+	*w = swap ? th : tw;
+	*h = swap ? tw : th;
+}
+
+/*
+ * Whether a tw x th thumbnail has the w x h image's aspect ratio: one side
+ * within one pixel of what the other side makes it.  Letterboxed (padded)
+ * thumbnails exist and are refused so.
+ */
+static bool same_aspect(uint32_t tw, uint32_t th, uint32_t w, uint32_t h)
+{
+	double off = fabs((double)th * w - (double)tw * h);
+	return off <= (double)(w > h ? w : h);
+}
+
+/*
+ * A thumbnail item fit to decode instead of the primary image, or NULL: its
+ * alpha and depth the primary's, covering min_w x min_h once upright with
+ * the image's aspect ratio.  No crop, and either the primary's transforms
+ * (libheif applies them) or none: then the primary's, put in *ours, are
+ * for the caller to apply.  One with transforms of its own is not used.
+ */
+static struct heif_image_handle *covering_thumbnail(const struct decoder *d, uint32_t min_w,
+						     uint32_t min_h, struct heif_transforms *ours)
+{
+	const struct heif_state *st = d->state;
+	struct heif_transforms primary;
+	heif_item_id ids[8], primary_id;
+	if (!min_w || !min_h ||
+	    heif_context_get_primary_image_ID(st->ctx, &primary_id).code != heif_error_Ok ||
+	    heif_item_transforms(st->data, st->len, primary_id, &primary) < 0 || primary.crop)
 		return NULL;
 	int n = heif_image_handle_get_list_of_thumbnail_IDs(st->primary, ids, 8);
 	for (int i = 0; i < n; i++) {
 		struct heif_image_handle *t;
-		if (heif_image_handle_get_thumbnail(st->primary, ids[i], &t).code != heif_error_Ok)
+		uint32_t tw, th;
+		if (heif_item_transforms(st->data, st->len, ids[i], ours) < 0 || ours->crop ||
+		    (ours->n && !heif_transforms_equal(ours, &primary)) ||
+		    heif_image_handle_get_thumbnail(st->primary, ids[i], &t).code != heif_error_Ok)
 			continue;
-		uint32_t tw = (uint32_t)heif_image_handle_get_width(t);
-		uint32_t th = (uint32_t)heif_image_handle_get_height(t);
-		if (tw >= min_w && th >= min_h && tw < w &&
-		    fabs((double)tw * h - (double)th * w) <= 0.01 * (double)w * th)
+		*ours = ours->n ? (struct heif_transforms){ 0 } : primary;
+		upright_size(t, ours, &tw, &th);
+		if (tw >= min_w && th >= min_h && tw < d->info.width &&
+		    same_aspect(tw, th, d->info.width, d->info.height) &&
+		    heif_image_handle_has_alpha_channel(t) == (d->info.channels == 4) &&
+		    heif_image_handle_get_luma_bits_per_pixel(t) == st->bits)
 			return t;
 		heif_image_handle_release(t);
 	}
@@ -300,13 +347,11 @@ static enum heif_chroma chroma_of(const struct image_info *info)
 				   : heif_chroma_interleaved_RRGGBB_LE;
 }
 
-static int decode_heif(struct decoder *d, uint32_t min_w, uint32_t min_h, uint64_t max_pixels,
-		       struct image *out, struct ib_error *err)
+/* Decodes h, with its transforms, into out. */
+static int decode_handle(const struct decoder *d, struct heif_image_handle *h,
+			 uint64_t max_pixels, struct image *out, struct ib_error *err)
 {
-	struct heif_state *st = d->state;
-	struct heif_image_handle *thumb = covering_thumbnail(st, min_w, min_h, d->info.width,
-							     d->info.height);
-	struct heif_image_handle *h = thumb ? thumb : st->primary;
+	const struct heif_state *st = d->state;
 	uint32_t w = (uint32_t)heif_image_handle_get_width(h);
 	uint32_t hh = (uint32_t)heif_image_handle_get_height(h);
 	struct heif_image *img = NULL;
@@ -316,24 +361,35 @@ static int decode_heif(struct decoder *d, uint32_t min_w, uint32_t min_h, uint64
 		goto done;
 	struct heif_error e = heif_decode_image(h, &img, heif_colorspace_RGB, chroma_of(&d->info),
 						NULL);
-	if (e.code != heif_error_Ok) {
+	if (e.code != heif_error_Ok)
 		heif_fail(st, e, err);
-		image_free(out);
-		goto done;
-	}
-	if (heif_image_get_width(img, heif_channel_interleaved) != (int)w ||
-	    heif_image_get_height(img, heif_channel_interleaved) != (int)hh) {
+	else if (heif_image_get_width(img, heif_channel_interleaved) != (int)w ||
+		 heif_image_get_height(img, heif_channel_interleaved) != (int)hh)
 		ib_fail(err, "%s: decoded size differs from the header's", st->name);
-		image_free(out);
-		goto done;
+	else {
+		copy_plane(img, st->bits > 8 ? st->bits : 8, out);
+		ret = 0;
 	}
-	copy_plane(img, st->bits > 8 ? st->bits : 8, out);
-	ret = 0;
+	if (ret < 0)
+		image_free(out);
 done:
 	if (img)
 		heif_image_release(img);
-	if (thumb)
-		heif_image_handle_release(thumb);
+	return ret;
+}
+
+static int decode_heif(struct decoder *d, uint32_t min_w, uint32_t min_h, uint64_t max_pixels,
+		       struct image *out, struct ib_error *err)
+{
+	struct heif_state *st = d->state;
+	struct heif_transforms ours;
+	struct heif_image_handle *thumb = covering_thumbnail(d, min_w, min_h, &ours);
+	if (!thumb)
+		return decode_handle(d, st->primary, max_pixels, out, err);
+	int ret = decode_handle(d, thumb, max_pixels, out, err);
+	for (unsigned i = 0; ret == 0 && i < ours.n; i++)
+		ret = exif_apply_orientation(out, heif_transform_orientation(ours.op[i]), err);
+	heif_image_handle_release(thumb);
 	return ret;
 }
 
