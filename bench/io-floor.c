@@ -122,6 +122,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int jobs = atoi(argv[1]);
+	if (mkdir(argv[2], 0777) && errno != EEXIST)
+		die("cannot create", argv[2]);
 	size_t n;
 	char **paths = read_list(argv[2], &n);
 	for (int k = 0; k < jobs; k++) {
