@@ -576,7 +576,7 @@ md=$results/RESULTS.md.tmp
 	echo
 	echo "## S3: $npng 64-px PNGs (10 folders) to 32-px PNG"
 	echo
-	echo "Floor: bench/io-floor.c reads each input whole and writes as many bytes to OUT/FOLDER/NAME (an open, read, close, open, write, close a file; no decode, no temp file and rename), one process a core, each taking every $cores-th file of the list. Ratios: time a file of the tool / time a file of the floor. The one-process-per-file peers run one round on every fifth file (their start-up, 20-60 ms a file, makes all 5,000 take minutes); their files/s do not depend on the count. imgbatch: \`-r 32x32\` at its default PNG level 6. pillow_pool.py always writes JPEG q85, so its outputs here are 32-px JPEGs."
+	echo "Floor: bench/io-floor.c reads each input whole and writes as many bytes to OUT/FOLDER/NAME (an open, read, close, open, write, close a file; no decode, no temp file and rename), one process a core, the list dealt out among them in turn (file k to process k mod $cores). Ratios: time a file of the tool / time a file of the floor. The one-process-per-file peers run one round on every fifth file (their start-up, 20-60 ms a file, makes all 5,000 take minutes); their files/s do not depend on the count. imgbatch: \`-r 32x32\` at its default PNG level 6. pillow_pool.py always writes JPEG q85, so its outputs here are 32-px JPEGs."
 	echo
 	table S3 floor floor $s3
 	echo
