@@ -4,7 +4,9 @@
 # medians and ratios; writes bench/results/RESULTS.md and ratios.png.
 #   S1 256-px JPEG q85 thumbnails of 16 MP JPEGs    floor: djpeg -scale 1/8 | cjpeg
 #   S2 long side 1920 px, JPEG q85, the same JPEGs  floor: djpeg -scale 1/2 | cjpeg
-#   S3 5,000 64-px PNGs in 10 folders to 32-px PNG  (files/s; no floor)
+#   S3 5,000 64-px PNGs in 10 folders to 32-px PNG  floor: read each file,
+#                                                    write as many bytes (no decode;
+#                                                    bench/io-floor.c, a process a core)
 #   S4 one 4000x3000 RGBA PNG to 800 px PNG         floor: libpng decode + encode
 #                                                    (bench/png-floor.c, no resize)
 #   S5 S3's job on 1,000, 10,000 and 100,000 files (hard links to the
@@ -16,6 +18,9 @@
 #      item, as iPhones write them (heif-enc, from the S1 JPEGs), against
 #      vipsthumbnail; and imgbatch's full-decode path (-r 480, which the
 #      thumbnail item does not cover)   floor: heif-convert | djpeg -scale 1/8 | cjpeg
+#   S8 S2's job writing WebP q80 and AVIF q80 (libheif's default effort,
+#      aom speed 6), against vipsthumbnail with the same libwebp and
+#      libheif settings (no floor: the same encoders are the peer's)
 # Also imgbatch -j1 against its default (one worker per core) on S1 and S3,
 # and imgbatch's peak RSS on S1, S2, S4, S6 and S7 (GNU time).
 # The floors do not resize: djpeg's 1/8 of 4608x3456 is 576x432 (S1) and
@@ -27,7 +32,7 @@
 # Environment: NJPEG (16) and NPNG (5000, a multiple of 10) run on the
 #   first files of the corpus only (smoke tests); SLOW (90): a tool whose
 #   first round takes longer than that many seconds runs one round only;
-#   SCENARIOS ("S1 S2 S3 S4 S5 S6 S7") the scenarios to run (a partial RESULTS.md);
+#   SCENARIOS ("S1 S2 S3 S4 S5 S6 S7 S8") the scenarios to run (a partial RESULTS.md);
 #   REPORT_ONLY=1 writes the report of the last run again, running nothing;
 #   BENCH_DIR (bench/work), RESULTS_DIR (bench/results); IMGBATCH (default
 #   ./imgbatch of the calling directory, else of the source tree).
@@ -45,7 +50,7 @@ rounds=${1:-${ROUNDS:-3}}
 njpeg=${NJPEG:-16}
 npng=${NPNG:-5000}
 slow=${SLOW:-90}
-all_scenarios="S1 S2 S3 S4 S5 S6 S7"
+all_scenarios="S1 S2 S3 S4 S5 S6 S7 S8"
 scenarios=${SCENARIOS:-$all_scenarios}
 cores=$(nproc)
 if [ -n "${IMGBATCH:-}" ]; then IB=$(realpath "$IMGBATCH")
@@ -263,6 +268,9 @@ esac
 PNGFLOOR=$work/png-floor
 # shellcheck disable=SC2046
 cc -O2 -o "$PNGFLOOR" bench/png-floor.c $(pkg-config --cflags --libs libpng)
+# S3's I/O floor.
+IOFLOOR=$work/io-floor
+cc -O2 -o "$IOFLOOR" bench/io-floor.c
 
 # ---------------------------------------------------------------- tools
 # t_SCENARIO_TOOL OUTDIR runs one tool over the whole scenario.
@@ -320,6 +328,7 @@ nsub=$((npng / 5))
 list_sub=$work/list-png-sub
 awk 'NR % 5 == 1' "$list_png" >"$list_sub"
 t_S3_imgbatch() { "$IB" -o "$1" -r 32x32 --quiet "$sel/png64"; }
+t_S3_floor() { "$IOFLOOR" "$cores" "$1" <"$list_png"; }
 t_S3_imgbatch_j1() { "$IB" -j 1 -o "$1" -r 32x32 --quiet "$sel/png64"; }
 t_S3_vips() { $PAR -q vipsthumbnail {} -s 32x32 -o "$1/%s.png" <"$list_sub"; }
 t_S3_vipsX() { $PAR -X -n "$batch" -q vipsthumbnail -s 32x32 -o "$1/%s.png" {} <"$list_png"; }
@@ -335,6 +344,17 @@ s5_run() {
 }
 for n in $s5_sizes; do eval "t_S5_n$n() { s5_run $n \"\$1\"; }"; done
 
+# S8: vipsthumbnail's WebP uses libwebp's default method (4) as imgbatch
+# does; its AVIF effort E is aom speed 9 - E, so effort=3 is libheif's
+# default speed 6 that imgbatch keeps (vips' own default is effort 4).
+# Both AVIF encoders write 8-bit 4:2:0 at Q 80 through libheif's
+# heif_encoder_set_lossy_quality; vips leaves libheif's 4 aom threads.
+t_S8_webp() { "$IB" -o "$1" -r 1920x1920 --format webp -q 80 --quiet "$sel/jpeg"; }
+t_S8_avif() { "$IB" -o "$1" -r 1920x1920 --format avif -q 80 --quiet "$sel/jpeg"; }
+t_S8_vips_webp() { xargs -P "$cores" -I{} vipsthumbnail {} -s 1920x1920 -o "$1/%s.webp[Q=80]" <"$list_jpeg"; }
+t_S8_vips_avif() { xargs -P "$cores" -I{} vipsthumbnail {} -s 1920x1920 \
+	-o "$1/%s.avif[Q=80,effort=3,compression=av1,bitdepth=8,subsample-mode=on]" <"$list_jpeg"; }
+
 t_S4_imgbatch() { "$IB" -o "$1" -r 800x800 --quiet "$big"; }
 t_S4_floor() { "$PNGFLOOR" "$big" "$1/big.png"; }
 t_S4_vips() { vipsthumbnail "$big" -s 800x800 -o "$1/%s.png"; }
@@ -348,6 +368,7 @@ name() {
 	floor) case $2 in S4) echo "floor: libpng decode + encode (png-floor.c)" ;;
 	       S1|S6) echo "floor: djpeg -scale 1/8 \| cjpeg" ;;
 	       S7) echo "floor: heif-convert -q 85, djpeg -scale 1/8 \| cjpeg" ;;
+	       S3) echo "floor: read + write the same bytes, $cores processes (io-floor.c)" ;;
 	       *) echo "floor: djpeg -scale 1/2 \| cjpeg" ;; esac ;;
 	floor_opt) echo "floor with cjpeg -optimize (info)" ;;
 	vips) case $2 in S4) echo "vipsthumbnail" ;; S6|S7) echo "vipsthumbnail (xargs -P, 1 file/process)" ;; S3) echo "vipsthumbnail (parallel, 1 file/process; $nsub files)" ;;
@@ -359,16 +380,21 @@ name() {
 	    *) echo "GraphicsMagick gm convert (parallel)" ;; esac ;;
 	pillow) echo "Pillow pool (pillow_pool.py)" ;;
 	n*) echo "imgbatch, ${1#n} files" ;;
+	webp) echo "imgbatch --format webp -q 80" ;;
+	avif) echo "imgbatch --format avif -q 80" ;;
+	vips_webp) echo "vipsthumbnail .webp[Q=80] (xargs -P, 1 file/process)" ;;
+	vips_avif) echo "vipsthumbnail .avif[Q=80,effort=3] (xargs -P, 1 file/process)" ;;
 	esac
 }
 
 s1="imgbatch floor floor_opt"
 s2="imgbatch floor floor_opt"
-s3="imgbatch"
+s3="imgbatch floor"
 s4="imgbatch floor"
 s6="imgbatch floor"
 s7="imgbatch imgbatch_full floor"
-[ $have_vips = 1 ] && { s6="$s6 vips"; s7="$s7 vips"; }
+s8="webp avif"
+[ $have_vips = 1 ] && { s6="$s6 vips"; s7="$s7 vips"; s8="$s8 vips_webp vips_avif"; }
 [ $have_parallel$have_vips = 11 ] && { s1="$s1 vips"; s2="$s2 vips"; s3="$s3 vipsX vips"; }
 [ $have_vips = 1 ] && s4="$s4 vips"
 [ $have_parallel = 1 ] && { s1="$s1 im"; s2="$s2 im"; }
@@ -383,7 +409,7 @@ s3="$s3 imgbatch_j1"
 # The files a tool works on in a scenario.
 nfiles() {
 	case $1 in
-	S1|S2|S6|S7) echo "$njpeg" ;;
+	S1|S2|S6|S7|S8) echo "$njpeg" ;;
 	S3) case $2 in vips|gm) echo "$nsub" ;; *) echo "$npng" ;; esac ;;
 	S4) echo 1 ;;
 	S5) echo "${2#n}" ;;
@@ -572,6 +598,9 @@ m3=$(median S3 imgbatch)
 fps3=$([ -n "$m3" ] && awk -v m="$m3" -v c="$npng" 'BEGIN { printf "%.0f", c / m }' || true)
 j1=$(ratio S1 imgbatch_j1 imgbatch || true)
 j3=$(ratio S3 imgbatch_j1 imgbatch || true)
+f3=$(ratio S3 imgbatch floor || true)
+r8w=$(ratio S8 webp vips_webp || true)
+r8a=$(ratio S8 avif vips_avif || true)
 mib() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 rss1=$(mib "$rss_S1" || true); rss2=$(mib "$rss_S2" || true); rss4=$(mib "$rss_S4" || true); rss6=$(mib "${rss_S6:-}" || true)
 rss7=$(mib "${rss_S7:-}" || true); rss7f=$(mib "${rss_S7full:-}" || true)
@@ -608,9 +637,9 @@ md=$results/RESULTS.md.tmp
 	echo
 	echo "## S3: $npng 64-px PNGs (10 folders) to 32-px PNG"
 	echo
-	echo "No floor: ratios are to imgbatch (time a file of the tool / time a file of imgbatch). The one-process-per-file peers run one round on every fifth file (their start-up, 20-60 ms a file, makes all 5,000 take minutes); their files/s do not depend on the count. imgbatch: \`-r 32x32\` at its default PNG level 6. pillow_pool.py always writes JPEG q85, so its outputs here are 32-px JPEGs."
+	echo "Floor: bench/io-floor.c reads each input whole and writes as many bytes to OUT/FOLDER/NAME (an open, read, close, open, write, close a file; no decode, no temp file and rename), one process a core, the list dealt out among them in turn (file k to process k mod $cores). Ratios: time a file of the tool / time a file of the floor. The one-process-per-file peers run one round on every fifth file (their start-up, 20-60 ms a file, makes all 5,000 take minutes); their files/s do not depend on the count. imgbatch: \`-r 32x32\` at its default PNG level 6. pillow_pool.py always writes JPEG q85, so its outputs here are 32-px JPEGs."
 	echo
-	table S3 imgbatch imgbatch $s3
+	table S3 floor floor $s3
 	echo
 	echo "## S4: one 4000x3000 RGBA PNG to 800 px PNG"
 	echo
@@ -642,6 +671,14 @@ md=$results/RESULTS.md.tmp
 	echo
 	table S7 floor floor $s7
 	echo
+	echo "## S8: S2's job writing WebP q80 and AVIF q80"
+	echo
+	echo "\`imgbatch -o OUT -r 1920x1920 --format webp -q 80\` (or avif) against \`vipsthumbnail FILE -s 1920x1920 -o OUT/%s.webp[Q=80]\` (or \`.avif[Q=80,effort=3,compression=av1,bitdepth=8,subsample-mode=on]\`) under \`xargs -P $cores\`. The same libwebp (method 4) and libheif with aom at speed 6, 8-bit 4:2:0; imgbatch runs aom with one thread a worker, vipsthumbnail with libheif's default of 4. Ratios: time over vipsthumbnail's."
+	echo
+	table S8 vips_webp "vipsthumbnail WebP" webp vips_webp
+	echo
+	table S8 vips_avif "vipsthumbnail AVIF" avif vips_avif
+	echo
 	echo "## Targets (issue 6)"
 	echo
 	echo "| target | measured | verdict |"
@@ -650,6 +687,10 @@ md=$results/RESULTS.md.tmp
 	echo "| S2 <= 1.3x floor | ${r2:-?}x | $(verdict "$r2" '<=' 1.3 x) |"
 	echo "| S3 >= 12,000 files/s on 2 cores | ${fps3:-?} files/s | $(verdict "$fps3" '>=' 12000 ' files/s') |"
 	echo "| S4 <= 1.3x floor | ${r4:-?}x | $(verdict "$r4" '<=' 1.3 x) |"
+	echo "| S3 <= 1.5x the I/O floor (issue 18) | ${f3:-?}x | $(verdict "$f3" '<=' 1.5 x) |"
+	echo "| S3 >= 16,000 files/s (issue 18) | ${fps3:-?} files/s | $(verdict "$fps3" '>=' 16000 ' files/s') |"
+	echo "| S8 WebP <= 0.8x vipsthumbnail (issue 18) | ${r8w:-?}x | $(verdict "$r8w" '<=' 0.8 x) |"
+	echo "| S8 AVIF <= 0.8x vipsthumbnail (issue 18) | ${r8a:-?}x | $(verdict "$r8a" '<=' 0.8 x) |"
 	echo "| -j2 over -j1 >= 1.9x on S1 | ${j1:-?}x | $(verdict "$j1" '>=' 1.9 x) |"
 	echo "| -j2 over -j1 >= 1.9x on S3 | ${j3:-?}x | $(verdict "$j3" '>=' 1.9 x) |"
 	echo "| peak RSS of any imgbatch process <= 20 MiB on S1 | ${rss1:-?} MiB | $(verdict "$rss1" '<=' 20 ' MiB') |"

@@ -34,18 +34,29 @@ void item_init(struct item *it, const struct wire_task *task)
 	it->in_fd = -1;
 }
 
-static int read_exactly(int fd, uint8_t *buf, size_t len, size_t *got, struct ib_error *err)
+/*
+ * Reads up to len bytes of it's file after its in_len, stopping early at the
+ * end, which sets in_whole.  A read that ends exactly at the size fstat gave,
+ * having asked for more, is the end too: a regular file reads short only
+ * there, and trusting it spares the read() that would return 0 (two of a
+ * small file's three reads, with item_open asking for all of it at once).
+ */
+static int read_more(struct item *it, uint8_t *buf, size_t len, struct ib_error *err)
 {
-	*got = 0;
-	while (*got < len) {
-		ssize_t n = read(fd, buf + *got, len - *got);
+	uint64_t size = (uint64_t)it->in_st.st_size;
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = read(it->in_fd, buf + it->in_len, len - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return ib_fail_errno(err, errno, "read error");
-		if (n == 0)
+		got += (size_t)n;
+		it->in_len += (size_t)n;
+		if (n == 0 || (it->in_len == size && got < len)) {
+			it->in_whole = true;
 			break;
-		*got += (size_t)n;
+		}
 	}
 	return 0;
 }
@@ -62,6 +73,10 @@ static int ensure_file_buffer(struct item_worker *w, size_t len, struct ib_error
 	return 0;
 }
 
+/* Files under this size are read whole by item_open, before the format is
+ * known: S3's 8-KB PNGs in one read(). */
+#define ITEM_WHOLE_READ (64 * 1024)
+
 int item_open(struct item_worker *w, struct item *it, struct wire_result *res,
 	      struct ib_error *err)
 {
@@ -73,8 +88,11 @@ int item_open(struct item_worker *w, struct item *it, struct wire_result *res,
 		return ib_fail(err, "not a regular file");
 	}
 	res->in_bytes = (uint64_t)it->in_st.st_size;
-	if (ensure_file_buffer(w, CODEC_SNIFF_BYTES, err) < 0 ||
-	    read_exactly(it->in_fd, w->file_buf, CODEC_SNIFF_BYTES, &it->in_len, err) < 0)
+	/* a small file is read whole at once (one read() instead of three);
+	 * of a larger one only what tells its format before it is known */
+	size_t first = it->in_st.st_size < ITEM_WHOLE_READ ? (size_t)it->in_st.st_size + 1
+							   : CODEC_SNIFF_BYTES;
+	if (ensure_file_buffer(w, first, err) < 0 || read_more(it, w->file_buf, first, err) < 0)
 		return -1;
 	it->codec = codec_sniff(w->file_buf, it->in_len);
 	if (!it->codec) {
@@ -97,21 +115,20 @@ static int read_rest(struct item_worker *w, struct item *it, struct ib_error *er
 	if (max && (uint64_t)it->in_st.st_size > max)
 		return file_too_large((uint64_t)it->in_st.st_size, max, err);
 	size_t want = (size_t)it->in_st.st_size + 1;  /* +1 to notice growth */
-	for (;;) {
+	while (!it->in_whole) {
 		if (max && want > max + 1)
 			want = (size_t)max + 1;   /* one byte past the cap tells */
-		if (ensure_file_buffer(w, want, err) < 0)
+		if (it->in_len == want) {         /* the buffer is full: it grew */
+			if (max && it->in_len > max)
+				return file_too_large(it->in_len, max, err);
+			want *= 2;
+			continue;
+		}
+		if (ensure_file_buffer(w, want, err) < 0 ||
+		    read_more(it, w->file_buf, want - it->in_len, err) < 0)
 			return -1;
-		size_t got;
-		if (read_exactly(it->in_fd, w->file_buf + it->in_len, want - it->in_len, &got, err) < 0)
-			return -1;
-		it->in_len += got;
-		if (it->in_len < want)
-			return 0;
-		if (max && it->in_len > max)
-			return file_too_large(it->in_len, max, err);   /* it grew */
-		want *= 2;
 	}
+	return 0;
 }
 
 /* Whether a w x h thumbnail has the aspect ratio of a W x H image, within

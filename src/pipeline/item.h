@@ -39,6 +39,7 @@ struct item {
 	int in_fd;
 	struct stat in_st;
 	size_t in_len;
+	bool in_whole;                /* in_len bytes are the whole file (its end was seen) */
 	const struct codec *codec;
 	struct decoder dec;
 	bool dec_open;
