@@ -15,7 +15,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
+. "$top/tests/cli/bus.sh"
 
+out=${1:-}
 rounds=${ROUNDS:-3}
 uris=${URIS:-1000}
 work=$(realpath -m "${BENCH_DIR:-bench/work}")/tumbler
@@ -59,26 +61,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# start_bus: a private session bus that activates nothing.
-start_bus() {
-	cat >"$work/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>session</type><listen>unix:tmpdir=$work</listen>
-<policy context="default"><allow send_destination="*" eavesdrop="true"/>
-<allow eavesdrop="true"/><allow own="*"/></policy></busconfig>
-EOF
-	dbus-daemon --config-file="$work/bus.conf" --fork --print-address=3 --print-pid=4 \
-		3>"$work/bus.addr" 4>"$work/bus.pid"
-	bus_pid=$(cat "$work/bus.pid")
-	DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$work/bus.addr")
-	export DBUS_SESSION_BUS_ADDRESS
-}
 
 # one_round NAME: starts the service NAME on a new bus with an empty cache,
 # queues the corpus and prints "FIRST_READY_MS FINISHED_MS READY".
 one_round() {
-	start_bus
+	bus_start "$work"
 	export XDG_CACHE_HOME=$work/cache HOME=$work/home
 	rm -rf "$XDG_CACHE_HOME" "$HOME"
 	mkdir -p "$XDG_CACHE_HOME" "$HOME"
@@ -87,12 +74,7 @@ one_round() {
 	tumbler) "$TUMBLERD" >"$work/$1.err" 2>&1 & ;;
 	esac
 	service=$!
-	t=0
-	until $CLIENT info >/dev/null 2>&1; do
-		[ $t -lt 100 ] || die "$1 did not take the bus name in 10 s (see $work/$1.err)"
-		sleep 0.1
-		t=$((t + 1))
-	done
+	bus_wait 10 $CLIENT info || die "$1 did not take the bus name in 10 s (see $work/$1.err)"
 	$CLIENT queue "$corpus"/photos/*.jpg >"$work/$1.json"
 	"$PY" -c 'import json, sys
 r = json.load(open(sys.argv[1]))
@@ -125,4 +107,4 @@ ratio=$(echo "scale=2; $tb_done / $ib_done" | bc)
 	echo "| tumblerd $(dpkg-query -W -f '${Version}' tumbler 2>/dev/null || echo) | $tb_first ms | $tb_done ms |"
 	echo
 	echo "imgbatch is ${ratio}x faster to Finished (medians of $rounds rounds; $(cpu_model))."
-} | tee "${1:-$work/result.md}"
+} | tee "${out:-$work/result.md}"

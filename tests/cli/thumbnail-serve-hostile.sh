@@ -6,13 +6,8 @@
 # is written outside the thumbnail cache.
 . "$(dirname "$0")/lib.sh"
 
-PY=/usr/bin/python3
-if ! command -v dbus-daemon >/dev/null ||
-   ! "$PY" -c "import gi; gi.require_version('Gio', '2.0')" 2>/dev/null; then
-	note "SKIP: dbus-daemon or python3-gi missing (setup.sh installs dbus and python3-gi)"
-	exit 0
-fi
-CLIENT="$PY $(dirname "$0")/thumbnail-serve-client.py"
+. "$(dirname "$0")/bus.sh"
+bus_client_or_skip
 export HOME=$WORK/home XDG_CACHE_HOME=$WORK/mnt/cache
 mkdir -p "$HOME" "$WORK/mnt" "$WORK/files"
 
@@ -23,18 +18,7 @@ mount -t tmpfs -o size=8m tmpfs "$WORK/mnt" 2>/dev/null || full_disk=
 service= bus_pid=
 AT_EXIT='[ -z "$service" ] || kill $service 2>/dev/null; [ -z "$bus_pid" ] || kill $bus_pid 2>/dev/null; umount "$WORK/mnt" 2>/dev/null || :'
 
-cat >"$WORK/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>session</type><listen>unix:tmpdir=$WORK</listen>
-<policy context="default"><allow send_destination="*" eavesdrop="true"/>
-<allow eavesdrop="true"/><allow own="*"/></policy></busconfig>
-EOF
-dbus-daemon --config-file="$WORK/bus.conf" --fork --print-address=3 --print-pid=4 \
-	3>"$WORK/bus.addr" 4>"$WORK/bus.pid"
-bus_pid=$(cat "$WORK/bus.pid")
-DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$WORK/bus.addr")
-export DBUS_SESSION_BUS_ADDRESS
+bus_start "$WORK"
 
 json() {
 	"$PY" -c 'import json, sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"
@@ -51,7 +35,7 @@ still_up() {
 touch "$WORK/marker"
 "$IMGBATCH" thumbnail --serve -j2 --idle-exit 0 2>"$WORK/serve.err" &
 service=$!
-until $CLIENT info >/dev/null 2>&1; do sleep 0.1; done
+bus_wait 10 $CLIENT info || fail "thumbnail --serve did not take its bus name within 10 s"
 
 # An empty Queue: Started and Finished, nothing else.
 $CLIENT queue >"$WORK/empty.json"

@@ -9,13 +9,8 @@
 # a worker killed mid-URI failing that URI only; SIGTERM; the bus going away.
 . "$(dirname "$0")/lib.sh"
 
-PY=/usr/bin/python3
-if ! command -v dbus-daemon >/dev/null ||
-   ! "$PY" -c "import gi; gi.require_version('Gio', '2.0')" 2>/dev/null; then
-	note "SKIP: dbus-daemon or python3-gi missing (setup.sh installs dbus and python3-gi)"
-	exit 0
-fi
-CLIENT="$PY $(dirname "$0")/thumbnail-serve-client.py"
+. "$(dirname "$0")/bus.sh"
+bus_client_or_skip
 export XDG_CACHE_HOME=$WORK/cache HOME=$WORK/home
 mkdir -p "$HOME" "$WORK/services" "$WORK/photos"
 
@@ -30,25 +25,9 @@ run_imgbatch 2 thumbnail --serve --idle-exit soon
 assert_contains "$WORK/err.txt" "--idle-exit"
 
 # One bus for the test, which activates only what $WORK/services holds.
-cat >"$WORK/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=$WORK</listen>
-  <servicedir>$WORK/services</servicedir>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/>
-  </policy>
-</busconfig>
-EOF
-dbus-daemon --config-file="$WORK/bus.conf" --fork --print-address=3 --print-pid=4 \
-	3>"$WORK/bus.addr" 4>"$WORK/bus.pid"
-bus_pid=$(cat "$WORK/bus.pid")
+bus_start "$WORK" "$WORK/services"
 service=
 AT_EXIT='[ -z "$service" ] || kill $service 2>/dev/null; kill $bus_pid 2>/dev/null || :'
-DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$WORK/bus.addr")
-export DBUS_SESSION_BUS_ADDRESS
 
 # json FILE EXPR: EXPR of the JSON object in FILE (as r).
 json() {
@@ -99,12 +78,7 @@ rm "$WORK/services/"*
 # 2. The service started by hand; a second one is refused.
 "$IMGBATCH" thumbnail --serve -j2 --idle-exit 60 2>"$WORK/serve.err" &
 service=$!
-t=0
-until $CLIENT info >/dev/null 2>&1; do
-	[ $t -lt 100 ] || fail "thumbnail --serve did not take its bus name within 10 s"
-	sleep 0.1
-	t=$((t + 1))
-done
+bus_wait 10 $CLIENT info || fail "thumbnail --serve did not take its bus name within 10 s"
 run_imgbatch 2 thumbnail --serve
 assert_contains "$WORK/err.txt" \
 	"another thumbnailer owns org.freedesktop.thumbnails.Thumbnailer1 on the session bus"
@@ -224,7 +198,7 @@ assert_eq "$(json "$WORK/term.json" '7 in [e[1] for e in r["errors"]]')" True \
 	"the URIs not started answered 'shutting down'"
 "$IMGBATCH" thumbnail --serve 2>"$WORK/gone.err" &
 service=$!
-until $CLIENT info >/dev/null 2>&1; do sleep 0.1; done
+bus_wait 10 $CLIENT info || fail "the second service did not take the bus name"
 kill $bus_pid
 set +e
 wait $service

@@ -12,14 +12,9 @@
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
-PY=/usr/bin/python3
-if ! command -v dbus-daemon >/dev/null ||
-   ! "$PY" -c "import gi; gi.require_version('Gio', '2.0')" 2>/dev/null; then
-	note "SKIP: dbus-daemon or python3-gi missing (setup.sh installs dbus and python3-gi)"
-	exit 0
-fi
+. "$(dirname "$0")/../cli/bus.sh"
+bus_client_or_skip
 N=${SOAK_REQUESTS:-100000}
-CLIENT="$PY $(dirname "$0")/../cli/thumbnail-serve-client.py"
 export HOME=$WORK/home XDG_CACHE_HOME=$WORK/cache
 mkdir -p "$HOME" "$WORK/photos"
 
@@ -33,23 +28,12 @@ for i in range(2000):
         os.link(w + "/bad.jpg", "%s/photos/bad%d.jpg" % (w, i))' "$WORK"
 ls "$WORK"/photos/*.jpg | shuf --random-source="$WORK/photo.jpg" >"$WORK/list"
 
-cat >"$WORK/bus.conf" <<EOC
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>session</type><listen>unix:tmpdir=$WORK</listen>
-<policy context="default"><allow send_destination="*" eavesdrop="true"/>
-<allow eavesdrop="true"/><allow own="*"/></policy></busconfig>
-EOC
-dbus-daemon --config-file="$WORK/bus.conf" --fork --print-address=3 --print-pid=4 \
-	3>"$WORK/bus.addr" 4>"$WORK/bus.pid"
-bus_pid=$(cat "$WORK/bus.pid")
-DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$WORK/bus.addr")
-export DBUS_SESSION_BUS_ADDRESS
+bus_start "$WORK"
 
 "$IMGBATCH" thumbnail --serve -j2 --idle-exit 0 2>"$WORK/err.txt" &
 server=$!
 AT_EXIT="kill $server $bus_pid 2>/dev/null || :"
-until $CLIENT info >/dev/null 2>&1; do sleep 0.1; done
+bus_wait 10 $CLIENT info || fail "thumbnail --serve did not take its bus name within 10 s"
 
 $CLIENT soak $server "$N" 500 $((N / 10)) "$WORK/list" "$WORK/start" "$WORK/end" \
 	>"$WORK/soak.txt" || fail "the soak's client: $(tail -n 1 "$WORK/soak.txt")"
