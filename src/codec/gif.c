@@ -92,7 +92,14 @@ static void state_free(struct gif_state *st)
 	free(st);
 }
 
-/* The frame must lie on the screen and have colours. */
+/* For a file with neither a global nor a local colour map, which the GIF
+ * spec leaves to the decoder: black and white, as libvips (libnsgif) shows
+ * them; paint_row shows the indexes past it as the first. */
+static GifColorType black_white[] = { { 0, 0, 0 }, { 255, 255, 255 } };
+static const ColorMapObject default_colours = { .ColorCount = 2, .BitsPerPixel = 1,
+						 .Colors = black_white };
+
+/* The frame must lie on the screen. */
 static int check_frame(struct gif_state *st, struct ib_error *err)
 {
 	const GifImageDesc *f = &st->frame;
@@ -103,7 +110,7 @@ static int check_frame(struct gif_state *st, struct ib_error *err)
 			       f->Width, f->Height, f->Left, f->Top, gif->SWidth, gif->SHeight);
 	st->colours = f->ColorMap ? f->ColorMap : gif->SColorMap;
 	if (!st->colours)
-		return ib_fail(err, "GIF: no colour map");
+		st->colours = &default_colours;
 	return 0;
 }
 

@@ -311,6 +311,15 @@ run_imgbatch 2 compare --junit "$WORK/psd.xml" "$WORK/other/layers.psd" "$WORK/o
 assert_contains "$WORK/err.txt" "unsupported format PSD"
 assert_contains "$WORK/psd.xml" "<error"
 
+# A GIF with no colour map at all (the spec leaves its colours to the
+# decoder): 2x1 pixels of indexes 0 and 1, shown black and white as libvips
+# shows them.  LZW, 3-bit codes: clear 4, 0, 1, end 5 = bytes 0x44 0x0a.
+printf 'GIF89a\002\000\001\000\000\000\000,\000\000\000\000\002\000\001\000\000\002\002D\n\000;' \
+	>"$WORK/no-colour-map.gif"
+run_imgbatch 0 --format png -o "$WORK/nomap" "$WORK/no-colour-map.gif"
+assert_eq "$(convert "$WORK/nomap/no-colour-map.png" -depth 8 rgb:- | od -An -tu1 | tr -s ' ')" \
+	" 0 0 0 255 255 255" "a GIF without a colour map"
+
 # Damaged files fail with the format's reason; the batch goes on.
 mkdir "$WORK/bad"
 head -c 2000 "$in/lossy.webp" >"$WORK/bad/cut-webp.webp"
