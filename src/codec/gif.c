@@ -194,13 +194,17 @@ static int decode_gif(struct decoder *d, uint32_t min_w, uint32_t min_h, uint64_
 	(void)min_h;
 	if (image_alloc(out, d->info.width, d->info.height, d->info.channels, 8, max_pixels, err) < 0)
 		return -1;
-	/* around a smaller first frame the screen is transparent */
+	/* around a smaller first frame the screen is transparent (black without
+	 * alpha), and so are the rows a cut file leaves out */
 	memset(out->pixels, 0, out->stride * out->height);
-	if (read_rows(d->state, out, err) < 0) {
-		image_free(out);
-		return -1;
-	}
-	return 0;
+	struct ib_error why;
+	if (read_rows(d->state, out, &why) == 0)
+		return 0;
+	/* giflib cannot go on past damage in the frame: it is a cut picture */
+	if (!decoder_warn(d, DAMAGE_TRUNCATED, why.msg))
+		return 0;
+	image_free(out);
+	return ib_fail(err, "%s", why.msg);
 }
 
 static void close_gif(struct decoder *d)
