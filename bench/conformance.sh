@@ -30,7 +30,8 @@ while IFS= read -r f; do
 done <"$work/files"
 
 # imgbatch: one run over the whole directory; exit 1 when any file failed.
-./imgbatch --json --format png -j2 --quiet -o "$work/imgbatch" "$work/in" \
+# --fail-on none, as vipsthumbnail's default: both keep what a cut file decoded.
+./imgbatch --json --format png -j2 --fail-on none --quiet -o "$work/imgbatch" "$work/in" \
 	>"$work/imgbatch.json" 2>/dev/null || true
 # (- for no format or reason: read would merge empty tab-separated fields)
 jq -r 'select(.type == "file") | [(.input | split("/") | last), .status,
@@ -59,7 +60,8 @@ sniff() {
 	esac
 }
 
-has_alpha() { [ "$(vipsheader -f bands "$1")" = 2 ] || [ "$(vipsheader -f bands "$1")" = 4 ]; }
+# has_alpha PNG (file is quicker than a vips process)
+has_alpha() { file -b "$1" | grep -qE 'RGBA|gray\+alpha'; }
 
 # premultiplied FILE OUT: FILE with its colour multiplied by its alpha, 8 bit.
 premultiplied() {
@@ -75,7 +77,7 @@ while IFS='	' read -r id status format reason; do
 	[ "$format" != - ] || format=$(sniff "$work/in/$id")
 	vips_ok=no
 	[ -s "$work/vips/$id.png" ] && vips_ok=yes
-	if [ "$status" = done ] && [ $vips_ok = yes ]; then
+	if [ "$status" = "done" ] && [ "$vips_ok" = yes ]; then
 		a=$work/imgbatch/$id.png b=$work/vips/$id.png
 		if has_alpha "$a" || has_alpha "$b"; then
 			premultiplied "$a" "$work/cmp-a/$id.png"
