@@ -333,4 +333,10 @@ grep -q '"input":"[^"]*cut-webp.webp","reason":"WebP: ' "$WORK/out.txt" || fail 
 grep -q '"input":"[^"]*cut-gif.gif","reason":"GIF: ' "$WORK/out.txt" || fail "no GIF reason"
 grep -q '"input":"[^"]*cut-tif.tif","reason":"TIFF: ' "$WORK/out.txt" || fail "no TIFF reason"
 [ -z "$(ls "$WORK/badout" | grep cut)" ] || fail "a damaged file left an output"
+# giflib calls bad data such as an LZW code size over 8 a failed read: with
+# bytes left, that is not a cut file (the GIF above with code size 11).
+printf 'GIF89a\002\000\001\000\000\000\000,\000\000\000\000\002\000\001\000\000\013\002D\n\000;' \
+	>"$WORK/bad-lzw.gif"
+run_imgbatch 1 -o "$WORK/badlzw" "$WORK/bad-lzw.gif"
+assert_contains "$WORK/err.txt" "bad-lzw.gif: GIF: corrupt data (stopped before the end)"
 note "ok"
