@@ -35,11 +35,13 @@ static int read_memory(GifFileType *gif, GifByteType *out, int want)
 	return (int)n;
 }
 
-static int gif_fail(int code, struct ib_error *err)
+static int gif_fail(const struct gif_state *st, int code, struct ib_error *err)
 {
-	/* reading from memory fails only at the end of the data */
+	/* reading from memory fails only at the end of the data; giflib also
+	 * says "read failed" for bad data such as an LZW code size over 8 */
 	if (code == D_GIF_ERR_READ_FAILED)
-		return ib_fail(err, "GIF: truncated file");
+		return ib_fail(err, st->pos < st->len ? "GIF: corrupt data (stopped before the end)"
+						      : "GIF: truncated file");
 	const char *why = GifErrorString(code);
 	return ib_fail(err, "GIF: %s", why ? why : "corrupt data");
 }
@@ -60,10 +62,10 @@ static int read_to_first_frame(struct gif_state *st, struct ib_error *err)
 	for (;;) {
 		GifRecordType type;
 		if (DGifGetRecordType(gif, &type) != GIF_OK)
-			return gif_fail(gif->Error, err);
+			return gif_fail(st, gif->Error, err);
 		if (type == IMAGE_DESC_RECORD_TYPE) {
 			if (DGifGetImageDesc(gif) != GIF_OK)
-				return gif_fail(gif->Error, err);
+				return gif_fail(st, gif->Error, err);
 			st->frame = gif->Image;
 			return 0;
 		}
@@ -74,12 +76,12 @@ static int read_to_first_frame(struct gif_state *st, struct ib_error *err)
 		int code;
 		GifByteType *block;
 		if (DGifGetExtension(gif, &code, &block) != GIF_OK)
-			return gif_fail(gif->Error, err);
+			return gif_fail(st, gif->Error, err);
 		while (block) {
 			if (code == GRAPHICS_EXT_FUNC_CODE)
 				read_control(block, &st->transparent);
 			if (DGifGetExtensionNext(gif, &block) != GIF_OK)
-				return gif_fail(gif->Error, err);
+				return gif_fail(st, gif->Error, err);
 		}
 	}
 }
@@ -92,7 +94,14 @@ static void state_free(struct gif_state *st)
 	free(st);
 }
 
-/* The frame must lie on the screen and have colours. */
+/* For a file with neither a global nor a local colour map, which the GIF
+ * spec leaves to the decoder: black and white, as libvips (libnsgif) shows
+ * them; paint_row shows the indexes past it as the first. */
+static GifColorType black_white[] = { { 0, 0, 0 }, { 255, 255, 255 } };
+static const ColorMapObject default_colours = { .ColorCount = 2, .BitsPerPixel = 1,
+						 .Colors = black_white };
+
+/* The frame must lie on the screen. */
 static int check_frame(struct gif_state *st, struct ib_error *err)
 {
 	const GifImageDesc *f = &st->frame;
@@ -103,7 +112,7 @@ static int check_frame(struct gif_state *st, struct ib_error *err)
 			       f->Width, f->Height, f->Left, f->Top, gif->SWidth, gif->SHeight);
 	st->colours = f->ColorMap ? f->ColorMap : gif->SColorMap;
 	if (!st->colours)
-		return ib_fail(err, "GIF: no colour map");
+		st->colours = &default_colours;
 	return 0;
 }
 
@@ -118,8 +127,9 @@ static int open_gif(struct decoder *d, const uint8_t *data, size_t len, struct i
 	st->transparent = NO_TRANSPARENT_COLOR;
 	st->gif = DGifOpen(st, read_memory, &code);
 	if (!st->gif) {
+		int failed = gif_fail(st, code, err);
 		state_free(st);
-		return gif_fail(code, err);
+		return failed;
 	}
 	if (read_to_first_frame(st, err) < 0 || check_frame(st, err) < 0) {
 		state_free(st);
@@ -169,7 +179,7 @@ static int read_rows(struct gif_state *st, struct image *out, struct ib_error *e
 		for (int y = from; y < f->Height; y += by) {
 			if (DGifGetLine(st->gif, line, f->Width) != GIF_OK) {
 				free(line);
-				return gif_fail(st->gif->Error, err);
+				return gif_fail(st, st->gif->Error, err);
 			}
 			uint8_t *row = image_row(out, (uint32_t)(f->Top + y)) +
 				       (size_t)f->Left * out->channels;
@@ -187,13 +197,17 @@ static int decode_gif(struct decoder *d, uint32_t min_w, uint32_t min_h, uint64_
 	(void)min_h;
 	if (image_alloc(out, d->info.width, d->info.height, d->info.channels, 8, max_pixels, err) < 0)
 		return -1;
-	/* around a smaller first frame the screen is transparent */
+	/* around a smaller first frame the screen is transparent (black without
+	 * alpha), and so are the rows a cut file leaves out */
 	memset(out->pixels, 0, out->stride * out->height);
-	if (read_rows(d->state, out, err) < 0) {
-		image_free(out);
-		return -1;
-	}
-	return 0;
+	struct ib_error why;
+	if (read_rows(d->state, out, &why) == 0)
+		return 0;
+	/* giflib cannot go on past damage in the frame: it is a cut picture */
+	if (!decoder_warn(d, DAMAGE_TRUNCATED, why.msg))
+		return 0;
+	image_free(out);
+	return ib_fail(err, "%s", why.msg);
 }
 
 static void close_gif(struct decoder *d)

@@ -33,7 +33,7 @@ enum pixel_key {
 	  "refuse images over N pixels (default 256000000)", NULL }
 #define PIXEL_OPTION_FAIL_ON \
 	{ "fail-on", PIXEL_KEY_FAIL_ON, 0, "LEVEL", \
-	  "which damage fails a JPEG or PNG input: none (keep what\n" \
+	  "which damage fails a JPEG, PNG or GIF input: none (keep what\n" \
 	  "a cut file decoded), truncated (default: a cut file),\n" \
 	  "error (also corrupt data), warning (any warning)", \
 	  fail_on_names }

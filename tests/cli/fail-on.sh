@@ -1,5 +1,5 @@
 #!/bin/sh
-# --fail-on: damage a JPEG or PNG decoder can go on past.  The damaged files
+# --fail-on: damage a JPEG, PNG or GIF decoder can go on past.  The damaged files
 # are made here from the samples; djpeg (libjpeg-turbo's own tool, which
 # warns and decodes as libvips and browsers do) is the oracle for JPEG.
 . "$(dirname "$0")/lib.sh"
@@ -98,6 +98,19 @@ convert "$WORK/o8/cut.png" -crop 400x20+0+0 +repage "$WORK/cut-top.png"
 convert "$WORK/s/rgba-soft.png" -crop 400x20+0+0 +repage "$WORK/orig-top.png"
 same_pixels "$WORK/cut-top.png" "$WORK/orig-top.png" "cut PNG: the first rows as decoded"
 assert_eq "$("$DECODE" pixel "$WORK/o8/cut.png" 399 299)" "0 0 0 0" "cut PNG: the rest transparent black"
+
+# --- GIF cut in its frame: fails by default, the rows so far with none -----
+convert "$WORK/s/rgba-soft.png" "$WORK/whole.gif"
+head -c "$(($(wc -c <"$WORK/whole.gif") / 2))" "$WORK/whole.gif" >"$WORK/in/cut.gif"
+run_imgbatch 1 -o "$WORK/g1" --format png "$WORK/in/cut.gif"
+assert_contains "$WORK/err.txt" "imgbatch: $WORK/in/cut.gif: GIF: truncated file"
+run_imgbatch 0 -o "$WORK/g2" --format png --fail-on none --json "$WORK/in/cut.gif"
+assert_eq "$(json_field warning)" "GIF: truncated file" "cut GIF under none: a warning"
+run_imgbatch 0 -o "$WORK/g3" --format png "$WORK/whole.gif"
+convert "$WORK/g2/cut.png" -crop 400x20+0+0 +repage "$WORK/gif-cut-top.png"
+convert "$WORK/g3/whole.png" -crop 400x20+0+0 +repage "$WORK/gif-whole-top.png"
+same_pixels "$WORK/gif-cut-top.png" "$WORK/gif-whole-top.png" "cut GIF: the first rows as decoded"
+assert_eq "$("$DECODE" pixel "$WORK/g2/cut.png" 399 299)" "0 0 0 0" "cut GIF: the rest transparent"
 
 # --- PNG: an ancillary chunk's bad CRC is a warning ------------------------
 run_imgbatch 0 -o "$WORK/o9" --json "$WORK/in/badcrc.png"

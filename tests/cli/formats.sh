@@ -311,6 +311,15 @@ run_imgbatch 2 compare --junit "$WORK/psd.xml" "$WORK/other/layers.psd" "$WORK/o
 assert_contains "$WORK/err.txt" "unsupported format PSD"
 assert_contains "$WORK/psd.xml" "<error"
 
+# A GIF with no colour map at all (the spec leaves its colours to the
+# decoder): 2x1 pixels of indexes 0 and 1, shown black and white as libvips
+# shows them.  LZW, 3-bit codes: clear 4, 0, 1, end 5 = bytes 0x44 0x0a.
+printf 'GIF89a\002\000\001\000\000\000\000,\000\000\000\000\002\000\001\000\000\002\002D\n\000;' \
+	>"$WORK/no-colour-map.gif"
+run_imgbatch 0 --format png -o "$WORK/nomap" "$WORK/no-colour-map.gif"
+assert_eq "$(convert "$WORK/nomap/no-colour-map.png" -depth 8 rgb:- | od -An -tu1 | tr -s ' ')" \
+	" 0 0 0 255 255 255" "a GIF without a colour map"
+
 # Damaged files fail with the format's reason; the batch goes on.
 mkdir "$WORK/bad"
 head -c 2000 "$in/lossy.webp" >"$WORK/bad/cut-webp.webp"
@@ -324,4 +333,10 @@ grep -q '"input":"[^"]*cut-webp.webp","reason":"WebP: ' "$WORK/out.txt" || fail 
 grep -q '"input":"[^"]*cut-gif.gif","reason":"GIF: ' "$WORK/out.txt" || fail "no GIF reason"
 grep -q '"input":"[^"]*cut-tif.tif","reason":"TIFF: ' "$WORK/out.txt" || fail "no TIFF reason"
 [ -z "$(ls "$WORK/badout" | grep cut)" ] || fail "a damaged file left an output"
+# giflib calls bad data such as an LZW code size over 8 a failed read: with
+# bytes left, that is not a cut file (the GIF above with code size 11).
+printf 'GIF89a\002\000\001\000\000\000\000,\000\000\000\000\002\000\001\000\000\013\002D\n\000;' \
+	>"$WORK/bad-lzw.gif"
+run_imgbatch 1 -o "$WORK/badlzw" "$WORK/bad-lzw.gif"
+assert_contains "$WORK/err.txt" "bad-lzw.gif: GIF: corrupt data (stopped before the end)"
 note "ok"
