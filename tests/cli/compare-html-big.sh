@@ -46,121 +46,93 @@ size=$(wc -c <"$H/index.html")
 [ "$size" -lt 500000 ] || fail "index.html is $size bytes"
 note "index.html: $size bytes"
 
+cp "$top_srcdir/tests/cli/report-page.js" "$NPM/"
 cat >"$NPM/check-big.js" <<'JS'
 'use strict';
-const puppeteer = require('puppeteer-core');
 const { pathToFileURL } = require('url');
+const { problems, check, run_page_test } = require('./report-page.js');
 const [page_path] = process.argv.slice(2);
-const problems = [];
-const check = (what, got, want) => {
-	if (JSON.stringify(got) !== JSON.stringify(want))
-		problems.push(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-};
 const BUDGET_MS = 2000, MAX_IMAGE_REQUESTS = 100;
 
-(async () => {
-	const browser = await puppeteer.launch({
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: ['--no-sandbox', '--headless=new'],
+run_page_test(async page => {
+	let image_requests = 0;
+	page.on('request', r => {
+		if (r.url().startsWith('file://') && r.url().includes('/img/'))
+			image_requests++;
 	});
-	try {
-		const page = await browser.newPage();
-		await page.setViewport({ width: 1280, height: 800 });
-		page.on('console', m => {
-			if (m.type() === 'error' || m.type() === 'warn')
-				problems.push(`console ${m.type()}: ${m.text()}`);
-		});
-		page.on('pageerror', e => problems.push(`page error: ${e.message}`));
-		let image_requests = 0;
-		page.on('request', r => {
-			if (!r.url().startsWith('file://'))
-				problems.push(`request outside file://: ${r.url()}`);
-			else if (r.url().includes('/img/'))
-				image_requests++;
-		});
-		// In the page from its first moment: the first frame that shows a
-		// failing card, in ms from navigation start.
-		await page.evaluateOnNewDocument(() => {
-			const look = () => {
-				const card = document.querySelector('section.pair[data-failing="true"]');
-				const box = card && card.getBoundingClientRect();
-				if (box && box.height > 0 && box.top < innerHeight)
-					window.first_failure_shown = performance.now();
-				else
-					requestAnimationFrame(look);
-			};
-			requestAnimationFrame(look);
-		});
-		await page.goto(pathToFileURL(page_path).href, { waitUntil: 'domcontentloaded' });
-		await page.waitForFunction(() => window.first_failure_shown, { timeout: 10000 });
-		const [dcl, shown] = await page.evaluate(() => [
-			performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
-			window.first_failure_shown]);
-		const usable = Math.max(dcl, shown);
-		console.log(`DOMContentLoaded ${dcl.toFixed(0)} ms, first failure shown ` +
-			`${shown.toFixed(0)} ms: usable after ${usable.toFixed(0)} ms`);
-		if (usable >= BUDGET_MS)
-			problems.push(`usable after ${usable.toFixed(0)} ms, over ${BUDGET_MS} ms`);
+	// In the page from its first moment: the first frame that shows a
+	// failing card, in ms from navigation start.
+	await page.evaluateOnNewDocument(() => {
+		const look = () => {
+			const card = document.querySelector('section.pair[data-failing="true"]');
+			const box = card && card.getBoundingClientRect();
+			if (box && box.height > 0 && box.top < innerHeight)
+				window.first_failure_shown = performance.now();
+			else
+				requestAnimationFrame(look);
+		};
+		requestAnimationFrame(look);
+	});
+	await page.goto(pathToFileURL(page_path).href, { waitUntil: 'domcontentloaded' });
+	await page.waitForFunction(() => window.first_failure_shown, { timeout: 10000 });
+	const [dcl, shown] = await page.evaluate(() => [
+		performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+		window.first_failure_shown]);
+	const usable = Math.max(dcl, shown);
+	console.log(`DOMContentLoaded ${dcl.toFixed(0)} ms, first failure shown ` +
+		`${shown.toFixed(0)} ms: usable after ${usable.toFixed(0)} ms`);
+	if (usable >= BUDGET_MS)
+		problems.push(`usable after ${usable.toFixed(0)} ms, over ${BUDGET_MS} ms`);
 
-		// What loads by itself: the images near the first screen only.
-		await page.waitForNetworkIdle({ idleTime: 500, timeout: 20000 });
-		console.log(`image requests at load: ${image_requests}`);
-		if (image_requests === 0 || image_requests > MAX_IMAGE_REQUESTS)
-			problems.push(`${image_requests} image requests at load, want 1..${MAX_IMAGE_REQUESTS}`);
+	// What loads by itself: the images near the first screen only.
+	await page.waitForNetworkIdle({ idleTime: 500, timeout: 20000 });
+	console.log(`image requests at load: ${image_requests}`);
+	if (image_requests === 0 || image_requests > MAX_IMAGE_REQUESTS)
+		problems.push(`${image_requests} image requests at load, want 1..${MAX_IMAGE_REQUESTS}`);
 
-		// Failures first, all 50 drawn, in input order; passes not drawn.
-		const groups = await page.$$eval('details.group', gs => gs.map(g =>
-			[g.dataset.group, g.open, g.querySelector('summary').textContent]));
-		check('groups', groups, [['failed', true, 'Failed: 50'], ['passed', false, 'Passed: 9950']]);
-		const cards = () => page.$$eval('section.pair', s => s.map(e =>
-			[e.querySelector('.name').textContent, e.dataset.status]));
-		const at_load = await cards();
-		check('cards at load', at_load.length, 50);
-		check('cards at load are failures', at_load.filter(c => c[1] !== 'fail'), []);
-		check('first card', at_load[0], ['p00137.png', 'fail']);
-		check('last card', at_load[49], ['p09937.png', 'fail']);
-		check('a failure\'s counts', await page.$eval('section.pair .counts', dl =>
-			[...dl.querySelectorAll('div')].slice(0, 2).map(d => d.textContent)),
-			['size16x16', 'diff pixels256']);
+	// Failures first, all 50 drawn, in input order; passes not drawn.
+	const groups = await page.$$eval('details.group', gs => gs.map(g =>
+		[g.dataset.group, g.open, g.querySelector('summary').textContent]));
+	check('groups', groups, [['failed', true, 'Failed: 50'], ['passed', false, 'Passed: 9950']]);
+	const cards = () => page.$$eval('section.pair', s => s.map(e =>
+		[e.querySelector('.name').textContent, e.dataset.status]));
+	const at_load = await cards();
+	check('cards at load', at_load.length, 50);
+	check('cards at load are failures', at_load.filter(c => c[1] !== 'fail'), []);
+	check('first card', at_load[0], ['p00137.png', 'fail']);
+	check('last card', at_load[49], ['p09937.png', 'fail']);
+	check('a failure\'s counts', await page.$eval('section.pair .counts', dl =>
+		[...dl.querySelectorAll('div')].slice(0, 2).map(d => d.textContent)),
+		['size16x16', 'diff pixels256']);
 
-		// Opening the passed group draws its first 100, after the failures.
-		const t0 = Date.now();
-		await page.click('#group-passed > summary');
-		await page.waitForFunction(() =>
-			document.querySelectorAll('section.pair[data-status="pass"]').length >= 100);
-		console.log(`passed group drawn ${Date.now() - t0} ms after the click`);
-		const opened = await cards();
-		check('cards after opening', opened.length, 150);
-		check('first pass', opened[50], ['p00000.png', 'pass']);
-		const more = '#group-passed > button.more';
-		check('more button', await page.$eval(more, b => [b.hidden, b.textContent]),
-			[false, 'show 100 more of 9850']);
-		// Its button draws the next page; reaching the end, by scrolling, more.
-		await page.$eval(more, b => b.click());
-		check('cards after one more', (await cards()).length, 250);
-		await page.$eval(more, b => b.scrollIntoView());
-		await page.waitForFunction(() => document.querySelectorAll('section.pair').length > 250);
-		// A pass's images load once on screen.
-		const last = 'section.pair:last-of-type img.expected';
-		await page.$eval(last, i => i.scrollIntoView());
-		await page.waitForFunction(sel => document.querySelector(sel).complete &&
-			document.querySelector(sel).naturalWidth === 16, {}, last);
-		// The filter hides the passed group and brings it back.
-		const passed_shown = () => page.$eval('#group-passed', g => getComputedStyle(g).display !== 'none');
-		await page.click('input#failures-only');
-		check('passed group with failures only', await passed_shown(), false);
-		await page.click('input#failures-only');
-		check('passed group again', await passed_shown(), true);
-	} finally {
-		await browser.close();
-	}
-	for (const p of problems)
-		console.error(p);
-	process.exit(problems.length ? 1 : 0);
-})().catch(e => {
-	console.error(e);
-	process.exit(2);
+	// Opening the passed group draws its first 100, after the failures.
+	const t0 = Date.now();
+	await page.click('#group-passed > summary');
+	await page.waitForFunction(() =>
+		document.querySelectorAll('section.pair[data-status="pass"]').length >= 100);
+	console.log(`passed group drawn ${Date.now() - t0} ms after the click`);
+	const opened = await cards();
+	check('cards after opening', opened.length, 150);
+	check('first pass', opened[50], ['p00000.png', 'pass']);
+	const more = '#group-passed > button.more';
+	check('more button', await page.$eval(more, b => [b.hidden, b.textContent]),
+		[false, 'show 100 more of 9850']);
+	// Its button draws the next page; reaching the end, by scrolling, more.
+	await page.$eval(more, b => b.click());
+	check('cards after one more', (await cards()).length, 250);
+	await page.$eval(more, b => b.scrollIntoView());
+	await page.waitForFunction(() => document.querySelectorAll('section.pair').length > 250);
+	// A pass's images load once on screen.
+	const last = 'section.pair:last-of-type img.expected';
+	await page.$eval(last, i => i.scrollIntoView());
+	await page.waitForFunction(sel => document.querySelector(sel).complete &&
+		document.querySelector(sel).naturalWidth === 16, {}, last);
+	// The filter hides the passed group and brings it back.
+	const passed_shown = () => page.$eval('#group-passed', g => getComputedStyle(g).display !== 'none');
+	await page.click('input#failures-only');
+	check('passed group with failures only', await passed_shown(), false);
+	await page.click('input#failures-only');
+	check('passed group again', await passed_shown(), true);
 });
 JS
 node "$NPM/check-big.js" "$H/index.html" >"$WORK/browser.txt" || {

@@ -178,113 +178,82 @@ if ! browser_ready "$NPM"; then
 fi
 
 # In $NPM so that require() finds puppeteer-core.
+cp "$top_srcdir/tests/cli/report-page.js" "$NPM/"
 cat >"$NPM/check-page.js" <<'EOF'
 'use strict';
-const puppeteer = require('puppeteer-core');
 const { pathToFileURL } = require('url');
+const { problems, check, run_page_test } = require('./report-page.js');
 const [page_path] = process.argv.slice(2);
-const problems = [];
-const check = (what, got, want) => {
-	if (JSON.stringify(got) !== JSON.stringify(want))
-		problems.push(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-};
 
-(async () => {
-	const browser = await puppeteer.launch({
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: ['--no-sandbox', '--headless=new'],
-	});
-	try {
-		const page = await browser.newPage();
-		page.on('console', m => {
-			if (m.type() === 'error' || m.type() === 'warn')
-				problems.push(`console ${m.type()}: ${m.text()}`);
-		});
-		page.on('pageerror', e => problems.push(`page error: ${e.message}`));
-		page.on('request', r => {
-			if (!r.url().startsWith('file://'))
-				problems.push(`request outside file://: ${r.url()}`);
-		});
-		page.on('requestfailed', r =>
-			problems.push(`request failed: ${r.url()} ${(r.failure() || {}).errorText}`));
-		await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
+run_page_test(async page => {
+	await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
 
-		// At load the failing groups are open and drawn, the passed one
-		// closed and not drawn; opened, it draws its cards.
-		const visible = () => page.$$eval('section.pair', s =>
-			s.filter(e => e.checkVisibility()).length);
-		check('groups', await page.$$eval('details.group', gs => gs.map(g =>
-			[g.dataset.group, g.open, g.querySelector('summary').textContent])),
-			[['failed', true, 'Failed: 2'], ['error', true, 'Errors: 1'],
-			 ['missing-new', true, 'Missing or new: 2'], ['passed', false, 'Passed: 6']]);
-		await page.waitForFunction(() => document.querySelectorAll('section.pair').length >= 5);
-		check('cards at load', await visible(), 5);
-		await page.click('#group-passed > summary');
-		await page.waitForFunction(() => document.querySelectorAll('section.pair').length === 11);
+	// At load the failing groups are open and drawn, the passed one
+	// closed and not drawn; opened, it draws its cards.
+	const visible = () => page.$$eval('section.pair', s =>
+		s.filter(e => e.checkVisibility()).length);
+	check('groups', await page.$$eval('details.group', gs => gs.map(g =>
+		[g.dataset.group, g.open, g.querySelector('summary').textContent])),
+		[['failed', true, 'Failed: 2'], ['error', true, 'Errors: 1'],
+		 ['missing-new', true, 'Missing or new: 2'], ['passed', false, 'Passed: 6']]);
+	await page.waitForFunction(() => document.querySelectorAll('section.pair').length >= 5);
+	check('cards at load', await visible(), 5);
+	await page.click('#group-passed > summary');
+	await page.waitForFunction(() => document.querySelectorAll('section.pair').length === 11);
 
-		// Sections: one per pair, failing first (rank never decreases).
-		const sections = await page.$$eval('section.pair', s => s.map(e => ({
-			name: e.querySelector('.name').textContent,
-			status: e.dataset.status,
-			failing: e.dataset.failing,
-		})));
-		check('sections', sections.length, 11);
-		const rank = s => ({ fail: 0, error: 1, missing: 2, new: 2, pass: 4 })[s.status] +
-			(s.failing === 'false' && s.status !== 'pass' ? 1 : 0);
-		for (let i = 1; i < sections.length; i++)
-			if (rank(sections[i]) < rank(sections[i - 1]))
-				problems.push(`order: ${sections[i].name} (${sections[i].status}) after ` +
-					`${sections[i - 1].name} (${sections[i - 1].status})`);
-		check('statuses', sections.map(s => [s.name, s.status]).sort(), Object.entries({
-			'changed.png': 'fail', 'size.png': 'fail', 'broken.png': 'error',
-			'gone.png': 'missing', 'extra.png': 'new', 'same.png': 'pass',
-			'photo.jpg': 'pass', 'sub/rgba-soft.png': 'pass', "a&b <'q'>.png": 'pass',
-			'ctl\\x01x.png': 'pass', 'bad\\xff.png': 'pass',
-		}).sort());
+	// Sections: one per pair, failing first (rank never decreases).
+	const sections = await page.$$eval('section.pair', s => s.map(e => ({
+		name: e.querySelector('.name').textContent,
+		status: e.dataset.status,
+		failing: e.dataset.failing,
+	})));
+	check('sections', sections.length, 11);
+	const rank = s => ({ fail: 0, error: 1, missing: 2, new: 2, pass: 4 })[s.status] +
+		(s.failing === 'false' && s.status !== 'pass' ? 1 : 0);
+	for (let i = 1; i < sections.length; i++)
+		if (rank(sections[i]) < rank(sections[i - 1]))
+			problems.push(`order: ${sections[i].name} (${sections[i].status}) after ` +
+				`${sections[i - 1].name} (${sections[i - 1].status})`);
+	check('statuses', sections.map(s => [s.name, s.status]).sort(), Object.entries({
+		'changed.png': 'fail', 'size.png': 'fail', 'broken.png': 'error',
+		'gone.png': 'missing', 'extra.png': 'new', 'same.png': 'pass',
+		'photo.jpg': 'pass', 'sub/rgba-soft.png': 'pass', "a&b <'q'>.png": 'pass',
+		'ctl\\x01x.png': 'pass', 'bad\\xff.png': 'pass',
+	}).sort());
 
-		// Every image decodes; Chromium may show the damaged actual side
-		// of broken.png in part, or not at all.
-		await page.$$eval('img', imgs => imgs.forEach(i => { i.loading = 'eager'; }));
-		await page.waitForFunction(() => [...document.images].every(i => i.complete),
-			{ timeout: 20000 });
-		const undecoded = await page.$$eval('img', imgs => imgs
-			.filter(i => i.naturalWidth === 0)
-			.map(i => i.closest('section').querySelector('.name').textContent + ' ' +
-				i.getAttribute('src')));
-		check('images that do not decode', undecoded.filter(u => !u.startsWith('broken.png ')), []);
+	// Every image decodes; Chromium may show the damaged actual side
+	// of broken.png in part, or not at all.
+	await page.$$eval('img', imgs => imgs.forEach(i => { i.loading = 'eager'; }));
+	await page.waitForFunction(() => [...document.images].every(i => i.complete),
+		{ timeout: 20000 });
+	const undecoded = await page.$$eval('img', imgs => imgs
+		.filter(i => i.naturalWidth === 0)
+		.map(i => i.closest('section').querySelector('.name').textContent + ' ' +
+			i.getAttribute('src')));
+	check('images that do not decode', undecoded.filter(u => !u.startsWith('broken.png ')), []);
 
-		// Filter: only the 5 failing sections stay visible, then all again.
-		check('visible with all open', await visible(), 11);
-		await page.click('input#failures-only');
-		check('visible with failures only', await visible(), 5);
-		await page.click('input#failures-only');
-		check('visible again', await visible(), 11);
+	// Filter: only the 5 failing sections stay visible, then all again.
+	check('visible with all open', await visible(), 11);
+	await page.click('input#failures-only');
+	check('visible with failures only', await visible(), 5);
+	await page.click('input#failures-only');
+	check('visible again', await visible(), 11);
 
-		// Flip: the one image of changed.png goes to actual and back.
-		const card = (await page.$$('section.pair'))[sections.findIndex(s => s.name === 'changed.png')];
-		const shown = () => card.$eval('img.flip-image', i => [i.dataset.showing, i.getAttribute('src')]);
-		const [expected_src, actual_src] = await card.$$eval('img.expected, img.actual',
-			imgs => imgs.map(i => i.getAttribute('src')));
-		// A real click, away from the sticky header.
-		const flip = await card.$('button.flip');
-		await flip.evaluate(b => b.scrollIntoView({ block: 'center' }));
-		check('flip at first', await shown(), ['expected', expected_src]);
-		await flip.click();
-		check('flipped', await shown(), ['actual', actual_src]);
-		await flip.click();
-		check('flipped back', await shown(), ['expected', expected_src]);
-		if (expected_src === actual_src)
-			problems.push('flip: expected and actual are the same file');
-	} finally {
-		await browser.close();
-	}
-	for (const p of problems)
-		console.error(p);
-	process.exit(problems.length ? 1 : 0);
-})().catch(e => {
-	console.error(e);
-	process.exit(2);
+	// Flip: the one image of changed.png goes to actual and back.
+	const card = (await page.$$('section.pair'))[sections.findIndex(s => s.name === 'changed.png')];
+	const shown = () => card.$eval('img.flip-image', i => [i.dataset.showing, i.getAttribute('src')]);
+	const [expected_src, actual_src] = await card.$$eval('img.expected, img.actual',
+		imgs => imgs.map(i => i.getAttribute('src')));
+	// A real click, away from the sticky header.
+	const flip = await card.$('button.flip');
+	await flip.evaluate(b => b.scrollIntoView({ block: 'center' }));
+	check('flip at first', await shown(), ['expected', expected_src]);
+	await flip.click();
+	check('flipped', await shown(), ['actual', actual_src]);
+	await flip.click();
+	check('flipped back', await shown(), ['expected', expected_src]);
+	if (expected_src === actual_src)
+		problems.push('flip: expected and actual are the same file');
 });
 EOF
 node "$NPM/check-page.js" "$H/index.html" || fail "the HTML page in Chromium (see above)"
