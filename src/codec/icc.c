@@ -455,6 +455,85 @@ void icc_cmyk_close(struct icc_cmyk *t)
 	free(t);
 }
 
+struct icc_lab {
+	struct lcms_session session;
+	cmsHTRANSFORM xf;
+	cmsCIEXYZ white;           /* of the Lab values given */
+	bool d50;                  /* white is (near enough) D50: no adaptation */
+};
+
+/* The fourth double of each pixel rides along untouched. */
+#define LAB_PIXEL (TYPE_Lab_DBL | EXTRA_SH(1))
+#define RGB_PIXEL (TYPE_RGB_DBL | EXTRA_SH(1))
+
+/* Lab relative to white -> XYZ, adapted (Bradford) to D50 -> Lab relative
+ * to D50, which lcms' Lab profile holds. */
+static void lab_to_d50(const cmsCIEXYZ *white, double *lab)
+{
+	cmsCIELab in = { lab[0], lab[1], lab[2] }, out;
+	cmsCIEXYZ xyz, adapted;
+
+	cmsLab2XYZ(white, &xyz, &in);
+	cmsAdaptToIlluminant(&adapted, white, cmsD50_XYZ(), &xyz);
+	cmsXYZ2Lab(NULL, &out, &adapted);
+	lab[0] = out.L;
+	lab[1] = out.a;
+	lab[2] = out.b;
+}
+
+int icc_lab_open(struct icc_lab **out, const double white_xy[2], struct ib_error *note)
+{
+	struct icc_lab *t = malloc(sizeof *t);
+	cmsCIExyY white_xyY = { white_xy[0], white_xy[1], 1.0 };
+	const cmsCIEXYZ *d50 = cmsD50_XYZ();
+
+	*out = NULL;
+	if (!t)
+		return ib_fail(note, "ICC: out of memory");
+	if (session_begin(&t->session, note) < 0) {
+		free(t);
+		return -1;
+	}
+	cmsxyY2XYZ(&t->white, &white_xyY);
+	t->d50 = fabs(t->white.X - d50->X) < 1e-3 && fabs(t->white.Z - d50->Z) < 1e-3;
+	cmsContext ctx = t->session.ctx;
+	cmsHPROFILE lab = cmsCreateLab4ProfileTHR(ctx, NULL);
+	cmsHPROFILE srgb = cmsCreate_sRGBProfileTHR(ctx);
+	/* Colorimetric, as libvips converts Lab: the colours as measured, the
+	 * white of D50 becoming sRGB's white. */
+	t->xf = lab && srgb ? cmsCreateTransformTHR(ctx, lab, LAB_PIXEL, srgb, RGB_PIXEL,
+						    INTENT_RELATIVE_COLORIMETRIC, 0)
+			    : NULL;
+	if (srgb)
+		cmsCloseProfile(srgb);
+	if (lab)
+		cmsCloseProfile(lab);
+	if (!t->xf) {
+		ib_fail(note, NOTE "cannot convert from CIELab (%s)", session_message(&t->session));
+		session_end(&t->session);
+		free(t);
+		return ICC_UNCHANGED;
+	}
+	*out = t;
+	return ICC_CONVERTED;
+}
+
+void icc_lab_to_srgb_row(const struct icc_lab *t, double *pixels, uint32_t width)
+{
+	for (uint32_t x = 0; !t->d50 && x < width; x++)
+		lab_to_d50(&t->white, pixels + 4 * (size_t)x);
+	cmsDoTransform(t->xf, pixels, pixels, width);
+}
+
+void icc_lab_close(struct icc_lab *t)
+{
+	if (!t)
+		return;
+	cmsDeleteTransform(t->xf);
+	session_end(&t->session);
+	free(t);
+}
+
 #else /* !HAVE_LCMS2 */
 
 #define NO_LCMS NOTE "built without Little CMS"
@@ -533,6 +612,27 @@ void icc_cmyk_to_srgb_row(const struct icc_cmyk *t, const uint8_t *cmyk,
 }
 
 void icc_cmyk_close(struct icc_cmyk *t)
+{
+	(void)t;
+}
+
+int icc_lab_open(struct icc_lab **out, const double white_xy[2], struct ib_error *note)
+{
+	(void)white_xy;
+	*out = NULL;
+	ib_fail(note, NO_LCMS);
+	return ICC_UNCHANGED;
+}
+
+/* Never called: icc_lab_open hands out no transform in this build. */
+void icc_lab_to_srgb_row(const struct icc_lab *t, double *pixels, uint32_t width)
+{
+	(void)t;
+	(void)pixels;
+	(void)width;
+}
+
+void icc_lab_close(struct icc_lab *t)
 {
 	(void)t;
 }

@@ -92,4 +92,25 @@ void icc_cmyk_to_srgb_row(const struct icc_cmyk *t, const uint8_t *cmyk,
 /* Frees t; NULL is fine. */
 void icc_cmyk_close(struct icc_cmyk *t);
 
+/* A CIELab -> sRGB transform, for TIFF's CIELab pages. */
+struct icc_lab;
+
+/*
+ * Prepares *out for Lab relative to the white of CIE chromaticity
+ * white_xy[0..1] (x, y).  ICC_CONVERTED, or ICC_UNCHANGED with *out NULL and
+ * a reason in *note (no lcms2, or lcms could not link).  -1 only when out of
+ * memory.
+ */
+int icc_lab_open(struct icc_lab **out, const double white_xy[2], struct ib_error *note);
+
+/*
+ * Converts width pixels in place, 4 doubles each: L (0-100), a, b and a
+ * fourth value left as it is (alpha) become sRGB red, green, blue on 0-1
+ * (unclipped: colours outside sRGB come out below 0 or above 1).
+ */
+void icc_lab_to_srgb_row(const struct icc_lab *t, double *pixels, uint32_t width);
+
+/* Frees t; NULL is fine. */
+void icc_lab_close(struct icc_lab *t);
+
 #endif

@@ -1,7 +1,9 @@
 /*
  * TIFF with libtiff: the first page, through libtiff's RGBA interface, which
  * reads every photometric (gray, RGB, palette, CMYK, YCbCr), strips and
- * tiles, and 1 to 16 bits a sample (delivered as 8).  The file is read from
+ * tiles, and 1 to 16 bits a sample (delivered as 8); pages it refuses or
+ * reads wrongly (32-bit, floating point, signed, 16-bit CMYK, CIELab) are
+ * read sample by sample instead (tiff_samples.c).  The file is read from
  * memory; libtiff's messages are kept as the failure's reason, never
  * printed.  Gray pages come out gray, pages without alpha as RGB.
  * Encoding: Deflate, one strip per ~64 KB of rows, 8 or 16 bits a sample as
@@ -17,6 +19,7 @@
 #include <tiffio.h>
 
 #include "codec/codec.h"
+#include "codec/tiff_samples.h"
 
 struct tiff_state {
 	TIFF *tif;
@@ -24,6 +27,8 @@ struct tiff_state {
 	toff_t len, pos;
 	uint16_t orientation;         /* the page's tag, 1..8 */
 	bool premultiplied;           /* libtiff delivers colour times alpha */
+	bool by_samples;              /* read through tiff_samples.c, as layout says */
+	struct tiff_layout layout;
 };
 
 /* libtiff reports through process-wide handlers; a worker decodes one file
@@ -143,7 +148,8 @@ static int open_tiff(struct decoder *d, const uint8_t *data, size_t len, struct 
 	TIFFGetField(st->tif, TIFFTAG_IMAGEWIDTH, &w);
 	TIFFGetField(st->tif, TIFFTAG_IMAGELENGTH, &h);
 	TIFFGetFieldDefaulted(st->tif, TIFFTAG_ORIENTATION, &orientation);
-	if (!w || !h || !TIFFRGBAImageOK(st->tif, why)) {
+	st->by_samples = tiff_samples_wanted(st->tif, &st->layout);
+	if (!w || !h || (!st->by_samples && !TIFFRGBAImageOK(st->tif, why))) {
 		size_t n = strnlen(w && h ? why : "no image size", sizeof last_message - 1);
 		memcpy(last_message, w && h ? why : "no image size", n);
 		last_message[n] = '\0';
@@ -158,9 +164,16 @@ static int open_tiff(struct decoder *d, const uint8_t *data, size_t len, struct 
 		.depth = 8,
 		.orientation = st->orientation,
 	};
+	if (st->by_samples) {
+		d->info.channels = st->layout.channels;
+		d->info.depth = st->layout.depth;
+	}
 	uint32_t icc_len = 0;
 	const uint8_t *icc = NULL;
-	if (TIFFGetField(st->tif, TIFFTAG_ICCPROFILE, &icc_len, &icc) && icc && icc_len) {
+	/* a CIELab page's profile (if any) describes Lab, and it becomes sRGB */
+	bool lab = st->by_samples && (st->layout.photometric == PHOTOMETRIC_CIELAB ||
+				      st->layout.photometric == PHOTOMETRIC_ICCLAB);
+	if (!lab && TIFFGetField(st->tif, TIFFTAG_ICCPROFILE, &icc_len, &icc) && icc && icc_len) {
 		d->info.icc = icc;
 		d->info.icc_len = icc_len;
 	}
@@ -211,10 +224,14 @@ static int decode_tiff(struct decoder *d, uint32_t min_w, uint32_t min_h, uint64
 	struct tiff_state *st = d->state;
 	(void)min_w;
 	(void)min_h;
+	last_message[0] = '\0';
+	if (st->by_samples) {
+		int rc = tiff_samples_decode(st->tif, &st->layout, max_pixels, out, err);
+		return rc == TIFF_SAMPLES_READ_ERROR ? tiff_fail(err, "cannot decode the page") : rc;
+	}
 	/* libtiff fills 4 bytes a pixel; they are packed to the page's channels after */
 	if (image_alloc(out, d->info.width, d->info.height, 4, 8, max_pixels, err) < 0)
 		return -1;
-	last_message[0] = '\0';
 	/* Asked for the page's own orientation, libtiff flips nothing: the rows
 	 * come as stored, top first, and the pipeline applies the orientation
 	 * as it does EXIF's (libtiff alone would flip but never transpose). */
