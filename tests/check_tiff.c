@@ -108,6 +108,9 @@ START_TEST(test_libtiff_error_is_the_reason_and_nothing_is_printed)
 }
 END_TEST
 
+/* struct page's photometric for a page without the tag. */
+#define NO_PHOTOMETRIC 0xffff
+
 /* One page for make_tiff: samples in native byte order, rows top first. */
 struct page {
 	uint32_t w, h;
@@ -154,7 +157,8 @@ static void make_tiff(const struct page *p, struct buffer *file)
 	TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, p->bits);
 	TIFFSetField(tif, TIFFTAG_SAMPLEFORMAT, p->format);
 	TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, p->spp);
-	TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, p->photometric);
+	if (p->photometric != NO_PHOTOMETRIC)
+		TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, p->photometric);
 	TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
 	TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
 	if (p->extra)
@@ -288,6 +292,21 @@ START_TEST(test_signed_samples_clip_at_zero)
 }
 END_TEST
 
+/* A page without a Photometric tag is gray (one sample) or RGB, as the
+ * RGBA interface assumes: Pillow's 10ct_32bit_128.tiff is 32-bit float so. */
+START_TEST(test_float_page_without_photometric)
+{
+	static const float f32[] = { 1.0f, 0.25f };
+	struct page p = { .w = 2, .h = 1, .photometric = NO_PHOTOMETRIC, .bits = 32,
+			  .format = SAMPLEFORMAT_IEEEFP, .spp = 1, .samples = f32 };
+	struct image img = { 0 };
+	decode_page(&p, 1, 16, &img);
+	ck_assert_uint_eq(sample_at(&img, 0, 0, 0), 65535);
+	ck_assert_uint_eq(sample_at(&img, 1, 0, 0), 16384);
+	image_free(&img);
+}
+END_TEST
+
 /* 16-bit CMYK without a profile: R = (1 - C)(1 - K), as 8-bit CMYK and
  * CMYK JPEGs are converted; tiled too. */
 START_TEST(test_cmyk16_is_inverted_inks)
@@ -388,6 +407,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_float_rgba_associated_alpha_is_undone);
 	tcase_add_test(tc, test_uint32_keeps_its_top_bits_in_strips_and_tiles);
 	tcase_add_test(tc, test_signed_samples_clip_at_zero);
+	tcase_add_test(tc, test_float_page_without_photometric);
 	tcase_add_test(tc, test_cmyk16_is_inverted_inks);
 	tcase_add_test(tc, test_cielab_becomes_srgb);
 	tcase_add_test(tc, test_limits_and_damage);

@@ -119,10 +119,12 @@ bool tiff_samples_wanted(TIFF *tif, struct tiff_layout *l)
 	uint16_t *extra = NULL;
 
 	*l = (struct tiff_layout){ .format = SAMPLEFORMAT_UINT };
-	if (!TIFFGetField(tif, TIFFTAG_PHOTOMETRIC, &l->photometric) ||
-	    !photometric_colours(l->photometric, &l->colours))
-		return false;
 	read_tags(tif, l, &planar, &inkset);
+	/* without the tag, what the RGBA interface assumes */
+	if (!TIFFGetField(tif, TIFFTAG_PHOTOMETRIC, &l->photometric))
+		l->photometric = l->spp >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK;
+	if (!photometric_colours(l->photometric, &l->colours))
+		return false;
 	if (!needs_samples(l) || !sample_kind_known(l) || planar != PLANARCONFIG_CONTIG ||
 	    l->spp < l->colours || l->spp > MAX_SAMPLES || !l->width || !l->height ||
 	    (l->photometric == PHOTOMETRIC_SEPARATED && inkset != INKSET_CMYK))
