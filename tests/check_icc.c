@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <jpeglib.h>
+#include <tiffio.h>
 #ifdef HAVE_LCMS2
 #include <lcms2.h>
 #endif
@@ -789,6 +790,83 @@ START_TEST(test_convert_to_p3_and_back)
 }
 END_TEST
 
+/*
+ * A CMYK TIFF of the patches in a row, one pixel each, at 8 or 16 bits,
+ * with icc embedded (none when icc_len is 0), written by libtiff.
+ */
+static struct profile cmyk_tiff(int bits, const uint8_t *icc, size_t icc_len)
+{
+	uint8_t row8[N_PATCHES * 4];
+	uint16_t row16[N_PATCHES * 4];
+	struct profile file = { 0 };
+	FILE *f = tmpfile();
+
+	ck_assert_ptr_nonnull(f);
+	TIFF *tif = TIFFFdOpen(dup(fileno(f)), "cmyk", "w");
+	ck_assert_ptr_nonnull(tif);
+	patch_row(row8, false);
+	for (size_t i = 0; i < sizeof row8; i++)
+		row16[i] = (uint16_t)(row8[i] * 257);
+	TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, (uint32_t)N_PATCHES);
+	TIFFSetField(tif, TIFFTAG_IMAGELENGTH, 1);
+	TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, bits);
+	TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 4);
+	TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_SEPARATED);
+	TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+	if (icc_len)
+		TIFFSetField(tif, TIFFTAG_ICCPROFILE, (uint32_t)icc_len, icc);
+	ck_assert_int_eq(TIFFWriteScanline(tif, bits == 8 ? (void *)row8 : (void *)row16, 0, 0), 1);
+	TIFFClose(tif);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	file.len = (size_t)ftell(f);
+	file.data = malloc(file.len);
+	ck_assert_ptr_nonnull(file.data);
+	rewind(f);
+	ck_assert_uint_eq(fread(file.data, 1, file.len, f), file.len);
+	fclose(f);
+	return file;
+}
+
+/*
+ * A CMYK TIFF goes through its own profile, at 8 and 16 bits, and comes out
+ * at 8 (the transform's depth); an unusable profile leaves the plain
+ * inversion.  Either way, no CMYK
+ * profile reaches the caller to be carried with the RGB pixels.
+ */
+START_TEST(test_cmyk_tiff_profiled)
+{
+	struct profile cmyk = half_ink_cmyk(), adobe = adobe_rgb();
+	const struct profile *icc[] = { &cmyk, &adobe };
+
+	for (int bits = 8; bits <= 16; bits += 8)
+		for (int k = 0; k < 2; k++) {
+			struct profile file = cmyk_tiff(bits, icc[k]->data, icc[k]->len);
+			struct decoder d = { 0 };
+			struct image img;
+			struct ib_error err = { 0 };
+			ck_assert_msg(codec_tiff.open(&d, file.data, file.len, &err) == 0, "%s",
+				      err.msg);
+			ck_assert_ptr_null(d.info.icc);
+			ck_assert_uint_eq(d.info.depth, 8);
+			ck_assert_msg(codec_tiff.decode(&d, 0, 0, 0, &img, &err) == 0, "%s",
+				      err.msg);
+			for (size_t p = 0; p < N_PATCHES; p++)
+				for (int c = 0; c < 3; c++)
+					ck_assert_near(image_sample(image_row(&img, 0) +
+								    p * image_bytes_per_pixel(&img),
+								    img.depth, (uint32_t)c) /
+							       (img.depth == 16 ? 257.0 : 1.0),
+						       k == 0 ? patches[p].profiled[c] : patches[p].naive[c],
+						       1);
+			codec_tiff.close(&d);
+			image_free(&img);
+			free(file.data);
+		}
+	free(cmyk.data);
+	free(adobe.data);
+}
+END_TEST
+
 static void add_lcms_tests(TCase *tc)
 {
 	tcase_add_test(tc, test_is_srgb);
@@ -808,6 +886,7 @@ static void add_lcms_tests(TCase *tc)
 	tcase_add_test(tc, test_cmyk_open_refusals);
 	tcase_add_test(tc, test_cmyk_jpeg_profiled);
 	tcase_add_test(tc, test_cmyk_jpeg_rgb_profile);
+	tcase_add_test(tc, test_cmyk_tiff_profiled);
 }
 
 #else /* !HAVE_LCMS2 */

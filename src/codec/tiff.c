@@ -2,10 +2,11 @@
  * TIFF with libtiff: the first page, through libtiff's RGBA interface, which
  * reads every photometric (gray, RGB, palette, CMYK, YCbCr), strips and
  * tiles, and 1 to 16 bits a sample (delivered as 8); pages it refuses or
- * reads wrongly (32-bit, floating point, signed, 16-bit CMYK, CIELab) are
- * read sample by sample instead (tiff_samples.c).  The file is read from
- * memory; libtiff's messages are kept as the failure's reason, never
- * printed.  Gray pages come out gray, pages without alpha as RGB.
+ * reads wrongly (32-bit, floating point, signed, 16-bit CMYK, CMYK with a
+ * profile, CIELab) are read sample by sample instead (tiff_samples.c).  The
+ * file is read from memory; libtiff's messages are kept as the failure's
+ * reason, never printed.  Gray pages come out gray, pages without alpha as
+ * RGB; the ICC profile is passed on but for CMYK and CIELab pages.
  * Encoding: Deflate, one strip per ~64 KB of rows, 8 or 16 bits a sample as
  * the image has them, alpha unassociated, the ICC profile embedded; classic
  * TIFF, so an output over 4 GiB fails with libtiff's reason.
@@ -170,10 +171,15 @@ static int open_tiff(struct decoder *d, const uint8_t *data, size_t len, struct 
 	}
 	uint32_t icc_len = 0;
 	const uint8_t *icc = NULL;
-	/* a CIELab page's profile (if any) describes Lab, and it becomes sRGB */
-	bool lab = st->by_samples && (st->layout.photometric == PHOTOMETRIC_CIELAB ||
-				      st->layout.photometric == PHOTOMETRIC_ICCLAB);
-	if (!lab && TIFFGetField(st->tif, TIFFTAG_ICCPROFILE, &icc_len, &icc) && icc && icc_len) {
+	/* A CMYK or CIELab page's profile describes its inks or Lab, not the
+	 * RGB it becomes: CMYK's is applied (or not) here, never passed on. */
+	uint16_t photometric = PHOTOMETRIC_MINISBLACK;
+	TIFFGetField(st->tif, TIFFTAG_PHOTOMETRIC, &photometric);
+	bool own_space = photometric == PHOTOMETRIC_SEPARATED ||
+			 (st->by_samples && (photometric == PHOTOMETRIC_CIELAB ||
+					     photometric == PHOTOMETRIC_ICCLAB));
+	if (!own_space && TIFFGetField(st->tif, TIFFTAG_ICCPROFILE, &icc_len, &icc) && icc &&
+	    icc_len) {
 		d->info.icc = icc;
 		d->info.icc_len = icc_len;
 	}

@@ -12,11 +12,14 @@
  *   0..127 of 255);
  * - floating point: clipped to 0..1; RGB is linear light (libvips' scRGB)
  *   and gets the sRGB tone curve, gray is taken as it is (libvips' B_W);
- * - CMYK without a profile: R = (1 - C) (1 - K), and likewise G from M and B
- *   from Y, as the RGBA interface and the JPEG codec convert 8-bit CMYK;
+ * - CMYK through its ICC profile (Little CMS, 8 bits a sample, delivered as
+ *   8), as libvips and the JPEG codec do; without a usable one, R = (1 - C)
+ *   (1 - K), and likewise G from M and B from Y, as the RGBA interface and
+ *   the JPEG codec convert CMYK without a profile;
  * - CIELab: through Little CMS's Lab profile (D50) to sRGB.
  *
- * Pages of 8-bit samples come out at 8 bits, the rest at 16.
+ * Pages of 8-bit samples come out at 8 bits, the rest at 16 (but CMYK
+ * through a profile).
  */
 #include "config.h"
 #include "codec/tiff_samples.h"
@@ -46,6 +49,8 @@ struct reader {
 	uint8_t *tile;             /* one tile of a tiled page */
 	double *pixels;            /* one row, ROW_VALUES a pixel */
 	struct icc_lab *lab;
+	struct icc_cmyk *cmyk;     /* the CMYK page's profile, when lcms can use it */
+	uint8_t *inks, *rgb;       /* a row of 8-bit CMYK and the sRGB it makes */
 };
 
 static bool is_lab(uint16_t photometric)
@@ -78,7 +83,7 @@ static bool needs_samples(const struct tiff_layout *l)
 {
 	if (l->format == SAMPLEFORMAT_IEEEFP || l->format == SAMPLEFORMAT_INT || l->bits == 32)
 		return true;
-	if (l->photometric == PHOTOMETRIC_SEPARATED && l->bits == 16)
+	if (l->photometric == PHOTOMETRIC_SEPARATED && (l->bits == 16 || l->icc))
 		return true;
 	return is_lab(l->photometric) && icc_available();
 }
@@ -123,6 +128,10 @@ bool tiff_samples_wanted(TIFF *tif, struct tiff_layout *l)
 	/* without the tag, what the RGBA interface assumes */
 	if (!TIFFGetField(tif, TIFFTAG_PHOTOMETRIC, &l->photometric))
 		l->photometric = l->spp >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK;
+	if (l->photometric == PHOTOMETRIC_SEPARATED && icc_available())
+		TIFFGetField(tif, TIFFTAG_ICCPROFILE, &l->icc_len, &l->icc);
+	if (!l->icc_len)
+		l->icc = NULL;
 	if (!photometric_colours(l->photometric, &l->colours))
 		return false;
 	if (!needs_samples(l) || !sample_kind_known(l) || planar != PLANARCONFIG_CONTIG ||
@@ -137,7 +146,7 @@ bool tiff_samples_wanted(TIFF *tif, struct tiff_layout *l)
 		   (extra[0] == EXTRASAMPLE_ASSOCALPHA || extra[0] == EXTRASAMPLE_UNASSALPHA);
 	l->associated = l->alpha && extra[0] == EXTRASAMPLE_ASSOCALPHA;
 	l->channels = (l->colours == 1 ? 1u : 3u) + (l->alpha ? 1u : 0u);
-	l->depth = l->bits == 8 && l->format != SAMPLEFORMAT_IEEEFP ? 8 : 16;
+	l->depth = (l->bits == 8 && l->format != SAMPLEFORMAT_IEEEFP) || l->icc ? 8 : 16;
 	return true;
 }
 
@@ -221,6 +230,15 @@ static void colour_pixel(const struct tiff_layout *l, const double s[4], double 
 	}
 }
 
+/* r->inks into r->pixels' colour, through the page's profile. */
+static void cmyk_through_profile(const struct reader *r)
+{
+	icc_cmyk_to_srgb_row(r->cmyk, r->inks, r->rgb, r->l->width);
+	for (uint32_t x = 0; x < r->l->width; x++)
+		for (int c = 0; c < 3; c++)
+			r->pixels[(size_t)x * ROW_VALUES + c] = r->rgb[3 * (size_t)x + c] / 255.0;
+}
+
 /* One stored row into r->pixels: RGB (gray repeated) and alpha. */
 static void fill_row(const struct reader *r, const uint8_t *raw)
 {
@@ -239,10 +257,16 @@ static void fill_row(const struct reader *r, const uint8_t *raw)
 			if (l->associated && px[3] > 0)
 				s[c] = s[c] < px[3] ? s[c] / px[3] : 1;
 		}
-		colour_pixel(l, s, px);
+		if (r->cmyk)
+			for (int c = 0; c < 4; c++)
+				r->inks[4 * (size_t)x + c] = (uint8_t)lround(s[c] * 255);
+		else
+			colour_pixel(l, s, px);
 	}
 	if (r->lab)
 		icc_lab_to_srgb_row(r->lab, r->pixels, l->width);
+	if (r->cmyk)
+		cmyk_through_profile(r);
 }
 
 /* r->pixels into row y of out, clipped and rounded to out's depth. */
@@ -322,6 +346,23 @@ static bool plan_bands(TIFF *tif, struct reader *r, size_t *band_size, size_t *t
 	return *band_size != 0;
 }
 
+/* The CMYK page's profile and its rows; a profile lcms cannot use leaves
+ * r->cmyk NULL, and the inks are inverted. */
+static int open_cmyk_profile(struct reader *r, struct ib_error *err)
+{
+	struct ib_error note;
+	int rc = icc_cmyk_open(&r->cmyk, r->l->icc, r->l->icc_len, false, &note);
+	if (rc < 0)
+		return ib_fail(err, "%s", note.msg);
+	if (!r->cmyk)
+		return 0;
+	r->inks = malloc((size_t)r->l->width * 4);
+	r->rgb = malloc((size_t)r->l->width * 3);
+	if (!r->inks || !r->rgb)
+		return ib_fail(err, "TIFF: out of memory");
+	return 0;
+}
+
 static int reader_open(TIFF *tif, struct reader *r, struct ib_error *err)
 {
 	size_t band_size, tile_size;
@@ -338,7 +379,7 @@ static int reader_open(TIFF *tif, struct reader *r, struct ib_error *err)
 		return ib_fail(err, "TIFF: out of memory");
 	if (is_lab(r->l->photometric) && icc_lab_open(&r->lab, r->l->white, err) != ICC_CONVERTED)
 		return -1;
-	return 0;
+	return r->l->icc ? open_cmyk_profile(r, err) : 0;
 }
 
 static void reader_close(struct reader *r)
@@ -347,6 +388,9 @@ static void reader_close(struct reader *r)
 	free(r->tile);
 	free(r->pixels);
 	icc_lab_close(r->lab);
+	icc_cmyk_close(r->cmyk);
+	free(r->inks);
+	free(r->rgb);
 }
 
 int tiff_samples_decode(TIFF *tif, const struct tiff_layout *l, uint64_t max_pixels,

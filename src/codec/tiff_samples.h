@@ -1,7 +1,8 @@
 /*
  * TIFF pages that libtiff's RGBA interface reads wrongly or not at all, read
  * sample by sample instead (strips or tiles, one plane): 32-bit integer and
- * 32/64-bit floating-point samples, signed samples, 16-bit CMYK and CIELab.
+ * 32/64-bit floating-point samples, signed samples, 16-bit CMYK, CMYK with
+ * an ICC profile, and CIELab.
  */
 #ifndef IMGBATCH_CODEC_TIFF_SAMPLES_H
 #define IMGBATCH_CODEC_TIFF_SAMPLES_H
@@ -21,6 +22,8 @@ struct tiff_layout {
 	bool alpha, associated;    /* the first extra sample is alpha, premultiplied or not */
 	uint32_t channels, depth;  /* of the decoded image: 1-4, 8 or 16 */
 	double white[2];           /* CIELab: the WhitePoint tag's x, y, else D65's */
+	const uint8_t *icc;        /* CMYK: its ICC profile (libtiff's), else NULL */
+	uint32_t icc_len;
 };
 
 /*
