@@ -28,4 +28,8 @@
 int jpeg_dc_scans(const uint8_t *data, size_t len, size_t from, unsigned max_scans,
 		  struct buffer *out, struct ib_error *err);
 
+/* Offset of the marker that ends the entropy-coded data starting at pos
+ * (stuffed FF 00 bytes and restart markers belong to the data), or len. */
+size_t jpeg_entropy_end(const uint8_t *data, size_t len, size_t pos);
+
 #endif
