@@ -415,8 +415,9 @@ static int read_pixels(struct decoder_state *st, const struct icc_cmyk *profile,
 }
 
 /*
- * A progressive file decoded at 1/8 needs its DC scans only: libjpeg then
- * reads them alone, the rest of the stream from where it stands (after the
+ * A progressive file decoded at 1/8 that decode_dc_only leaves to libjpeg
+ * (an unusual or damaged one) needs its DC scans only: libjpeg then reads
+ * them alone, the rest of the stream from where it stands (after the
  * first scan's header) being *dc.  Whatever follows them is never read:
  * neither decoded nor checked for damage.  A file that is not walked to
  * complete DCs (see jpeg_dc_scans) is read whole.  -1 when out of memory.
@@ -485,9 +486,9 @@ static int dc_rows(const struct jpeg_dc *dc, const struct decoder_state *st,
 }
 
 /*
- * A progressive 8-bit file decoded at 1/8 needs its DCs only, which
+ * A progressive file decoded at 1/8 needs its DCs only, which
  * jpeg_dc_decode reads from their scans itself: libjpeg would hold every
- * coefficient of the image (2 bytes a pixel) where they take 2 bytes a
+ * coefficient of the image (2 bytes a sample) where they take 2 bytes a
  * block.  Returns 1 when out is decoded so, 0 when libjpeg is to decode the
  * file (read_dc_scans_only), -1 on failure.
  */
@@ -498,8 +499,7 @@ static int decode_dc_only(struct decoder_state *st, const struct icc_cmyk *profi
 	j_decompress_ptr cinfo = &st->cinfo;
 	struct jpeg_dc dc;
 
-	if (!cinfo->progressive_mode || cinfo->scale_num != 1 || cinfo->scale_denom != 8 ||
-	    cinfo->data_precision != 8)
+	if (!cinfo->progressive_mode || cinfo->scale_num != 1 || cinfo->scale_denom != 8)
 		return 0;
 	int ret = jpeg_dc_decode(st->data, st->len, dc_colour_of(cinfo->jpeg_color_space),
 				 JPEG_MAX_SCANS, &dc, err);
