@@ -41,6 +41,11 @@ build() {
 # 24x18 PNGs by heif-enc -q 50 (-A for AVIF) and cjxl -d 2; and a 256x192
 # HEIC with irot and imir whose 128x96 thumbnail item has none (check_heif's
 # heic_with_thumbnail, orientation 5), so the decoder reads item properties.
+# And four 400x400 progressive JPEGs, which the harness's 48-px target decodes
+# at 1/8 from their DC scans (jpeg_dc_decode.c): `convert -size 400x400
+# gradient:red-blue -swirl 90` through cjpeg -progressive -quality 20 (4:2:0;
+# -restart 1 -sample 2x1; -grayscale) and ImageMagick's -colorspace cmyk
+# -interlace JPEG -quality 20 (Adobe CMYK).
 seeds_of() {
 	case $1 in
 	decode) echo "$top/samples" ;;
