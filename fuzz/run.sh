@@ -40,8 +40,13 @@ build() {
 # a HEIC, an AVIF with alpha and a JPEG XL with alpha made from 32x24 and
 # 24x18 PNGs by heif-enc -q 50 (-A for AVIF) and cjxl -d 2; and a 256x192
 # HEIC with irot and imir whose 128x96 thumbnail item has none (check_heif's
-# heic_with_thumbnail, orientation 5), so the decoder reads item properties;
-# and 12x9 TIFFs of the kinds read sample by sample (tiff_samples.c), made
+# heic_with_thumbnail, orientation 5), so the decoder reads item properties.
+# And four 400x400 progressive JPEGs, which the harness's 48-px target decodes
+# at 1/8 from their DC scans (jpeg_dc_decode.c): `convert -size 400x400
+# gradient:red-blue -swirl 90` through cjpeg -progressive -quality 20 (4:2:0;
+# -restart 1 -sample 2x1; -grayscale) and ImageMagick's -colorspace cmyk
+# -interlace JPEG -quality 20 (Adobe CMYK).
+# And 12x9 TIFFs of the kinds read sample by sample (tiff_samples.c), made
 # from samples/photo.jpg by ImageMagick with -compress zip: 32-bit float and
 # 32-bit integer RGB, signed 16-bit gray, 16-bit CMYK in a 16x16 tile, CIELab.
 seeds_of() {

@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <jpeglib.h>
 
 #include "codec/codec.h"
 #include "codec/image.h"
+#include "codec/jpeg_dc_decode.h"
 #include "tests/check_main.h"
 
 /* ---- helpers --------------------------------------------------------------- */
@@ -801,18 +803,20 @@ static const struct dc_case {
 	int num_scans;
 	int dc_scans;
 	int restart_rows;
+	bool ycck;                      /* Adobe YCCK, not plain CMYK */
 } dc_cases[] = {
-	{ 3, 2, 2, NULL, 0, 2, 0 },
-	{ 3, 2, 2, NULL, 0, 2, 1 },
-	{ 3, 2, 2, SCRIPT(refined_dc), 4, 0 },
-	{ 3, 2, 1, SCRIPT(separate_dc), 3, 0 },
-	{ 3, 2, 1, NULL, 0, 2, 2 },
-	{ 3, 1, 1, SCRIPT(refined_dc), 4, 1 },
-	{ 3, 1, 1, SCRIPT(separate_dc), 3, 0 },
-	{ 1, 1, 1, NULL, 0, 2, 0 },
-	{ 1, 1, 1, NULL, 0, 2, 1 },
-	{ 4, 1, 1, NULL, 0, 2, 0 },
-	{ 4, 1, 1, NULL, 0, 2, 1 },
+	{ 3, 2, 2, NULL, 0, 2, 0, false },
+	{ 3, 2, 2, NULL, 0, 2, 1, false },
+	{ 3, 2, 2, SCRIPT(refined_dc), 4, 0, false },
+	{ 3, 2, 1, SCRIPT(separate_dc), 3, 0, false },
+	{ 3, 2, 1, NULL, 0, 2, 2, false },
+	{ 3, 1, 1, SCRIPT(refined_dc), 4, 1, false },
+	{ 3, 1, 1, SCRIPT(separate_dc), 3, 0, false },
+	{ 1, 1, 1, NULL, 0, 2, 0, false },
+	{ 1, 1, 1, NULL, 0, 2, 1, false },
+	{ 4, 1, 1, NULL, 0, 2, 0, false },
+	{ 4, 1, 1, NULL, 0, 2, 1, false },
+	{ 4, 2, 2, NULL, 0, 2, 1, true },
 };
 
 #define DC_W 203
@@ -838,7 +842,8 @@ static void compress_case(const struct dc_case *dc, bool progressive, struct buf
 	make_detailed(pixels, dc->components);
 	struct raw_jpeg raw = {
 		.width = DC_W, .height = DC_H, .components = dc->components,
-		.in_space = space, .jpeg_space = space == JCS_RGB ? JCS_YCbCr : space,
+		.in_space = space, .adobe_marker = dc->ycck,
+		.jpeg_space = space == JCS_RGB ? JCS_YCbCr : dc->ycck ? JCS_YCCK : space,
 		.pixels = pixels, .quality = 80,
 		.h_samp = dc->h_samp, .v_samp = dc->v_samp,
 		.progressive = progressive,
@@ -894,7 +899,8 @@ static void libjpeg_eighth(const struct buffer *jpg, struct image *out)
 	cinfo.scale_num = 1;
 	cinfo.scale_denom = 8;
 	cinfo.dct_method = JDCT_ISLOW;
-	cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+	cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE :
+				cinfo.num_components == 4 ? JCS_CMYK : JCS_RGB;
 	cinfo.do_block_smoothing = FALSE;
 	jpeg_start_decompress(&cinfo);
 	ck_assert_int_eq(image_alloc(out, cinfo.output_width, cinfo.output_height,
@@ -993,6 +999,134 @@ START_TEST(test_dc_scans_cut)
 	image_free(&img);
 	buffer_free(&jpg);
 	buffer_free(&cut);
+}
+END_TEST
+
+/* jpeg_dc_decode's 1/8 image of jpg, as libjpeg outputs it (CMYK as CMYK),
+ * into out when it returns 1. */
+static int dc_decode(const struct buffer *jpg, enum dc_colour colour, struct image *out)
+{
+	struct jpeg_dc dc;
+	struct ib_error err = { 0 };
+	int ret = jpeg_dc_decode(jpg->data, jpg->len, colour, 500, &dc, &err);
+	if (ret == 1) {
+		ck_assert_int_eq(image_alloc(out, dc.width, dc.height, jpeg_dc_row_channels(&dc),
+					     8, 0, &err), 0);
+		for (uint32_t y = 0; y < dc.height; y++)
+			jpeg_dc_row(&dc, y, image_row(out, y));
+	}
+	jpeg_dc_free(&dc);
+	return ret;
+}
+
+static enum dc_colour case_colour(const struct dc_case *dc)
+{
+	return dc->components == 1 ? DC_GRAY : dc->components == 3 ? DC_YCBCR :
+	       dc->ycck ? DC_YCCK : DC_CMYK;
+}
+
+/* The DC decoder itself (not libjpeg, which it leaves the unusual to) reads
+ * every case, as libjpeg reads its DC scans: CMYK and YCCK too. */
+START_TEST(test_dc_decoder_as_libjpeg)
+{
+	const struct dc_case *dc = &dc_cases[_i];
+	struct buffer jpg = { 0 }, cut = { 0 };
+	struct image ours, ref;
+	compress_case(dc, true, &jpg);
+	keep_dc_scans(&jpg, dc->dc_scans, &cut);
+	ck_assert_int_eq(dc_decode(&jpg, case_colour(dc), &ours), 1);
+	libjpeg_eighth(&cut, &ref);
+	ck_assert_uint_eq(compare(&ours, &ref).max, 0);
+	image_free(&ref);
+	image_free(&ours);
+	buffer_free(&jpg);
+	buffer_free(&cut);
+}
+END_TEST
+
+/*
+ * Every cut before the DCs are complete, and corrupt DC data, are left to
+ * libjpeg (which reports them): never read past, never a crash.  The file:
+ * libjpeg's script, whose first DC scan follows the tables.
+ */
+START_TEST(test_dc_decoder_refuses_damage)
+{
+	const struct dc_case *dc = &dc_cases[1];        /* restart markers */
+	struct buffer jpg = { 0 }, cut = { 0 };
+	struct image img;
+	struct ib_error err = { 0 };
+	compress_case(dc, true, &jpg);
+	size_t end = keep_dc_scans(&jpg, dc->dc_scans, &cut);
+	for (size_t len = 0; len < end; len++) {
+		struct buffer part = { .data = jpg.data, .len = len };
+		ck_assert_int_eq(dc_decode(&part, DC_YCBCR, &img), 0);
+	}
+	struct buffer part = { .data = jpg.data, .len = end + 2 };
+	ck_assert_int_eq(dc_decode(&part, DC_YCBCR, &img), 1);
+	image_free(&img);
+	ck_assert_int_eq(dc_decode(&jpg, DC_GRAY, &img), 0);           /* 3 components */
+
+	/* 0xFE bytes: the first DC code is the all-ones one, which none is;
+	 * libjpeg then skips its way to the restart marker */
+	size_t data = find_marker(&jpg, 0xDA);
+	data += 2 + ((size_t)jpg.data[data + 2] << 8 | jpg.data[data + 3]);
+	memset(jpg.data + data, 0xFE, 64);
+	ck_assert_int_eq(dc_decode(&jpg, DC_YCBCR, &img), 0);
+	ck_assert_int_eq(decode_jpeg(jpg.data, jpg.len, 1, 1, 0, &img, NULL, &err), -1);
+	ck_assert_str_eq(err.msg, "JPEG: corrupt data: premature end of data segment");
+	/* a byte between the last scan's data and EOI */
+	ck_assert_int_eq(dc_decode(&cut, DC_YCBCR, &img), 1);
+	image_free(&img);
+	cut.len -= 2;
+	ck_assert_int_eq(buffer_append(&cut, "\x00\xFF\xD9", 3, NULL), 0);
+	ck_assert_int_eq(dc_decode(&cut, DC_YCBCR, &img), 0);
+	buffer_free(&jpg);
+	buffer_free(&cut);
+}
+END_TEST
+
+/* VmData of this process, in bytes. */
+static rlim_t data_size(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long kb = 0;
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmData: %lu kB", &kb) == 1)
+			break;
+	fclose(f);
+	ck_assert_uint_gt(kb, 0);
+	return (rlim_t)kb * 1024;
+}
+
+/*
+ * At 1/8 a progressive file's DCs take 2 bytes a block where libjpeg holds
+ * every coefficient (2 bytes a sample): a 2048x2048 file decodes at 1/8 with
+ * 4 MB to spare, not at 1/4, for which libjpeg wants 12 MB.
+ */
+START_TEST(test_dc_decoder_memory)
+{
+	struct image img, small;
+	struct buffer jpg = { 0 };
+	struct ib_error err = { 0 };
+	struct rlimit saved, lim;
+	make_gradient(&img, 2048, 2048, 3);
+	encode_ok(&img, 50, true, NULL, 0, &jpg);
+	image_free(&img);
+	ck_assert_int_eq(getrlimit(RLIMIT_DATA, &saved), 0);
+	lim = saved;
+	lim.rlim_cur = data_size() + 4u * 1024 * 1024;
+	ck_assert_int_eq(setrlimit(RLIMIT_DATA, &lim), 0);
+	int eighth = decode_jpeg(jpg.data, jpg.len, 256, 256, 0, &small, NULL, &err);
+	int quarter = decode_jpeg(jpg.data, jpg.len, 512, 512, 0, &img, NULL, &err);
+	ck_assert_int_eq(setrlimit(RLIMIT_DATA, &saved), 0);
+	ck_assert_int_eq(eighth, 0);
+	ck_assert_uint_eq(small.width, 256);
+	ck_assert_int_eq(quarter, -1);
+	ck_assert_str_eq(err.msg, "JPEG: out of memory");
+	image_free(&small);
+	buffer_free(&jpg);
 }
 END_TEST
 
@@ -1207,6 +1341,9 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, test_dc_scans_as_whole_file, 0, sizeof dc_cases / sizeof dc_cases[0]);
 	tcase_add_loop_test(tc, test_dc_scans_read_alone, 0, sizeof dc_cases / sizeof dc_cases[0]);
 	tcase_add_test(tc, test_dc_scans_cut);
+	tcase_add_loop_test(tc, test_dc_decoder_as_libjpeg, 0, sizeof dc_cases / sizeof dc_cases[0]);
+	tcase_add_test(tc, test_dc_decoder_refuses_damage);
+	tcase_add_test(tc, test_dc_decoder_memory);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("metadata");

@@ -4,6 +4,7 @@
 #include "codec/icc.h"
 #include "codec/metadata.h"
 #include "codec/jpeg_dc.h"
+#include "codec/jpeg_dc_decode.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -414,8 +415,9 @@ static int read_pixels(struct decoder_state *st, const struct icc_cmyk *profile,
 }
 
 /*
- * A progressive file decoded at 1/8 needs its DC scans only: libjpeg then
- * reads them alone, the rest of the stream from where it stands (after the
+ * A progressive file decoded at 1/8 that decode_dc_only leaves to libjpeg
+ * (an unusual or damaged one) needs its DC scans only: libjpeg then reads
+ * them alone, the rest of the stream from where it stands (after the
  * first scan's header) being *dc.  Whatever follows them is never read:
  * neither decoded nor checked for damage.  A file that is not walked to
  * complete DCs (see jpeg_dc_scans) is read whole.  -1 when out of memory.
@@ -440,6 +442,74 @@ static int read_dc_scans_only(struct decoder_state *st, struct buffer *dc,
 		cinfo->do_block_smoothing = FALSE;
 	}
 	return ret < 0 ? -1 : 0;
+}
+
+/* How jpeg_dc_decode is to read the components: as libjpeg did the header. */
+static enum dc_colour dc_colour_of(J_COLOR_SPACE space)
+{
+	switch (space) {
+	case JCS_GRAYSCALE:
+		return DC_GRAY;
+	case JCS_RGB:
+		return DC_RGB;
+	case JCS_CMYK:
+		return DC_CMYK;
+	case JCS_YCCK:
+		return DC_YCCK;
+	default:
+		return DC_YCBCR;
+	}
+}
+
+/* The DC image's rows into out, CMYK ones through a row of their own. */
+static int dc_rows(const struct jpeg_dc *dc, const struct decoder_state *st,
+		   const struct icc_cmyk *profile, const struct image *out, struct ib_error *err)
+{
+	uint8_t *cmyk = NULL;
+	bool is_cmyk = dc->colour == DC_CMYK || dc->colour == DC_YCCK;
+	if (is_cmyk && !(cmyk = malloc((size_t)dc->width * 4)))
+		return ib_fail(err, "JPEG: out of memory");
+	for (uint32_t y = 0; y < dc->height; y++) {
+		uint8_t *dst = image_row(out, y);
+		if (!is_cmyk) {
+			jpeg_dc_row(dc, y, dst);
+			continue;
+		}
+		jpeg_dc_row(dc, y, cmyk);
+		if (profile)
+			icc_cmyk_to_srgb_row(profile, cmyk, dst, dc->width);
+		else
+			cmyk_to_rgb(cmyk, dst, dc->width, cmyk_inverted(&st->cinfo));
+	}
+	free(cmyk);
+	return 0;
+}
+
+/*
+ * A progressive file decoded at 1/8 needs its DCs only, which
+ * jpeg_dc_decode reads from their scans itself: libjpeg would hold every
+ * coefficient of the image (2 bytes a sample) where they take 2 bytes a
+ * block.  Returns 1 when out is decoded so, 0 when libjpeg is to decode the
+ * file (read_dc_scans_only), -1 on failure.
+ */
+static int decode_dc_only(struct decoder_state *st, const struct icc_cmyk *profile,
+			  uint32_t channels, uint64_t max_pixels, struct image *out,
+			  struct ib_error *err)
+{
+	j_decompress_ptr cinfo = &st->cinfo;
+	struct jpeg_dc dc;
+
+	if (!cinfo->progressive_mode || cinfo->scale_num != 1 || cinfo->scale_denom != 8)
+		return 0;
+	int ret = jpeg_dc_decode(st->data, st->len, dc_colour_of(cinfo->jpeg_color_space),
+				 JPEG_MAX_SCANS, &dc, err);
+	if (ret == 1 && (image_alloc(out, dc.width, dc.height, channels, 8, max_pixels, err) < 0 ||
+			 dc_rows(&dc, st, profile, out, err) < 0)) {
+		image_free(out);
+		ret = -1;
+	}
+	jpeg_dc_free(&dc);
+	return ret;
 }
 
 /*
@@ -481,6 +551,11 @@ static int jpeg_decode(struct decoder *d, uint32_t min_w, uint32_t min_h,
 		return fault_reason(&st->fault, err);
 	if (open_cmyk_profile(st, &profile, err) < 0)
 		return -1;
+	int done = decode_dc_only(st, profile, d->info.channels, max_pixels, out, err);
+	if (done != 0) {
+		icc_cmyk_close(profile);
+		return done < 0 ? -1 : 0;
+	}
 	struct buffer dc = { 0 };
 	if (read_dc_scans_only(st, &dc, err) < 0 ||
 	    image_alloc(out, st->cinfo.output_width, st->cinfo.output_height,

@@ -45,21 +45,19 @@ static int keep(struct walk *w, size_t start, size_t end, struct ib_error *err)
 	return buffer_append(w->out, w->data + start, end - start, err);
 }
 
-/* Offset of the marker that ends the entropy-coded data starting at pos
- * (stuffed FF 00 bytes and restart markers belong to the data), or len. */
-static size_t entropy_end(const struct walk *w, size_t pos)
+size_t jpeg_entropy_end(const uint8_t *data, size_t len, size_t pos)
 {
-	while (pos + 1 < w->len) {
-		const uint8_t *ff = memchr(w->data + pos, 0xFF, w->len - pos - 1);
+	while (pos + 1 < len) {
+		const uint8_t *ff = memchr(data + pos, 0xFF, len - pos - 1);
 		if (!ff)
 			break;
-		pos = (size_t)(ff - w->data);
-		uint8_t next = w->data[pos + 1];
+		pos = (size_t)(ff - data);
+		uint8_t next = data[pos + 1];
 		if (next != 0x00 && (next < 0xD0 || next > 0xD7))
 			return pos;
 		pos += 2;
 	}
-	return w->len;
+	return len;
 }
 
 /* seg: the frame header from its length field on (precision, height,
@@ -142,7 +140,7 @@ static int step(struct walk *w, size_t *pos, unsigned *scans, unsigned max_scans
 		dc_scan = seg[3 + 2 * seg[2]] == 0;       /* Ss */
 		if (dc_scan && !read_dc_scan(w, seg))
 			return -1;
-		end = entropy_end(w, end);
+		end = jpeg_entropy_end(w->data, w->len, end);
 		if (end == w->len)
 			return -1;                          /* cut: libjpeg says so */
 	}

@@ -1,5 +1,6 @@
 /*
- * The DC scans of a progressive JPEG, for jpeg.c's 1/8-scale decoding.  At
+ * The DC scans of a progressive JPEG, for jpeg.c's 1/8-scale decoding: by
+ * libjpeg of the files jpeg_dc_decode.c leaves to it.  At
  * 1/8 libjpeg makes each 8x8 block one pixel from its DC coefficient alone
  * (4:2:0 chroma, which it scales 2/8 to spare upsampling, also takes three
  * AC coefficients, then zero).
@@ -27,5 +28,9 @@
  */
 int jpeg_dc_scans(const uint8_t *data, size_t len, size_t from, unsigned max_scans,
 		  struct buffer *out, struct ib_error *err);
+
+/* Offset of the marker that ends the entropy-coded data starting at pos
+ * (stuffed FF 00 bytes and restart markers belong to the data), or len. */
+size_t jpeg_entropy_end(const uint8_t *data, size_t len, size_t pos);
 
 #endif
