@@ -46,3 +46,15 @@ bus_client_or_skip() {
 	fi
 	CLIENT="$PY $top_srcdir/tests/cli/thumbnail-serve-client.py"
 }
+
+# bus_cleanup [SERVICE_PID]: a test's AT_EXIT: the service and its workers
+# killed and reaped (nothing of theirs left running or holding the cache
+# open), then the bus.
+bus_cleanup() {
+	if [ -n "${1:-}" ]; then
+		pkill -KILL -P "$1" 2>/dev/null || :
+		kill -KILL "$1" 2>/dev/null || :
+		wait "$1" 2>/dev/null || :
+	fi
+	[ -z "${bus_pid:-}" ] || kill "$bus_pid" 2>/dev/null || :
+}

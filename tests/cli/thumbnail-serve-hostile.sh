@@ -16,7 +16,7 @@ mkdir -p "$HOME" "$WORK/mnt" "$WORK/files"
 full_disk=yes
 mount -t tmpfs -o size=8m tmpfs "$WORK/mnt" 2>/dev/null || full_disk=
 service= bus_pid=
-AT_EXIT='[ -z "$service" ] || kill $service 2>/dev/null; [ -z "$bus_pid" ] || kill $bus_pid 2>/dev/null; umount "$WORK/mnt" 2>/dev/null || :'
+AT_EXIT='bus_cleanup $service; umount "$WORK/mnt" 2>/dev/null || :'
 
 bus_start "$WORK"
 

@@ -27,7 +27,7 @@ assert_contains "$WORK/err.txt" "--idle-exit"
 # One bus for the test, which activates only what $WORK/services holds.
 bus_start "$WORK" "$WORK/services"
 service=
-AT_EXIT='[ -z "$service" ] || kill $service 2>/dev/null; kill $bus_pid 2>/dev/null || :'
+AT_EXIT='bus_cleanup $service'
 
 # json FILE EXPR: EXPR of the JSON object in FILE (as r).
 json() {
@@ -42,15 +42,19 @@ for i in range(int(sys.argv[4])):
     os.link(sys.argv[1], "%s/%s%d.jpg" % (sys.argv[2], sys.argv[3], i))' "$@"
 }
 
-serve_pids() {
-	pgrep -f "thumbnail --serve" || :
+# The process that owns the Thumbnailer1 name on this test's bus (other
+# tests' services may run on the machine at the same time).
+name_owner_pid() {
+	gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+		--method org.freedesktop.DBus.GetConnectionUnixProcessID \
+		org.freedesktop.thumbnails.Thumbnailer1 | sed -n 's/.*uint32 \([0-9]*\).*/\1/p'
 }
 
-# Waits until nothing runs thumbnail --serve; fails after $1 seconds.
-wait_no_service() {
+# wait_gone PID SECONDS: fails unless PID has exited within SECONDS.
+wait_gone() {
 	t=0
-	while [ -n "$(serve_pids)" ]; do
-		[ $t -lt $(($1 * 10)) ] || fail "thumbnail --serve still running after $1 s"
+	while kill -0 "$1" 2>/dev/null; do
+		[ $t -lt $(($2 * 10)) ] || fail "process $1 still running after $2 s"
 		sleep 0.1
 		t=$((t + 1))
 	done
@@ -62,7 +66,9 @@ sed -e "s|@bindir@/imgbatch|$IMGBATCH|" -e 's|--serve$|--serve --idle-exit 1|' \
 	"$top_srcdir/org.freedesktop.thumbnails.Thumbnailer1.service.in" \
 	>"$WORK/services/org.freedesktop.thumbnails.Thumbnailer1.service"
 $CLIENT info >"$WORK/info.json" || fail "GetFlavors through D-Bus activation"
-[ -n "$(serve_pids)" ] || fail "the bus did not start imgbatch thumbnail --serve"
+activated=$(name_owner_pid)
+[ -n "$activated" ] && tr '\0' ' ' <"/proc/$activated/cmdline" | grep -q "thumbnail --serve" ||
+	fail "the bus did not start imgbatch thumbnail --serve"
 assert_eq "$(json "$WORK/info.json" 'r["flavors"]')" "['normal', 'large', 'x-large', 'xx-large']" \
 	"GetFlavors"
 assert_eq "$(json "$WORK/info.json" 'r["schedulers"]')" "['default', 'foreground', 'background']" \
@@ -71,7 +77,7 @@ for type in image/jpeg image/png image/heif image/avif image/webp image/jxl imag
 	assert_eq "$(json "$WORK/info.json" "('file', '$type') in zip(*r['supported'])")" True \
 		"GetSupported lists file:// $type"
 done
-wait_no_service 5
+wait_gone "$activated" 5
 note "activated by the bus, answered, and exited after 1 s idle"
 rm "$WORK/services/"*
 
@@ -176,10 +182,10 @@ assert_eq "$(json "$WORK/after.json" 'len(r["ready"])')" 1 "a URI after the kill
 # finish, every other URI of the request is answered with code 7 (shutting
 # down); then the bus going away ends another.
 mkdir "$WORK/last"
-links "$WORK/photo.jpg" "$WORK/last" l 200
+links "$WORK/photo.jpg" "$WORK/last" l 2000
 $CLIENT queue "$WORK"/last/l*.jpg >"$WORK/term.json" &
 client=$!
-sleep 1
+sleep 0.5
 t0=$(date +%s%N)
 kill -TERM $service
 set +e
@@ -193,7 +199,7 @@ took_ms=$((($(date +%s%N) - t0) / 1000000))
 note "SIGTERM: drained and exited 0 in $took_ms ms"
 wait $client || fail "the client of the request SIGTERM cut short"
 assert_eq "$(json "$WORK/term.json" '(len(r["ready"]) + len(r["errors"]), r["duplicates"], r["finished"])')" \
-	"(200, 0, 1)" "URIs answered, twice, and Finished after SIGTERM"
+	"(2000, 0, 1)" "URIs answered, twice, and Finished after SIGTERM"
 assert_eq "$(json "$WORK/term.json" '7 in [e[1] for e in r["errors"]]')" True \
 	"the URIs not started answered 'shutting down'"
 "$IMGBATCH" thumbnail --serve 2>"$WORK/gone.err" &

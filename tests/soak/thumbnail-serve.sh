@@ -32,7 +32,7 @@ bus_start "$WORK"
 
 "$IMGBATCH" thumbnail --serve -j2 --idle-exit 0 2>"$WORK/err.txt" &
 server=$!
-AT_EXIT="kill $server $bus_pid 2>/dev/null || :"
+AT_EXIT="bus_cleanup $server"
 bus_wait 10 $CLIENT info || fail "thumbnail --serve did not take its bus name within 10 s"
 
 $CLIENT soak $server "$N" 500 $((N / 10)) "$WORK/list" "$WORK/start" "$WORK/end" \
@@ -45,7 +45,7 @@ workers=$(soak_children "$server")
 kill -TERM $server
 status=0
 wait "$server" || status=$?
-AT_EXIT="kill $bus_pid 2>/dev/null || :"
+AT_EXIT="bus_cleanup"
 assert_eq "$status" 0 "exit status after SIGTERM"
 [ ! -s "$WORK/err.txt" ] || { head "$WORK/err.txt" >&2; fail "stderr not quiet"; }
 for w in $workers; do
