@@ -11,9 +11,15 @@
  * profile made from its chromaticities and curve.  HDR curves (PQ, HLG) are
  * taken as sRGB.  AVIF is also written, through libheif's AV1 encoder (aom
  * as Debian builds it): -q or lossless, --effort, alpha, the ICC profile.
+ *
+ * libheif is loaded with dlopen when the first HEIF or AVIF file is opened
+ * or written, not linked: it brings libde265, x265, aom and dav1d, whose
+ * loading cost every imgbatch process some 8-10 ms of CPU at start-up, and
+ * most runs read no HEIF.  Sniffing is done here, without it.
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <libheif/heif.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +30,53 @@
 #include "codec/exif.h"
 #include "codec/heif_props.h"
 #include "codec/icc.h"
+
+#define HEIF_FUNCTIONS(X) \
+	X(heif_context_add_XMP_metadata) X(heif_context_add_exif_metadata) \
+	X(heif_context_alloc) X(heif_context_encode_image) X(heif_context_free) \
+	X(heif_context_get_encoder_for_format) X(heif_context_get_primary_image_ID) \
+	X(heif_context_get_primary_image_handle) X(heif_context_read_from_memory_without_copy) \
+	X(heif_context_set_max_decoding_threads) X(heif_context_write) X(heif_decode_image) \
+	X(heif_encoder_release) X(heif_encoder_set_lossless) X(heif_encoder_set_lossy_quality) \
+	X(heif_encoder_set_parameter_integer) X(heif_encoder_set_parameter_string) \
+	X(heif_image_add_plane) X(heif_image_create) X(heif_image_get_height) \
+	X(heif_image_get_plane) X(heif_image_get_plane_readonly) X(heif_image_get_width) \
+	X(heif_image_handle_get_color_profile_type) X(heif_image_handle_get_height) \
+	X(heif_image_handle_get_list_of_metadata_block_IDs) \
+	X(heif_image_handle_get_list_of_thumbnail_IDs) \
+	X(heif_image_handle_get_luma_bits_per_pixel) X(heif_image_handle_get_metadata) \
+	X(heif_image_handle_get_metadata_content_type) X(heif_image_handle_get_metadata_size) \
+	X(heif_image_handle_get_nclx_color_profile) X(heif_image_handle_get_raw_color_profile) \
+	X(heif_image_handle_get_raw_color_profile_size) X(heif_image_handle_get_thumbnail) \
+	X(heif_image_handle_get_width) X(heif_image_handle_has_alpha_channel) \
+	X(heif_image_handle_release) X(heif_image_release) X(heif_image_set_nclx_color_profile) \
+	X(heif_image_set_raw_color_profile) X(heif_nclx_color_profile_alloc) \
+	X(heif_nclx_color_profile_free)
+
+/* libheif's functions, once loaded. */
+static struct {
+#define DECLARE(name) __typeof__(&name) name;
+	HEIF_FUNCTIONS(DECLARE)
+#undef DECLARE
+	bool loaded;
+} heif;
+
+/* name ("HEIF" or "AVIF") starts the reason when libheif cannot be loaded. */
+static int load_libheif(const char *name, struct ib_error *err)
+{
+	if (heif.loaded)
+		return 0;
+	void *lib = dlopen(HEIF_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return ib_fail(err, "%s: cannot load %s: %s", name, HEIF_SONAME, dlerror());
+#define LOAD(name_) \
+	if (!(heif.name_ = (__typeof__(heif.name_))dlsym(lib, #name_))) \
+		return ib_fail(err, "%s: %s has no %s", name, HEIF_SONAME, #name_);
+	HEIF_FUNCTIONS(LOAD)
+#undef LOAD
+	heif.loaded = true;
+	return 0;
+}
 
 struct heif_state {
 	struct heif_context *ctx;
@@ -86,9 +139,9 @@ static int heif_fail(const struct heif_state *st, struct heif_error e, struct ib
 static void state_free(struct heif_state *st)
 {
 	if (st->primary)
-		heif_image_handle_release(st->primary);
+		heif.heif_image_handle_release(st->primary);
 	if (st->ctx)
-		heif_context_free(st->ctx);
+		heif.heif_context_free(st->ctx);
 	free(st->icc);
 	free(st->exif);
 	free(st->xmp);
@@ -126,7 +179,7 @@ static uint8_t *nclx_profile(const struct heif_image_handle *h, size_t *len)
 	struct heif_color_profile_nclx *nclx = NULL;
 	uint8_t *icc = NULL;
 	struct ib_error ignored;
-	if (heif_image_handle_get_nclx_color_profile(h, &nclx).code != heif_error_Ok)
+	if (heif.heif_image_handle_get_nclx_color_profile(h, &nclx).code != heif_error_Ok)
 		return NULL;
 	int curve = nclx_curve(nclx->transfer_characteristics);
 	bool srgb_primaries = nclx->color_primaries == heif_color_primaries_ITU_R_BT_709_5 ||
@@ -140,7 +193,7 @@ static uint8_t *nclx_profile(const struct heif_image_handle *h, size_t *len)
 	if (curve >= 0 && !(srgb_primaries && curve == ICC_CURVE_SRGB) &&
 	    icc_profile_from_primaries(xy, (enum icc_curve)curve, &icc, len, &ignored) < 0)
 		icc = NULL;
-	heif_nclx_color_profile_free(nclx);
+	heif.heif_nclx_color_profile_free(nclx);
 	return icc;
 }
 
@@ -148,14 +201,14 @@ static uint8_t *nclx_profile(const struct heif_image_handle *h, size_t *len)
  * for none (sRGB). */
 static uint8_t *read_icc(const struct heif_image_handle *h, size_t *len)
 {
-	enum heif_color_profile_type type = heif_image_handle_get_color_profile_type(h);
+	enum heif_color_profile_type type = heif.heif_image_handle_get_color_profile_type(h);
 	if (type == heif_color_profile_type_nclx)
 		return nclx_profile(h, len);
 	if (type != heif_color_profile_type_prof && type != heif_color_profile_type_rICC)
 		return NULL;
-	size_t n = heif_image_handle_get_raw_color_profile_size(h);
+	size_t n = heif.heif_image_handle_get_raw_color_profile_size(h);
 	uint8_t *icc = n ? malloc(n) : NULL;
-	if (icc && heif_image_handle_get_raw_color_profile(h, icc).code != heif_error_Ok) {
+	if (icc && heif.heif_image_handle_get_raw_color_profile(h, icc).code != heif_error_Ok) {
 		free(icc);
 		return NULL;
 	}
@@ -169,15 +222,16 @@ static uint8_t *read_item(const struct heif_image_handle *h, const char *type,
 			  const char *content_type, size_t *len)
 {
 	heif_item_id ids[8];
-	int n = heif_image_handle_get_list_of_metadata_block_IDs(h, type, ids, 8);
+	int n = heif.heif_image_handle_get_list_of_metadata_block_IDs(h, type, ids, 8);
 	for (int i = 0; i < n; i++) {
-		const char *ct = heif_image_handle_get_metadata_content_type(h, ids[i]);
-		size_t size = heif_image_handle_get_metadata_size(h, ids[i]);
+		const char *ct = heif.heif_image_handle_get_metadata_content_type(h, ids[i]);
+		size_t size = heif.heif_image_handle_get_metadata_size(h, ids[i]);
 		if ((content_type && (!ct || strcmp(ct, content_type))) || !size ||
 		    size > METADATA_MAX_BLOCK)
 			continue;
 		uint8_t *data = malloc(size);
-		if (data && heif_image_handle_get_metadata(h, ids[i], data).code == heif_error_Ok) {
+		if (data &&
+		    heif.heif_image_handle_get_metadata(h, ids[i], data).code == heif_error_Ok) {
 			*len = size;
 			return data;
 		}
@@ -208,34 +262,37 @@ static void read_metadata(struct heif_state *st, struct metadata *meta)
 static int open_with(struct decoder *d, const struct codec *codec, const char *name,
 		     const uint8_t *data, size_t len, struct ib_error *err)
 {
+	if (load_libheif(name, err) < 0)
+		return -1;
 	struct heif_state *st = calloc(1, sizeof *st);
 	if (!st)
 		return ib_fail(err, "%s: out of memory", name);
 	st->name = name;
 	st->data = data;
 	st->len = len;
-	st->ctx = heif_context_alloc();
+	st->ctx = heif.heif_context_alloc();
 	if (!st->ctx) {
 		state_free(st);
 		return ib_fail(err, "%s: out of memory", name);
 	}
 	/* a worker is one process on one core: no decoding threads */
-	heif_context_set_max_decoding_threads(st->ctx, 0);
-	struct heif_error e = heif_context_read_from_memory_without_copy(st->ctx, data, len, NULL);
+	heif.heif_context_set_max_decoding_threads(st->ctx, 0);
+	struct heif_error e =
+		heif.heif_context_read_from_memory_without_copy(st->ctx, data, len, NULL);
 	if (e.code == heif_error_Ok)
-		e = heif_context_get_primary_image_handle(st->ctx, &st->primary);
+		e = heif.heif_context_get_primary_image_handle(st->ctx, &st->primary);
 	if (e.code != heif_error_Ok) {
 		heif_fail(st, e, err);
 		state_free(st);
 		return -1;
 	}
-	bool alpha = heif_image_handle_has_alpha_channel(st->primary);
-	st->bits = heif_image_handle_get_luma_bits_per_pixel(st->primary);
+	bool alpha = heif.heif_image_handle_has_alpha_channel(st->primary);
+	st->bits = heif.heif_image_handle_get_luma_bits_per_pixel(st->primary);
 	d->codec = codec;
 	d->state = st;
 	d->info = (struct image_info){
-		.width = (uint32_t)heif_image_handle_get_width(st->primary),
-		.height = (uint32_t)heif_image_handle_get_height(st->primary),
+		.width = (uint32_t)heif.heif_image_handle_get_width(st->primary),
+		.height = (uint32_t)heif.heif_image_handle_get_height(st->primary),
 		.channels = alpha ? 4 : 3, .depth = st->bits > 8 ? 16 : 8,
 		.orientation = 1,     /* irot and imir are applied by libheif */
 	};
@@ -263,8 +320,8 @@ static void upright_size(const struct heif_image_handle *t, const struct heif_tr
 	bool swap = false;
 	for (unsigned i = 0; i < ours->n; i++)
 		swap ^= ours->op[i] == HEIF_ROTATE_90 || ours->op[i] == HEIF_ROTATE_270;
-	uint32_t tw = (uint32_t)heif_image_handle_get_width(t);
-	uint32_t th = (uint32_t)heif_image_handle_get_height(t);
+	uint32_t tw = (uint32_t)heif.heif_image_handle_get_width(t);
+	uint32_t th = (uint32_t)heif.heif_image_handle_get_height(t);
 	*w = swap ? th : tw;
 	*h = swap ? tw : th;
 }
@@ -294,25 +351,26 @@ static struct heif_image_handle *covering_thumbnail(const struct decoder *d, uin
 	struct heif_transforms primary;
 	heif_item_id ids[8], primary_id;
 	if (!min_w || !min_h ||
-	    heif_context_get_primary_image_ID(st->ctx, &primary_id).code != heif_error_Ok ||
+	    heif.heif_context_get_primary_image_ID(st->ctx, &primary_id).code != heif_error_Ok ||
 	    heif_item_transforms(st->data, st->len, primary_id, &primary) < 0 || primary.crop)
 		return NULL;
-	int n = heif_image_handle_get_list_of_thumbnail_IDs(st->primary, ids, 8);
+	int n = heif.heif_image_handle_get_list_of_thumbnail_IDs(st->primary, ids, 8);
 	for (int i = 0; i < n; i++) {
 		struct heif_image_handle *t;
 		uint32_t tw, th;
 		if (heif_item_transforms(st->data, st->len, ids[i], ours) < 0 || ours->crop ||
 		    (ours->n && !heif_transforms_equal(ours, &primary)) ||
-		    heif_image_handle_get_thumbnail(st->primary, ids[i], &t).code != heif_error_Ok)
+		    heif.heif_image_handle_get_thumbnail(st->primary, ids[i], &t).code !=
+			    heif_error_Ok)
 			continue;
 		*ours = ours->n ? (struct heif_transforms){ 0 } : primary;
 		upright_size(t, ours, &tw, &th);
 		if (tw >= min_w && th >= min_h && tw < d->info.width &&
 		    same_aspect(tw, th, d->info.width, d->info.height) &&
-		    heif_image_handle_has_alpha_channel(t) == (d->info.channels == 4) &&
-		    heif_image_handle_get_luma_bits_per_pixel(t) == st->bits)
+		    heif.heif_image_handle_has_alpha_channel(t) == (d->info.channels == 4) &&
+		    heif.heif_image_handle_get_luma_bits_per_pixel(t) == st->bits)
 			return t;
-		heif_image_handle_release(t);
+		heif.heif_image_handle_release(t);
 	}
 	return NULL;
 }
@@ -322,7 +380,8 @@ static struct heif_image_handle *covering_thumbnail(const struct decoder *d, uin
 static void copy_plane(const struct heif_image *img, int bits, struct image *out)
 {
 	int stride;
-	const uint8_t *src = heif_image_get_plane_readonly(img, heif_channel_interleaved, &stride);
+	const uint8_t *src =
+		heif.heif_image_get_plane_readonly(img, heif_channel_interleaved, &stride);
 	size_t row_bytes = (size_t)out->width * image_bytes_per_pixel(out);
 	uint32_t max = (1u << bits) - 1;
 	for (uint32_t y = 0; y < out->height; y++) {
@@ -352,19 +411,19 @@ static int decode_handle(const struct decoder *d, struct heif_image_handle *h,
 			 uint64_t max_pixels, struct image *out, struct ib_error *err)
 {
 	const struct heif_state *st = d->state;
-	uint32_t w = (uint32_t)heif_image_handle_get_width(h);
-	uint32_t hh = (uint32_t)heif_image_handle_get_height(h);
+	uint32_t w = (uint32_t)heif.heif_image_handle_get_width(h);
+	uint32_t hh = (uint32_t)heif.heif_image_handle_get_height(h);
 	struct heif_image *img = NULL;
 	int ret = -1;
 	/* refused before libheif allocates the picture */
 	if (image_alloc(out, w, hh, d->info.channels, d->info.depth, max_pixels, err) < 0)
 		goto done;
-	struct heif_error e = heif_decode_image(h, &img, heif_colorspace_RGB, chroma_of(&d->info),
-						NULL);
+	struct heif_error e = heif.heif_decode_image(h, &img, heif_colorspace_RGB,
+						     chroma_of(&d->info), NULL);
 	if (e.code != heif_error_Ok)
 		heif_fail(st, e, err);
-	else if (heif_image_get_width(img, heif_channel_interleaved) != (int)w ||
-		 heif_image_get_height(img, heif_channel_interleaved) != (int)hh)
+	else if (heif.heif_image_get_width(img, heif_channel_interleaved) != (int)w ||
+		 heif.heif_image_get_height(img, heif_channel_interleaved) != (int)hh)
 		ib_fail(err, "%s: decoded size differs from the header's", st->name);
 	else {
 		copy_plane(img, st->bits > 8 ? st->bits : 8, out);
@@ -374,7 +433,7 @@ static int decode_handle(const struct decoder *d, struct heif_image_handle *h,
 		image_free(out);
 done:
 	if (img)
-		heif_image_release(img);
+		heif.heif_image_release(img);
 	return ret;
 }
 
@@ -389,7 +448,7 @@ static int decode_heif(struct decoder *d, uint32_t min_w, uint32_t min_h, uint64
 	int ret = decode_handle(d, thumb, max_pixels, out, err);
 	for (unsigned i = 0; ret == 0 && i < ours.n; i++)
 		ret = exif_apply_orientation(out, heif_transform_orientation(ours.op[i]), err);
-	heif_image_handle_release(thumb);
+	heif.heif_image_handle_release(thumb);
 	return ret;
 }
 
@@ -419,30 +478,31 @@ static struct heif_image *picture_of(const struct image *rgb8, const struct enco
 	struct heif_image *pic = NULL;
 	enum heif_chroma chroma = rgb8->channels == 4 ? heif_chroma_interleaved_RGBA
 						      : heif_chroma_interleaved_RGB;
-	if (heif_image_create((int)rgb8->width, (int)rgb8->height, heif_colorspace_RGB, chroma,
-			      &pic).code != heif_error_Ok)
+	if (heif.heif_image_create((int)rgb8->width, (int)rgb8->height, heif_colorspace_RGB, chroma,
+				   &pic).code != heif_error_Ok)
 		return NULL;
 	int stride;
 	uint8_t *plane = NULL;
-	if (heif_image_add_plane(pic, heif_channel_interleaved, (int)rgb8->width,
-				 (int)rgb8->height, 8).code == heif_error_Ok)
-		plane = heif_image_get_plane(pic, heif_channel_interleaved, &stride);
+	if (heif.heif_image_add_plane(pic, heif_channel_interleaved, (int)rgb8->width,
+				      (int)rgb8->height, 8).code == heif_error_Ok)
+		plane = heif.heif_image_get_plane(pic, heif_channel_interleaved, &stride);
 	if (!plane) {
-		heif_image_release(pic);
+		heif.heif_image_release(pic);
 		return NULL;
 	}
 	for (uint32_t y = 0; y < rgb8->height; y++)
 		memcpy(plane + (size_t)y * (size_t)stride, image_row(rgb8, y),
 		       (size_t)rgb8->width * rgb8->channels);
 	if (opts->icc)
-		heif_image_set_raw_color_profile(pic, "prof", opts->icc, opts->icc_len);
+		heif.heif_image_set_raw_color_profile(pic, "prof", opts->icc, opts->icc_len);
 	/* lossless needs the samples stored as RGB: no YCbCr rounding */
-	struct heif_color_profile_nclx *nclx = opts->lossless ? heif_nclx_color_profile_alloc() : NULL;
+	struct heif_color_profile_nclx *nclx =
+		opts->lossless ? heif.heif_nclx_color_profile_alloc() : NULL;
 	if (nclx) {
 		nclx->matrix_coefficients = heif_matrix_coefficients_RGB_GBR;
 		nclx->full_range_flag = 1;
-		heif_image_set_nclx_color_profile(pic, nclx);
-		heif_nclx_color_profile_free(nclx);
+		heif.heif_image_set_nclx_color_profile(pic, nclx);
+		heif.heif_nclx_color_profile_free(nclx);
 	}
 	return pic;
 }
@@ -451,20 +511,21 @@ static struct heif_image *picture_of(const struct image *rgb8, const struct enco
  * is one core), the chroma subsampling and the speed --effort asks for. */
 static struct heif_error configure(struct heif_encoder *enc, const struct encode_options *opts)
 {
-	struct heif_error e = opts->lossless ? heif_encoder_set_lossless(enc, 1)
-					     : heif_encoder_set_lossy_quality(enc, opts->quality);
+	struct heif_error e = opts->lossless
+				     ? heif.heif_encoder_set_lossless(enc, 1)
+				     : heif.heif_encoder_set_lossy_quality(enc, opts->quality);
 	/* RGB stored as is (see picture_of) needs full chroma: aom aborts
 	 * on subsampled identity-matrix images */
 	if (e.code == heif_error_Ok && opts->lossless)
-		e = heif_encoder_set_parameter_string(enc, "chroma", "444");
+		e = heif.heif_encoder_set_parameter_string(enc, "chroma", "444");
 	else if (e.code == heif_error_Ok && opts->subsample) {
 		char chroma[8];
 		snprintf(chroma, sizeof chroma, "%d", opts->subsample);
-		e = heif_encoder_set_parameter_string(enc, "chroma", chroma);
+		e = heif.heif_encoder_set_parameter_string(enc, "chroma", chroma);
 	}
-	heif_encoder_set_parameter_integer(enc, "threads", 1);
+	heif.heif_encoder_set_parameter_integer(enc, "threads", 1);
 	if (e.code == heif_error_Ok && opts->effort >= 0)
-		e = heif_encoder_set_parameter_integer(enc, "speed", 9 - opts->effort);
+		e = heif.heif_encoder_set_parameter_integer(enc, "speed", 9 - opts->effort);
 	return e;
 }
 
@@ -474,9 +535,9 @@ static struct heif_error add_metadata(struct heif_context *ctx, const struct hei
 {
 	struct heif_error e = { .code = heif_error_Ok };
 	if (meta->exif)
-		e = heif_context_add_exif_metadata(ctx, h, meta->exif, (int)meta->exif_len);
+		e = heif.heif_context_add_exif_metadata(ctx, h, meta->exif, (int)meta->exif_len);
 	if (e.code == heif_error_Ok && meta->xmp)
-		e = heif_context_add_XMP_metadata(ctx, h, meta->xmp, (int)meta->xmp_len);
+		e = heif.heif_context_add_XMP_metadata(ctx, h, meta->xmp, (int)meta->xmp_len);
 	return e;
 }
 
@@ -490,31 +551,32 @@ static int encode_avif(const struct image *img, const struct encode_options *opt
 	struct heif_image_handle *handle = NULL;
 	struct heif_writer writer = { .writer_api_version = 1, .write = append_to_buffer };
 	int ret = -1;
-	if (image_copy_rgb8(img, &rgb8, err) < 0)
+	if (load_libheif(st.name, err) < 0 || image_copy_rgb8(img, &rgb8, err) < 0)
 		return -1;
-	if (!(st.ctx = heif_context_alloc()) || !(pic = picture_of(&rgb8, opts))) {
+	if (!(st.ctx = heif.heif_context_alloc()) || !(pic = picture_of(&rgb8, opts))) {
 		ib_fail(err, "AVIF: out of memory");
 		goto done;
 	}
-	struct heif_error e = heif_context_get_encoder_for_format(st.ctx, heif_compression_AV1, &enc);
+	struct heif_error e =
+		heif.heif_context_get_encoder_for_format(st.ctx, heif_compression_AV1, &enc);
 	if (e.code == heif_error_Ok)
 		e = configure(enc, opts);
 	if (e.code == heif_error_Ok)
-		e = heif_context_encode_image(st.ctx, pic, enc, NULL, &handle);
+		e = heif.heif_context_encode_image(st.ctx, pic, enc, NULL, &handle);
 	if (e.code == heif_error_Ok)
 		e = add_metadata(st.ctx, handle, &opts->meta);
 	if (e.code == heif_error_Ok)
-		e = heif_context_write(st.ctx, &writer, out);
+		e = heif.heif_context_write(st.ctx, &writer, out);
 	ret = e.code == heif_error_Ok ? 0 : heif_fail(&st, e, err);
 done:
 	if (handle)
-		heif_image_handle_release(handle);
+		heif.heif_image_handle_release(handle);
 	if (enc)
-		heif_encoder_release(enc);
+		heif.heif_encoder_release(enc);
 	if (pic)
-		heif_image_release(pic);
+		heif.heif_image_release(pic);
 	if (st.ctx)
-		heif_context_free(st.ctx);
+		heif.heif_context_free(st.ctx);
 	image_free(&rgb8);
 	return ret;
 }

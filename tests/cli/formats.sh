@@ -77,6 +77,39 @@ head -c 5000 "$heif/photo.heic" >"$WORK/bad-cut.heic"
 run_imgbatch 1 -o "$WORK/hbad" --json "$WORK/bad-cut.heic"
 grep -q '"reason":"HEIF: ' "$WORK/out.txt" || fail "a cut HEIC has no HEIF reason"
 
+# libheif is loaded with dlopen when the first HEIF or AVIF file is read or
+# written (src/codec/heif.c), not linked: the program needs neither it nor
+# its codecs' libraries, a run on a JPEG does not load it, and a run that
+# cannot load it fails the file with a reason.  (The program itself, not
+# the valgrind wrapper, for what the dynamic loader does.)
+if command -v ldd >/dev/null 2>&1; then
+	! ldd "$top_builddir/imgbatch" | grep -E 'lib(heif|de265|x265|aom|dav1d)\.' ||
+		fail "imgbatch is linked with libheif or its codecs"
+fi
+LD_DEBUG=files "$top_builddir/imgbatch" thumbnail --one -s 64 "$photo" "$WORK/t.png" \
+	2>"$WORK/ld.txt" || fail "thumbnail of a JPEG failed"
+! grep -q 'file=libheif' "$WORK/ld.txt" || fail "a JPEG run loads libheif"
+LD_DEBUG=files "$top_builddir/imgbatch" thumbnail --one -s 64 "$heif/photo.heic" "$WORK/t.png" \
+	2>"$WORK/ld.txt" || fail "thumbnail of a HEIC failed"
+grep -q 'file=libheif' "$WORK/ld.txt" || fail "a HEIC run does not load libheif"
+heif_soname=$(sed -n 's/^#define HEIF_SONAME "\(.*\)"$/\1/p' "$top_builddir/config.h")
+mkdir "$WORK/nolib"
+: >"$WORK/nolib/$heif_soname"     # an empty file: dlopen finds it first and refuses it
+# without_libheif NAME ARGS...: imgbatch ARGS with that file first in the
+# library path (for this run alone); the file fails, NAME's reason says why.
+without_libheif() {
+	name=$1
+	shift
+	set +e
+	LD_LIBRARY_PATH=$WORK/nolib "$IMGBATCH" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"
+	code=$?
+	set -e
+	assert_eq "$code" 1 "imgbatch $* without libheif"
+	assert_contains "$WORK/out.txt" "\"reason\":\"$name: cannot load $heif_soname: "
+}
+without_libheif HEIF -o "$WORK/hnolib" --json "$heif/photo.heic"
+without_libheif AVIF -o "$WORK/anolib" --format avif --json "$photo"
+
 # JPEG XL through cjxl: a recompressed JPEG, lossy with alpha, lossless
 # 16-bit, and an orientation tag (kept by our decoder, applied by the
 # pipeline: the result is upright as djxl makes it).
