@@ -4,7 +4,7 @@
 # flight, as a file manager would (tests/cli/thumbnail-serve-client.py):
 # 2,000 small photos and 50 corrupt JPEGs, each URI queued again and again
 # (the first time it is made, then found up to date).  After a warm-up
-# tenth, and again at the end, the service's and its workers' RSS and open
+# tenth (at least 2,000), and again at the end, the service's and its workers' RSS and open
 # descriptors are sampled from /proc: the same workers must still be there,
 # holding as many descriptors, their total RSS grown by at most 5%.  Every
 # URI is answered exactly once per request (Ready, or Error code 2 for the
@@ -35,7 +35,10 @@ server=$!
 AT_EXIT="bus_cleanup $server"
 bus_wait 10 $CLIENT info || fail "thumbnail --serve did not take its bus name within 10 s"
 
-$CLIENT soak $server "$N" 500 $((N / 10)) "$WORK/list" "$WORK/start" "$WORK/end" \
+# warm-up: a tenth, but at least 2,000 URIs when there are 4,000 or more
+WARM=$((N / 10))
+[ $WARM -ge 2000 ] || [ $N -lt 4000 ] || WARM=2000
+$CLIENT soak $server "$N" 500 $WARM "$WORK/list" "$WORK/start" "$WORK/end" \
 	>"$WORK/soak.txt" || fail "the soak's client: $(tail -n 1 "$WORK/soak.txt")"
 cat "$WORK/soak.txt"
 assert_eq "$(wc -l <"$WORK/start")" 3 "the service and its two workers"
