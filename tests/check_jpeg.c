@@ -1085,6 +1085,7 @@ START_TEST(test_dc_decoder_refuses_damage)
 }
 END_TEST
 
+#ifndef __SANITIZE_ADDRESS__   /* see test_suite() */
 /* VmData of this process, in bytes. */
 static rlim_t data_size(void)
 {
@@ -1129,6 +1130,7 @@ START_TEST(test_dc_decoder_memory)
 	buffer_free(&jpg);
 }
 END_TEST
+#endif
 
 /* ---- pixel limit ----------------------------------------------------------- */
 
