@@ -365,16 +365,24 @@ static int take_uri(struct thumb_request *r, struct scan_item *item)
 	return 1;
 }
 
+/* Every URI of r not taken yet fails at once with code and message (after
+ * Started, when r had not started). */
+static void fail_the_rest(struct thumb_request *r, int code, const char *message)
+{
+	size_t first = r->next;
+	if (!r->started)
+		emit_handle("Started", r->handle);
+	size_t n = thumb_request_take_all(&service.requests, r);
+	emit_uris(r->handle, &r->uris[first], n, code, message);
+	r->outstanding -= n;
+}
+
 /* A request of an unknown flavor: every URI fails at once, as tumbler
  * answers it. */
 static void refuse_flavor(struct thumb_request *r)
 {
-	size_t first = r->next;
-	emit_handle("Started", r->handle);
-	size_t n = thumb_request_take_all(&service.requests, r);
-	emit_uris(r->handle, &r->uris[first], n, ERROR_UNSUPPORTED_FLAVOR,
-		  "unknown flavor: normal, large, x-large or xx-large");
-	r->outstanding -= n;
+	fail_the_rest(r, ERROR_UNSUPPORTED_FLAVOR,
+		      "unknown flavor: normal, large, x-large or xx-large");
 	finish_request(r);
 }
 
@@ -478,15 +486,8 @@ static void serve_outcome(const struct job *job, struct account *acc, const char
 static void answer_the_rest(void)
 {
 	struct thumb_request *r;
-	while ((r = thumb_requests_next(&service.requests))) {
-		size_t first = r->next;
-		if (!r->started)
-			emit_handle("Started", r->handle);
-		size_t n = thumb_request_take_all(&service.requests, r);
-		emit_uris(r->handle, &r->uris[first], n, ERROR_SHUTTING_DOWN,
-			  "the thumbnailer is shutting down");
-		r->outstanding -= n;
-	}
+	while ((r = thumb_requests_next(&service.requests)))
+		fail_the_rest(r, ERROR_SHUTTING_DOWN, "the thumbnailer is shutting down");
 	while (service.requests.len)
 		finish_request(service.requests.list[0]);
 	flush();
