@@ -1371,6 +1371,53 @@ static uint32_t chunk_length(const struct buffer *png, size_t at)
 	       (uint32_t)png->data[at + 2] << 8 | png->data[at + 3];
 }
 
+/* The CRC of the chunk at `at`, computed again after its data changed. */
+static void fix_crc(struct buffer *png, size_t at)
+{
+	uint32_t len = chunk_length(png, at);
+	put_be32(png->data + at + 8 + len, crc32_update(0, png->data + at + 4, 4 + len));
+}
+
+/*
+ * A small PNG is restreamed (its image data inflated by libdeflate) and
+ * libpng is told not to check its critical chunks' CRCs and its Adler-32
+ * again: the restreaming must have checked them, or left the file to
+ * libpng.  Ancillary chunks stay libpng's to check (a bad one is skipped).
+ */
+START_TEST(test_restreamed_checks)
+{
+	static const png_color palette[] = { { 1, 2, 3 }, { 4, 5, 6 } };
+	const struct png_spec spec = SPEC(2, 1, 8, PNG_COLOR_TYPE_PALETTE, .palette = palette,
+					  .num_palette = 2);
+	struct buffer png = { 0 }, with_text = { 0 };
+	struct image img;
+
+	write_with_libpng(&spec, (const uint8_t[]){ 0, 1 }, 2, &png);
+	size_t plte = find_chunk(&png, "PLTE");
+	png.data[plte + 8] ^= 0x01;                     /* PLTE data, CRC now wrong */
+	expect_open_failure(png.data, png.len, "PNG: PLTE: CRC error");
+	buffer_free(&png);
+
+	make_stored_png(&png);
+	size_t idat = find_chunk(&png, "IDAT");
+	size_t adler = idat + 8 + chunk_length(&png, idat) - 4;
+	png.data[adler + 3] ^= 0x01;                    /* a wrong Adler-32, a right CRC */
+	fix_crc(&png, idat);
+	expect_decode_failure(png.data, png.len, 0, "PNG: IDAT: incorrect data check");
+	png.data[adler + 3] ^= 0x01;
+	fix_crc(&png, idat);
+
+	static const uint8_t text[] = "Comment\0hello";
+	insert_chunk(&png, idat, "tEXt", text, sizeof text - 1, &with_text);
+	with_text.data[idat + 8] ^= 0x01;               /* tEXt data, CRC now wrong */
+	decode_ok(&with_text, &img, NULL);
+	ck_assert_uint_eq(img.width, 8);
+	image_free(&img);
+	buffer_free(&with_text);
+	buffer_free(&png);
+}
+END_TEST
+
 /*
  * png (one IDAT) rebuilt with that IDAT's payload, plus `extra` bytes
  * after it, cut into `parts` IDAT chunks, and `between` (a chunk type, or
@@ -1542,6 +1589,7 @@ Suite *test_suite(void)
 	tc = tcase_create("damage");
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_bad_crc);
+	tcase_add_test(tc, test_restreamed_checks);
 	tcase_add_test(tc, test_zero_length);
 	tcase_add_test(tc, test_garbage_after_signature);
 	tcase_add_test(tc, test_missing_ihdr);

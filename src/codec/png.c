@@ -225,6 +225,16 @@ static void decoder_destroy(struct decoder_state *st)
 	free(st);
 }
 
+/* png_restream checked the critical chunks' CRCs and the image data's
+ * Adler-32 already; ancillary chunks' CRCs are still libpng's to check. */
+static void trust_restreamed_checks(png_structp png)
+{
+	png_set_crc_action(png, PNG_CRC_QUIET_USE, PNG_CRC_DEFAULT);
+#ifdef PNG_IGNORE_ADLER32
+	png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+#endif
+}
+
 static int open_png(struct decoder *d, const uint8_t *data, size_t len,
 			    struct ib_error *err)
 {
@@ -242,6 +252,8 @@ static int open_png(struct decoder *d, const uint8_t *data, size_t len,
 		goto fail;
 	}
 	st->fault.dec = d;
+	if (st->restreamed)
+		trust_restreamed_checks(st->png);
 	if (read_header(st) < 0) {
 		fault_reason(&st->fault, err);
 		goto fail;

@@ -49,10 +49,17 @@ static size_t raw_size(const struct png_chunk *ihdr)
 	return (size_t)(row * height);
 }
 
+/* Critical chunks (IHDR, PLTE, IDAT, IEND) have an upper-case first letter. */
+static bool is_critical(const struct png_chunk *c)
+{
+	return !(c->type[0] & 0x20);
+}
+
 /*
- * Finds the one run of IDAT chunks (whose CRCs must hold): *first is the
- * offset of the first, *end that of the chunk after the last, *bytes their
- * payloads' total.  False when there is none, or more than one run.
+ * Finds the one run of IDAT chunks: *first is the offset of the first, *end
+ * that of the chunk after the last, *bytes their payloads' total.  False
+ * when there is none, more than one run, or a critical chunk's CRC fails
+ * (libpng is told not to check those again in a restreamed file).
  */
 static bool find_idat_run(const uint8_t *data, size_t len, size_t pos, size_t *first,
 			  size_t *end, size_t *bytes)
@@ -61,8 +68,10 @@ static bool find_idat_run(const uint8_t *data, size_t len, size_t pos, size_t *f
 
 	*first = *end = *bytes = 0;
 	while (next_chunk(data, len, &pos, &c)) {
+		if (is_critical(&c) && !crc_ok(&c))
+			return false;
 		if (png_chunk_is(&c, "IDAT")) {
-			if ((*end && *end != c.start) || !crc_ok(&c))
+			if (*end && *end != c.start)
 				return false;
 			if (!*first)
 				*first = c.start;
@@ -179,7 +188,8 @@ uint8_t *png_restream(const uint8_t *data, size_t len, size_t *out_len)
 	struct png_chunk ihdr;
 	uint8_t *copy, *raw, *out = NULL;
 
-	if (!png_has_signature(data, len) || !next_chunk(data, len, &pos, &ihdr))
+	if (!png_has_signature(data, len) || !next_chunk(data, len, &pos, &ihdr) ||
+	    !crc_ok(&ihdr))
 		return NULL;
 	size_t raw_len = raw_size(&ihdr);
 	if (!raw_len || !find_idat_run(data, len, pos, &first, &end, &bytes))
