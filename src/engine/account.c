@@ -23,6 +23,7 @@ void account_init(struct account *acc, const struct job *job, FILE *out, FILE *e
 	acc->tty = isatty(fileno(err)) && job->progress != PROGRESS_QUIET;
 	acc->start = clock_monotonic_seconds();
 	acc->last_progress = acc->start;
+	acc->last_flush = acc->start;
 }
 
 /* Whether f (open for appending and reading) is empty or holds JSON lines:
@@ -118,6 +119,25 @@ void account_emit(struct account *acc, void (*write)(FILE *out, const void *ctx)
 		if (lines[i]) {
 			errno = 0;
 			write(lines[i], ctx);
+			note_write_error(lines[i], errnos[i]);
+		}
+	}
+}
+
+#define FLUSH_INTERVAL_S 0.1
+
+void account_flush_lines(struct account *acc, bool due)
+{
+	FILE *lines[2] = { acc->job->json ? acc->out : NULL, acc->manifest };
+	int *errnos[2] = { &acc->out_errno, &acc->manifest_errno };
+	double now = clock_monotonic_seconds();
+
+	if (due && now - acc->last_flush < FLUSH_INTERVAL_S)
+		return;
+	acc->last_flush = now;
+	for (int i = 0; i < 2; i++) {
+		if (lines[i]) {
+			errno = 0;
 			fflush(lines[i]);
 			note_write_error(lines[i], errnos[i]);
 		}

@@ -704,6 +704,10 @@ static void wait_for_event(struct pool *pool, int timeout_ms)
 	uint64_t quiet = timeout_ms > 0 && !pool->stopping ? quiet_us(pool) : 0;
 	int feed_fd = feed_fd_to_poll(pool);
 
+	/* the lines written so far go out before a sleep; between (a scan
+	 * that keeps the loop busy) every 100 ms */
+	account_flush_lines(pool->acc, timeout_ms == 0);
+
 	if (quiet)
 		sleep_for_event(quiet, false, pool->result_rd, feed_fd);
 	else
