@@ -88,6 +88,12 @@ bus_wait 10 $CLIENT info || fail "thumbnail --serve did not take its bus name wi
 run_imgbatch 2 thumbnail --serve
 assert_contains "$WORK/err.txt" \
 	"another thumbnailer owns org.freedesktop.thumbnails.Thumbnailer1 on the session bus"
+# No session bus to be had: a clear error, exit 2, at once.
+bus_address=$DBUS_SESSION_BUS_ADDRESS
+DBUS_SESSION_BUS_ADDRESS=unix:path=$WORK/no-bus
+run_imgbatch 2 thumbnail --serve
+DBUS_SESSION_BUS_ADDRESS=$bus_address
+assert_contains "$WORK/err.txt" "cannot connect to the session bus: "
 
 # 3. 1,000 URIs in one request: one Ready each, in the cache GNOME reads.
 convert "$top_srcdir/samples/photo.jpg" -resize 400x300! "$WORK/photo.jpg"
