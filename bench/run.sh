@@ -466,6 +466,8 @@ run_scenario() {
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 run_date=$(date -u '+%Y-%m-%d %H:%M UTC')
+# the commit measured: taken now, as the tree may change during the run
+run_commit=$(cd "$src" && git describe --always --dirty 2>/dev/null || echo '?')
 t_all=$(now)
 # snapshot: "WALL BUSY OURS" seconds: the clock, the CPU time the whole
 # machine spent busy (user, nice, system, irq, softirq, steal: other
@@ -518,7 +520,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 t_all=$(echo "$(now) - $t_all" | bc)
 cat >"$work/meta" <<EOF
 rounds='$rounds' scenarios='$scenarios' load_start='$load_start' load_end='$load_end' t_all='$t_all'
-rss_S1='$rss_S1' rss_S2='$rss_S2' rss_S4='$rss_S4' rss_S6='$rss_S6' rss_S7='$rss_S7' rss_S7full='$rss_S7full' run_date='$run_date' run_files='$njpeg $npng'
+rss_S1='$rss_S1' rss_S2='$rss_S2' rss_S4='$rss_S4' rss_S6='$rss_S6' rss_S7='$rss_S7' rss_S7full='$rss_S7full' run_date='$run_date' run_commit='$run_commit' run_files='$njpeg $npng'
 EOF
 else
 	# REPORT_ONLY=1: the report of the last run again (same NJPEG, NPNG)
@@ -619,7 +621,7 @@ md=$results/RESULTS.md.tmp
 	echo "- Machine: $cpu, $cores cores (\`nproc\`), $(grep -m1 MemTotal /proc/meminfo | awk '{ printf "%.1f GiB RAM", $2 / 1048576 }'), $(uname -sr)"
 	echo "- Date: $run_date; $rounds rounds, tools alternating (order rotated each round), median of the runs; all $cores cores; whole run $(printf %.0f "$t_all") s"
 	echo "- The machine is shared with CI jobs, so timings are noisy. Load average (1/5/15 min) at start $load_start, at end $load_end; CPU used by other processes during the runs, on average (cores of $cores): $(awk '{ printf "%s%s %s", (NR > 1) ? ", " : "", $1, $2 }' "$work/foreign")"
-	echo "- imgbatch $(cd "$src" && git describe --always --dirty 2>/dev/null || echo '?'); $(ver djpeg -version | sed 's/ (build.*//'); $(ver vips --version); $(ver gm version | cut -d' ' -f1-2); $(ver "$IM" -version | cut -d' ' -f2-3); Pillow $($PY -c 'import PIL; print(PIL.__version__)' 2>/dev/null || echo '-'); libpng $(pkg-config --modversion libpng); $(ver parallel --version)"
+	echo "- imgbatch ${run_commit:-?}; $(ver djpeg -version | sed 's/ (build.*//'); $(ver vips --version); $(ver gm version | cut -d' ' -f1-2); $(ver "$IM" -version | cut -d' ' -f2-3); Pillow $($PY -c 'import PIL; print(PIL.__version__)' 2>/dev/null || echo '-'); libpng $(pkg-config --modversion libpng); $(ver parallel --version)"
 	echo "- Corpus: $njpeg JPEGs 4608x3456 q92 4:2:0 with Gaussian noise, $jpeg_mb MB each on average; $npng RGB PNGs 64x64 in 10 folders; one 4000x3000 RGBA PNG ($big_mb MB). Built by bench/run.sh under bench/work (not in git)."
 	echo "- Peers under GNU parallel run one process per file, $cores at a time (\`parallel -j $cores\`, which itself costs about 0.2 s to start), except the S3 rows marked -X (many files a process). ImageMagick and GraphicsMagick run with MAGICK_THREAD_LIMIT=1 OMP_NUM_THREADS=1 (a process per core already; measured no slower than their default); vipsthumbnail keeps its default threads (no difference measured)."
 	echo
@@ -710,6 +712,8 @@ md=$results/RESULTS.md.tmp
 	echo "Peak RSS: \`/usr/bin/time -f %M\` around imgbatch; Linux's wait4() reports the largest peak of the master and every process it reaped, i.e. the biggest single process, not a sum."
 	echo
 	echo "![ratios to floor, S1 and S2](ratios.png)"
+	echo
+	echo "![imgbatch and vipsthumbnail against each scenario's floor](scenarios.png)"
 	if [ -n "$notes" ]; then
 		echo
 		echo "## Notes"
@@ -748,6 +752,33 @@ set xtics noenhanced
 set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb 'black' lw 2
 plot '$dat' using 2:xtic(1) title 'S1 256-px thumbnails' lc rgb '#4477aa', \
      '' using 3 title 'S2 1920 px' lc rgb '#ee6677'
+EOF
+	# every scenario with a floor: imgbatch's and vipsthumbnail's ratios
+	dat=$work/scenarios.dat
+	: >"$dat"
+	for row in "S1 S1 imgbatch vips" "S2 S2 imgbatch vips" "S3 S3 imgbatch vipsX" \
+		"S4 S4 imgbatch vips" "S6 S6 imgbatch vips" "S7 S7 imgbatch vips" \
+		"S7-full S7 imgbatch_full -"; do
+		set -- $row
+		a=$(ratio "$2" "$3" floor || true)
+		b=$(ratio "$2" "$4" floor || true)
+		[ -n "$a$b" ] && echo "\"$1\" ${a:-NaN} ${b:-NaN}" >>"$dat"
+	done
+	gnuplot <<EOF
+set terminal $term
+set output '$results/scenarios.png'
+set title "Time relative to each scenario's floor, $cores cores, median of $rounds rounds"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set logscale y
+set ylabel 'time / floor time (log scale)'
+set grid ytics
+set key top left
+set xtics noenhanced
+set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb 'black' lw 2
+plot '$dat' using 2:xtic(1) title 'imgbatch' lc rgb '#4477aa', \
+     '' using 3 title 'vipsthumbnail' lc rgb '#ccbb44'
 EOF
 else
 	note "gnuplot is missing: no plot"
