@@ -724,7 +724,30 @@ md=$results/RESULTS.md.tmp
 mv "$md" "$results/RESULTS.md"
 
 # ---------------------------------------------------------------- plot
+# plot_bars DAT PNG TITLE YMIN LABEL2 COLOUR2 LABEL3 COLOUR3: DAT's rows
+# "NAME A B" as pairs of bars on a log scale, with a line at 1 (the floor).
+plot_bars() {
+	gnuplot <<EOF
+set terminal $term
+set output '$2'
+set title "$3"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set logscale y
+set yrange [$4:*]
+set ylabel 'time / floor time (log scale)'
+set grid ytics
+set key top left
+set xtics noenhanced
+set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb 'black' lw 2
+plot '$1' using 2:xtic(1) title '$5' lc rgb '$6', '' using 3 title '$7' lc rgb '$8'
+EOF
+}
+
 if have gnuplot; then
+	term="pngcairo size 900,500 font 'sans,10'"
+	gnuplot -e "set terminal $term" </dev/null 2>/dev/null || term="png size 900,500"
 	dat=$work/ratios.dat
 	: >"$dat"
 	for key in imgbatch floor_opt pillow gm vips im; do
@@ -734,25 +757,9 @@ if have gnuplot; then
 		label=$(name "$key" S1 | sed 's/ (.*//; s/ convert//; s/GraphicsMagick gm/GraphicsMagick/; s/floor with cjpeg -optimize/cjpeg -optimize/')
 		echo "\"$label\" ${a:-NaN} ${b:-NaN}" >>"$dat"
 	done
-	term="pngcairo size 900,500 font 'sans,10'"
-	gnuplot -e "set terminal $term" </dev/null 2>/dev/null || term="png size 900,500"
-	gnuplot <<EOF
-set terminal $term
-set output '$results/ratios.png'
-set title "Time relative to the codec floor (djpeg -scale M/8 | cjpeg), $cores cores, median of $rounds rounds"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set logscale y
-set yrange [0.5:*]
-set ylabel 'time / floor time (log scale)'
-set grid ytics
-set key top left
-set xtics noenhanced
-set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb 'black' lw 2
-plot '$dat' using 2:xtic(1) title 'S1 256-px thumbnails' lc rgb '#4477aa', \
-     '' using 3 title 'S2 1920 px' lc rgb '#ee6677'
-EOF
+	plot_bars "$dat" "$results/ratios.png" \
+		"Time relative to the codec floor (djpeg -scale M/8 | cjpeg), $cores cores, median of $rounds rounds" \
+		0.5 'S1 256-px thumbnails' '#4477aa' 'S2 1920 px' '#ee6677'
 	# every scenario with a floor: imgbatch's and vipsthumbnail's ratios
 	dat=$work/scenarios.dat
 	: >"$dat"
@@ -764,22 +771,9 @@ EOF
 		b=$(ratio "$2" "$4" floor || true)
 		[ -n "$a$b" ] && echo "\"$1\" ${a:-NaN} ${b:-NaN}" >>"$dat"
 	done
-	gnuplot <<EOF
-set terminal $term
-set output '$results/scenarios.png'
-set title "Time relative to each scenario's floor, $cores cores, median of $rounds rounds"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set logscale y
-set ylabel 'time / floor time (log scale)'
-set grid ytics
-set key top left
-set xtics noenhanced
-set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb 'black' lw 2
-plot '$dat' using 2:xtic(1) title 'imgbatch' lc rgb '#4477aa', \
-     '' using 3 title 'vipsthumbnail' lc rgb '#ccbb44'
-EOF
+	plot_bars "$dat" "$results/scenarios.png" \
+		"Time relative to each scenario's floor, $cores cores, median of $rounds rounds" \
+		'*' imgbatch '#4477aa' vipsthumbnail '#ccbb44'
 else
 	note "gnuplot is missing: no plot"
 fi
