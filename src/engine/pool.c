@@ -550,15 +550,18 @@ static void check_timeouts(struct pool *pool)
 static void reap_workers(struct pool *pool)
 {
 	got_child = 0;
-	/* A worker's last results are in the pipe before it can be reaped: take
-	 * them first so its finished tasks are not blamed for its death. */
-	drain_results(pool);
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		struct slot *slot = slot_of_pid(pool, pid);
-		if (slot)
-			worker_died(pool, slot, status);
+		if (!slot)
+			continue;
+		/* Reaped, it writes no more: all its results are in the pipe
+		 * now.  Take them first so its finished tasks are not blamed for
+		 * its death (a drain before waitpid would miss the results of a
+		 * worker that wrote, then died, between the two). */
+		drain_results(pool);
+		worker_died(pool, slot, status);
 	}
 }
 
