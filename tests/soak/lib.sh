@@ -63,3 +63,11 @@ soak_check() {
 	awk -v g="$growth" -v max="$SOAK_RSS_GROWTH_PCT" 'BEGIN { exit !(g <= max) }' ||
 		fail "RSS grew by $growth%"
 }
+
+# soak_check_service START END: soak_check for the service alone, when its
+# workers are meant to be replaced (killed) between the samples.
+soak_check_service() {
+	head -n 1 "$1" >"$1.service"
+	head -n 1 "$2" >"$2.service"
+	soak_check "$1.service" "$2.service"
+}
