@@ -19,7 +19,6 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <libheif/heif.h>
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +29,7 @@
 #include "codec/exif.h"
 #include "codec/heif_props.h"
 #include "codec/icc.h"
+#include "util/dynlib.h"
 
 #define HEIF_FUNCTIONS(X) \
 	X(heif_context_add_XMP_metadata) X(heif_context_add_exif_metadata) \
@@ -66,12 +66,12 @@ static int load_libheif(const char *name, struct ib_error *err)
 {
 	if (heif.loaded)
 		return 0;
-	void *lib = dlopen(HEIF_SONAME, RTLD_NOW | RTLD_LOCAL);
+	void *lib = dynlib_open(name, HEIF_SONAME, err);
 	if (!lib)
-		return ib_fail(err, "%s: cannot load %s: %s", name, HEIF_SONAME, dlerror());
+		return -1;
 #define LOAD(name_) \
-	if (!(heif.name_ = (__typeof__(heif.name_))dlsym(lib, #name_))) \
-		return ib_fail(err, "%s: %s has no %s", name, HEIF_SONAME, #name_);
+	if (!(heif.name_ = (__typeof__(heif.name_))dynlib_symbol(lib, name, HEIF_SONAME, #name_, err))) \
+		return -1;
 	HEIF_FUNCTIONS(LOAD)
 #undef LOAD
 	heif.loaded = true;

@@ -16,13 +16,13 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <jxl/decode.h>
 #include <jxl/encode.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec/codec.h"
+#include "util/dynlib.h"
 
 #define JXL_FUNCTIONS(X) \
 	X(JxlDecoderCloseInput) X(JxlDecoderCreate) X(JxlDecoderDestroy) \
@@ -50,12 +50,12 @@ static int load_libjxl(struct ib_error *err)
 {
 	if (jxl.loaded)
 		return 0;
-	void *lib = dlopen(JXL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	void *lib = dynlib_open("JPEG XL", JXL_SONAME, err);
 	if (!lib)
-		return ib_fail(err, "JPEG XL: cannot load %s: %s", JXL_SONAME, dlerror());
+		return -1;
 #define LOAD(name) \
-	if (!(jxl.name = (__typeof__(jxl.name))dlsym(lib, #name))) \
-		return ib_fail(err, "JPEG XL: %s has no %s", JXL_SONAME, #name);
+	if (!(jxl.name = (__typeof__(jxl.name))dynlib_symbol(lib, "JPEG XL", JXL_SONAME, #name, err))) \
+		return -1;
 	JXL_FUNCTIONS(LOAD)
 #undef LOAD
 	jxl.loaded = true;

@@ -56,6 +56,15 @@ server=$!
 AT_EXIT="kill $server 2>/dev/null || :"
 exec 3>"$WORK/in"
 
+# soak_warm_up: the clock started ($began), the first WARM requests sent
+# and answered, the service and its workers sampled in $WORK/start.
+soak_warm_up() {
+	began=$(date +%s)
+	head -n "$WARM" "$WORK/requests" >&3
+	soak_wait_answers "$WARM"
+	soak_sample "$server" "$WORK/start"
+}
+
 # soak_end_of_input: closes fd 3; the service must exit 0 with nothing on
 # stderr, its workers gone with it.
 soak_end_of_input() {

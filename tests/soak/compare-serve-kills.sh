@@ -11,11 +11,7 @@
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/compare-lib.sh"
-began=$(date +%s)
-
-head -n "$WARM" "$WORK/requests" >&3
-soak_wait_answers "$WARM"
-soak_sample "$server" "$WORK/start"
+soak_warm_up
 
 # The killer: a worker every 10 ms (and the time pgrep takes) until $WORK/killing goes; counts in
 # $WORK/kills the signals sent (to a worker that may already be dying, so

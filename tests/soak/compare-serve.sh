@@ -10,11 +10,7 @@
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/compare-lib.sh"
-began=$(date +%s)
-
-head -n "$WARM" "$WORK/requests" >&3
-soak_wait_answers "$WARM"
-soak_sample "$server" "$WORK/start"
+soak_warm_up
 assert_eq "$(wc -l <"$WORK/start")" 3 "the service and its two workers"
 tail -n +"$((WARM + 1))" "$WORK/requests" >&3
 soak_wait_answers "$N"
