@@ -5,6 +5,7 @@
 
 #include <check.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,10 +74,16 @@ static struct {
 	size_t n;
 } seen;
 
+/* "die" kills its worker; "flush" flushes the worker's stdio buffers, as a
+ * library (or valgrind, at exit) might. */
 static void echo_run(void *state, const struct wire_task *task, struct wire_result *res)
 {
 	char reason[IB_REASON_MAX];
 	(void)state;
+	if (strcmp(task->path, "die") == 0)
+		kill(getpid(), SIGKILL);
+	if (strcmp(task->path, "flush") == 0)
+		fflush(NULL);
 	snprintf(reason, sizeof reason, "did %s", task->path);
 	res->status = RESULT_DONE;
 	wire_result_set_reason(res, reason);
@@ -84,6 +91,11 @@ static void echo_run(void *state, const struct wire_task *task, struct wire_resu
 
 /* When >= 0, a byte is written here per outcome (test_items_that_trickle_in). */
 static int ack_fd = -1;
+
+static void write_input_line(FILE *out, const void *input)
+{
+	fprintf(out, "%s\n", (const char *)input);
+}
 
 static void record_outcome(const struct job *job, struct account *acc, const char *input,
 			   size_t rel_off, enum result_status status, const char *reason,
@@ -100,6 +112,7 @@ static void record_outcome(const struct job *job, struct account *acc, const cha
 	seen.n++;
 	if (ack_fd >= 0)
 		ck_assert_int_eq(write(ack_fd, "", 1), 1);
+	account_emit(acc, write_input_line, input);
 }
 
 static const struct command echo_command = {
@@ -107,26 +120,33 @@ static const struct command echo_command = {
 	.run = echo_run, .outcome = record_outcome,
 };
 
-/* Runs the pool on the feed reading fd with two workers. */
-static struct pool_end run_fed(int fd)
+/* Runs the pool on the feed reading fd with `jobs` workers; with json, an
+ * input a line goes to json_out as --json lines do. */
+static struct pool_end run_fed_with(int fd, unsigned jobs, FILE *json_out)
 {
 	static struct line_feed lines;
 	memset(&lines, 0, sizeof lines);
 	lines.fd = fd;
 	struct input_feed feed = { .fd = fd, .next = line_feed_next, .ctx = &lines };
 	struct job job = {
-		.command = &echo_command, .feed = &feed, .jobs = 2, .progress = PROGRESS_QUIET,
+		.command = &echo_command, .feed = &feed, .jobs = jobs, .progress = PROGRESS_QUIET,
+		.json = json_out != NULL,
 	};
 	FILE *null = fopen("/dev/null", "w");
 	ck_assert_ptr_nonnull(null);
 	struct account acc;
-	account_init(&acc, &job, null, null);
+	account_init(&acc, &job, json_out ? json_out : null, null);
 	struct pool_end end;
 	memset(&seen, 0, sizeof seen);
 	ck_assert_int_eq(pool_run(&job, &acc, &end), 0);
 	account_release(&acc);
 	fclose(null);
 	return end;
+}
+
+static struct pool_end run_fed(int fd)
+{
+	return run_fed_with(fd, 2, NULL);
 }
 
 static size_t index_of(const char *input)
@@ -217,6 +237,34 @@ START_TEST(test_refused_items_are_accounted_without_a_worker)
 }
 END_TEST
 
+/* A dead worker's replacement is forked while the master's JSON lines may
+ * sit in stdio's buffer (the dead one's failure line always does): the
+ * child must not inherit them, or lines are written twice when it flushes
+ * stdio (valgrind's __libc_freeres does as a worker exits). */
+START_TEST(test_a_new_worker_does_not_write_the_lines_again)
+{
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	const char items[] = "first\ndie\nflush\n";
+	ck_assert_int_eq(write(fds[1], items, sizeof items - 1), (ssize_t)(sizeof items - 1));
+	close(fds[1]);
+	FILE *json = tmpfile();
+	ck_assert_ptr_nonnull(json);
+	run_fed_with(fds[0], 1, json);
+	close(fds[0]);
+	ck_assert_uint_eq(seen.n, 3);
+	ck_assert_str_eq(seen.reason[index_of("die")], "worker killed by signal 9 (SIGKILL)");
+	fflush(json);
+	rewind(json);
+	char line[64];
+	unsigned n = 0;
+	while (fgets(line, sizeof line, json))
+		n++;
+	ck_assert_uint_eq(n, 3);
+	fclose(json);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("feed");
@@ -225,6 +273,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_every_item_once_then_the_end);
 	tcase_add_test(tc, test_items_that_trickle_in);
 	tcase_add_test(tc, test_refused_items_are_accounted_without_a_worker);
+	tcase_add_test(tc, test_a_new_worker_does_not_write_the_lines_again);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -330,6 +330,10 @@ static int spawn_worker(struct pool *pool, struct slot *slot)
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
+	/* The child inherits stdio's buffers: lines still in them would be
+	 * written twice should it ever flush them (valgrind's __libc_freeres
+	 * does, as the worker exits). */
+	account_flush_lines(pool->acc, false);
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);  /* the child installs its own handlers first */
