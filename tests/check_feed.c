@@ -149,6 +149,17 @@ static struct pool_end run_fed(int fd)
 	return run_fed_with(fd, 2, NULL);
 }
 
+/* A pipe holding lines, closed for writing: its read end, for run_fed. */
+static int feed_of(const char *lines)
+{
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	ssize_t len = (ssize_t)strlen(lines);
+	ck_assert_int_eq(write(fds[1], lines, (size_t)len), len);
+	close(fds[1]);
+	return fds[0];
+}
+
 static size_t index_of(const char *input)
 {
 	for (size_t i = 0; i < seen.n; i++)
@@ -221,13 +232,9 @@ END_TEST
 
 START_TEST(test_refused_items_are_accounted_without_a_worker)
 {
-	int fds[2];
-	ck_assert_int_eq(pipe(fds), 0);
-	const char lines[] = "ok\n!not a request\nok-too\n";
-	ck_assert_int_eq(write(fds[1], lines, sizeof lines - 1), (ssize_t)(sizeof lines - 1));
-	close(fds[1]);
-	run_fed(fds[0]);
-	close(fds[0]);
+	int fd = feed_of("ok\n!not a request\nok-too\n");
+	run_fed(fd);
+	close(fd);
 	ck_assert_uint_eq(seen.n, 3);
 	size_t at = index_of("!not a request");
 	ck_assert_uint_ne(at, SIZE_MAX);
@@ -243,17 +250,15 @@ END_TEST
  * stdio (valgrind's __libc_freeres does as a worker exits). */
 START_TEST(test_a_new_worker_does_not_write_the_lines_again)
 {
-	int fds[2];
-	ck_assert_int_eq(pipe(fds), 0);
-	const char items[] = "first\ndie\nflush\n";
-	ck_assert_int_eq(write(fds[1], items, sizeof items - 1), (ssize_t)(sizeof items - 1));
-	close(fds[1]);
+	int fd = feed_of("first\ndie\nflush\n");
 	FILE *json = tmpfile();
 	ck_assert_ptr_nonnull(json);
-	run_fed_with(fds[0], 1, json);
-	close(fds[0]);
+	run_fed_with(fd, 1, json);
+	close(fd);
 	ck_assert_uint_eq(seen.n, 3);
-	ck_assert_str_eq(seen.reason[index_of("die")], "worker killed by signal 9 (SIGKILL)");
+	size_t died = index_of("die");
+	ck_assert_uint_ne(died, SIZE_MAX);
+	ck_assert_str_eq(seen.reason[died], "worker killed by signal 9 (SIGKILL)");
 	fflush(json);
 	rewind(json);
 	char line[64];

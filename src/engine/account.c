@@ -110,8 +110,10 @@ static void note_write_error(FILE *f, int *first_errno)
 	clearerr(f);
 }
 
-void account_emit(struct account *acc, void (*write)(FILE *out, const void *ctx),
-		  const void *ctx)
+/* Calls write(out, ctx) on each stream of JSON lines (stdout with --json,
+ * the manifest), noting its first error. */
+static void each_line_stream(struct account *acc, void (*write)(FILE *out, const void *ctx),
+			     const void *ctx)
 {
 	FILE *lines[2] = { acc->job->json ? acc->out : NULL, acc->manifest };
 	int *errnos[2] = { &acc->out_errno, &acc->manifest_errno };
@@ -124,24 +126,28 @@ void account_emit(struct account *acc, void (*write)(FILE *out, const void *ctx)
 	}
 }
 
+void account_emit(struct account *acc, void (*write)(FILE *out, const void *ctx),
+		  const void *ctx)
+{
+	each_line_stream(acc, write, ctx);
+}
+
+static void flush_stream(FILE *out, const void *ctx)
+{
+	(void)ctx;
+	fflush(out);
+}
+
 #define FLUSH_INTERVAL_S 0.1
 
 void account_flush_lines(struct account *acc, bool due)
 {
-	FILE *lines[2] = { acc->job->json ? acc->out : NULL, acc->manifest };
-	int *errnos[2] = { &acc->out_errno, &acc->manifest_errno };
 	double now = clock_monotonic_seconds();
 
 	if (due && now - acc->last_flush < FLUSH_INTERVAL_S)
 		return;
 	acc->last_flush = now;
-	for (int i = 0; i < 2; i++) {
-		if (lines[i]) {
-			errno = 0;
-			fflush(lines[i]);
-			note_write_error(lines[i], errnos[i]);
-		}
-	}
+	each_line_stream(acc, flush_stream, NULL);
 }
 
 static void clear_bar(struct account *acc)
